@@ -1,0 +1,39 @@
+"""The Celery app: `celery -A northstar worker` and `celery -A northstar beat`.
+
+Every task inherits DESIGN.md's defaults from `BaseTask`: acknowledged only
+after it finishes, handed back to the queue if its worker dies, retried with
+exponential backoff on temporary failures, and enqueued with
+`delay_on_commit` so that nothing is sent for a transaction that rolls back.
+"""
+
+import os
+
+from celery import Celery
+from celery.contrib.django.task import DjangoTask
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "northstar.settings")
+
+
+class BaseTask(DjangoTask):
+    acks_late = True
+    reject_on_worker_lost = True
+    autoretry_for = (ConnectionError, TimeoutError)
+    retry_backoff = 2
+    retry_backoff_max = 600
+    retry_jitter = True
+    max_retries = 8
+
+
+app = Celery("northstar", task_cls=BaseTask)
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_ignore_result=True,
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    worker_cancel_long_running_tasks_on_connection_loss=True,
+    broker_connection_retry_on_startup=True,
+    task_serializer="json",
+    accept_content=["json"],
+)
+app.autodiscover_tasks()

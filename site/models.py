@@ -1,0 +1,258 @@
+"""Site-wide models: the user, the home page, the organisation's settings and the email outbox."""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models, transaction
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import BaseStreamBlock
+
+
+def normalise_email(email):
+    """The form every email address is stored and compared in: trimmed and lower-case."""
+    return (email or "").strip().lower()
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=normalise_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email=normalise_email(email))
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with a login: staff, or a supporter with a fundraising page.
+
+    The email address is the login and is stored lower-case, unique.
+    """
+
+    email = models.EmailField("email address", max_length=254, unique=True)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    is_staff = models.BooleanField(
+        default=False, help_text="Whether the user can log in to the Wagtail admin."
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = "user"
+        verbose_name_plural = "users"
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = normalise_email(self.email)
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email.split("@")[0]
+
+
+class HomePage(Page):
+    """The front door: what the organisation does, and where to act now."""
+
+    headline = models.CharField(max_length=160, help_text="The large line at the top of the page.")
+    intro = models.TextField(blank=True, help_text="One or two sentences under the headline.")
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A wide photograph for the top of the page (at least 1600 pixels wide).",
+    )
+    body = StreamField(BaseStreamBlock(), blank=True, use_json_field=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("headline"),
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("headline"),
+        index.SearchField("intro"),
+    ]
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """The organisation's details, shown in every footer and on every receipt."""
+
+    organisation_name = models.CharField(max_length=120, default="North Star")
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown in the header; a square or wide logo on a transparent background.",
+    )
+    hotline_name = models.CharField(max_length=120, default="National Human Trafficking Hotline")
+    hotline_phone = models.CharField(max_length=40, default="1-888-373-7888")
+    hotline_text_number = models.CharField(
+        max_length=40, blank=True, default="233733", help_text="The number to text, if any."
+    )
+    quick_exit_url = models.URLField(
+        default="https://www.google.com/search?q=weather",
+        help_text="Where the Quick exit button goes: a neutral site that reveals nothing.",
+    )
+    legal_name = models.CharField(max_length=200, blank=True)
+    ein = models.CharField("EIN", max_length=20, blank=True, help_text="Tax ID, e.g. 12-3456789.")
+    postal_address = models.TextField(blank=True)
+    contact_email = models.EmailField(blank=True)
+    receipt_wording = models.TextField(
+        blank=True,
+        help_text="Printed on every donation receipt (tax-deductibility statement).",
+    )
+    default_share_text = models.CharField(
+        max_length=280,
+        blank=True,
+        help_text="Suggested text when a supporter shares a page, unless the page sets its own.",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("organisation_name"), FieldPanel("logo"), FieldPanel("contact_email")],
+            heading="Organisation",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("hotline_name"),
+                FieldPanel("hotline_phone"),
+                FieldPanel("hotline_text_number"),
+                FieldPanel("quick_exit_url"),
+            ],
+            heading="Safety: hotline and quick exit",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("legal_name"),
+                FieldPanel("ein"),
+                FieldPanel("postal_address"),
+                FieldPanel("receipt_wording"),
+            ],
+            heading="Receipts",
+        ),
+        FieldPanel("default_share_text"),
+    ]
+
+    class Meta:
+        verbose_name = "site settings"
+
+
+class OutboundEmailQuerySet(models.QuerySet):
+    def claim_for_sending(self, pk):
+        """Lock the message and mark it sending; None if it is gone, sent or given up on."""
+        with transaction.atomic():
+            message = self.select_for_update().filter(pk=pk).first()
+            if message is None or message.status not in OutboundEmail.SENDABLE_STATES:
+                return None
+            message.status = OutboundEmail.Status.SENDING
+            message.attempts += 1
+            message.save(update_fields=["status", "attempts", "updated_at"])
+        return message
+
+    def stalled(self):
+        cutoff = timezone.now() - OutboundEmail.STALL_AFTER
+        return self.filter(status__in=OutboundEmail.SENDABLE_STATES, updated_at__lt=cutoff)
+
+
+class OutboundEmail(models.Model):
+    """One email to one address: written in the sender's transaction, sent by a worker.
+
+    The row is the outbox. It makes sending idempotent (a sent message is never
+    sent again by a redelivered task) and gives every message a stable
+    Message-ID, so a copy sent twice in the one remaining window (a worker
+    killed during the provider's call) is recognisable as the same message.
+    Its context, which may hold one-time links, is emptied once sent.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    SENDABLE_STATES = (Status.QUEUED, Status.SENDING)
+    STALL_AFTER = timedelta(minutes=15)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    template = models.CharField(max_length=100)
+    to = models.EmailField(max_length=254)
+    context = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutboundEmailQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self):
+        return f"{self.template} to {self.to} ({self.status})"
+
+    @property
+    def message_id(self):
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
+        return f"<{self.uuid}@{domain}>"
+
+    def mark_sent(self):
+        self.status = self.Status.SENT
+        self.sent_at = timezone.now()
+        self.context = {}
+        self.save(update_fields=["status", "sent_at", "context", "updated_at"])
+
+    def mark_failed(self, error):
+        self.status = self.Status.FAILED
+        self.error = error[:2000]
+        self.save(update_fields=["status", "error", "updated_at"])

@@ -1,0 +1,95 @@
+"""Fixtures for the whole suite: the real Celery worker, its captured mail, pages, the browser.
+
+`make test` runs the suite on PostgreSQL and a Redis broker (DATABASE_URL and
+CELERY_BROKER_URL come from tests/run_suite.sh). Tests that need the worker
+use a transactional database, so the worker process sees their rows.
+"""
+
+import os
+
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+os.environ.setdefault("SITE_URL", "http://testserver")
+# Playwright's sync API runs an event loop in the test thread; the ORM calls
+# the tests make beside it are synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+
+from tests.support.outbox import Outbox  # noqa: E402
+from tests.support.worker import WorkerProcess, database_url_for  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real `celery -A northstar worker` on the test database and broker."""
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis"):
+        pytest.fail("The worker tests need PostgreSQL and Redis: run them with `make test`.")
+    worker = WorkerProcess(
+        database_url=database_url_for(connection.settings_dict),
+        broker_url=settings.CELERY_BROKER_URL,
+        mail_dir=tmp_path_factory.mktemp("worker-mail"),
+        log_path=tmp_path_factory.mktemp("worker-log") / "worker.log",
+    )
+    worker.purge_broker()
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def worker_outbox(celery_worker_process):
+    """The mail the worker process has sent (captured to files)."""
+    return Outbox(celery_worker_process.mail_dir)
+
+
+@pytest.fixture
+def home_page(db):
+    """The site's home page, with the page tree and default site it needs."""
+    from northstar.demo import load_home_page
+
+    return load_home_page()
+
+
+@pytest.fixture
+def site_settings(home_page):
+    from wagtail.models import Site
+
+    from northstar.models import SiteSettings
+
+    return SiteSettings.for_site(Site.objects.get(is_default_site=True))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright; no network beyond loopback."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()

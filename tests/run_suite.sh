@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs the suite (or, with --bench, the benchmarks) on real services:
+# installs Debian's postgresql, redis-server and chromium when missing, starts
+# PostgreSQL and Redis on loopback in a throwaway directory, lints, runs
+# pytest, and stops what it started, also when a test fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODE=test
+if [ "${1:-}" = "--bench" ]; then MODE=--bench; shift; fi
+VENV_BIN="$PWD/.venv/bin"
+
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v chromium >/dev/null || need+=(chromium)
+if [ "$MODE" = "--bench" ]; then
+  command -v wrk >/dev/null || need+=(wrk)
+  command -v pgbench >/dev/null || need+=(postgresql-contrib)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${need[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+PG_BIN=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+WORK=$(mktemp -d /tmp/northstar-test.XXXXXX)
+chmod 755 "$WORK"
+
+free_port() { "$VENV_BIN/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PG_PORT=$(free_port)
+REDIS_PORT=$(free_port)
+
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+cleanup() {
+  as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
+  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+mkdir -p "$WORK/pg"
+[ "$(id -u)" -eq 0 ] && chown postgres "$WORK/pg"
+as_pg "$PG_BIN/initdb" -D "$WORK/pg" -U northstar -A trust --no-sync -E UTF8 >/dev/null
+PG_OPTS="-c listen_addresses=127.0.0.1 -p $PG_PORT -k $WORK/pg -c max_connections=200"
+if [ "$MODE" != "--bench" ]; then
+  # Durability is not under test: let the suite run faster.
+  PG_OPTS="$PG_OPTS -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
+as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -o "$PG_OPTS" -l "$WORK/pg.log" -w start >/dev/null
+as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U northstar northstar
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+  --daemonize yes --dir "$WORK" --logfile "$WORK/redis.log" >/dev/null
+for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+export DATABASE_URL="postgres://northstar@127.0.0.1:$PG_PORT/northstar"
+export CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0"
+export CACHE_URL="redis://127.0.0.1:$REDIS_PORT/1"
+export NORTHSTAR_PG_BIN="$PG_BIN"
+export PATH="$VENV_BIN:$PATH"
+
+if [ "$MODE" = "--bench" ]; then
+  python -m tests.bench.run
+  exit 0
+fi
+
+ruff check .
+ruff format --check .
+python manage.py makemigrations --check --dry-run >/dev/null || {
+  echo "Models have changes without a migration: run manage.py makemigrations." >&2
+  exit 1
+}
+python -m pytest "$@"

@@ -1,0 +1,76 @@
+"""Supporters sign up and log in with their email address (django-allauth)."""
+
+import re
+
+import pytest
+
+from northstar.models import OutboundEmail, User
+from tests.site.factories import UserFactory
+
+
+def signup(client, email, password="a long and unusual passphrase"):
+    return client.post(
+        "/accounts/signup/", {"email": email, "password1": password, "password2": password}
+    )
+
+
+@pytest.mark.django_db
+def test_signing_up_creates_a_user_whose_login_is_the_email(client, home_page):
+    signup(client, "New.Supporter@Example.org")
+    user = User.objects.get()
+    assert user.email == "new.supporter@example.org"
+    assert not user.is_staff
+
+
+@pytest.mark.django_db
+def test_signing_up_queues_a_verification_email_with_a_confirmation_link(client, home_page):
+    signup(client, "verify@example.org")
+    message = OutboundEmail.objects.get(to="verify@example.org")
+    assert re.search(r"/accounts/confirm-email/\S+/", message.context["body"])
+
+
+@pytest.mark.django_db
+def test_signing_up_with_an_email_already_in_use_in_another_case_is_refused(client, home_page):
+    UserFactory(email="taken@example.org")
+    response = signup(client, "TAKEN@example.org")
+    assert User.objects.count() == 1
+    assert response.status_code == 200
+    assert "already registered" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_mismatched_password_changes_nothing_and_says_why(client, home_page):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "x@example.org", "password1": "first passphrase 1", "password2": "other 2"},
+    )
+    assert response.status_code == 200
+    assert "same password" in response.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_verified_user_logs_in_with_their_email_in_any_case(client, home_page):
+    user = UserFactory(email="login@example.org")
+    user.emailaddress_set.create(email=user.email, verified=True, primary=True)
+    response = client.post(
+        "/accounts/login/",
+        {"login": "LOGIN@example.org", "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_the_login_form_labels_every_field(client, home_page):
+    html = client.get("/accounts/login/").content.decode()
+    assert '<label for="id_login">' in html
+    assert '<label for="id_password">' in html
+    assert "Quick exit" in html
+
+
+@pytest.mark.django_db
+def test_password_reset_for_an_unknown_email_reveals_nothing(client, home_page):
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password/reset/done/"

@@ -1,0 +1,27 @@
+"""`manage.py load_demo_data` builds the demo nonprofit once, however often it runs."""
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Site
+
+from northstar.demo import DEMO_STAFF_EMAIL
+from northstar.models import HomePage, SiteSettings, User
+
+
+@pytest.mark.django_db
+def test_loading_demo_data_twice_duplicates_nothing():
+    call_command("load_demo_data")
+    call_command("load_demo_data")
+    assert HomePage.objects.count() == 1
+    assert User.objects.filter(email=DEMO_STAFF_EMAIL).count() == 1
+    assert Site.objects.get(is_default_site=True).root_page.specific == HomePage.objects.get()
+
+
+@pytest.mark.django_db
+def test_demo_data_sets_up_the_organisation_and_a_staff_login():
+    call_command("load_demo_data")
+    org = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    assert org.organisation_name == "Harbor Light Coalition"
+    assert org.hotline_phone == "1-888-373-7888"
+    staff = User.objects.get(email=DEMO_STAFF_EMAIL)
+    assert staff.is_staff and staff.check_password("northstar-demo")

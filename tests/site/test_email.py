@@ -1,0 +1,125 @@
+"""Supporter email: written in the caller's transaction, sent by the real worker after commit."""
+
+import pytest
+import responses
+from django.db import transaction
+
+from northstar.emails import build_message, send_email
+from northstar.models import OutboundEmail
+from northstar.tasks import send_outbound_email
+from tests.support.outbox import html_body, text_body
+
+SENDGRID_SEND_URL = "https://api.sendgrid.com/v3/mail/send"
+
+
+def queue_account_message(to, subject="Welcome to Harbor Light", body="Thanks for joining."):
+    return send_email("account_message", to, {"subject": subject, "body": body})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_email_enqueued_in_a_rolled_back_transaction_is_never_sent(home_page, worker_outbox):
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon), transaction.atomic():
+        queue_account_message("rolled-back@example.org")
+        raise Abandon
+
+    # A message committed afterwards arrives; the rolled-back one never does.
+    queue_account_message("committed-after@example.org")
+    worker_outbox.wait_for("committed-after@example.org")
+    assert worker_outbox.to("rolled-back@example.org") == []
+    assert not OutboundEmail.objects.filter(to="rolled-back@example.org").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_email_enqueued_in_a_committed_transaction_is_sent_by_the_worker(home_page, worker_outbox):
+    with transaction.atomic():
+        queued = queue_account_message("committed@example.org", subject="Confirm your address")
+
+    [message] = worker_outbox.wait_for("committed@example.org")
+    assert message["Subject"] == "Confirm your address"
+    assert message["Message-ID"] == queued.message_id
+    assert "Thanks for joining." in text_body(message)
+    assert "1-888-373-7888" in html_body(message)
+    queued.refresh_from_db()
+    assert queued.status == OutboundEmail.Status.SENT
+
+
+@pytest.mark.django_db
+def test_a_sent_message_forgets_its_context(home_page, mailoutbox):
+    queued = queue_account_message("reset@example.org", body="https://example.org/reset/secret-key")
+    send_outbound_email.apply(args=[queued.pk])
+    queued.refresh_from_db()
+    assert queued.status == OutboundEmail.Status.SENT
+    assert queued.context == {}
+
+
+@pytest.mark.django_db
+def test_every_message_has_the_branded_layout_in_text_and_html(home_page):
+    queued = queue_account_message("layout@example.org", body="Visit https://example.org/x")
+    message = build_message(queued)
+    html = message.alternatives[0][0]
+    assert "Harbor Light Coalition" in message.body
+    assert "National Human Trafficking Hotline" in message.body
+    assert '<a href="https://example.org/x"' in html
+    assert "text 233733" in html
+
+
+@pytest.mark.django_db
+def test_a_message_already_sent_is_not_sent_again(home_page, mailoutbox):
+    queued = queue_account_message("once@example.org")
+    send_outbound_email.apply(args=[queued.pk])
+    send_outbound_email.apply(args=[queued.pk])
+    assert len(mailoutbox) == 1
+
+
+@pytest.fixture
+def sendgrid(settings):
+    settings.EMAIL_BACKEND = "anymail.backends.sendgrid.EmailBackend"
+    settings.ANYMAIL = {"SENDGRID_API_KEY": "SG.test-key"}
+    with responses.RequestsMock() as mock:
+        yield mock
+
+
+@pytest.mark.django_db
+def test_with_a_sendgrid_key_mail_goes_to_sendgrids_api(home_page, sendgrid):
+    sendgrid.post(SENDGRID_SEND_URL, status=202)
+    queued = queue_account_message("api@example.org", subject="Your receipt")
+
+    send_outbound_email.apply(args=[queued.pk])
+
+    payload = sendgrid.calls[0].request
+    assert payload.headers["Authorization"] == "Bearer SG.test-key"
+    body = payload.body.decode()
+    assert '"api@example.org"' in body
+    assert "Your receipt" in body
+    assert queued.message_id in body
+    queued.refresh_from_db()
+    assert queued.status == OutboundEmail.Status.SENT
+
+
+@pytest.mark.django_db
+def test_a_temporary_sendgrid_failure_is_retried(home_page, sendgrid):
+    sendgrid.post(SENDGRID_SEND_URL, status=503)
+    queued = queue_account_message("retry@example.org")
+
+    result = send_outbound_email.apply(args=[queued.pk])
+
+    assert result.state == "RETRY"
+    queued.refresh_from_db()
+    assert queued.status == OutboundEmail.Status.SENDING
+    assert queued.attempts == 1
+
+
+@pytest.mark.django_db
+def test_a_permanent_sendgrid_failure_is_recorded_and_not_retried(home_page, sendgrid):
+    sendgrid.post(SENDGRID_SEND_URL, status=400, json={"errors": [{"message": "bad address"}]})
+    queued = queue_account_message("permanent@example.org")
+
+    result = send_outbound_email.apply(args=[queued.pk])
+
+    assert result.state == "SUCCESS"
+    queued.refresh_from_db()
+    assert queued.status == OutboundEmail.Status.FAILED
+    assert "bad address" in queued.error

@@ -1,0 +1,43 @@
+"""The home page and the parts every page shares: hotline, quick exit, landmarks."""
+
+import re
+
+import pytest
+
+
+@pytest.fixture
+def home_html(client, home_page):
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_footer_of_every_page_gives_the_hotline_and_text_line(home_html):
+    assert "National Human Trafficking Hotline" in home_html
+    assert 'href="tel:18883737888"' in home_html
+    assert 'href="sms:233733"' in home_html
+
+
+def test_the_quick_exit_goes_to_the_neutral_site_from_the_settings(client, site_settings):
+    site_settings.quick_exit_url = "https://www.example.com/weather"
+    site_settings.save()
+    html = client.get("/").content.decode()
+    assert re.search(r'class="quick-exit" href="https://www.example.com/weather"', html)
+
+
+def test_every_page_has_a_skip_link_and_landmarks(home_html):
+    assert 'href="#main"' in home_html
+    for landmark in ('<header class="site-header">', '<main id="main"', "<footer", "<nav"):
+        assert landmark in home_html
+
+
+def test_no_asset_is_loaded_from_another_site(home_html):
+    sources = re.findall(r'(?:src|href)="([^"]+\.(?:js|css|woff2?))"', home_html)
+    assert sources
+    assert all(source.startswith("/static/") for source in sources)
+
+
+@pytest.mark.django_db
+def test_the_page_tells_browsers_to_send_no_referrer(client, home_page):
+    response = client.get("/")
+    assert response["Referrer-Policy"] == "no-referrer"
