@@ -6,6 +6,7 @@ and the HTTPS redirect: a load balancer probes by IP address over plain HTTP.
 
 import logging
 
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 
@@ -28,7 +29,7 @@ def database_answers():
 
 def broker_answers():
     try:
-        with celery_app.connection_for_write() as conn:
+        with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=3)
             conn.default_channel  # noqa: B018 (opening a channel is the check)
         return True

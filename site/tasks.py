@@ -13,7 +13,11 @@ logger = logging.getLogger(__name__)
 
 @shared_task(bind=True)
 def send_outbound_email(self, outbound_email_id):
-    """Send one queued email; a message already sent or given up on is left alone."""
+    """Send one queued email; a message already sent or given up on is left alone.
+
+    The provider's temporary refusals (429, 5xx) are retried with backoff; a
+    permanent one (a bad address, say) is recorded on the message and not retried.
+    """
     message = OutboundEmail.objects.claim_for_sending(outbound_email_id)
     if message is None:
         return
@@ -23,7 +27,8 @@ def send_outbound_email(self, outbound_email_id):
         message.mark_failed(str(exc))
         return
     except AnymailRequestsAPIError as exc:
-        if exc.status_code and (exc.status_code == 429 or exc.status_code >= 500):
+        temporary = exc.status_code == 429 or (exc.status_code or 0) >= 500
+        if temporary and self.request.retries < self.max_retries:
             raise self.retry(exc=exc) from exc
         message.mark_failed(str(exc))
         return

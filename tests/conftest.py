@@ -1,23 +1,21 @@
 """Fixtures for the whole suite: the real Celery worker, its captured mail, pages, the browser.
 
-`make test` runs the suite on PostgreSQL and a Redis broker (DATABASE_URL and
-CELERY_BROKER_URL come from tests/run_suite.sh). Tests that need the worker
+`make test` runs the suite on PostgreSQL and a Redis broker; tests/run_suite.sh
+sets DATABASE_URL, CELERY_BROKER_URL and the test-only variables (HTTPS=false,
+STATIC_MANIFEST=false) before pytest reads the settings. Tests that need the worker
 use a transactional database, so the worker process sees their rows.
 """
 
 import os
 
-os.environ.setdefault("HTTPS", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-os.environ.setdefault("SITE_URL", "http://testserver")
+import pytest
+
+from tests.support.outbox import Outbox
+from tests.support.worker import WorkerProcess, database_url_for
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
 # the tests make beside it are synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-import pytest  # noqa: E402
-
-from tests.support.outbox import Outbox  # noqa: E402
-from tests.support.worker import WorkerProcess, database_url_for  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -93,3 +91,11 @@ def page(browser):
     tab.set_default_timeout(15_000)
     yield tab
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters live in the shared cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

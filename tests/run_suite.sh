@@ -45,7 +45,7 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$WORK/pg"
-[ "$(id -u)" -eq 0 ] && chown postgres "$WORK/pg"
+[ "$(id -u)" -eq 0 ] && chown postgres "$WORK" "$WORK/pg"
 as_pg "$PG_BIN/initdb" -D "$WORK/pg" -U northstar -A trust --no-sync -E UTF8 >/dev/null
 PG_OPTS="-c listen_addresses=127.0.0.1 -p $PG_PORT -k $WORK/pg -c max_connections=200"
 if [ "$MODE" != "--bench" ]; then
@@ -63,6 +63,8 @@ export DATABASE_URL="postgres://northstar@127.0.0.1:$PG_PORT/northstar"
 export CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export CACHE_URL="redis://127.0.0.1:$REDIS_PORT/1"
 export NORTHSTAR_PG_BIN="$PG_BIN"
+# Plain HTTP on loopback, templates rendered without collectstatic.
+export HTTPS=false STATIC_MANIFEST=false SITE_URL="http://testserver"
 export PATH="$VENV_BIN:$PATH"
 
 if [ "$MODE" = "--bench" ]; then

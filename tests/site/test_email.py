@@ -1,5 +1,7 @@
 """Supporter email: written in the caller's transaction, sent by the real worker after commit."""
 
+import json
+
 import pytest
 import responses
 from django.db import transaction
@@ -56,7 +58,9 @@ def test_a_sent_message_forgets_its_context(home_page, mailoutbox):
 
 
 @pytest.mark.django_db
-def test_every_message_has_the_branded_layout_in_text_and_html(home_page):
+def test_every_message_has_the_branded_layout_in_text_and_html(site_settings):
+    site_settings.organisation_name = "Harbor Light Coalition"
+    site_settings.save()
     queued = queue_account_message("layout@example.org", body="Visit https://example.org/x")
     message = build_message(queued)
     html = message.alternatives[0][0]
@@ -91,10 +95,10 @@ def test_with_a_sendgrid_key_mail_goes_to_sendgrids_api(home_page, sendgrid):
 
     payload = sendgrid.calls[0].request
     assert payload.headers["Authorization"] == "Bearer SG.test-key"
-    body = payload.body.decode()
-    assert '"api@example.org"' in body
-    assert "Your receipt" in body
-    assert queued.message_id in body
+    sent = json.loads(payload.body)
+    assert sent["personalizations"][0]["to"] == [{"email": "api@example.org"}]
+    assert sent["subject"] == "Your receipt"
+    assert sent["headers"]["Message-ID"] == queued.message_id
     queued.refresh_from_db()
     assert queued.status == OutboundEmail.Status.SENT
 
@@ -102,14 +106,27 @@ def test_with_a_sendgrid_key_mail_goes_to_sendgrids_api(home_page, sendgrid):
 @pytest.mark.django_db
 def test_a_temporary_sendgrid_failure_is_retried(home_page, sendgrid):
     sendgrid.post(SENDGRID_SEND_URL, status=503)
+    sendgrid.post(SENDGRID_SEND_URL, status=202)
     queued = queue_account_message("retry@example.org")
 
-    result = send_outbound_email.apply(args=[queued.pk])
+    send_outbound_email.apply(args=[queued.pk])
 
-    assert result.state == "RETRY"
+    assert len(sendgrid.calls) == 2
     queued.refresh_from_db()
-    assert queued.status == OutboundEmail.Status.SENDING
-    assert queued.attempts == 1
+    assert queued.status == OutboundEmail.Status.SENT
+    assert queued.attempts == 2
+
+
+@pytest.mark.django_db
+def test_a_message_still_refused_after_every_retry_is_marked_failed(home_page, sendgrid):
+    sendgrid.post(SENDGRID_SEND_URL, status=503)
+    queued = queue_account_message("gave-up@example.org")
+
+    send_outbound_email.apply(args=[queued.pk])
+
+    assert len(sendgrid.calls) == send_outbound_email.max_retries + 1
+    queued.refresh_from_db()
+    assert queued.status == OutboundEmail.Status.FAILED
 
 
 @pytest.mark.django_db

@@ -2,8 +2,6 @@
 
 import pytest
 
-from northstar.celery import app as celery_app
-
 
 @pytest.mark.django_db
 def test_healthz_answers_200_when_the_database_and_broker_answer(client):
@@ -13,8 +11,8 @@ def test_healthz_answers_200_when_the_database_and_broker_answer(client):
 
 
 @pytest.mark.django_db
-def test_healthz_answers_503_when_the_broker_is_down(client, monkeypatch):
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+def test_healthz_answers_503_when_the_broker_is_down(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"database": "ok", "broker": "down"}
