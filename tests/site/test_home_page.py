@@ -38,6 +38,6 @@ def test_no_asset_is_loaded_from_another_site(home_html):
 
 
 @pytest.mark.django_db
-def test_the_page_tells_browsers_to_send_no_referrer(client, home_page):
+def test_no_page_tells_another_site_where_the_visitor_came_from(client, home_page):
     response = client.get("/")
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
