@@ -28,6 +28,11 @@ def send_email(template, to, context=None):
     return message
 
 
+def absolute_url(path):
+    """`path` on the public site (SITE_URL), for links in email."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def organisation_context():
     site = Site.objects.filter(is_default_site=True).first()
     org = SiteSettings.for_site(site) if site else SiteSettings()

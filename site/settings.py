@@ -27,7 +27,9 @@ SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 INSTALLED_APPS = [
     "northstar",
+    "petitions",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +134,14 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+
+# Trusted reverse proxies in front of the web processes (for the client's IP).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
+# Petitions: rate limits per visitor IP and per email address, per hour.
+PETITION_SIGNS_PER_IP_PER_HOUR = env.int("PETITION_SIGNS_PER_IP_PER_HOUR", default=60)
+PETITION_SIGNS_PER_EMAIL_PER_HOUR = env.int("PETITION_SIGNS_PER_EMAIL_PER_HOUR", default=10)
+PETITION_CONFIRMATION_MAX_AGE_DAYS = 7
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
@@ -225,6 +236,10 @@ else:
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-email": {"task": "northstar.tasks.requeue_stalled_email", "schedule": 300.0},
+    "purge-unconfirmed-signatures": {
+        "task": "petitions.tasks.purge_unconfirmed_signatures",
+        "schedule": 3600.0,
+    },
 }
 
 WAGTAIL_SITE_NAME = "North Star"

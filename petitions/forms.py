@@ -1,0 +1,117 @@
+"""The sign form: what a supporter types, checked before anything is saved."""
+
+import re
+
+from django import forms
+
+from northstar.models import normalise_email
+
+from .jurisdictions import JURISDICTION_CHOICES, JURISDICTIONS, jurisdiction_name
+from .models import Target
+from .routing import normalise_zip, states_for_zip
+
+NAME_PATTERN = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.\-])*$")
+
+
+def clean_name(value, label):
+    value = " ".join((value or "").split())
+    if not value:
+        raise forms.ValidationError(f"Please enter your {label}.")
+    if not NAME_PATTERN.match(value):
+        raise forms.ValidationError(
+            f"Your {label} can contain letters, spaces, hyphens, apostrophes and full stops."
+        )
+    return value
+
+
+class SignatureForm(forms.Form):
+    first_name = forms.CharField(
+        label="First name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="Never shown publicly.",
+    )
+    zip_code = forms.CharField(
+        label="ZIP code",
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+    )
+    state = forms.ChoiceField(
+        label="State or territory",
+        required=False,
+        choices=[("", "Choose your state")] + JURISDICTION_CHOICES,
+    )
+    comment = forms.CharField(
+        label="Why I'm signing",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    show_publicly = forms.BooleanField(
+        label="Show my first name, last initial and state on this page", required=False
+    )
+    opt_in_updates = forms.BooleanField(
+        label="Email me updates about this petition and the organisation's work", required=False
+    )
+    # A field people never see; bots that fill every field give themselves away.
+    website = forms.CharField(required=False, label="Leave this empty")
+
+    def __init__(self, *args, petition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.petition = petition
+        self.needs_state = False
+        self.target = None
+
+    def clean_first_name(self):
+        return clean_name(self.cleaned_data.get("first_name"), "first name")
+
+    def clean_last_name(self):
+        return clean_name(self.cleaned_data.get("last_name"), "last name")
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+    def clean_zip_code(self):
+        zip5 = normalise_zip(self.cleaned_data.get("zip_code"))
+        if zip5 is None:
+            raise forms.ValidationError("Please enter a five-digit ZIP code, like 78701.")
+        return zip5
+
+    def clean_comment(self):
+        return self.cleaned_data.get("comment", "").strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError("Something went wrong. Please try again.")
+        zip5 = cleaned.get("zip_code")
+        if zip5 is None:
+            return cleaned
+        candidates = states_for_zip(zip5)
+        chosen = cleaned.get("state")
+        if chosen and chosen in JURISDICTIONS:
+            state = chosen
+        elif len(candidates) == 1:
+            state = candidates[0]
+        else:
+            self.needs_state = True
+            if candidates:
+                names = " or ".join(jurisdiction_name(code) for code in candidates)
+                message = f"ZIP code {zip5} lies in {names}. Please choose your state."
+            else:
+                message = f"We don't recognise ZIP code {zip5}. Please choose your state."
+            self.add_error("state", message)
+            return cleaned
+        cleaned["state"] = state
+        self.target = Target.for_state(self.petition.target_group, state)
+        return cleaned

@@ -1,0 +1,416 @@
+"""Petitions: the page staff write, the decision makers it goes to, and the signatures.
+
+Counts live in `SignatureCount`, never on the page: Wagtail stores page fields
+in every revision, and publishing an old draft would write back a stale count.
+"""
+
+import random
+import uuid
+
+from django.db import connection, models, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from northstar.blocks import BaseStreamBlock
+
+from .jurisdictions import JURISDICTION_CHOICES, jurisdiction_name
+
+MILESTONES = (100, 500, 1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000)
+
+
+def next_milestone(count):
+    """The first milestone above `count`: 100, 500, 1,000, 5,000, 10,000, 50,000, ..."""
+    for milestone in MILESTONES:
+        if count < milestone:
+            return milestone
+    return (count // 1_000_000 + 1) * 1_000_000
+
+
+class TargetGroup(models.TextChoices):
+    ATTORNEYS_GENERAL = "attorneys_general", "Your state's Attorney General"
+
+
+class Target(index.Indexed, models.Model):
+    """A decision maker who receives signatures: one office in one jurisdiction."""
+
+    group = models.CharField(
+        max_length=40, choices=TargetGroup, default=TargetGroup.ATTORNEYS_GENERAL
+    )
+    jurisdiction = models.CharField(
+        max_length=2, choices=JURISDICTION_CHOICES, help_text="State or territory code."
+    )
+    name = models.CharField(
+        max_length=200, blank=True, help_text="The office holder. Empty while the office is vacant."
+    )
+    title = models.CharField(max_length=120, default="Attorney General")
+    office = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Office of the Texas Attorney General."
+    )
+    email = models.EmailField(
+        blank=True, help_text="Leave empty if the office takes no email: delivery is then by post."
+    )
+    postal_address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    website = models.URLField(blank=True)
+    term_end = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True, help_text="For staff: what to check or complete.")
+    source = models.CharField(max_length=300, blank=True, help_text="Where the row came from.")
+    active = models.BooleanField(default=True)
+    loaded_values = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="The values of the last data-set load, to tell staff edits from stale data.",
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("jurisdiction"), FieldPanel("group")]),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("title")]),
+        FieldPanel("office"),
+        MultiFieldPanel(
+            [
+                FieldPanel("email"),
+                FieldPanel("postal_address"),
+                FieldPanel("phone"),
+                FieldPanel("website"),
+            ],
+            heading="Contact",
+        ),
+        FieldRowPanel([FieldPanel("term_end"), FieldPanel("active")]),
+        FieldPanel("note"),
+        FieldPanel("source", read_only=True),
+    ]
+
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("office"),
+        index.AutocompleteField("name"),
+        index.FilterField("jurisdiction"),
+    ]
+
+    class Meta:
+        ordering = ["jurisdiction"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "jurisdiction"], name="one_target_per_office"),
+        ]
+
+    def __str__(self):
+        who = self.name or "(vacant)"
+        return f"{self.title} of {self.jurisdiction_name}: {who}"
+
+    @property
+    def jurisdiction_name(self):
+        return jurisdiction_name(self.jurisdiction)
+
+    @property
+    def delivered_by_email(self):
+        return bool(self.email)
+
+    @classmethod
+    def for_state(cls, group, state):
+        return cls.objects.filter(group=group, jurisdiction=state, active=True).first()
+
+
+class PetitionPage(RoutablePageMixin, Page):
+    """A petition to decision makers, signed by supporters on the public site."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+        VICTORY = "victory", "Victory"
+
+    summary = models.TextField(
+        max_length=500, help_text="One or two sentences: shown under the title and when shared."
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A wide photograph for the top of the petition.",
+    )
+    hero_credit = models.CharField(
+        max_length=200, blank=True, help_text="Photo credit shown under the image."
+    )
+    body = StreamField(BaseStreamBlock(), blank=True, use_json_field=True)
+    letter = models.TextField(
+        help_text=(
+            "The letter sent to each decision maker with the signatures. "
+            "Start with the request; the greeting is added for you."
+        )
+    )
+    target_group = models.CharField(
+        max_length=40,
+        choices=TargetGroup,
+        default=TargetGroup.ATTORNEYS_GENERAL,
+        help_text="Who receives each signature.",
+    )
+    signature_goal = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Leave empty to show the next milestone (100, 500, 1,000, 5,000 ...).",
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    victory_text = RichTextField(
+        blank=True, features=["bold", "italic", "link"], help_text="Shown in the victory banner."
+    )
+    close_date = models.DateTimeField(
+        null=True, blank=True, help_text="The petition closes itself at this time."
+    )
+    require_confirmation = models.BooleanField(
+        default=True,
+        help_text="Signers confirm by email before their signature counts (recommended).",
+    )
+    thank_you_text = models.TextField(
+        blank=True,
+        default="Thank you for adding your name. Now help it grow: share this petition.",
+    )
+    share_text = models.CharField(
+        max_length=280, blank=True, help_text="Suggested text when a signer shares the petition."
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_credit")], heading="Image"),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("target_group"), FieldPanel("letter")], heading="Delivery"),
+        MultiFieldPanel(
+            [
+                FieldPanel("status"),
+                FieldPanel("victory_text"),
+                FieldPanel("close_date"),
+                FieldPanel("signature_goal"),
+                FieldPanel("require_confirmation"),
+            ],
+            heading="Status and signing",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("thank_you_text"), FieldPanel("share_text")], heading="After signing"
+        ),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["northstar.HomePage"]
+    subpage_types = []
+
+    @property
+    def is_open(self):
+        if self.status != self.Status.OPEN:
+            return False
+        return self.close_date is None or self.close_date > timezone.now()
+
+    @property
+    def is_victory(self):
+        return self.status == self.Status.VICTORY
+
+    def recipient_line(self, state):
+        """ "Your signature goes to ..." for a signer from `state`."""
+        target = Target.for_state(self.target_group, state)
+        place = jurisdiction_name(state)
+        if target and target.name:
+            return f"Your signature goes to the {target.title} of {place}, {target.name}."
+        return f"Your signature goes to the Attorney General of {place}."
+
+    def signature_count(self):
+        return SignatureCount.objects.total_for(self.pk)
+
+    def goal_for(self, count):
+        return self.signature_goal or next_milestone(count)
+
+    def recent_public_signatures(self, limit=10):
+        return (
+            self.signatures.filter(status__in=Signature.COUNTED_STATES, show_publicly=True)
+            .only("first_name", "last_name", "state", "comment", "confirmed_at")
+            .order_by("-confirmed_at")[:limit]
+        )
+
+    def get_context(self, request, *args, form=None, **kwargs):
+        from .forms import SignatureForm
+
+        context = super().get_context(request, *args, **kwargs)
+        count = self.signature_count()
+        goal = self.goal_for(count)
+        context.update(
+            signature_count=count,
+            goal=goal,
+            goal_percent=min(100, count * 100 // goal) if goal else 0,
+            recent_signatures=self.recent_public_signatures(),
+        )
+        context["form"] = form = form or SignatureForm(petition=self)
+        state = getattr(form, "cleaned_data", {}).get("state")
+        if state:
+            context["recipient"] = self.recipient_line(state)
+        return context
+
+    @path("")
+    def petition(self, request):
+        from .views import petition_page
+
+        return petition_page(request, self)
+
+    @path("thank-you/")
+    def thank_you(self, request):
+        from .views import thank_you
+
+        return thank_you(request, self)
+
+    @path("route/")
+    def route(self, request):
+        from .views import route
+
+        return route(request, self)
+
+    @path("confirm/<str:token>/")
+    def confirm(self, request, token):
+        from .views import confirm
+
+        return confirm(request, self, token)
+
+
+class Signature(models.Model):
+    """One supporter's signature on one petition (one per email address)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting email confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+
+    COUNTED_STATES = (Status.CONFIRMED,)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    petition = models.ForeignKey(PetitionPage, on_delete=models.CASCADE, related_name="signatures")
+    target = models.ForeignKey(
+        Target, null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254)
+    zip_code = models.CharField("ZIP code", max_length=10)
+    state = models.CharField(max_length=2, choices=JURISDICTION_CHOICES)
+    comment = models.TextField(max_length=500, blank=True)
+    show_publicly = models.BooleanField(default=False)
+    opt_in_updates = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "email"], name="one_signature_per_email"),
+        ]
+        indexes = [
+            models.Index(fields=["petition", "status", "confirmed_at"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.public_name} on {self.petition_id}"
+
+    @property
+    def is_counted(self):
+        return self.status in self.COUNTED_STATES
+
+    @property
+    def public_name(self):
+        """First name and last initial: all that any public page shows of a signer."""
+        initial = f" {self.last_name[:1]}." if self.last_name else ""
+        return f"{self.first_name}{initial}"
+
+    @property
+    def state_name(self):
+        return jurisdiction_name(self.state)
+
+
+class SignatureCountQuerySet(models.QuerySet):
+    def total_for(self, petition_id):
+        return self.filter(petition_id=petition_id).aggregate(total=Sum("count"))["total"] or 0
+
+    def by_state(self, petition_id):
+        rows = (
+            self.filter(petition_id=petition_id)
+            .values("state")
+            .annotate(total=Sum("count"))
+            .order_by("state")
+        )
+        return {row["state"]: row["total"] for row in rows if row["total"]}
+
+    def add(self, petition_id, state, amount=1):
+        """Add `amount` to one randomly chosen shard of the (petition, state) count.
+
+        An upsert on one of several rows: concurrent signers of one petition
+        rarely touch the same row, so none waits for another, and a reader
+        (a SUM over the rows) never waits for a writer.
+        """
+        shard = random.randrange(SignatureCount.SHARDS)
+        table = SignatureCount._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (petition_id, state, shard, count) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (petition_id, state, shard) "
+                f"DO UPDATE SET count = {table}.count + EXCLUDED.count",
+                [petition_id, state, shard, amount],
+            )
+
+
+class SignatureCount(models.Model):
+    """Confirmed signatures of one petition from one state, spread over `SHARDS` rows."""
+
+    SHARDS = 8
+
+    petition = models.ForeignKey(PetitionPage, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=2)
+    shard = models.PositiveSmallIntegerField()
+    count = models.IntegerField(default=0)
+
+    objects = SignatureCountQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "state", "shard"], name="one_count_row_per_shard"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.petition_id}/{self.state}/{self.shard}: {self.count}"
+
+
+def recount_signatures(petition_id):
+    """Rebuild a petition's counts from its signatures; return {state: (was, now)} for drift.
+
+    The count rows are locked before the signatures are counted, so a
+    confirmation committing meanwhile is either counted here or adds itself
+    to the rebuilt rows afterwards, never both.
+    """
+    with transaction.atomic():
+        list(SignatureCount.objects.select_for_update().filter(petition_id=petition_id))
+        was = SignatureCount.objects.by_state(petition_id)
+        now = dict(
+            Signature.objects.filter(petition_id=petition_id, status__in=Signature.COUNTED_STATES)
+            .values_list("state")
+            .annotate(total=models.Count("pk"))
+            .order_by()
+        )
+        drift = {
+            state: (was.get(state, 0), now.get(state, 0))
+            for state in set(was) | set(now)
+            if was.get(state, 0) != now.get(state, 0)
+        }
+        if drift:
+            SignatureCount.objects.filter(petition_id=petition_id).delete()
+            SignatureCount.objects.bulk_create(
+                SignatureCount(petition_id=petition_id, state=state, shard=0, count=total)
+                for state, total in now.items()
+            )
+    return drift

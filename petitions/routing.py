@@ -1,0 +1,43 @@
+"""Routing a signature: from the signer's ZIP code to their state, and to its decision maker.
+
+ZIP codes come from the `zipcodes` package (USPS data bundled on PyPI). That
+data gives one state per ZIP; the few ZIPs known to straddle a state line are
+listed below so that the signer is asked to choose, and the signer can always
+correct the state on the form.
+"""
+
+import re
+
+import zipcodes
+
+from .jurisdictions import JURISDICTIONS
+
+ZIP_PATTERN = re.compile(r"^\d{5}(?:-?\d{4})?$")
+
+# ZIP codes whose delivery area lies in two states (a starting list, not a
+# complete one: the signer is always shown the state and may change it).
+STRADDLING_ZIPS = {
+    "42223": ("KY", "TN"),  # Fort Campbell
+    "73949": ("OK", "TX"),  # Texhoma
+    "86515": ("AZ", "NM"),  # Window Rock area, Navajo Nation
+    "97635": ("CA", "OR"),  # New Pine Creek
+}
+
+
+def normalise_zip(value):
+    """The five-digit ZIP of `value` ("78701-1234" -> "78701"), or None if it is not a ZIP."""
+    value = (value or "").strip()
+    if not ZIP_PATTERN.match(value):
+        return None
+    return value[:5]
+
+
+def states_for_zip(zip5):
+    """The jurisdictions (with an Attorney General) that a five-digit ZIP lies in; () if unknown."""
+    if zip5 in STRADDLING_ZIPS:
+        return STRADDLING_ZIPS[zip5]
+    try:
+        matches = zipcodes.matching(zip5)
+    except (TypeError, ValueError):
+        return ()
+    return tuple(sorted({m["state"] for m in matches if m["state"] in JURISDICTIONS}))

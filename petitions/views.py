@@ -1,0 +1,107 @@
+"""Public petition views, reached through `PetitionPage`'s routes: parse, call a service, render."""
+
+from django.conf import settings
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from northstar.models import SiteSettings
+from northstar.ratelimit import allow, client_ip
+from northstar.sharing import share_links
+
+from .forms import SignatureForm
+from .jurisdictions import jurisdiction_name
+from .routing import normalise_zip, states_for_zip
+from .services import confirm_signature, record_signature, signature_for_token
+
+HOUR = 3600
+
+
+def petition_page(request, petition):
+    if request.method == "POST":
+        return sign(request, petition)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    return petition.render(request)
+
+
+def sign(request, petition):
+    if not petition.is_open:
+        return petition.render(request, context_overrides={"notice": "closed"})
+    form = SignatureForm(request.POST, petition=petition)
+    if not allow(
+        "petition-sign-ip", client_ip(request), settings.PETITION_SIGNS_PER_IP_PER_HOUR, HOUR
+    ):
+        return too_many_attempts(request, petition, form)
+    if not form.is_valid():
+        return petition.render(request, form=form)
+    email = form.cleaned_data["email"]
+    if not allow("petition-sign-email", email, settings.PETITION_SIGNS_PER_EMAIL_PER_HOUR, HOUR):
+        return too_many_attempts(request, petition, form)
+    result = record_signature(petition, form.cleaned_data, target=form.target)
+    if not result.created:
+        return petition.render(
+            request,
+            context_overrides={
+                "notice": "already_signed",
+                "already_signed": result.signature,
+                "confirmation_resent": result.confirmation_sent,
+            },
+        )
+    return redirect(petition.url + petition.reverse_subpage("thank_you"), permanent=False)
+
+
+def too_many_attempts(request, petition, form):
+    form.add_error(None, "Too many attempts from your connection. Please try again in an hour.")
+    response = petition.render(request, form=form)
+    response.status_code = 429
+    return response
+
+
+def sharing_context(request, petition):
+    org = SiteSettings.for_request(request)
+    text = petition.share_text or org.default_share_text or petition.title
+    url = request.build_absolute_uri(petition.url)
+    return {"share_url": url, "share_links": share_links(url, text)}
+
+
+def thank_you(request, petition):
+    context = {
+        "page": petition,
+        "self": petition,
+        **sharing_context(request, petition),
+    }
+    return TemplateResponse(request, "petitions/thank_you.html", context)
+
+
+def confirm(request, petition, token):
+    signature = signature_for_token(petition, token)
+    if signature is None:
+        return TemplateResponse(
+            request, "petitions/confirm_invalid.html", {"page": petition}, status=400
+        )
+    confirm_signature(signature)
+    context = {
+        "page": petition,
+        "self": petition,
+        "confirmed": signature,
+        "signature_count": petition.signature_count(),
+        **sharing_context(request, petition),
+    }
+    return TemplateResponse(request, "petitions/thank_you.html", context)
+
+
+def route(request, petition):
+    """JSON for the sign form: which state a ZIP code is in, and who receives the signature."""
+    zip5 = normalise_zip(request.GET.get("zip"))
+    states = states_for_zip(zip5) if zip5 else ()
+    if len(states) != 1:
+        return JsonResponse({"state": None, "choices": list(states)})
+    state = states[0]
+    return JsonResponse(
+        {
+            "state": state,
+            "state_name": jurisdiction_name(state),
+            "recipient": petition.recipient_line(state),
+        }
+    )
