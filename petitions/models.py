@@ -264,17 +264,11 @@ class PetitionPage(RoutablePageMixin, Page):
 
         return thank_you(request, self)
 
-    @path("route/")
-    def route(self, request):
-        from .views import route
+    @path("recipient/")
+    def lookup_recipient(self, request):
+        from .views import lookup_recipient
 
-        return route(request, self)
-
-    @path("confirm/<str:token>/")
-    def confirm(self, request, token):
-        from .views import confirm
-
-        return confirm(request, self, token)
+        return lookup_recipient(request, self)
 
 
 class Signature(models.Model):

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from northstar.emails import absolute_url, send_email
@@ -27,14 +28,16 @@ def confirmation_token(signature):
     return signing.dumps(str(signature.uuid), salt=CONFIRMATION_SALT, compress=True)
 
 
-def signature_for_token(petition, token):
+def signature_for_token(token):
     """The signature a confirmation link names, or None if the link is bad or has expired."""
     max_age = timedelta(days=settings.PETITION_CONFIRMATION_MAX_AGE_DAYS)
     try:
         signature_uuid = signing.loads(token, salt=CONFIRMATION_SALT, max_age=max_age)
     except signing.BadSignature:
         return None
-    return Signature.objects.filter(petition=petition, uuid=signature_uuid).first()
+    return (
+        Signature.objects.select_related("petition", "target").filter(uuid=signature_uuid).first()
+    )
 
 
 def send_confirmation(signature):
@@ -48,8 +51,7 @@ def send_confirmation(signature):
             "petition_title": petition.title,
             "target_line": target_line(signature),
             "confirm_url": absolute_url(
-                petition.url
-                + petition.reverse_subpage("confirm", args=[confirmation_token(signature)])
+                reverse("petitions:confirm", args=[confirmation_token(signature)])
             ),
             "max_age_days": settings.PETITION_CONFIRMATION_MAX_AGE_DAYS,
         },

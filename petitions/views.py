@@ -74,13 +74,13 @@ def thank_you(request, petition):
     return TemplateResponse(request, "petitions/thank_you.html", context)
 
 
-def confirm(request, petition, token):
-    signature = signature_for_token(petition, token)
+def confirm(request, token):
+    """The link in the confirmation email: count the signature, say thank you."""
+    signature = signature_for_token(token)
     if signature is None:
-        return TemplateResponse(
-            request, "petitions/confirm_invalid.html", {"page": petition}, status=400
-        )
+        return TemplateResponse(request, "petitions/confirm_invalid.html", status=400)
     confirm_signature(signature)
+    petition = signature.petition
     context = {
         "page": petition,
         "self": petition,
@@ -91,7 +91,7 @@ def confirm(request, petition, token):
     return TemplateResponse(request, "petitions/thank_you.html", context)
 
 
-def route(request, petition):
+def lookup_recipient(request, petition):
     """JSON for the sign form: which state a ZIP code is in, and who receives the signature."""
     zip5 = normalise_zip(request.GET.get("zip"))
     states = states_for_zip(zip5) if zip5 else ()

@@ -1,10 +1,15 @@
 """The petitions app in the Wagtail admin."""
 
+from django.urls import include, path
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Target
+from . import admin_views
+from .models import PetitionPage, Target
 
 
 class TargetFilterSet(WagtailFilterSet):
@@ -26,3 +31,35 @@ class TargetViewSet(SnippetViewSet):
 
 
 register_snippet(TargetViewSet)
+
+
+class SignaturesReportButton(PageMenuItem):
+    """ "Signatures report" on a petition: for staff who may edit it (the export holds emails)."""
+
+    label = "Signatures report"
+    icon_name = "table"
+    url_name = "petitions_admin:report"
+
+    def is_shown(self, user):
+        return issubclass(self.page.specific_class or Page, PetitionPage) and (
+            self.page.permissions_for_user(user).can_edit()
+        )
+
+
+@hooks.register("register_admin_urls")
+def register_petition_admin_urls():
+    urls = [
+        path("<int:page_id>/report/", admin_views.report, name="report"),
+        path("<int:page_id>/export.csv", admin_views.export, name="export"),
+    ]
+    return [path("petitions/", include((urls, "petitions_admin")))]
+
+
+@hooks.register("register_page_header_buttons")
+def petition_header_buttons(page, user, view_name, next_url=None):
+    yield SignaturesReportButton(page=page, priority=62)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def petition_listing_more_buttons(page, user, next_url=None):
+    yield SignaturesReportButton(page=page, priority=45)

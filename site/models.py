@@ -119,6 +119,22 @@ class HomePage(Page):
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
 
+    def open_petitions(self):
+        from petitions.models import PetitionPage
+
+        return [
+            petition
+            for petition in PetitionPage.objects.live()
+            .descendant_of(self)
+            .order_by("-first_published_at")
+            if petition.is_open
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["open_petitions"] = self.open_petitions()
+        return context
+
 
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):

@@ -16,7 +16,7 @@
       var value = zip.value.trim().slice(0, 5);
       if (!/^\d{5}$/.test(value) || value === lastZip) return;
       lastZip = value;
-      fetch(form.dataset.routeUrl + "?zip=" + value, { headers: { Accept: "application/json" } })
+      fetch(form.dataset.recipientUrl + "?zip=" + value, { headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) {
           if (!data) return;

@@ -1,0 +1,65 @@
+import factory
+from django.utils.text import slugify
+
+from northstar.models import HomePage
+from petitions.models import PetitionPage, Target, TargetGroup
+
+
+class PetitionPageFactory(factory.Factory):
+    """A live petition under the home page (pass `parent=` to put it elsewhere)."""
+
+    class Meta:
+        model = PetitionPage
+
+    title = factory.Sequence(lambda n: f"Stop human traffickers, petition {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    summary = "Post the national hotline number in every bus and train station."
+    letter = "We ask you to require the hotline number to be posted in public places."
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, **kwargs):
+        page = model_class(*args, **kwargs)
+        (parent or HomePage.objects.get()).add_child(instance=page)
+        return page
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+        django_get_or_create = ("group", "jurisdiction")
+
+    group = TargetGroup.ATTORNEYS_GENERAL
+    jurisdiction = "TX"
+    name = "Ken Paxton"
+    office = factory.LazyAttribute(lambda o: f"Office of the Attorney General ({o.jurisdiction})")
+
+
+def signer(**overrides):
+    """Cleaned sign-form data for `record_signature`."""
+    data = {
+        "first_name": "Maria",
+        "last_name": "Garcia",
+        "email": "maria@example.org",
+        "zip_code": "78701",
+        "state": "TX",
+        "comment": "",
+        "show_publicly": False,
+        "opt_in_updates": False,
+    }
+    data.update(overrides)
+    return data
+
+
+def form_data(**overrides):
+    """What a browser posts from the sign form."""
+    data = {
+        "first_name": "Maria",
+        "last_name": "Garcia",
+        "email": "maria@example.org",
+        "zip_code": "78701",
+        "state": "",
+        "comment": "",
+        "website": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
