@@ -1,0 +1,116 @@
+"""Whatever a visitor types or sends, they get a clear message and nothing changes."""
+
+import pytest
+from django.test import override_settings
+
+from northstar.models import OutboundEmail
+from petitions.models import Signature
+from tests.petitions.factories import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, petition, **overrides):
+    return client.post(petition.url, form_data(**overrides))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("first_name", "", "This field is required."),
+        ("first_name", "   ", "This field is required."),
+        ("first_name", "x" * 101, "at most 100 characters"),
+        ("first_name", "<script>alert(1)</script>", "can contain letters"),
+        ("last_name", "Robert'); DROP TABLE petitions_signature;--", "can contain letters"),
+        ("last_name", "\x00", "Null characters are not allowed."),
+        ("email", "not-an-email", "Enter a valid email address."),
+        ("email", "a@b", "Enter a valid email address."),
+        ("email", "x" * 250 + "@example.org", "at most 254 characters"),
+        ("zip_code", "", "This field is required."),
+        ("zip_code", "7870", "five-digit ZIP code"),
+        ("zip_code", "ABCDE", "five-digit ZIP code"),
+        ("zip_code", "78701' OR '1'='1", "at most 10 characters"),
+        ("state", "ZZ", "Select a valid choice."),
+        ("comment", "y" * 501, "at most 500 characters"),
+    ],
+)
+def test_an_invalid_field_is_explained_and_nothing_is_saved(
+    client, petition, field, value, message
+):
+    response = post(client, petition, **{field: value})
+    assert response.status_code == 200
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert not Signature.objects.exists()
+    assert not OutboundEmail.objects.exists()
+
+
+def test_missing_fields_are_explained_and_nothing_is_saved(client, petition):
+    response = client.post(petition.url, {})
+    assert response.status_code == 200
+    assert response.content.decode().count("This field is required.") == 4
+    assert not Signature.objects.exists()
+
+
+def test_names_in_any_alphabet_are_accepted(client, petition):
+    post(client, petition, first_name="José-María", last_name="Nguyễn O’Brien")
+    assert Signature.objects.get().last_name == "Nguyễn O’Brien"
+
+
+def test_a_comment_with_html_is_stored_as_text_and_shown_escaped(client, home_page, texas_ag):
+    from tests.petitions.factories import PetitionPageFactory
+
+    petition = PetitionPageFactory(require_confirmation=False)
+    post(client, petition, comment="<b>bold</b><script>x()</script>", show_publicly="on")
+    html = client.get(petition.url).content.decode()
+    assert "&lt;script&gt;x()&lt;/script&gt;" in html
+    assert "<script>x()" not in html
+
+
+def test_a_filled_honeypot_saves_nothing(client, petition):
+    response = post(client, petition, website="http://spam.example")
+    assert "Something went wrong" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_other_methods_are_refused(client, petition, method):
+    response = getattr(client, method)(petition.url)
+    assert response.status_code == 405
+
+
+def test_a_post_without_the_csrf_token_is_refused(petition):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(petition.url, form_data())
+    assert response.status_code == 403
+    assert not Signature.objects.exists()
+
+
+@override_settings(PETITION_SIGNS_PER_IP_PER_HOUR=3)
+def test_too_many_signatures_from_one_address_are_refused(client, petition):
+    for n in range(3):
+        post(client, petition, email=f"person{n}@example.org")
+    response = post(client, petition, email="person4@example.org")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert Signature.objects.count() == 3
+
+
+@override_settings(PETITION_SIGNS_PER_EMAIL_PER_HOUR=2)
+def test_repeated_signing_with_one_email_is_limited(client, petition):
+    for _ in range(2):
+        post(client, petition, email="same@example.org")
+    response = post(client, petition, email="same@example.org")
+    assert response.status_code == 429
+
+
+def test_a_malformed_recipient_lookup_answers_without_error(client, petition):
+    for value in ("", "abc", "1" * 500, "<script>"):
+        response = client.get(f"{petition.url}recipient/", {"zip": value})
+        assert response.status_code == 200
+        assert response.json() == {"state": None, "choices": []}
+
+
+def test_a_malformed_confirmation_link_answers_400(client, petition):
+    for token in ("x", "a" * 300, "%00"):
+        assert client.get(f"/petitions/confirm/{token}/").status_code in (400, 404)

@@ -1,0 +1,65 @@
+"""Counts stay exact when many supporters sign and confirm at the same moment (PostgreSQL)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from petitions.models import Signature, SignatureCount
+from petitions.services import confirm_signature, record_signature
+from tests.petitions.factories import PetitionPageFactory, signer
+
+SIGNERS = 50
+STATES = ["TX", "CA", "NY", "FL", "AK"]
+
+
+def run_at_once(work, count):
+    """Run `work(i)` in `count` threads released together; re-raise any thread's error."""
+    barrier = threading.Barrier(count)
+    errors = []
+
+    def run(i):
+        try:
+            barrier.wait()
+            work(i)
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_supporters_signing_and_confirming_at_once_are_all_counted(home_page):
+    petition = PetitionPageFactory()
+
+    def sign_and_confirm(i):
+        result = record_signature(
+            petition, signer(email=f"signer{i}@example.org", state=STATES[i % len(STATES)])
+        )
+        confirm_signature(result.signature)
+
+    run_at_once(sign_and_confirm, SIGNERS)
+
+    confirmed = Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED)
+    assert confirmed.count() == SIGNERS
+    assert petition.signature_count() == SIGNERS
+    assert SignatureCount.objects.by_state(petition.pk) == {
+        state: SIGNERS // len(STATES) for state in STATES
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_email_signing_in_many_requests_at_once_is_one_signature(home_page):
+    petition = PetitionPageFactory(require_confirmation=False)
+
+    run_at_once(lambda i: record_signature(petition, signer(email="twin@example.org")), 10)
+
+    assert Signature.objects.filter(petition=petition).count() == 1
+    assert petition.signature_count() == 1

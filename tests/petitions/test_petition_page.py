@@ -1,0 +1,99 @@
+"""What the public petition page shows: the count, the goal, the banners, and whose names."""
+
+import pytest
+
+from petitions.models import PetitionPage, next_milestone
+from petitions.services import confirm_signature, record_signature
+from tests.petitions.factories import PetitionPageFactory, signer
+
+pytestmark = pytest.mark.django_db
+
+
+def add_confirmed(petition, n, **overrides):
+    for i in range(n):
+        result = record_signature(petition, signer(email=f"s{i}@example.org", **overrides))
+        confirm_signature(result.signature)
+
+
+def test_the_page_invites_visitors_to_join_the_live_count(client, petition):
+    add_confirmed(petition, 3)
+    html = client.get(petition.url).content.decode()
+    assert "Join 3 supporters" in html
+
+
+@pytest.mark.parametrize(
+    ("count", "milestone"), [(0, 100), (99, 100), (100, 500), (2424, 5000), (60_000, 100_000)]
+)
+def test_without_a_goal_the_next_milestone_is_shown(count, milestone):
+    assert next_milestone(count) == milestone
+
+
+def test_a_staff_goal_replaces_the_milestone(client, home_page):
+    petition = PetitionPageFactory(signature_goal=3000)
+    assert "Next goal: 3,000" in client.get(petition.url).content.decode()
+
+
+def test_a_closed_petition_says_how_many_supported_it_and_has_no_form(client, home_page):
+    petition = PetitionPageFactory()
+    add_confirmed(petition, 2)
+    petition.status = PetitionPage.Status.CLOSED
+    petition.save_revision().publish()
+    html = client.get(petition.url).content.decode()
+    assert "Petition closed" in html
+    assert "This petition had 2 supporters." in html
+    assert 'name="email"' not in html
+
+
+def test_a_victorious_petition_shows_the_victory_text_and_no_form(client, home_page):
+    petition = PetitionPageFactory(
+        status=PetitionPage.Status.VICTORY,
+        victory_text="<p>Texas now posts the hotline in every bus station.</p>",
+    )
+    html = client.get(petition.url).content.decode()
+    assert "Victory!" in html
+    assert "Texas now posts the hotline in every bus station." in html
+    assert 'name="email"' not in html
+
+
+def test_recent_signers_show_only_those_who_chose_to_be_public(client, petition):
+    record = record_signature(
+        petition,
+        signer(
+            email="public@example.org",
+            first_name="Ana",
+            last_name="Lopez",
+            show_publicly=True,
+            comment="For my sister.",
+        ),
+    )
+    confirm_signature(record.signature)
+    private = record_signature(
+        petition, signer(email="private@example.org", first_name="Hidden", last_name="Person")
+    )
+    confirm_signature(private.signature)
+    html = client.get(petition.url).content.decode()
+    assert "Ana L." in html
+    assert "Lopez" not in html
+    assert "For my sister." in html
+    assert "Hidden" not in html
+
+
+def test_no_signer_email_appears_on_the_public_page(client, petition):
+    add_confirmed(petition, 2, show_publicly=True)
+    html = client.get(petition.url).content.decode()
+    assert "@example.org" not in html
+
+
+def test_unconfirmed_signers_are_not_listed(client, petition):
+    record_signature(
+        petition, signer(email="pending@example.org", first_name="Pending", show_publicly=True)
+    )
+    assert "Pending" not in client.get(petition.url).content.decode()
+
+
+def test_the_home_page_lists_open_petitions_only(client, home_page):
+    PetitionPageFactory(title="Open one")
+    PetitionPageFactory(title="Closed one", status=PetitionPage.Status.CLOSED)
+    html = client.get("/").content.decode()
+    assert "Open one" in html
+    assert "Closed one" not in html
