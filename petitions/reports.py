@@ -218,7 +218,7 @@ class BarChart:
 
 def bar_chart(day_counts, *, width=720, height=220, label_every=14):
     """Lay out one bar per day, labelling every `label_every`th day counting back from the last."""
-    plot_left, plot_right, plot_top, plot_bottom = 44, width - 8, 12, height - 28
+    plot_left, plot_right, plot_top, plot_bottom = 44, width - 24, 12, height - 28
     top = nice_ceiling(max((day.count for day in day_counts), default=0))
     slot = (plot_right - plot_left) / max(len(day_counts), 1)
     bar_width = round(slot * 0.75, 2)

@@ -94,7 +94,13 @@ def load_staff_user():
     return user
 
 
-LOADERS = [load_home_page, load_site_settings, load_staff_user]
+def load_petitions():
+    from petitions.demo import load_petitions
+
+    load_petitions()
+
+
+LOADERS = [load_home_page, load_site_settings, load_staff_user, load_petitions]
 
 
 def load_demo_data():
