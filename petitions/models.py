@@ -17,6 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from northstar.blocks import BaseStreamBlock
+from northstar.pagecache import CSRF_PLACEHOLDER
 
 from .jurisdictions import JURISDICTION_CHOICES, jurisdiction_name
 
@@ -241,6 +242,7 @@ class PetitionPage(RoutablePageMixin, Page):
         count = self.signature_count()
         goal = self.goal_for(count)
         context.update(
+            csrf_placeholder=CSRF_PLACEHOLDER,
             signature_count=count,
             goal=goal,
             goal_percent=min(100, count * 100 // goal) if goal else 0,

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from northstar.models import SiteSettings
+from northstar.pagecache import with_csrf_placeholder
 from northstar.ratelimit import allow, client_ip
 from northstar.sharing import share_links
 
@@ -17,31 +18,42 @@ from .services import confirm_signature, record_signature, signature_for_token
 HOUR = 3600
 
 
+PAGE_CACHE_SECONDS = 1
+
+
+def render_petition(request, petition, status=200, cache_seconds=0, **kwargs):
+    """The petition page; its sign form carries a CSRF placeholder filled in by the page cache."""
+    response = petition.render(request, **kwargs)
+    response.status_code = status
+    return with_csrf_placeholder(response.render(), cache_seconds)
+
+
 def petition_page(request, petition):
     if request.method == "POST":
         return sign(request, petition)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-    return petition.render(request)
+    return render_petition(request, petition, cache_seconds=PAGE_CACHE_SECONDS)
 
 
 def sign(request, petition):
     if not petition.is_open:
-        return petition.render(request, context_overrides={"notice": "closed"})
+        return render_petition(request, petition, context_overrides={"notice": "closed"})
     form = SignatureForm(request.POST, petition=petition)
     if not allow(
         "petition-sign-ip", client_ip(request), settings.PETITION_SIGNS_PER_IP_PER_HOUR, HOUR
     ):
         return too_many_attempts(request, petition, form)
     if not form.is_valid():
-        return petition.render(request, form=form)
+        return render_petition(request, petition, form=form)
     email = form.cleaned_data["email"]
     if not allow("petition-sign-email", email, settings.PETITION_SIGNS_PER_EMAIL_PER_HOUR, HOUR):
         return too_many_attempts(request, petition, form)
     result = record_signature(petition, form.cleaned_data, target=form.target)
     if not result.created:
-        return petition.render(
+        return render_petition(
             request,
+            petition,
             context_overrides={
                 "notice": "already_signed",
                 "already_signed": result.signature,
@@ -53,9 +65,7 @@ def sign(request, petition):
 
 def too_many_attempts(request, petition, form):
     form.add_error(None, "Too many attempts from your connection. Please try again in an hour.")
-    response = petition.render(request, form=form)
-    response.status_code = 429
-    return response
+    return render_petition(request, petition, status=429, form=form)
 
 
 def sharing_context(request, petition):

@@ -1,0 +1,62 @@
+"""The one-second page cache for anonymous visitors (used by petition pages)."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from northstar.pagecache import CSRF_PLACEHOLDER
+from petitions.models import Signature
+from petitions.services import confirm_signature, record_signature
+from tests.petitions.factories import PetitionPageFactory, form_data, signer
+from tests.site.factories import UserFactory
+from tests.support.waiting import wait_until
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def petition(home_page):
+    return PetitionPageFactory(require_confirmation=False)
+
+
+def csrf_token_in(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_a_visitor_served_from_the_cache_gets_a_working_csrf_token(petition):
+    Client().get(petition.url)  # fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get(petition.url).content.decode()
+    assert CSRF_PLACEHOLDER not in html
+
+    response = visitor.post(
+        petition.url, {**form_data(), "csrfmiddlewaretoken": csrf_token_in(html)}
+    )
+
+    assert response.status_code == 302
+    assert Signature.objects.count() == 1
+
+
+def test_each_visitor_gets_their_own_token(petition):
+    first = Client().get(petition.url)
+    second = Client().get(petition.url)
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+
+
+def test_the_count_on_a_cached_page_is_at_most_a_second_behind(petition):
+    assert "Join 0 supporters" in Client().get(petition.url).content.decode()
+    record_signature(petition, signer())
+
+    wait_until(
+        lambda: "Join 1 supporter" in Client().get(petition.url).content.decode(),
+        timeout=1.5,
+        message="the cached count to catch up",
+    )
+
+
+def test_a_logged_in_visitor_always_gets_a_fresh_page(client, petition):
+    client.get(petition.url)
+    client.force_login(UserFactory())
+    confirm_signature(record_signature(petition, signer()).signature)
+    assert "Join 1 supporter" in client.get(petition.url).content.decode()
