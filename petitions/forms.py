@@ -63,6 +63,9 @@ class SignatureForm(forms.Form):
     opt_in_updates = forms.BooleanField(
         label="Email me updates about this petition and the organisation's work", required=False
     )
+    share_email_with_target = forms.BooleanField(
+        label="Include my email address in what the decision maker receives", required=False
+    )
     # A field people never see; bots that fill every field give themselves away.
     website = forms.CharField(required=False, label="Leave this empty")
 
@@ -71,6 +74,8 @@ class SignatureForm(forms.Form):
         self.petition = petition
         self.needs_state = False
         self.target = None
+        if not petition.share_signer_emails:
+            del self.fields["share_email_with_target"]
 
     def clean_first_name(self):
         return clean_name(self.cleaned_data.get("first_name"), "first name")

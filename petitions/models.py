@@ -7,6 +7,7 @@ in every revision, and publishing an old draft would write back a stale count.
 import random
 import uuid
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -30,6 +31,13 @@ def next_milestone(count):
         if count < milestone:
             return milestone
     return (count // 1_000_000 + 1) * 1_000_000
+
+
+class DeliverySchedule(models.TextChoices):
+    OFF = "off", "Off (staff deliver by hand)"
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    THRESHOLD = "threshold", "When enough signatures for one target have gathered"
 
 
 class TargetGroup(models.TextChoices):
@@ -175,12 +183,38 @@ class PetitionPage(RoutablePageMixin, Page):
     share_text = models.CharField(
         max_length=280, blank=True, help_text="Suggested text when a signer shares the petition."
     )
+    delivery_schedule = models.CharField(
+        max_length=10,
+        choices=DeliverySchedule,
+        default=DeliverySchedule.WEEKLY,
+        help_text="When confirmed signatures are delivered to their decision makers.",
+    )
+    delivery_threshold = models.PositiveIntegerField(
+        default=100,
+        help_text="With 'when enough have gathered': deliver once a target has this many waiting.",
+    )
+    share_signer_emails = models.BooleanField(
+        default=False,
+        help_text=(
+            "Offer signers the choice to include their email address in what the decision "
+            "maker receives. Off: deliveries carry names, ZIP codes, states and comments only."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_credit")], heading="Image"),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("target_group"), FieldPanel("letter")], heading="Delivery"),
+        MultiFieldPanel(
+            [
+                FieldPanel("target_group"),
+                FieldPanel("letter"),
+                FieldPanel("delivery_schedule"),
+                FieldPanel("delivery_threshold"),
+                FieldPanel("share_signer_emails"),
+            ],
+            heading="Delivery",
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("status"),
@@ -235,6 +269,9 @@ class PetitionPage(RoutablePageMixin, Page):
             .order_by("-confirmed_at")[:limit]
         )
 
+    def published_updates(self):
+        return self.updates.filter(show_on_page=True).select_related("target", "document")
+
     def get_context(self, request, *args, form=None, **kwargs):
         from .forms import SignatureForm
 
@@ -247,6 +284,7 @@ class PetitionPage(RoutablePageMixin, Page):
             goal=goal,
             goal_percent=min(100, count * 100 // goal) if goal else 0,
             recent_signatures=self.recent_public_signatures(),
+            updates=self.published_updates(),
         )
         context["form"] = form = form or SignatureForm(petition=self)
         state = getattr(form, "cleaned_data", {}).get("state")
@@ -299,6 +337,17 @@ class Signature(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    share_email_with_target = models.BooleanField(
+        default=False, help_text="The signer agreed that the decision maker may see their email."
+    )
+    delivery = models.ForeignKey(
+        "Delivery",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        help_text="The one delivery that carries this signature (set once, never changed).",
+    )
 
     class Meta:
         constraints = [
@@ -307,6 +356,11 @@ class Signature(models.Model):
         indexes = [
             models.Index(fields=["petition", "status", "confirmed_at"]),
             models.Index(fields=["status", "created_at"]),
+            models.Index(
+                fields=["petition", "target"],
+                condition=models.Q(status="confirmed", delivery__isnull=True),
+                name="signature_awaiting_delivery",
+            ),
         ]
 
     def __str__(self):
@@ -410,3 +464,167 @@ def recount_signatures(petition_id):
                 for state, total in now.items()
             )
     return drift
+
+
+class Delivery(models.Model):
+    """One batch of signatures for one target of one petition.
+
+    Written, with the exact signatures it carries (`Signature.delivery`), in
+    the transaction that claims them, before anything is sent. A signature
+    belongs to at most one delivery: the claim only takes signatures whose
+    `delivery` is empty, and the column is never rewritten.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        POST = "post", "Post"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        READY = "ready", "Ready to post"
+        POSTED = "posted", "Posted"
+        HAND_DELIVERED = "hand_delivered", "Hand-delivered"
+
+    DONE_STATES = (Status.SENT, Status.READY, Status.POSTED, Status.HAND_DELIVERED)
+    IN_FLIGHT_STATES = (Status.PENDING, Status.SENDING)
+
+    key = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Idempotency key carried in the message, the same on every attempt.",
+    )
+    petition = models.ForeignKey(PetitionPage, on_delete=models.PROTECT, related_name="deliveries")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="deliveries")
+    channel = models.CharField(max_length=5, choices=Channel)
+    status = models.CharField(max_length=15, choices=Status, default=Status.PENDING)
+    signature_count = models.PositiveIntegerField(default=0)
+    include_emails = models.BooleanField(default=False)
+    recipient_email = models.EmailField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    posted_on = models.DateField(null=True, blank=True)
+    posted_note = models.TextField(blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self):
+        return f"{self.signature_count} signatures to {self.target} ({self.get_status_display()})"
+
+
+class PetitionUpdate(models.Model):
+    """News about a petition: shown on its page and/or emailed once to signers who opted in.
+
+    A target's response is an update with `target` set; a victory is announced
+    with one automatically when the petition is published as victorious.
+    """
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", "Update"
+        RESPONSE = "response", "Response from a decision maker"
+        VICTORY = "victory", "Victory"
+
+    petition = models.ForeignKey(PetitionPage, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.UPDATE)
+    title = models.CharField(max_length=200)
+    published_on = models.DateField(default=timezone.localdate)
+    body = RichTextField(features=["bold", "italic", "link", "ol", "ul"])
+    target = models.ForeignKey(
+        Target,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For a response: the decision maker who answered.",
+    )
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For a response: the letter or statement received.",
+    )
+    show_on_page = models.BooleanField(default=True, help_text="Publish it on the petition page.")
+    email_signers = models.BooleanField(
+        default=False,
+        help_text=(
+            "Email it to confirmed signers who opted in to updates. Saving with this ticked "
+            "sends it, once; it cannot be unsent."
+        ),
+    )
+    states = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Only signers from these states (codes, e.g. TX, IN). Empty: all states.",
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [
+        FieldPanel("petition"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("published_on")]),
+        FieldPanel("title"),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("target"), FieldPanel("document")], heading="Response"),
+        FieldPanel("show_on_page"),
+        MultiFieldPanel([FieldPanel("email_signers"), FieldPanel("states")], heading="Email"),
+    ]
+
+    class Meta:
+        ordering = ["-published_on", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition"],
+                condition=models.Q(kind="victory"),
+                name="one_victory_announcement_per_petition",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def heading(self):
+        if self.kind == self.Kind.RESPONSE and self.target_id:
+            return f"The {self.target.title} of {self.target.jurisdiction_name} responded"
+        return self.title
+
+    def recipients(self):
+        """Confirmed signers of the petition who opted in, from the chosen states."""
+        signatures = self.petition.signatures.filter(
+            status__in=Signature.COUNTED_STATES, opt_in_updates=True
+        )
+        if self.states:
+            signatures = signatures.filter(state__in=self.states)
+        return signatures
+
+
+class UpdateRecipient(models.Model):
+    """A record that one signer was sent one update: each is sent at most once."""
+
+    update = models.ForeignKey(PetitionUpdate, on_delete=models.CASCADE, related_name="+")
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="+")
+    outbound_email = models.ForeignKey(
+        "northstar.OutboundEmail", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["update", "signature"], name="one_email_per_update"),
+        ]
+
+    def __str__(self):
+        return f"update {self.update_id} to signature {self.signature_id}"

@@ -94,6 +94,7 @@ def record_signature(petition, data, target=None):
                     comment=data.get("comment", ""),
                     show_publicly=data.get("show_publicly", False),
                     opt_in_updates=data.get("opt_in_updates", False),
+                    share_email_with_target=data.get("share_email_with_target", False),
                 )
         except IntegrityError:
             # The same email signed in a concurrent request a moment ago.

@@ -6,4 +6,5 @@ app_name = "petitions"
 
 urlpatterns = [
     path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -10,6 +10,7 @@ from northstar.pagecache import with_csrf_placeholder
 from northstar.ratelimit import allow, client_ip
 from northstar.sharing import share_links
 
+from . import updates
 from .forms import SignatureForm
 from .jurisdictions import jurisdiction_name
 from .routing import normalise_zip, states_for_zip
@@ -115,3 +116,16 @@ def lookup_recipient(request, petition):
             "recipient": petition.recipient_line(state),
         }
     )
+
+
+def unsubscribe(request, token):
+    """The link in every update email: a button (so link scanners change nothing), then done."""
+    signature = updates.signature_for_unsubscribe_token(token)
+    if signature is None:
+        return TemplateResponse(
+            request, "petitions/unsubscribe.html", {"invalid": True}, status=400
+        )
+    done = request.method == "POST"
+    if done:
+        updates.unsubscribe(signature)
+    return TemplateResponse(request, "petitions/unsubscribe.html", {"done": done})

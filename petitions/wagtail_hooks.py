@@ -9,7 +9,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
-from .models import PetitionPage, Target
+from .models import PetitionPage, PetitionUpdate, Target
+from .updates import email_update
 
 
 class TargetFilterSet(WagtailFilterSet):
@@ -63,3 +64,23 @@ def petition_header_buttons(page, user, view_name, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def petition_listing_more_buttons(page, user, next_url=None):
     yield SignaturesReportButton(page=page, priority=45)
+
+
+class PetitionUpdateViewSet(SnippetViewSet):
+    model = PetitionUpdate
+    icon = "mail"
+    menu_label = "Petition updates"
+    menu_order = 220
+    add_to_admin_menu = True
+    list_display = ["title", "petition", "kind", "published_on", "show_on_page", "emailed_at"]
+    list_filter = ["kind", "show_on_page"]
+
+
+register_snippet(PetitionUpdateViewSet)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def email_update_when_asked(request, instance):
+    if isinstance(instance, PetitionUpdate) and instance.email_signers:
+        email_update(instance)

@@ -39,18 +39,28 @@ def organisation_context():
     return {"org": org, "site_url": settings.SITE_URL.rstrip("/")}
 
 
+def render_email(template, context):
+    """(subject, text, html) of `templates/email/<template>*`, on the branded layout."""
+    context = {**organisation_context(), **context}
+    name = f"email/{template}"
+    subject = " ".join(render_to_string(f"{name}_subject.txt", context).split())
+    return (
+        subject,
+        render_to_string(f"{name}.txt", context),
+        render_to_string(f"{name}.html", context),
+    )
+
+
 def build_message(message):
     """The `EmailMultiAlternatives` for an `OutboundEmail`, rendered from its templates."""
-    context = {**organisation_context(), **message.context}
-    name = f"email/{message.template}"
-    subject = " ".join(render_to_string(f"{name}_subject.txt", context).split())
+    subject, text, html = render_email(message.template, message.context)
     email = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"{name}.txt", context),
+        body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
         headers={"Message-ID": message.message_id},
     )
-    email.attach_alternative(render_to_string(f"{name}.html", context), "text/html")
+    email.attach_alternative(html, "text/html")
     email.metadata = {"outbound_email": str(message.pk)}
     return email

@@ -241,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "petitions.tasks.purge_unconfirmed_signatures",
         "schedule": 3600.0,
     },
+    "deliver-due-petitions": {"task": "petitions.tasks.deliver_due_petitions", "schedule": 900.0},
+    "resume-stalled-deliveries": {
+        "task": "petitions.tasks.resume_stalled_deliveries",
+        "schedule": 300.0,
+    },
 }
 
 WAGTAIL_SITE_NAME = "North Star"

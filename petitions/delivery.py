@@ -1,0 +1,225 @@
+"""Delivering confirmed signatures to their decision makers, each exactly once.
+
+A delivery is claimed in one transaction: the `Delivery` row is written and
+the signatures it carries are marked with it, before anything is sent. Then a
+task moves it on: a postal delivery becomes `ready` for staff to print and
+mark posted; an email delivery goes `sending` -> `sent` (or `failed` once
+retries run out). A worker killed at any point leaves the delivery pending or
+sending; the task runs again (acks_late, or the sweeper) and sends it with
+the same idempotency key. The window left is the provider call itself: a
+worker killed after SendGrid accepted the message and before the row says
+`sent` sends it again, with the same Message-ID and X-Delivery-Key headers.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from northstar.emails import render_email
+
+from .models import Delivery, DeliverySchedule, PetitionPage, Signature, Target
+from .packets import delivery_csv, delivery_filename, delivery_letter, delivery_pdf
+
+MAX_SIGNATURES_PER_DELIVERY = 5000
+STALLED_AFTER = timedelta(minutes=10)
+SCHEDULE_INTERVALS = {
+    DeliverySchedule.DAILY: timedelta(days=1),
+    DeliverySchedule.WEEKLY: timedelta(days=7),
+}
+
+
+def awaiting_delivery(petition):
+    return Signature.objects.filter(
+        petition=petition, status__in=Signature.COUNTED_STATES, delivery__isnull=True
+    )
+
+
+def assign_missing_targets(petition):
+    """Give a target to confirmed signatures signed before their state's target existed."""
+    for state in (
+        awaiting_delivery(petition).filter(target__isnull=True).values_list("state", flat=True)
+    ).distinct():
+        target = Target.for_state(petition.target_group, state)
+        if target is not None:
+            awaiting_delivery(petition).filter(target__isnull=True, state=state).update(
+                target=target
+            )
+
+
+def waiting_by_target(petition):
+    """{target_id: number of confirmed signatures not yet in any delivery}."""
+    rows = (
+        awaiting_delivery(petition)
+        .filter(target__isnull=False)
+        .values("target")
+        .annotate(waiting=Count("pk"))
+        .order_by()
+    )
+    return {row["target"]: row["waiting"] for row in rows}
+
+
+def is_due(petition, target_id, waiting, now):
+    schedule = petition.delivery_schedule
+    if schedule == DeliverySchedule.THRESHOLD:
+        return waiting >= petition.delivery_threshold
+    if schedule in SCHEDULE_INTERVALS:
+        last = petition.deliveries.filter(target_id=target_id).aggregate(last=Max("created_at"))
+        return last["last"] is None or last["last"] <= now - SCHEDULE_INTERVALS[schedule]
+    return False
+
+
+def claim_delivery(petition, target):
+    """Write one delivery with up to MAX_SIGNATURES_PER_DELIVERY waiting signatures; None if none.
+
+    The claim marks only signatures that no delivery holds: a concurrent claim
+    waits for this one's row locks, then finds those signatures taken.
+    """
+    from .tasks import process_delivery
+
+    with transaction.atomic():
+        delivery = Delivery.objects.create(
+            petition=petition,
+            target=target,
+            channel=Delivery.Channel.EMAIL if target.email else Delivery.Channel.POST,
+            recipient_email=target.email,
+            include_emails=petition.share_signer_emails,
+        )
+        batch = awaiting_delivery(petition).filter(target=target).order_by("pk").values("pk")
+        claimed = Signature.objects.filter(
+            pk__in=batch[:MAX_SIGNATURES_PER_DELIVERY], delivery__isnull=True
+        ).update(delivery=delivery)
+        if not claimed:
+            delivery.delete()
+            return None
+        delivery.signature_count = claimed
+        delivery.save(update_fields=["signature_count"])
+        process_delivery.delay_on_commit(delivery.pk)
+    return delivery
+
+
+def deliver_signatures(petition, force=False):
+    """Claim deliveries for every target whose signatures are due; return them.
+
+    `force` delivers everything waiting now ("Deliver now", and the final
+    delivery when a petition closes).
+    """
+    assign_missing_targets(petition)
+    now = timezone.now()
+    deliveries = []
+    waiting = waiting_by_target(petition)
+    targets = Target.objects.in_bulk(list(waiting))
+    for target_id, count in waiting.items():
+        if not (force or is_due(petition, target_id, count, now)):
+            continue
+        while delivery := claim_delivery(petition, targets[target_id]):
+            deliveries.append(delivery)
+    return deliveries
+
+
+def deliver_due_petitions():
+    """For beat: scheduled deliveries of live petitions, final deliveries of closed ones."""
+    claimed = []
+    for petition in PetitionPage.objects.live().specific():
+        if not petition.is_open:
+            claimed += deliver_signatures(petition, force=True)
+        elif petition.delivery_schedule != DeliverySchedule.OFF:
+            claimed += deliver_signatures(petition)
+    return claimed
+
+
+def start_sending(delivery_id):
+    """Lock the delivery and mark an attempt; None if it is not an email waiting to go."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("petition", "target")
+            .filter(pk=delivery_id, channel=Delivery.Channel.EMAIL)
+            .first()
+        )
+        if delivery is None or delivery.status not in Delivery.IN_FLIGHT_STATES:
+            return None
+        delivery.status = Delivery.Status.SENDING
+        delivery.attempts += 1
+        delivery.save(update_fields=["status", "attempts"])
+    return delivery
+
+
+def mark_sent(delivery):
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+
+
+def mark_failed(delivery, error):
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.FAILED, last_error=str(error)[:2000]
+    )
+
+
+def mark_ready(delivery_id):
+    """A postal delivery's packet can be printed: it waits for staff to post it."""
+    return Delivery.objects.filter(
+        pk=delivery_id, channel=Delivery.Channel.POST, status=Delivery.Status.PENDING
+    ).update(status=Delivery.Status.READY)
+
+
+def mark_posted(delivery, user, posted_on, note="", by_hand=False):
+    """Staff posted (or handed over) a ready packet; True if the delivery changed."""
+    status = Delivery.Status.HAND_DELIVERED if by_hand else Delivery.Status.POSTED
+    return bool(
+        Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.READY).update(
+            status=status, posted_on=posted_on, posted_note=note, posted_by=user
+        )
+    )
+
+
+def resend(delivery):
+    """Send a failed delivery again: same signatures, same idempotency key."""
+    from .tasks import process_delivery
+
+    with transaction.atomic():
+        changed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(
+            status=Delivery.Status.PENDING, last_error=""
+        )
+        if changed:
+            process_delivery.delay_on_commit(delivery.pk)
+    return bool(changed)
+
+
+def stalled_deliveries():
+    """Deliveries whose task was lost: still pending or sending well after they were claimed."""
+    return Delivery.objects.filter(
+        status__in=Delivery.IN_FLIGHT_STATES, created_at__lt=timezone.now() - STALLED_AFTER
+    )
+
+
+def delivery_message(delivery):
+    """The email to the target's office, with the signatures as PDF and CSV attachments."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
+    subject, text, html = render_email(
+        "petitions/delivery",
+        {
+            "delivery": delivery,
+            "petition_title": delivery.petition.title,
+            "letter": delivery_letter(delivery),
+        },
+    )
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.recipient_email],
+        headers={
+            "Message-ID": f"<delivery-{delivery.key}@{domain}>",
+            "X-Delivery-Key": str(delivery.key),
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    name = delivery_filename(delivery)
+    message.attach(f"{name}.pdf", delivery_pdf(delivery), "application/pdf")
+    message.attach(f"{name}.csv", delivery_csv(delivery), "text/csv")
+    return message

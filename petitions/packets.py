@@ -1,0 +1,277 @@
+"""What a delivery carries to its decision maker: the letter, the CSV and the printable PDF.
+
+Every piece is built from the delivery's own signatures (`Signature.delivery`),
+so a delivery sent again carries exactly what it carried the first time.
+Signatures are read in chunks (`.iterator()`), never all at once. The PDF is
+printed in DejaVu Sans (vendored in `fonts/`, licence beside it): fpdf2's
+core fonts are Latin-1 only, and signers are called Nguyễn and Zoë.
+
+Emails go to a decision maker only when the petition offers it
+(`Delivery.include_emails`) and the signer agreed (`share_email_with_target`).
+"""
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from django.utils import timezone
+from django.utils.text import slugify
+from fpdf import FPDF
+from fpdf.enums import MethodReturnValue, XPos, YPos
+from wagtail.models import Site
+
+from .jurisdictions import jurisdiction_name
+from .reports import neutralise_formula
+
+DEFAULT_ORGANISATION = "North Star"
+CSV_HEADER = ("name", "zip_code", "state", "signed_on", "comment", "email")
+ROWS_CHUNK_SIZE = 2000
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVuSans"
+NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"}
+# Jurisdictions read with "the": "residents of the District of Columbia".
+NAMES_WITH_ARTICLE = ("District of Columbia", "Northern Mariana Islands", "U.S. Virgin Islands")
+
+# The signature table on a US Letter page: (heading, width in mm); comment takes the rest.
+TABLE_COLUMNS = (("Name", 46), ("ZIP", 15), ("State", 28), ("Signed", 20), ("Comment", None))
+TABLE_FONT_SIZE = 8
+TABLE_LINE = 3.8
+TABLE_PADDING = 1.2
+MAX_COMMENT_CHARS = 500
+
+
+def organisation_name():
+    """The organisation named in the site settings of the default site."""
+    from northstar.models import SiteSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return DEFAULT_ORGANISATION
+    return SiteSettings.for_site(site).organisation_name.strip() or DEFAULT_ORGANISATION
+
+
+def delivery_date(delivery):
+    return timezone.localdate(delivery.created_at)
+
+
+def long_date(day):
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def place_name(code):
+    name = jurisdiction_name(code)
+    return f"the {name}" if name in NAMES_WITH_ARTICLE else name
+
+
+def last_name(full_name):
+    """ "Ken Paxton" -> "Paxton"; "John Smith Jr." -> "Smith"."""
+    words = full_name.replace(",", " ").split()
+    while len(words) > 1 and words[-1].lower() in NAME_SUFFIXES:
+        words.pop()
+    return words[-1] if words else ""
+
+
+def delivery_filename(delivery):
+    """`signatures-<slug>-<jurisdiction>-<date>-<key>`: ASCII letters, digits and hyphens only."""
+    slug = slugify(delivery.petition.slug)[:60].strip("-") or "petition"
+    jurisdiction = slugify(delivery.target.jurisdiction) or "target"
+    key = str(delivery.key).replace("-", "")[:8]
+    return f"signatures-{slug}-{jurisdiction}-{delivery_date(delivery).isoformat()}-{key}"
+
+
+def greeting(target):
+    title = target.title.strip() or "Attorney General"
+    surname = last_name(target.name)
+    return f"Dear {title} {surname}," if surname else f"Dear {title},"
+
+
+def count_paragraph(delivery):
+    count = delivery.signature_count
+    place = place_name(delivery.target.jurisdiction)
+    if count == 1:
+        return f"1 resident of {place} has signed this petition, listed in the attached pages."
+    return (
+        f"{count:,} residents of {place} have signed this petition, listed in the attached pages."
+    )
+
+
+def delivery_letter(delivery):
+    """The petition's letter to the target, in plain text: greeting, letter, count, closing."""
+    body = delivery.petition.letter.replace("\r\n", "\n").replace("\r", "\n").strip()
+    paragraphs = [
+        greeting(delivery.target),
+        body,
+        count_paragraph(delivery),
+        f"Sincerely,\n{organisation_name()}",
+    ]
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph) + "\n"
+
+
+def delivery_rows(delivery):
+    """Yield (name, ZIP, state name, date signed, comment, email) per signature, oldest first.
+
+    The email is "" unless the delivery includes emails and the signer agreed.
+    """
+    rows = (
+        delivery.signatures.order_by("confirmed_at", "pk")
+        .values_list(
+            "first_name",
+            "last_name",
+            "zip_code",
+            "state",
+            "confirmed_at",
+            "comment",
+            "email",
+            "share_email_with_target",
+        )
+        .iterator(chunk_size=ROWS_CHUNK_SIZE)
+    )
+    for first, last, zip_code, state, confirmed_at, comment, email, shares in rows:
+        signed_on = timezone.localdate(confirmed_at).isoformat() if confirmed_at else ""
+        yield (
+            f"{first} {last}".strip(),
+            zip_code,
+            jurisdiction_name(state),
+            signed_on,
+            comment,
+            email if delivery.include_emails and shares else "",
+        )
+
+
+def delivery_csv(delivery):
+    """The delivery's signatures as UTF-8 CSV, with any formula-like cell made plain text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for row in delivery_rows(delivery):
+        writer.writerow([neutralise_formula(value) for value in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def one_line(text, limit=None):
+    text = re.sub(r"\s+", " ", text).strip()
+    if limit and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+class PacketPDF(FPDF):
+    """US Letter pages with a running header: the petition title and "Page X of Y"."""
+
+    def __init__(self, running_title):
+        super().__init__(orientation="portrait", unit="mm", format="Letter")
+        self.running_title = running_title
+        self.in_table = False
+        self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
+        self.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+        self.set_margins(left=20, top=14, right=20)
+        self.set_auto_page_break(auto=True, margin=16)
+        self.set_title(running_title)
+        self.column_widths = [
+            width or self.epw - sum(w for _, w in TABLE_COLUMNS if w) for _, width in TABLE_COLUMNS
+        ]
+
+    def header(self):
+        self.set_font(FONT, "", 8)
+        self.set_text_color(90)
+        page = f"Page {self.page_no()} of {self.str_alias_nb_pages}"
+        page_width = 30
+        self.cell(self.epw - page_width, 5, self.fit(self.running_title, self.epw - page_width))
+        self.cell(page_width, 5, page, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_draw_color(180)
+        self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
+        self.ln(6)
+        self.set_text_color(0)
+        if self.in_table:
+            self.table_heading()
+
+    def fit(self, text, width):
+        """`text` shortened with an ellipsis to fit `width` in the current font."""
+        text = one_line(text)
+        if self.get_string_width(text) <= width:
+            return text
+        while text and self.get_string_width(text + "…") > width:
+            text = text[:-1]
+        return text.rstrip() + "…"
+
+    def letter_page(self, delivery, organisation, letter):
+        target = delivery.target
+        self.add_page()
+        self.set_font(FONT, "B", 14)
+        self.multi_cell(0, 7, organisation, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FONT, "", 10)
+        self.ln(2)
+        self.multi_cell(
+            0, 5, long_date(delivery_date(delivery)), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+        self.ln(6)
+        address = [
+            target.name,
+            f"{target.title} of {place_name(target.jurisdiction)}",
+            target.office,
+            *target.postal_address.replace("\r\n", "\n").split("\n"),
+        ]
+        for line in filter(None, (line.strip() for line in address)):
+            self.multi_cell(0, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(6)
+        self.set_font(FONT, "B", 10)
+        self.multi_cell(0, 5, f"Re: {delivery.petition.title}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(4)
+        self.set_font(FONT, "", 10)
+        self.multi_cell(0, 5.2, letter, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def table_heading(self):
+        self.set_font(FONT, "B", TABLE_FONT_SIZE)
+        self.set_fill_color(235)
+        for (heading, _), width in zip(TABLE_COLUMNS, self.column_widths, strict=True):
+            self.cell(width, TABLE_LINE + 2 * TABLE_PADDING, heading, fill=True)
+        self.ln(TABLE_LINE + 2 * TABLE_PADDING)
+        self.set_font(FONT, "", TABLE_FONT_SIZE)
+
+    def start_table(self, delivery):
+        self.add_page()
+        self.set_font(FONT, "B", 12)
+        count = delivery.signature_count
+        noun = "signature" if count == 1 else "signatures"
+        place = jurisdiction_name(delivery.target.jurisdiction)
+        self.multi_cell(0, 6, f"{count:,} {noun} from {place}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(2)
+        self.table_heading()
+        self.in_table = True
+
+    def table_row(self, cells):
+        """One signature; a row that would cross the page foot starts the next page."""
+        self.set_font(FONT, "", TABLE_FONT_SIZE)
+        lines = [
+            self.multi_cell(width, TABLE_LINE, text, dry_run=True, output=MethodReturnValue.LINES)
+            for width, text in zip(self.column_widths, cells, strict=True)
+        ]
+        height = max(max(len(cell_lines) for cell_lines in lines), 1) * TABLE_LINE
+        height += 2 * TABLE_PADDING
+        if self.will_page_break(height):
+            self.add_page()
+        top = self.get_y()
+        x = self.l_margin
+        for width, text in zip(self.column_widths, cells, strict=True):
+            self.set_xy(x, top + TABLE_PADDING)
+            self.multi_cell(width, TABLE_LINE, text)
+            x += width
+        self.set_y(top + height)
+        self.set_draw_color(215)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+
+
+def delivery_pdf(delivery):
+    """The printable packet: the letter on page 1, then a table of the signatures."""
+    pdf = PacketPDF(delivery.petition.title)
+    organisation = organisation_name()
+    pdf.set_author(organisation)
+    pdf.letter_page(delivery, organisation, delivery_letter(delivery))
+    pdf.start_table(delivery)
+    for name, zip_code, state, signed_on, comment, _email in delivery_rows(delivery):
+        pdf.table_row(
+            (one_line(name), zip_code, state, signed_on, one_line(comment, MAX_COMMENT_CHARS))
+        )
+    return bytes(pdf.output())

@@ -1,0 +1,110 @@
+"""Petition updates, target responses and victories, emailed to signers who opted in.
+
+Each recipient is sent an update at most once, across retries and worker
+restarts: a batch is chosen under a lock on the update, and each recipient is
+recorded (`UpdateRecipient`, unique per update and signature) in the same
+transaction as the outbox email it will receive.
+"""
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from wagtail.rich_text import expand_db_html
+
+from northstar.emails import absolute_url, send_email
+
+from .models import PetitionUpdate, Signature, UpdateRecipient
+
+BATCH_SIZE = 500
+UNSUBSCRIBE_SALT = "petitions.unsubscribe"
+
+
+def email_update(update):
+    """Start emailing `update` to its recipients; False if it had been started already."""
+    from .tasks import send_update_batch
+
+    with transaction.atomic():
+        started = PetitionUpdate.objects.filter(pk=update.pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+        if started:
+            send_update_batch.delay_on_commit(update.pk)
+    return bool(started)
+
+
+def queue_update_batch(update_id, size=BATCH_SIZE):
+    """Queue the update's email for up to `size` signers not yet sent it; return how many."""
+    with transaction.atomic():
+        update = (
+            PetitionUpdate.objects.select_for_update(of=("self",))
+            .select_related("petition", "target")
+            .get(pk=update_id)
+        )
+        already = UpdateRecipient.objects.filter(update=update).values("signature_id")
+        batch = list(update.recipients().exclude(pk__in=already).order_by("pk")[:size])
+        UpdateRecipient.objects.bulk_create(
+            UpdateRecipient(
+                update=update,
+                signature=signature,
+                outbound_email=send_email(
+                    "petitions/update", signature.email, update_context(update, signature)
+                ),
+            )
+            for signature in batch
+        )
+    return len(batch)
+
+
+def update_context(update, signature):
+    body = expand_db_html(update.body)
+    return {
+        "first_name": signature.first_name,
+        "heading": update.heading,
+        "body_html": body,
+        "body_text": strip_tags(body),
+        "petition_title": update.petition.title,
+        "petition_url": absolute_url(update.petition.url),
+        "unsubscribe_url": absolute_url(
+            reverse("petitions:unsubscribe", args=[unsubscribe_token(signature)])
+        ),
+    }
+
+
+def unsubscribe_token(signature):
+    return signing.dumps(str(signature.uuid), salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def signature_for_unsubscribe_token(token):
+    try:
+        signature_uuid = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return Signature.objects.filter(uuid=signature_uuid).first()
+
+
+def unsubscribe(signature):
+    """Stop updates to this email address, from every petition it signed."""
+    return Signature.objects.filter(email=signature.email, opt_in_updates=True).update(
+        opt_in_updates=False
+    )
+
+
+def announce_victory(petition):
+    """Email the petition's opted-in signers about its victory, once ever."""
+    try:
+        with transaction.atomic():
+            update, created = PetitionUpdate.objects.get_or_create(
+                petition=petition,
+                kind=PetitionUpdate.Kind.VICTORY,
+                defaults={
+                    "title": f"Victory: {petition.title}",
+                    "body": petition.victory_text or "<p>We won. Thank you for signing.</p>",
+                    "show_on_page": False,
+                    "email_signers": True,
+                },
+            )
+    except IntegrityError:
+        return False
+    return created and email_update(update)
