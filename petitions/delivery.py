@@ -123,7 +123,7 @@ def deliver_signatures(petition, force=False):
 def deliver_due_petitions():
     """For beat: scheduled deliveries of live petitions, final deliveries of closed ones."""
     claimed = []
-    for petition in PetitionPage.objects.live().specific():
+    for petition in PetitionPage.objects.live():
         if not petition.is_open:
             claimed += deliver_signatures(petition, force=True)
         elif petition.delivery_schedule != DeliverySchedule.OFF:
