@@ -18,11 +18,12 @@ from pathlib import Path
 from django.utils import timezone
 from django.utils.text import slugify
 from fpdf import FPDF
-from fpdf.enums import MethodReturnValue, XPos, YPos
+from fpdf.enums import XPos, YPos
 from wagtail.models import Site
 
 from .jurisdictions import jurisdiction_name
 from .reports import neutralise_formula
+
 
 DEFAULT_ORGANISATION = "North Star"
 CSV_HEADER = ("name", "zip_code", "state", "signed_on", "comment", "email")
@@ -35,11 +36,14 @@ NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"}
 NAMES_WITH_ARTICLE = ("District of Columbia", "Northern Mariana Islands", "U.S. Virgin Islands")
 
 # The signature table on a US Letter page: (heading, width in mm); comment takes the rest.
-TABLE_COLUMNS = (("Name", 46), ("ZIP", 15), ("State", 28), ("Signed", 20), ("Comment", None))
+TABLE_COLUMNS = (("Name", 40), ("ZIP", 21), ("State", 26), ("Signed", 20), ("Comment", None))
 TABLE_FONT_SIZE = 8
 TABLE_LINE = 3.8
 TABLE_PADDING = 1.2
 MAX_COMMENT_CHARS = 500
+# Printed for a character DejaVu Sans has no glyph for (Chinese, Japanese, Korean, emoji):
+# the reader sees that something is missing, and the CSV carries the name in full.
+MISSING_GLYPH = "?"
 
 
 def organisation_name():
@@ -158,11 +162,17 @@ def one_line(text, limit=None):
 
 
 class PacketPDF(FPDF):
-    """US Letter pages with a running header: the petition title and "Page X of Y"."""
+    """US Letter pages with a running header: the petition title and "Page X of Y".
+
+    The signature table wraps its own lines (`wrap`) and prints them with
+    `cell`: fpdf2's `multi_cell` measures text character by character and
+    takes about a minute for a 5,000-row table.
+    """
 
     def __init__(self, running_title):
         super().__init__(orientation="portrait", unit="mm", format="Letter")
         self.running_title = running_title
+        self.fitted_title = None
         self.in_table = False
         self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
         self.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
@@ -176,9 +186,12 @@ class PacketPDF(FPDF):
     def header(self):
         self.set_font(FONT, "", 8)
         self.set_text_color(90)
-        page = f"Page {self.page_no()} of {self.str_alias_nb_pages}"
         page_width = 30
-        self.cell(self.epw - page_width, 5, self.fit(self.running_title, self.epw - page_width))
+        if self.fitted_title is None:
+            title = self.printable(self.running_title)
+            self.fitted_title = self.fit(title, self.epw - page_width - 2)
+        self.cell(self.epw - page_width, 5, self.fitted_title)
+        page = f"Page {self.page_no()} of {self.str_alias_nb_pages}"
         self.cell(page_width, 5, page, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_draw_color(180)
         self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
@@ -188,7 +201,7 @@ class PacketPDF(FPDF):
             self.table_heading()
 
     def fit(self, text, width):
-        """`text` shortened with an ellipsis to fit `width` in the current font."""
+        """`text` on one line, shortened with an ellipsis to fit `width` in the current font."""
         text = one_line(text)
         if self.get_string_width(text) <= width:
             return text
@@ -196,16 +209,54 @@ class PacketPDF(FPDF):
             text = text[:-1]
         return text.rstrip() + "…"
 
+    def printable(self, text):
+        """`text` with each character the current font cannot draw replaced by MISSING_GLYPH."""
+        glyphs = self.current_font.cmap
+        return "".join(
+            char if char in "\n\t" or ord(char) in glyphs else MISSING_GLYPH for char in text
+        )
+
+    def wrap(self, text, width):
+        """`text` broken into lines of at most `width` at spaces (inside a word if it must)."""
+        lines = []
+        line = ""
+        for word in text.split():
+            candidate = f"{line} {word}" if line else word
+            if self.get_string_width(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while len(word) > 1 and self.get_string_width(word) > width:
+                cut = self.longest_fitting_prefix(word, width)
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        if line:
+            lines.append(line)
+        return lines
+
+    def longest_fitting_prefix(self, word, width):
+        """How many leading characters of `word` fit in `width` (at least one)."""
+        low, high = 1, len(word)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.get_string_width(word[:middle]) <= width:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+    def paragraph(self, text, height, size=10, style=""):
+        self.set_font(FONT, style, size)
+        self.multi_cell(0, height, self.printable(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
     def letter_page(self, delivery, organisation, letter):
         target = delivery.target
         self.add_page()
-        self.set_font(FONT, "B", 14)
-        self.multi_cell(0, 7, organisation, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font(FONT, "", 10)
+        self.paragraph(organisation, 7, size=14, style="B")
         self.ln(2)
-        self.multi_cell(
-            0, 5, long_date(delivery_date(delivery)), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
+        self.paragraph(long_date(delivery_date(delivery)), 5)
         self.ln(6)
         address = [
             target.name,
@@ -214,13 +265,11 @@ class PacketPDF(FPDF):
             *target.postal_address.replace("\r\n", "\n").split("\n"),
         ]
         for line in filter(None, (line.strip() for line in address)):
-            self.multi_cell(0, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.paragraph(line, 5)
         self.ln(6)
-        self.set_font(FONT, "B", 10)
-        self.multi_cell(0, 5, f"Re: {delivery.petition.title}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.paragraph(f"Re: {delivery.petition.title}", 5, style="B")
         self.ln(4)
-        self.set_font(FONT, "", 10)
-        self.multi_cell(0, 5.2, letter, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.paragraph(letter, 5.2)
 
     def table_heading(self):
         self.set_font(FONT, "B", TABLE_FONT_SIZE)
@@ -232,31 +281,30 @@ class PacketPDF(FPDF):
 
     def start_table(self, delivery):
         self.add_page()
-        self.set_font(FONT, "B", 12)
         count = delivery.signature_count
         noun = "signature" if count == 1 else "signatures"
         place = jurisdiction_name(delivery.target.jurisdiction)
-        self.multi_cell(0, 6, f"{count:,} {noun} from {place}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.paragraph(f"{count:,} {noun} from {place}", 6, size=12, style="B")
         self.ln(2)
         self.table_heading()
         self.in_table = True
 
     def table_row(self, cells):
-        """One signature; a row that would cross the page foot starts the next page."""
+        """One signature; a row that would cross the page foot starts on the next page."""
         self.set_font(FONT, "", TABLE_FONT_SIZE)
-        lines = [
-            self.multi_cell(width, TABLE_LINE, text, dry_run=True, output=MethodReturnValue.LINES)
+        columns = [
+            (width, self.wrap(self.printable(text), width - 2 * self.c_margin))
             for width, text in zip(self.column_widths, cells, strict=True)
         ]
-        height = max(max(len(cell_lines) for cell_lines in lines), 1) * TABLE_LINE
-        height += 2 * TABLE_PADDING
+        height = max(1, *(len(lines) for _, lines in columns)) * TABLE_LINE + 2 * TABLE_PADDING
         if self.will_page_break(height):
             self.add_page()
         top = self.get_y()
         x = self.l_margin
-        for width, text in zip(self.column_widths, cells, strict=True):
-            self.set_xy(x, top + TABLE_PADDING)
-            self.multi_cell(width, TABLE_LINE, text)
+        for width, lines in columns:
+            for number, line in enumerate(lines):
+                self.set_xy(x, top + TABLE_PADDING + number * TABLE_LINE)
+                self.cell(width, TABLE_LINE, line)
             x += width
         self.set_y(top + height)
         self.set_draw_color(215)

@@ -282,5 +282,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # fpdf2 subsets fonts with fontTools, which logs every step at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -247,3 +247,21 @@ def test_a_unicode_slug_still_gives_a_safe_filename(home_page, texas_ag):
     assert re.fullmatch(
         r"signatures-[a-z0-9-]+-tx-2025-03-20-[0-9a-f]{8}", delivery_filename(delivery)
     )
+
+
+def test_a_name_the_pdf_font_cannot_draw_is_marked_rather_than_dropped(
+    petition, texas_ag, tmp_path
+):
+    delivery = deliver(petition, texas_ag, [sign(petition, "小龙", "李")])
+
+    assert "?? ?" in pdf_text(delivery, tmp_path)
+    assert "小龙 李".encode() in delivery_csv(delivery)
+
+
+def test_a_comment_without_spaces_is_broken_across_lines_in_the_pdf(petition, texas_ag, tmp_path):
+    comment = "x" * 500
+    delivery = deliver(petition, texas_ag, [sign(petition, "Maria", "Garcia", comment=comment)])
+
+    text = pdf_text(delivery, tmp_path)
+
+    assert "".join(re.findall(r"x{5,}", text)) == comment
