@@ -24,7 +24,6 @@ from wagtail.models import Site
 from .jurisdictions import jurisdiction_name
 from .reports import neutralise_formula
 
-
 DEFAULT_ORGANISATION = "North Star"
 CSV_HEADER = ("name", "zip_code", "state", "signed_on", "comment", "email")
 ROWS_CHUNK_SIZE = 2000

@@ -8,7 +8,7 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views
+from . import admin_views, delivery_views
 from .models import PetitionPage, PetitionUpdate, Target
 from .updates import email_update
 
@@ -47,11 +47,45 @@ class SignaturesReportButton(PageMenuItem):
         )
 
 
+class DeliveriesButton(SignaturesReportButton):
+    """ "Deliveries" on a petition: for staff who may edit it (the packets hold signers' names)."""
+
+    label = "Deliveries"
+    icon_name = "mail"
+    url_name = "petitions_admin:deliveries"
+
+
 @hooks.register("register_admin_urls")
 def register_petition_admin_urls():
     urls = [
         path("<int:page_id>/report/", admin_views.report, name="report"),
         path("<int:page_id>/export.csv", admin_views.export, name="export"),
+        path("<int:page_id>/deliveries/", delivery_views.deliveries, name="deliveries"),
+        path(
+            "<int:page_id>/deliveries/deliver-now/",
+            delivery_views.deliver_now,
+            name="deliver-now",
+        ),
+        path(
+            "<int:page_id>/deliveries/<int:delivery_id>/packet.pdf",
+            delivery_views.packet_pdf,
+            name="delivery-pdf",
+        ),
+        path(
+            "<int:page_id>/deliveries/<int:delivery_id>/signatures.csv",
+            delivery_views.signatures_csv,
+            name="delivery-csv",
+        ),
+        path(
+            "<int:page_id>/deliveries/<int:delivery_id>/resend/",
+            delivery_views.resend_delivery,
+            name="delivery-resend",
+        ),
+        path(
+            "<int:page_id>/deliveries/<int:delivery_id>/mark-posted/",
+            delivery_views.mark_delivery_posted,
+            name="delivery-mark-posted",
+        ),
     ]
     return [path("petitions/", include((urls, "petitions_admin")))]
 
@@ -59,11 +93,13 @@ def register_petition_admin_urls():
 @hooks.register("register_page_header_buttons")
 def petition_header_buttons(page, user, view_name, next_url=None):
     yield SignaturesReportButton(page=page, priority=62)
+    yield DeliveriesButton(page=page, priority=63)
 
 
 @hooks.register("register_page_listing_more_buttons")
 def petition_listing_more_buttons(page, user, next_url=None):
     yield SignaturesReportButton(page=page, priority=45)
+    yield DeliveriesButton(page=page, priority=46)
 
 
 class PetitionUpdateViewSet(SnippetViewSet):

@@ -24,12 +24,13 @@ def database_url_for(settings_dict):
 
 
 class WorkerProcess:
-    def __init__(self, database_url, broker_url, mail_dir, log_path, concurrency=2):
+    def __init__(self, database_url, broker_url, mail_dir, log_path, concurrency=2, extra_env=None):
         self.database_url = database_url
         self.broker_url = broker_url
         self.mail_dir = Path(mail_dir)
         self.log_path = Path(log_path)
         self.concurrency = concurrency
+        self.extra_env = dict(extra_env or {})  # e.g. another EMAIL_BACKEND
         self.process = None
         self.log_offset = 0
 
@@ -41,6 +42,7 @@ class WorkerProcess:
             EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             EMAIL_FILE_PATH=str(self.mail_dir),
         )
+        env.update(self.extra_env)
         return env
 
     def purge_broker(self):
