@@ -1,7 +1,7 @@
 """Public petition views, reached through `PetitionPage`'s routes: parse, call a service, render."""
 
 from django.conf import settings
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
@@ -13,6 +13,7 @@ from northstar.sharing import share_links
 from . import updates
 from .forms import SignatureForm
 from .jurisdictions import jurisdiction_name
+from .models import PetitionPage
 from .routing import normalise_zip, states_for_zip
 from .services import confirm_signature, record_signature, signature_for_token
 
@@ -35,6 +36,16 @@ def petition_page(request, petition):
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     return render_petition(request, petition, cache_seconds=PAGE_CACHE_SECONDS)
+
+
+def sign_petition(request, petition_id):
+    """Where the sign form posts: straight to the petition, without Wagtail's page routing."""
+    petition = PetitionPage.objects.live().filter(pk=petition_id).first()
+    if petition is None or petition.get_view_restrictions().exists():
+        raise Http404
+    if request.method != "POST":
+        return redirect(petition.url)
+    return sign(request, petition)
 
 
 def sign(request, petition):

@@ -8,8 +8,9 @@ the visitor's own token on the way out. The count a reader sees is at most
 that many seconds old. Visitors with a session (logged in, or with messages
 waiting) always get a fresh render.
 
-The middleware sits after CsrfViewMiddleware, so that a token handed out
-here still sets the visitor's CSRF cookie.
+The middleware sits right after WhiteNoise, so that a hit skips sessions,
+authentication and messages. It therefore sets the CSRF cookie itself, the
+way CsrfViewMiddleware would, and the X-Frame-Options header of a hit.
 """
 
 import hashlib
@@ -17,7 +18,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_SECRET_LENGTH, get_token
+from django.utils.cache import patch_vary_headers
 
 CSRF_PLACEHOLDER = "__northstar_csrf_token__"
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
@@ -49,7 +51,9 @@ class AnonymousPageCacheMiddleware:
         if key is not None:
             content = cache.get(key)
             if content is not None:
-                return self.with_token(request, HttpResponse(content))
+                response = HttpResponse(content)
+                response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+                return self.with_token(request, response)
         response = self.get_response(request)
         if not getattr(response, "csrf_placeholder", False):
             return response
@@ -59,6 +63,23 @@ class AnonymousPageCacheMiddleware:
         return self.with_token(request, response)
 
     def with_token(self, request, response):
-        response.content = response.content.replace(_PLACEHOLDER_BYTES, get_token(request).encode())
+        """Fill in the visitor's CSRF token and (re)send their CSRF cookie."""
+        if "CSRF_COOKIE" not in request.META:
+            secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+            if len(secret) == CSRF_SECRET_LENGTH and secret.isascii() and secret.isalnum():
+                request.META["CSRF_COOKIE"] = secret
+        token = get_token(request)
+        response.content = response.content.replace(_PLACEHOLDER_BYTES, token.encode())
+        response.set_cookie(
+            settings.CSRF_COOKIE_NAME,
+            request.META["CSRF_COOKIE"],
+            max_age=settings.CSRF_COOKIE_AGE,
+            domain=settings.CSRF_COOKIE_DOMAIN,
+            path=settings.CSRF_COOKIE_PATH,
+            secure=settings.CSRF_COOKIE_SECURE,
+            httponly=settings.CSRF_COOKIE_HTTPONLY,
+            samesite=settings.CSRF_COOKIE_SAMESITE,
+        )
+        patch_vary_headers(response, ("Cookie",))
         response["Cache-Control"] = "private, no-cache"
         return response

@@ -18,10 +18,9 @@ def allow(scope, key, limit, window_seconds):
     if limit <= 0:
         return True
     cache_key = f"ratelimit:{scope}:{key}"
-    if cache.add(cache_key, 1, timeout=window_seconds):
-        return True
     try:
         return cache.incr(cache_key) <= limit
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=window_seconds)
-        return True
+    except ValueError:  # the first attempt in this window
+        if cache.add(cache_key, 1, timeout=window_seconds):
+            return True
+        return cache.incr(cache_key) <= limit

@@ -130,3 +130,15 @@ def test_a_signature_counts_toward_its_state(client, home_page, texas_ag):
     sign(client, petition, email="a@example.org", zip_code="78701")
     sign(client, petition, email="b@example.org", zip_code="10001")
     assert SignatureCount.objects.by_state(petition.pk) == {"NY": 1, "TX": 1}
+
+
+def test_the_sign_form_posts_to_the_petitions_own_signing_address(client, petition):
+    html = client.get(petition.url).content.decode()
+    assert f'action="/petitions/{petition.pk}/sign/"' in html
+    response = client.post(f"/petitions/{petition.pk}/sign/", form_data())
+    assert response["Location"] == f"{petition.url}thank-you/"
+    assert Signature.objects.count() == 1
+
+
+def test_the_signing_address_of_an_unknown_petition_is_not_found(client, petition):
+    assert client.post("/petitions/999999/sign/", form_data()).status_code == 404

@@ -1,0 +1,368 @@
+"""Staff delivery view for one petition in the Wagtail admin.
+
+Staff see where every confirmed signature stands (delivered, in flight,
+waiting) per decision maker, start a delivery now, follow the history of
+deliveries, download what each one carried, send a failed email again and
+mark a printed packet as posted. Every view requires permission to edit the
+petition: the packets and CSVs hold signers' names, ZIP codes and comments.
+
+Figures are aggregate queries (GROUP BY in the database); the views parse
+input, call one service from `petitions.delivery`, and redirect back with a
+message. Bad input changes nothing and says why.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST, require_safe
+from wagtail.admin import messages
+from wagtail.admin.paginator import WagtailPaginator
+
+from .admin_views import editable_petition
+from .delivery import awaiting_delivery, mark_posted, resend, waiting_by_target
+from .models import Delivery, Signature, Target
+from .packets import delivery_csv, delivery_date, delivery_filename, delivery_pdf, long_date
+from .tasks import deliver_signatures
+
+DELIVERIES_PER_PAGE = 50
+DELIVERED_STATES = Delivery.DONE_STATES
+# A failed delivery still holds its signatures until staff send it again.
+IN_FLIGHT_STATES = (*Delivery.IN_FLIGHT_STATES, Delivery.Status.FAILED)
+MAX_NOTE_LENGTH = 1000
+
+
+class MarkPostedForm(forms.Form):
+    """When and how staff sent a printed packet on its way."""
+
+    posted_on = forms.DateField(
+        label="Date posted",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Enter the date the packet was posted.",
+            "invalid": "Enter the date posted as YYYY-MM-DD.",
+        },
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=MAX_NOTE_LENGTH,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. First-class, tracking number"}),
+    )
+    by_hand = forms.BooleanField(label="Hand-delivered", required=False)
+
+    def __init__(self, *args, delivery, **kwargs):
+        kwargs.setdefault("auto_id", f"delivery-{delivery.pk}-%s")
+        kwargs.setdefault("initial", {"posted_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.delivery = delivery
+
+    def clean_posted_on(self):
+        posted_on = self.cleaned_data["posted_on"]
+        if posted_on > timezone.localdate():
+            raise ValidationError("The date posted cannot be in the future.")
+        made_on = delivery_date(self.delivery)
+        if posted_on < made_on:
+            raise ValidationError(
+                f"The packet was made on {long_date(made_on)}: it cannot have been posted before."
+            )
+        return posted_on
+
+
+def forbidden():
+    return HttpResponseForbidden(
+        "You need permission to edit this petition to see or change its deliveries."
+    )
+
+
+def deliveries_url(petition):
+    return reverse("petitions_admin:deliveries", args=[petition.pk])
+
+
+def petition_delivery(petition, delivery_id):
+    """One of the petition's deliveries, or None (another petition's, or none at all)."""
+    return (
+        Delivery.objects.select_related("petition", "target")
+        .filter(pk=delivery_id, petition=petition)
+        .first()
+    )
+
+
+def delivery_name(delivery):
+    """ "1,234 signatures to the Attorney General of Texas"."""
+    count, target = delivery.signature_count, delivery.target
+    noun = "signature" if count == 1 else "signatures"
+    return f"{count:,} {noun} to the {target.title} of {target.jurisdiction_name}"
+
+
+def waiting_signatures(petition):
+    """({target_id: waiting}, waiting with no decision maker) for confirmed, undelivered signatures.
+
+    A waiting signature without a target (signed before its state's target
+    existed) counts for the target that the next delivery will give it; if its
+    state has no active target, it counts as having no decision maker.
+    """
+    waiting = waiting_by_target(petition)
+    untargeted = dict(
+        awaiting_delivery(petition)
+        .filter(target__isnull=True)
+        .values_list("state")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    routes = dict(
+        Target.objects.filter(
+            group=petition.target_group, active=True, jurisdiction__in=list(untargeted)
+        ).values_list("jurisdiction", "pk")
+    )
+    unrouted = 0
+    for state, total in untargeted.items():
+        if state in routes:
+            waiting[routes[state]] = waiting.get(routes[state], 0) + total
+        else:
+            unrouted += total
+    return waiting, unrouted
+
+
+def signature_figures(petition, waiting, unrouted):
+    """Signatures per status, and where the confirmed ones stand."""
+    by_status = dict(
+        Signature.objects.filter(petition=petition)
+        .values_list("status")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    by_delivery = Delivery.objects.filter(petition=petition).aggregate(
+        delivered=Sum("signature_count", filter=Q(status__in=DELIVERED_STATES), default=0),
+        in_flight=Sum("signature_count", filter=Q(status__in=IN_FLIGHT_STATES), default=0),
+        failed=Sum("signature_count", filter=Q(status=Delivery.Status.FAILED), default=0),
+    )
+    return {
+        "statuses": [
+            {"label": label, "count": by_status.get(value, 0)}
+            for value, label in Signature.Status.choices
+        ],
+        "delivered": by_delivery["delivered"],
+        "in_flight": by_delivery["in_flight"],
+        "failed": by_delivery["failed"],
+        "waiting": sum(waiting.values()) + unrouted,
+        "unrouted": unrouted,
+    }
+
+
+def target_rows(petition, waiting):
+    """Per decision maker: signatures delivered, in flight and waiting, by jurisdiction."""
+    rows = {}
+    sums = (
+        Delivery.objects.filter(petition=petition)
+        .values("target")
+        .annotate(
+            delivered=Sum("signature_count", filter=Q(status__in=DELIVERED_STATES), default=0),
+            in_flight=Sum("signature_count", filter=Q(status__in=IN_FLIGHT_STATES), default=0),
+        )
+        .order_by()
+    )
+    for row in sums:
+        rows[row["target"]] = {"delivered": row["delivered"], "in_flight": row["in_flight"]}
+    for target_id, count in waiting.items():
+        rows.setdefault(target_id, {})["waiting"] = count
+    targets = Target.objects.in_bulk(list(rows))
+    table = [
+        {
+            "target": targets[target_id],
+            "delivered": row.get("delivered", 0),
+            "in_flight": row.get("in_flight", 0),
+            "waiting": row.get("waiting", 0),
+        }
+        for target_id, row in rows.items()
+    ]
+    return sorted(table, key=lambda row: row["target"].jurisdiction_name)
+
+
+def history_page(petition, page_number, bound_form=None):
+    """The petition's deliveries, newest first, one page of DELIVERIES_PER_PAGE.
+
+    Each ready postal delivery carries its "mark as posted" form: `bound_form`
+    (with its errors) for the delivery it was posted for, a blank one for the rest.
+    """
+    deliveries = (
+        Delivery.objects.filter(petition=petition)
+        .select_related("target", "posted_by")
+        .order_by("-created_at", "-pk")
+    )
+    paginator = WagtailPaginator(deliveries, DELIVERIES_PER_PAGE)
+    page = paginator.get_page(page_number)
+    for delivery in page:
+        delivery.can_resend = (
+            delivery.channel == Delivery.Channel.EMAIL and delivery.status == Delivery.Status.FAILED
+        )
+        if delivery.channel == Delivery.Channel.POST and delivery.status == Delivery.Status.READY:
+            if bound_form is not None and bound_form.delivery.pk == delivery.pk:
+                delivery.posted_form = bound_form
+            else:
+                delivery.posted_form = MarkPostedForm(delivery=delivery)
+    return page, paginator.get_elided_page_range(page.number)
+
+
+def render_deliveries(request, petition, page_number, bound_form=None, status=200):
+    history, page_range = history_page(petition, page_number, bound_form)
+    waiting, unrouted = waiting_signatures(petition)
+    targets = target_rows(petition, waiting)
+    return TemplateResponse(
+        request,
+        "petitions/admin/deliveries.html",
+        {
+            "petition": petition,
+            "page": petition,
+            "figures": signature_figures(petition, waiting, unrouted),
+            "targets": targets,
+            "totals": {
+                key: sum(row[key] for row in targets)
+                for key in ("delivered", "in_flight", "waiting")
+            },
+            "history": history,
+            "elided_page_range": page_range,
+        },
+        status=status,
+    )
+
+
+@require_safe
+def deliveries(request, page_id):
+    petition = editable_petition(request, page_id)
+    if petition is None:
+        return forbidden()
+    return render_deliveries(request, petition, request.GET.get("p"))
+
+
+@require_POST
+def deliver_now(request, page_id):
+    """Deliver every waiting signature now, in the background, once this request commits."""
+    petition = editable_petition(request, page_id)
+    if petition is None:
+        return forbidden()
+    by_target, unrouted = waiting_signatures(petition)
+    waiting, targets = sum(by_target.values()), len(by_target)
+    if not waiting:
+        messages.warning(request, nothing_to_deliver_message(unrouted))
+        return redirect(deliveries_url(petition))
+    deliver_signatures.delay_on_commit(petition.pk, force=True)
+    noun = "signature" if waiting == 1 else "signatures"
+    to = "1 decision maker" if targets == 1 else f"{targets:,} decision makers"
+    messages.success(
+        request,
+        f"Delivery started: {waiting:,} waiting {noun} for {to}. "
+        "Deliveries appear below as they are prepared; reload the page to follow them.",
+    )
+    return redirect(deliveries_url(petition))
+
+
+def nothing_to_deliver_message(unrouted):
+    if unrouted:
+        return (
+            f"Nothing to deliver: the {unrouted:,} waiting signature(s) come from states with no "
+            "active decision maker. Add or activate one under Decision makers first."
+        )
+    return "Nothing to deliver: every confirmed signature is already in a delivery."
+
+
+@require_POST
+def resend_delivery(request, page_id, delivery_id):
+    """Send a failed email delivery again (same signatures, same idempotency key)."""
+    petition = editable_petition(request, page_id)
+    if petition is None:
+        return forbidden()
+    delivery = petition_delivery(petition, delivery_id)
+    if delivery is None:
+        messages.error(request, "That delivery is not one of this petition's: nothing was sent.")
+    elif delivery.channel != Delivery.Channel.EMAIL or not resend(delivery):
+        delivery.refresh_from_db(fields=["status"])
+        messages.error(
+            request,
+            f"Only a failed email delivery can be sent again; this one is "
+            f"{delivery.get_channel_display().lower()}, "
+            f"{delivery.get_status_display().lower()}. Nothing was sent.",
+        )
+    else:
+        messages.success(request, f"Sending again: {delivery_name(delivery)}.")
+    return redirect(deliveries_url(petition))
+
+
+@require_POST
+def mark_delivery_posted(request, page_id, delivery_id):
+    """Record that a ready postal packet was posted (or handed over); bad input changes nothing."""
+    petition = editable_petition(request, page_id)
+    if petition is None:
+        return forbidden()
+    delivery = petition_delivery(petition, delivery_id)
+    if delivery is None:
+        messages.error(request, "That delivery is not one of this petition's: nothing changed.")
+        return redirect(deliveries_url(petition))
+    if delivery.channel != Delivery.Channel.POST or delivery.status != Delivery.Status.READY:
+        messages.error(request, not_ready_message(delivery))
+        return redirect(deliveries_url(petition))
+    form = MarkPostedForm(request.POST, delivery=delivery)
+    if not form.is_valid():
+        messages.error(request, f"Not marked posted: {form_errors(form)}")
+        return render_deliveries(request, petition, request.POST.get("p"), form, status=400)
+    data = form.cleaned_data
+    if not mark_posted(delivery, request.user, data["posted_on"], data["note"], data["by_hand"]):
+        delivery.refresh_from_db(fields=["status"])
+        messages.error(request, not_ready_message(delivery))
+    else:
+        how = "Marked hand-delivered" if data["by_hand"] else "Marked posted"
+        messages.success(
+            request, f"{how} on {long_date(data['posted_on'])}: {delivery_name(delivery)}."
+        )
+    return redirect(deliveries_url(petition))
+
+
+def form_errors(form):
+    return " ".join(error for errors in form.errors.values() for error in errors)
+
+
+def not_ready_message(delivery):
+    return (
+        "Only a postal packet that is ready to post can be marked posted; this delivery is "
+        f"{delivery.get_channel_display().lower()}, {delivery.get_status_display().lower()}. "
+        "Nothing changed."
+    )
+
+
+def packet_response(request, page_id, delivery_id, content_type, extension, build):
+    """A delivery's file, for staff who may edit the petition; never cached anywhere."""
+    petition = editable_petition(request, page_id)
+    if petition is None:
+        return forbidden()
+    delivery = petition_delivery(petition, delivery_id)
+    if delivery is None:
+        raise Http404("No such delivery for this petition.")
+    response = HttpResponse(
+        build(delivery),
+        content_type=content_type,
+        headers={
+            "Content-Disposition": content_disposition_header(
+                as_attachment=True, filename=f"{delivery_filename(delivery)}.{extension}"
+            )
+        },
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_safe
+def packet_pdf(request, page_id, delivery_id):
+    return packet_response(request, page_id, delivery_id, "application/pdf", "pdf", delivery_pdf)
+
+
+@require_safe
+def signatures_csv(request, page_id, delivery_id):
+    return packet_response(
+        request, page_id, delivery_id, "text/csv; charset=utf-8", "csv", delivery_csv
+    )
