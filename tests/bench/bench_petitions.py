@@ -67,6 +67,7 @@ COMMIT;
 """
 
 HIDDEN_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+FORM_ACTION = re.compile(rb'action="(/petitions/\d+/sign/)"')
 SHOWN_COUNT = re.compile(rb'aria-valuenow="(\d+)"')
 
 
@@ -85,12 +86,13 @@ def run():
     try:
         with Gunicorn(env) as server:
             page, token, cookie = fetch_page(server.url(PETITION_PATH))
-            check_one_signing(server, token, cookie)
+            sign_path = FORM_ACTION.search(page).group(1).decode()
+            check_one_signing(server, sign_path, token, cookie)
             say("pgbench: the insert ceiling")
             results["insert_ceiling"] = measure_insert_ceiling(database_url, server)
             say("wrk: signing")
             rows_before = bench_signatures(database_url, run_id)
-            sign = [PETITION_PATH, SIGN_SCRIPT, token, cookie]
+            sign = [sign_path, SIGN_SCRIPT, token, cookie]
             wrk(server, WARM_UP_WRK, *sign, f"w{run_id}")
             signing = wrk(server, SIGN_WRK, *sign, run_id)
             time.sleep(1)  # the requests wrk stopped waiting for finish meanwhile
@@ -279,7 +281,7 @@ def fetch_page(url):
     return body, token.group(1).decode(), cookie
 
 
-def check_one_signing(server, token, cookie):
+def check_one_signing(server, sign_path, token, cookie):
     """One POST like wrk's, which must answer 302 to thank-you/ (a 200 is a form error)."""
     body = (
         f"csrfmiddlewaretoken={token}&first_name=Bench&last_name=Check"
@@ -287,7 +289,7 @@ def check_one_signing(server, token, cookie):
         "&comment=&website="
     ).encode()
     request = urllib.request.Request(  # noqa: S310
-        server.url(PETITION_PATH),
+        server.url(sign_path),
         data=body,
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
@@ -570,11 +572,13 @@ def statements(method, url, **kwargs):
         response = getattr(client, method)(url, **kwargs)
     return response.status_code, len(queries)
 
-statements("get", path)
+import re
+first = client.get(path).content
+sign_path = re.search(rb'action="(/petitions/[0-9]+/sign/)"', first).group(1).decode()
 counts = {{
     "render": statements("get", path + "?bench=" + uuid.uuid4().hex),
     "cached": statements("get", path),
-    "sign": statements("post", path, data={{
+    "sign": statements("post", sign_path, data={{
         "first_name": "Bench", "last_name": "Count", "zip_code": "78701", "state": "",
         "email": "bench-count-" + uuid.uuid4().hex[:8] + "@example.org",
         "comment": "", "website": "",
