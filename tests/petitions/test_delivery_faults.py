@@ -6,9 +6,13 @@ after a short delay so that kills land inside sends, and which keeps one
 message per X-Delivery-Key, as an ESP honouring the idempotency key does.
 Each trial claims new signatures, kills the worker's whole process group
 after a random delay (before its tasks start, while it renders a packet, or
-while SendGrid holds the request), starts a new worker, and lets the beat
-sweeper (`resume_stalled_deliveries`, run with the clock moved past
-`STALLED_AFTER`) hand back whatever the dead worker held.
+while SendGrid holds the request), starts a new worker (in some trials kills
+that one too, while it recovers), and lets Redis (a 2 s visibility timeout)
+and the beat sweeper (`resume_stalled_deliveries`, run with the clock moved
+past `STALLED_AFTER`) hand back whatever the dead worker held. Repeated sends
+that SendGrid discarded are counted and printed, not forbidden: a worker
+killed after SendGrid accepted a message and before the row says `sent` sends
+it again, with the same key.
 
 The suite's shared worker listens on the same broker, so it is stopped while
 this test runs and started again afterwards.
