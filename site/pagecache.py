@@ -70,6 +70,8 @@ class AnonymousPageCacheMiddleware:
                 request.META["CSRF_COOKIE"] = secret
         token = get_token(request)
         response.content = response.content.replace(_PLACEHOLDER_BYTES, token.encode())
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
         response.set_cookie(
             settings.CSRF_COOKIE_NAME,
             request.META["CSRF_COOKIE"],

@@ -60,3 +60,11 @@ def test_a_logged_in_visitor_always_gets_a_fresh_page(client, petition):
     client.force_login(UserFactory())
     confirm_signature(record_signature(petition, signer()).signature)
     assert "Join 1 supporter" in client.get(petition.url).content.decode()
+
+
+def test_the_length_header_matches_the_page_with_its_token(petition):
+    for _ in range(2):  # rendered, then from the cache
+        response = Client().get(petition.url)
+        if response.has_header("Content-Length"):
+            assert int(response["Content-Length"]) == len(response.content)
+        assert response.content.rstrip().endswith(b"</html>")
