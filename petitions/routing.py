@@ -7,6 +7,7 @@ correct the state on the form.
 """
 
 import re
+from functools import cache
 
 import zipcodes
 
@@ -32,12 +33,22 @@ def normalise_zip(value):
     return value[:5]
 
 
+@cache
+def zip_index():
+    """{ZIP: states}, built once per process (about a second) from the package's data.
+
+    `zipcodes.matching` scans the whole list on every call (tens of
+    milliseconds), too slow for the sign form; this index answers at once.
+    """
+    index = {}
+    for record in zipcodes.list_all():
+        if record["state"] in JURISDICTIONS:
+            index.setdefault(record["zip_code"], set()).add(record["state"])
+    return {zip5: tuple(sorted(states)) for zip5, states in index.items()}
+
+
 def states_for_zip(zip5):
     """The jurisdictions (with an Attorney General) that a five-digit ZIP lies in; () if unknown."""
     if zip5 in STRADDLING_ZIPS:
         return STRADDLING_ZIPS[zip5]
-    try:
-        matches = zipcodes.matching(zip5)
-    except (TypeError, ValueError):
-        return ()
-    return tuple(sorted({m["state"] for m in matches if m["state"] in JURISDICTIONS}))
+    return zip_index().get(zip5, ())

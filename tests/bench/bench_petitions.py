@@ -793,27 +793,28 @@ def limits(results):
         f"during the run the machine was {signing['cpu']['busy']:.0%} busy. At that cost "
         f"{WORKERS} sync workers with {min(cores, WORKERS)} whole cores to themselves would "
         "sign at most about "
-        f"{min(cores, WORKERS) * 1000 / sign_python:.0f}/s. The work is the request "
-        f"itself: Wagtail finds the page (site, page-tree and `.specific` queries) before the "
-        f"view runs, then the form, the rate limits, the ZIP and target look-ups, and the "
-        f"signing transaction ({results['statements']['sign']} SQL statements in all). "
+        f"{min(cores, WORKERS) * 1000 / sign_python:.0f}/s. The work is Django's request "
+        "cycle around a small transaction: middleware, the form and its ZIP and target "
+        "look-ups, two rate limits (Redis round trips), the petition and its view "
+        f"restrictions, the signing transaction ({results['statements']['sign']} SQL "
+        "statements in all, one INSERT for the signature and one for the confirmation "
+        "email) and the Celery publish after commit. The POST goes to its own URL, past "
+        "Wagtail's page routing. "
         f"With {WORKERS * 4} connections on {WORKERS} workers, latency is mostly waiting in "
         "the listen queue (about connections ÷ rate); the "
         f"{WORKERS}-connection run shows the time of one signing alone. What would move it: "
-        "less work per signing (route the POST to a plain Django view instead of through the "
-        "page tree, one INSERT … ON CONFLICT DO NOTHING instead of SELECT FOR UPDATE, a "
-        "savepoint and a follow-up UPDATE, one Redis round trip for both rate limits), and "
-        "more cores or web machines: signers share no hot row (the count is written only on "
-        "confirmation, on one of several shards), so signing scales out with web processes.",
+        "more cores or web machines (signers share no hot row: the count is written only on "
+        "confirmation, on one of several shards, so signing scales out with web processes), "
+        "a threaded or async worker so that waits on PostgreSQL and Redis overlap, and "
+        "queueing the confirmation email in batches rather than one Celery publish per "
+        "signing.",
         "",
         f"**Reading** costs about {page_python:.1f} ms of gunicorn CPU per page against "
-        f"{static_python:.1f} ms per static file of the same size. The page cache spares the "
-        "render and the database, but a cached answer still runs the whole middleware stack "
-        "(sessions, CSRF, auth, messages, allauth), a Redis GET, the CSRF token substitution "
-        "and a new csrftoken cookie, while WhiteNoise answers from the third middleware. "
-        "What would move it: look the page up in the cache before the rest of the middleware "
-        "(right after WhiteNoise) and set the CSRF cookie there, or let a CDN or proxy cache "
-        "serve anonymous readers with the form's token fetched separately.",
+        f"{static_python:.1f} ms per static file of the same size. The page cache sits right "
+        "after WhiteNoise, so a cached answer skips sessions, auth and messages, but still "
+        "costs a Redis GET, the CSRF token substitution and a fresh csrftoken cookie. What "
+        "would move it: serve the cached bytes from gunicorn's memory for the TTL, or let a "
+        "CDN or proxy cache serve anonymous readers with the form's token fetched separately.",
     ]
     if busiest_other > 0.25:
         paragraphs += [
