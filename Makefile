@@ -20,6 +20,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 ## Run the site, a Celery worker and Celery beat on the embedded defaults (Ctrl-C stops all three).
 run: export DEBUG ?= true
 run: export CELERY_POLLING_INTERVAL ?= 0.05
+run: export SITE_URL ?= http://localhost:$(PORT)
 run: $(VENV)/.installed
 	mkdir -p var media
 	$(PY) manage.py migrate --noinput
