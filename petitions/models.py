@@ -567,7 +567,10 @@ class PetitionUpdate(models.Model):
     states = models.JSONField(
         default=list,
         blank=True,
-        help_text="Only signers from these states (codes, e.g. TX, IN). Empty: all states.",
+        help_text=(
+            "Only signers from these states (codes, e.g. TX, IN). Empty: all states, or for a "
+            "response, the responding office's state."
+        ),
     )
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -601,13 +604,20 @@ class PetitionUpdate(models.Model):
             return f"The {self.target.title} of {self.target.jurisdiction_name} responded"
         return self.title
 
+    def recipient_states(self):
+        if self.states:
+            return self.states
+        if self.kind == self.Kind.RESPONSE and self.target_id:
+            return [self.target.jurisdiction]
+        return []
+
     def recipients(self):
         """Confirmed signers of the petition who opted in, from the chosen states."""
         signatures = self.petition.signatures.filter(
             status__in=Signature.COUNTED_STATES, opt_in_updates=True
         )
-        if self.states:
-            signatures = signatures.filter(state__in=self.states)
+        if states := self.recipient_states():
+            signatures = signatures.filter(state__in=states)
         return signatures
 
 

@@ -110,3 +110,10 @@ def test_a_published_response_names_the_office_that_responded(client, petition):
     html = client.get(petition.url).content.decode()
     assert "The Attorney General of Indiana responded" in html
     assert "We will post the hotline in every rest area." in html
+
+
+def test_a_response_is_emailed_to_the_responding_states_signers_by_default(petition, signers):
+    indiana = TargetFactory(jurisdiction="IN", name="Todd Rokita")
+    update = make_update(petition, kind=PetitionUpdate.Kind.RESPONSE, target=indiana)
+    queue_update_batch(update.pk)
+    assert update_emails() == {"hoosier@example.org"}
