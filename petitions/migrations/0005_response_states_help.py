@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('petitions', '0004_signature_delivery_is_final'),
+        ("petitions", "0004_signature_delivery_is_final"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='petitionupdate',
-            name='states',
-            field=models.JSONField(blank=True, default=list, help_text="Only signers from these states (codes, e.g. TX, IN). Empty: all states, or for a response, the responding office's state."),
+            model_name="petitionupdate",
+            name="states",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Only signers from these states (codes, e.g. TX, IN). Empty: all states, or for a response, the responding office's state.",
+            ),
         ),
     ]
