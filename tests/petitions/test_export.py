@@ -9,46 +9,15 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from petitions.models import PetitionPage, Signature, SignatureCount
 from petitions.reports import EXPORT_COLUMNS
+from tests.petitions.factories import add_signature, make_petition
 from tests.site.factories import StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def make_petition(home_page, slug="stop-trafficking"):
-    petition = PetitionPage(
-        title="Stop human traffickers",
-        slug=slug,
-        summary="Post the hotline number.",
-        letter="Please post the national hotline number in public places.",
-    )
-    home_page.add_child(instance=petition)
-    return petition
-
-
 def local(year, month, day, hour=12, minute=0):
     return timezone.make_aware(datetime(year, month, day, hour, minute))
-
-
-def sign(petition, email, *, state="TX", confirmed_at=None, **fields):
-    """A signature; confirmed (and counted) when `confirmed_at` is given."""
-    status = Signature.Status.CONFIRMED if confirmed_at else Signature.Status.PENDING
-    signature = Signature.objects.create(
-        petition=petition,
-        first_name=fields.pop("first_name", "Maria"),
-        last_name=fields.pop("last_name", "Garcia"),
-        email=email,
-        zip_code=fields.pop("zip_code", "78701"),
-        state=state,
-        status=status,
-        confirmed_at=confirmed_at,
-        created_at=confirmed_at or timezone.now(),
-        **fields,
-    )
-    if confirmed_at:
-        SignatureCount.objects.add(petition.pk, state)
-    return signature
 
 
 def export_url(petition, **filters):
@@ -71,8 +40,8 @@ def staff_client(client):
 
 def test_export_holds_only_confirmed_signatures_under_a_header(home_page, staff_client):
     petition = make_petition(home_page)
-    sign(petition, "confirmed@example.org", confirmed_at=local(2025, 3, 1))
-    sign(petition, "pending@example.org")
+    add_signature(petition, "confirmed@example.org", confirmed_at=local(2025, 3, 1))
+    add_signature(petition, "pending@example.org")
 
     response = staff_client.get(export_url(petition))
 
@@ -85,7 +54,7 @@ def test_export_holds_only_confirmed_signatures_under_a_header(home_page, staff_
 def test_export_row_has_every_column_with_an_iso_confirmation_time(home_page, staff_client):
     petition = make_petition(home_page)
     confirmed_at = local(2025, 3, 1, 9, 30)
-    sign(
+    add_signature(
         petition,
         "maria@example.org",
         confirmed_at=confirmed_at,
@@ -112,8 +81,8 @@ def test_export_row_has_every_column_with_an_iso_confirmation_time(home_page, st
 def test_export_leaves_out_other_petitions_signatures(home_page, staff_client):
     petition = make_petition(home_page)
     other = make_petition(home_page, slug="another-petition")
-    sign(petition, "mine@example.org", confirmed_at=local(2025, 3, 1))
-    sign(other, "theirs@example.org", confirmed_at=local(2025, 3, 1))
+    add_signature(petition, "mine@example.org", confirmed_at=local(2025, 3, 1))
+    add_signature(other, "theirs@example.org", confirmed_at=local(2025, 3, 1))
 
     rows = read_csv(staff_client.get(export_url(petition)))
 
@@ -136,8 +105,8 @@ def test_export_is_streamed_as_a_csv_attachment_named_for_the_petition(home_page
 
 def test_export_filters_by_state(home_page, staff_client):
     petition = make_petition(home_page)
-    sign(petition, "texan@example.org", state="TX", confirmed_at=local(2025, 3, 1))
-    sign(petition, "ohioan@example.org", state="OH", confirmed_at=local(2025, 3, 1))
+    add_signature(petition, "texan@example.org", state="TX", confirmed_at=local(2025, 3, 1))
+    add_signature(petition, "ohioan@example.org", state="OH", confirmed_at=local(2025, 3, 1))
 
     rows = read_csv(staff_client.get(export_url(petition, state="OH")))
 
@@ -146,8 +115,8 @@ def test_export_filters_by_state(home_page, staff_client):
 
 def test_export_accepts_a_lower_case_state_code(home_page, staff_client):
     petition = make_petition(home_page)
-    sign(petition, "texan@example.org", state="TX", confirmed_at=local(2025, 3, 1))
-    sign(petition, "ohioan@example.org", state="OH", confirmed_at=local(2025, 3, 1))
+    add_signature(petition, "texan@example.org", state="TX", confirmed_at=local(2025, 3, 1))
+    add_signature(petition, "ohioan@example.org", state="OH", confirmed_at=local(2025, 3, 1))
 
     rows = read_csv(staff_client.get(export_url(petition, state="tx")))
 
@@ -156,10 +125,10 @@ def test_export_accepts_a_lower_case_state_code(home_page, staff_client):
 
 def test_export_filters_by_confirmation_dates_inclusive_of_both_days(home_page, staff_client):
     petition = make_petition(home_page)
-    sign(petition, "before@example.org", confirmed_at=local(2025, 3, 1, 23, 59))
-    sign(petition, "first-day@example.org", confirmed_at=local(2025, 3, 2, 0, 0))
-    sign(petition, "last-day@example.org", confirmed_at=local(2025, 3, 5, 23, 59))
-    sign(petition, "after@example.org", confirmed_at=local(2025, 3, 6, 0, 0))
+    add_signature(petition, "before@example.org", confirmed_at=local(2025, 3, 1, 23, 59))
+    add_signature(petition, "first-day@example.org", confirmed_at=local(2025, 3, 2, 0, 0))
+    add_signature(petition, "last-day@example.org", confirmed_at=local(2025, 3, 5, 23, 59))
+    add_signature(petition, "after@example.org", confirmed_at=local(2025, 3, 6, 0, 0))
 
     rows = read_csv(
         staff_client.get(export_url(petition, date_from="2025-03-02", date_to="2025-03-05"))
@@ -170,8 +139,8 @@ def test_export_filters_by_confirmation_dates_inclusive_of_both_days(home_page, 
 
 def test_export_with_only_a_from_date_has_everything_since(home_page, staff_client):
     petition = make_petition(home_page)
-    sign(petition, "old@example.org", confirmed_at=local(2025, 1, 1))
-    sign(petition, "new@example.org", confirmed_at=local(2025, 6, 1))
+    add_signature(petition, "old@example.org", confirmed_at=local(2025, 1, 1))
+    add_signature(petition, "new@example.org", confirmed_at=local(2025, 6, 1))
 
     rows = read_csv(staff_client.get(export_url(petition, date_from="2025-03-01")))
 
@@ -185,7 +154,7 @@ def test_export_neutralises_a_cell_a_spreadsheet_would_run_as_a_formula(
     home_page, staff_client, value
 ):
     petition = make_petition(home_page)
-    sign(petition, "maria@example.org", confirmed_at=local(2025, 3, 1), comment=value)
+    add_signature(petition, "maria@example.org", confirmed_at=local(2025, 3, 1), comment=value)
 
     rows = read_csv(staff_client.get(export_url(petition)))
 
@@ -194,7 +163,7 @@ def test_export_neutralises_a_cell_a_spreadsheet_would_run_as_a_formula(
 
 def test_export_neutralises_formulas_in_names_too(home_page, staff_client):
     petition = make_petition(home_page)
-    sign(
+    add_signature(
         petition,
         "maria@example.org",
         confirmed_at=local(2025, 3, 1),
@@ -208,7 +177,9 @@ def test_export_neutralises_formulas_in_names_too(home_page, staff_client):
 
 def test_export_leaves_ordinary_text_alone(home_page, staff_client):
     petition = make_petition(home_page)
-    sign(petition, "maria@example.org", confirmed_at=local(2025, 3, 1), comment="Thanks = hope")
+    add_signature(
+        petition, "maria@example.org", confirmed_at=local(2025, 3, 1), comment="Thanks = hope"
+    )
 
     rows = read_csv(staff_client.get(export_url(petition)))
 
@@ -242,7 +213,7 @@ def test_export_answers_bad_filters_with_400_and_says_why(
 
 def test_export_redirects_a_logged_out_visitor_to_the_login(home_page, client):
     petition = make_petition(home_page)
-    sign(petition, "maria@example.org", confirmed_at=local(2025, 3, 1))
+    add_signature(petition, "maria@example.org", confirmed_at=local(2025, 3, 1))
 
     response = client.get(export_url(petition))
 
@@ -252,7 +223,7 @@ def test_export_redirects_a_logged_out_visitor_to_the_login(home_page, client):
 
 def test_export_turns_away_a_supporter_without_admin_access(home_page, client):
     petition = make_petition(home_page)
-    sign(petition, "maria@example.org", confirmed_at=local(2025, 3, 1))
+    add_signature(petition, "maria@example.org", confirmed_at=local(2025, 3, 1))
     client.force_login(UserFactory())
 
     response = client.get(export_url(petition))
@@ -263,7 +234,7 @@ def test_export_turns_away_a_supporter_without_admin_access(home_page, client):
 
 def test_export_forbids_admin_users_who_cannot_edit_the_petition(home_page, client):
     petition = make_petition(home_page)
-    sign(petition, "maria@example.org", confirmed_at=local(2025, 3, 1))
+    add_signature(petition, "maria@example.org", confirmed_at=local(2025, 3, 1))
     user = UserFactory(is_staff=True)
     user.user_permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")

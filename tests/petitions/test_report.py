@@ -8,41 +8,11 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from petitions.models import PetitionPage, Signature, SignatureCount
 from petitions.reports import bar_chart, confirmation_rate, signatures_per_day
+from tests.petitions.factories import add_signature, make_petition
 from tests.site.factories import StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def make_petition(home_page, slug="stop-trafficking"):
-    petition = PetitionPage(
-        title="Stop human traffickers",
-        slug=slug,
-        summary="Post the hotline number.",
-        letter="Please post the national hotline number in public places.",
-    )
-    home_page.add_child(instance=petition)
-    return petition
-
-
-def sign(petition, email, *, state="TX", confirmed_at=None):
-    """A signature; confirmed (and counted) when `confirmed_at` is given."""
-    status = Signature.Status.CONFIRMED if confirmed_at else Signature.Status.PENDING
-    signature = Signature.objects.create(
-        petition=petition,
-        first_name="Maria",
-        last_name="Garcia",
-        email=email,
-        zip_code="78701",
-        state=state,
-        status=status,
-        confirmed_at=confirmed_at,
-        created_at=confirmed_at or timezone.now(),
-    )
-    if confirmed_at:
-        SignatureCount.objects.add(petition.pk, state)
-    return signature
 
 
 def noon(day):
@@ -72,9 +42,9 @@ def test_report_lists_confirmed_signatures_per_state(home_page, staff_client):
     petition = make_petition(home_page)
     yesterday = noon(timezone.localdate() - timedelta(days=1))
     for n in range(3):
-        sign(petition, f"texan{n}@example.org", state="TX", confirmed_at=yesterday)
-    sign(petition, "ohioan@example.org", state="OH", confirmed_at=yesterday)
-    sign(petition, "pending@example.org", state="CA")
+        add_signature(petition, f"texan{n}@example.org", state="TX", confirmed_at=yesterday)
+    add_signature(petition, "ohioan@example.org", state="OH", confirmed_at=yesterday)
+    add_signature(petition, "pending@example.org", state="CA")
 
     response = staff_client.get(report_url(petition))
 
@@ -88,9 +58,9 @@ def test_report_lists_confirmed_signatures_per_state(home_page, staff_client):
 
 def test_report_shows_the_confirmation_rate_with_both_numbers(home_page, staff_client):
     petition = make_petition(home_page)
-    sign(petition, "a@example.org", confirmed_at=noon(timezone.localdate()))
-    sign(petition, "b@example.org", confirmed_at=noon(timezone.localdate()))
-    sign(petition, "c@example.org")
+    add_signature(petition, "a@example.org", confirmed_at=noon(timezone.localdate()))
+    add_signature(petition, "b@example.org", confirmed_at=noon(timezone.localdate()))
+    add_signature(petition, "c@example.org")
 
     text = text_of(staff_client.get(report_url(petition)))
 
@@ -109,7 +79,7 @@ def test_report_of_a_petition_without_signatures_says_so(home_page, staff_client
 
 def test_report_draws_signatures_per_day_as_an_inline_svg_bar_chart(home_page, staff_client):
     petition = make_petition(home_page)
-    sign(petition, "a@example.org", confirmed_at=noon(timezone.localdate()))
+    add_signature(petition, "a@example.org", confirmed_at=noon(timezone.localdate()))
 
     html = staff_client.get(report_url(petition)).content.decode()
 
@@ -169,11 +139,11 @@ def test_page_listing_offers_the_signatures_report_for_a_petition(home_page, sta
 def test_signatures_per_day_counts_confirmations_on_each_day_and_zero_on_quiet_days(home_page):
     petition = make_petition(home_page)
     today = timezone.localdate()
-    sign(petition, "a@example.org", confirmed_at=noon(today))
-    sign(petition, "b@example.org", confirmed_at=noon(today))
-    sign(petition, "c@example.org", confirmed_at=noon(today - timedelta(days=2)))
-    sign(petition, "too-old@example.org", confirmed_at=noon(today - timedelta(days=60)))
-    sign(petition, "pending@example.org")
+    add_signature(petition, "a@example.org", confirmed_at=noon(today))
+    add_signature(petition, "b@example.org", confirmed_at=noon(today))
+    add_signature(petition, "c@example.org", confirmed_at=noon(today - timedelta(days=2)))
+    add_signature(petition, "too-old@example.org", confirmed_at=noon(today - timedelta(days=60)))
+    add_signature(petition, "pending@example.org")
 
     days = signatures_per_day(petition, days=60, today=today)
 
@@ -199,7 +169,7 @@ def test_bar_chart_scales_the_busiest_day_to_the_top_of_the_plot(home_page):
     petition = make_petition(home_page)
     today = timezone.localdate()
     for n in range(5):
-        sign(petition, f"s{n}@example.org", confirmed_at=noon(today))
+        add_signature(petition, f"s{n}@example.org", confirmed_at=noon(today))
 
     chart = bar_chart(signatures_per_day(petition, days=60, today=today))
 
