@@ -24,6 +24,15 @@ def clean_name(value, label):
     return value
 
 
+class StateField(forms.ChoiceField):
+    """The 57 fixed choices, shared by every form rather than deep-copied into each."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
+
+
 class SignatureForm(forms.Form):
     first_name = forms.CharField(
         label="First name",
@@ -46,7 +55,7 @@ class SignatureForm(forms.Form):
         max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
     )
-    state = forms.ChoiceField(
+    state = StateField(
         label="State or territory",
         required=False,
         choices=[("", "Choose your state")] + JURISDICTION_CHOICES,

@@ -18,9 +18,14 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from northstar.blocks import BaseStreamBlock
+from northstar.memo import Memo
 from northstar.pagecache import CSRF_PLACEHOLDER
 
 from .jurisdictions import JURISDICTION_CHOICES, jurisdiction_name
+
+# What signing reads about petitions and targets may be this old (see northstar.memo).
+recent_petitions = Memo(seconds=1)
+recent_targets = Memo(seconds=1)
 
 MILESTONES = (100, 500, 1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000)
 
@@ -122,7 +127,11 @@ class Target(index.Indexed, models.Model):
 
     @classmethod
     def for_state(cls, group, state):
-        return cls.objects.filter(group=group, jurisdiction=state, active=True).first()
+        """The active target for `state` in `group`, as of at most a second ago."""
+        return recent_targets.get(
+            (group, state),
+            lambda: cls.objects.filter(group=group, jurisdiction=state, active=True).first(),
+        )
 
 
 class PetitionPage(RoutablePageMixin, Page):
@@ -256,6 +265,11 @@ class PetitionPage(RoutablePageMixin, Page):
             return f"Your signature goes to the {target.title} of {place}, {target.name}."
         return f"Your signature goes to the Attorney General of {place}."
 
+    def thank_you_url(self):
+        return recent_petitions.get(
+            ("thank-you", self.pk), lambda: self.url + self.reverse_subpage("thank_you")
+        )
+
     def signature_count(self):
         return SignatureCount.objects.total_for(self.pk)
 
@@ -311,6 +325,26 @@ class PetitionPage(RoutablePageMixin, Page):
         return lookup_recipient(request, self)
 
 
+def signable_petition(petition_id):
+    """The live, unrestricted petition `petition_id` (or None), as of at most a second ago."""
+
+    def find():
+        petition = PetitionPage.objects.live().filter(pk=petition_id).first()
+        if petition is None or petition.get_view_restrictions().exists():
+            return None
+        return petition
+
+    return recent_petitions.get(petition_id, find)
+
+
+class SignatureQuerySet(models.QuerySet):
+    def awaiting_confirmation_email(self):
+        """Pending signatures whose confirmation email has not been queued yet."""
+        return self.filter(
+            status=Signature.Status.PENDING, confirmation_sent_at__isnull=True
+        ).order_by("created_at")
+
+
 class Signature(models.Model):
     """One supporter's signature on one petition (one per email address)."""
 
@@ -349,6 +383,8 @@ class Signature(models.Model):
         help_text="The one delivery that carries this signature (set once, never changed).",
     )
 
+    objects = SignatureQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["petition", "email"], name="one_signature_per_email"),
@@ -360,6 +396,11 @@ class Signature(models.Model):
                 fields=["petition", "target"],
                 condition=models.Q(status="confirmed", delivery__isnull=True),
                 name="signature_awaiting_delivery",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status="pending", confirmation_sent_at__isnull=True),
+                name="signature_awaiting_email",
             ),
         ]
 

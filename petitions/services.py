@@ -1,10 +1,19 @@
-"""Signing and confirming: the rules, in one place, each a transaction."""
+"""Signing and confirming: the rules, in one place, each a transaction.
+
+A new signature is one INSERT, committed on its own. Its confirmation email
+is queued by a worker (`queue_due_confirmations`), which finds every pending
+signature still without one; the signing request only wakes that worker, and
+only the first signer in each second does, so a viral petition costs one
+Celery publish a second rather than one per signer. Beat runs the same sweep
+every minute, should a wake-up be lost.
+"""
 
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +24,8 @@ from .models import Signature, SignatureCount
 
 CONFIRMATION_SALT = "petitions.confirm-signature"
 CONFIRMATION_RESEND_AFTER = timedelta(hours=1)
+CONFIRMATION_WAKE_KEY = "petitions:confirmation-emails-wanted"
+CONFIRMATION_BATCH = 500
 
 
 @dataclass
@@ -76,48 +87,96 @@ def target_line(signature):
 def record_signature(petition, data, target=None):
     """Sign `petition` with the cleaned form `data`; signing twice changes nothing.
 
-    A second signing with the same email sends the confirmation again if the
-    first is still unconfirmed, at most once an hour. The common case, a new
-    signer, costs one INSERT (plus the confirmation email's) in one transaction.
+    A new signer costs one INSERT: with confirmation on, the email follows
+    from a worker within a couple of seconds; with it off, the signature is
+    counted in the same transaction. A second signing with the same email
+    breaks the unique constraint, which rolls back whatever this call wrote,
+    and sends the confirmation again if the first is still unconfirmed, at
+    most once an hour.
     """
-    now = timezone.now()
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                signature = Signature.objects.create(
-                    petition=petition,
-                    target=target,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    email=data["email"],
-                    zip_code=data["zip_code"],
-                    state=data["state"],
-                    comment=data.get("comment", ""),
-                    show_publicly=data.get("show_publicly", False),
-                    opt_in_updates=data.get("opt_in_updates", False),
-                    share_email_with_target=data.get("share_email_with_target", False),
-                    created_at=now,
-                    confirmation_sent_at=now if petition.require_confirmation else None,
-                )
-        except IntegrityError:
-            # This email has signed already (perhaps in a concurrent request).
-            signature = (
-                Signature.objects.select_for_update()
-                .filter(petition=petition, email=data["email"])
-                .first()
-            )
-            return resend_confirmation_if_due(signature)
+    signature = Signature(
+        petition=petition,
+        target=target,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+        zip_code=data["zip_code"],
+        state=data["state"],
+        comment=data.get("comment", ""),
+        show_publicly=data.get("show_publicly", False),
+        opt_in_updates=data.get("opt_in_updates", False),
+        share_email_with_target=data.get("share_email_with_target", False),
+    )
+    try:
         if petition.require_confirmation:
-            queue_confirmation_email(signature)
+            insert_on_its_own(signature)
+            transaction.on_commit(request_confirmation_emails)
             return SigningResult(signature, created=True, confirmation_sent=True)
-        confirm_signature(signature)
+        with transaction.atomic():
+            signature.save(force_insert=True)
+            confirm_signature(signature)
         return SigningResult(signature, created=True)
+    except IntegrityError:
+        if not Signature.objects.filter(petition=petition, email=data["email"]).exists():
+            raise
+    # This email has signed already (perhaps in a concurrent request).
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(
+            petition=petition, email=data["email"]
+        )
+        return resend_confirmation_if_due(signature)
+
+
+def insert_on_its_own(instance):
+    """INSERT `instance` as one statement: its own transaction, or a savepoint inside one."""
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            instance.save(force_insert=True)
+    else:
+        instance.save(force_insert=True)
+
+
+def request_confirmation_emails():
+    """Have a worker queue the confirmation emails due, with at most one wake-up a second.
+
+    The task runs two seconds after the first request of the second, so it
+    finds every signature committed by a request that saw the key still set.
+    """
+    from .tasks import queue_due_confirmations
+
+    if cache.add(CONFIRMATION_WAKE_KEY, 1, timeout=1):
+        queue_due_confirmations.apply_async(countdown=2)
+
+
+def queue_due_confirmations():
+    """Queue the confirmation email of every pending signature that has none yet; how many."""
+    queued = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Signature.objects.awaiting_confirmation_email()
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("petition", "target")[:CONFIRMATION_BATCH]
+            )
+            for signature in batch:
+                queue_confirmation_email(signature)
+            Signature.objects.filter(pk__in=[s.pk for s in batch]).update(
+                confirmation_sent_at=timezone.now()
+            )
+        queued += len(batch)
+        if len(batch) < CONFIRMATION_BATCH:
+            return queued
 
 
 def resend_confirmation_if_due(signature):
-    due = signature.status == Signature.Status.PENDING and (
-        signature.confirmation_sent_at is None
-        or signature.confirmation_sent_at < timezone.now() - CONFIRMATION_RESEND_AFTER
+    """Queue the confirmation again if it went out over an hour ago and is still unanswered.
+
+    One not yet queued (`confirmation_sent_at` empty) is on its way already.
+    """
+    due = (
+        signature.status == Signature.Status.PENDING
+        and signature.confirmation_sent_at is not None
+        and signature.confirmation_sent_at < timezone.now() - CONFIRMATION_RESEND_AFTER
     )
     if due:
         send_confirmation(signature)

@@ -8,6 +8,12 @@ from .models import PetitionPage
 
 
 @shared_task
+def queue_due_confirmations():
+    """Queue the confirmation emails of new signatures (woken by signing, and by beat)."""
+    return services.queue_due_confirmations()
+
+
+@shared_task
 def purge_unconfirmed_signatures():
     """Delete signatures whose confirmation link has expired unused."""
     return services.purge_unconfirmed_signatures()

@@ -13,7 +13,7 @@ from northstar.sharing import share_links
 from . import updates
 from .forms import SignatureForm
 from .jurisdictions import jurisdiction_name
-from .models import PetitionPage
+from .models import signable_petition
 from .routing import normalise_zip, states_for_zip
 from .services import confirm_signature, record_signature, signature_for_token
 
@@ -40,8 +40,8 @@ def petition_page(request, petition):
 
 def sign_petition(request, petition_id):
     """Where the sign form posts: straight to the petition, without Wagtail's page routing."""
-    petition = PetitionPage.objects.live().filter(pk=petition_id).first()
-    if petition is None or petition.get_view_restrictions().exists():
+    petition = signable_petition(petition_id)
+    if petition is None:
         raise Http404
     if request.method != "POST":
         return redirect(petition.url)
@@ -52,15 +52,15 @@ def sign(request, petition):
     if not petition.is_open:
         return render_petition(request, petition, context_overrides={"notice": "closed"})
     form = SignatureForm(request.POST, petition=petition)
-    if not allow(
-        "petition-sign-ip", client_ip(request), settings.PETITION_SIGNS_PER_IP_PER_HOUR, HOUR
-    ):
+    valid = form.is_valid()
+    attempts = [("petition-sign-ip", client_ip(request), settings.PETITION_SIGNS_PER_IP_PER_HOUR)]
+    if valid:
+        email = form.cleaned_data["email"]
+        attempts.append(("petition-sign-email", email, settings.PETITION_SIGNS_PER_EMAIL_PER_HOUR))
+    if not allow(attempts, HOUR):
         return too_many_attempts(request, petition, form)
-    if not form.is_valid():
+    if not valid:
         return render_petition(request, petition, form=form)
-    email = form.cleaned_data["email"]
-    if not allow("petition-sign-email", email, settings.PETITION_SIGNS_PER_EMAIL_PER_HOUR, HOUR):
-        return too_many_attempts(request, petition, form)
     result = record_signature(petition, form.cleaned_data, target=form.target)
     if not result.created:
         return render_petition(
@@ -72,7 +72,7 @@ def sign(request, petition):
                 "confirmation_resent": result.confirmation_sent,
             },
         )
-    return redirect(petition.url + petition.reverse_subpage("thank_you"), permanent=False)
+    return redirect(petition.thank_you_url(), permanent=False)
 
 
 def too_many_attempts(request, petition, form):

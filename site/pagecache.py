@@ -1,28 +1,36 @@
-"""A one-second shared cache of busy public pages for anonymous visitors.
+"""A one-second cache of busy public pages for anonymous visitors, in each web process.
 
 A viral petition is read far more than it is signed. Its page is the same for
 every anonymous visitor but for the CSRF token of the sign form, so the page
-is rendered with a placeholder where the token goes, kept in the shared cache
-(Redis in production) for `seconds`, and the placeholder is replaced with
-the visitor's own token on the way out. The count a reader sees is at most
-that many seconds old. Visitors with a session (logged in, or with messages
-waiting) always get a fresh render.
+is rendered with a placeholder where the token goes, kept in the process's
+memory for `seconds`, and the placeholder is replaced with the visitor's own
+token on the way out. The count a reader sees is at most that many seconds
+old. Each process renders a busy page at most once a second, which costs far
+less than a round trip to a shared cache for every reader. Visitors with a
+session (logged in, or with messages waiting) always get a fresh render.
+Tracking parameters (utm_*, fbclid, ...) are left out of the key, so shared
+links with a click id in them still hit.
 
 The middleware sits right after WhiteNoise, so that a hit skips sessions,
 authentication and messages. It therefore sets the CSRF cookie itself, the
 way CsrfViewMiddleware would, and the X-Frame-Options header of a hit.
 """
 
-import hashlib
+import os
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import CSRF_SECRET_LENGTH, get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils.cache import patch_vary_headers
+
+from .memo import Memo
 
 CSRF_PLACEHOLDER = "__northstar_csrf_token__"
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
+_CHAR_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+_UNBIASED_BELOW = 256 - 256 % len(CSRF_ALLOWED_CHARS)
+TRACKING_PARAMETERS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "ref"}
 
 
 def with_csrf_placeholder(response, cache_seconds=0):
@@ -38,8 +46,19 @@ def cache_key(request):
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return None
-    address = f"{request.get_host()}{request.get_full_path()}"
-    return "pagecache:" + hashlib.sha256(address.encode()).hexdigest()
+    query = request.META.get("QUERY_STRING", "")
+    if query:
+        query = urlencode(
+            [
+                (name, value)
+                for name, value in parse_qsl(query, keep_blank_values=True)
+                if name not in TRACKING_PARAMETERS and not name.startswith("utm_")
+            ]
+        )
+    return (request.get_host(), request.path, query)
+
+
+recent_pages = Memo(seconds=1, max_entries=500)
 
 
 class AnonymousPageCacheMiddleware:
@@ -49,7 +68,7 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         key = cache_key(request)
         if key is not None:
-            content = cache.get(key)
+            content = recent_pages.peek(key)
             if content is not None:
                 response = HttpResponse(content)
                 response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
@@ -59,16 +78,18 @@ class AnonymousPageCacheMiddleware:
             return response
         seconds = response.anonymous_cache_seconds
         if key is not None and seconds and response.status_code == 200:
-            cache.set(key, response.content, seconds)
+            recent_pages.put(key, response.content, seconds)
         return self.with_token(request, response)
 
     def with_token(self, request, response):
         """Fill in the visitor's CSRF token and (re)send their CSRF cookie."""
-        if "CSRF_COOKIE" not in request.META:
-            secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-            if len(secret) == CSRF_SECRET_LENGTH and secret.isascii() and secret.isalnum():
-                request.META["CSRF_COOKIE"] = secret
-        token = get_token(request)
+        secret = request.META.get("CSRF_COOKIE") or request.COOKIES.get(
+            settings.CSRF_COOKIE_NAME, ""
+        )
+        if not (len(secret) == CSRF_SECRET_LENGTH and secret.isascii() and secret.isalnum()):
+            secret = random_csrf_string()
+        request.META["CSRF_COOKIE"] = secret
+        token = masked_csrf_token(secret)
         response.content = response.content.replace(_PLACEHOLDER_BYTES, token.encode())
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
@@ -85,3 +106,29 @@ class AnonymousPageCacheMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response["Cache-Control"] = "private, no-cache"
         return response
+
+
+def random_csrf_string():
+    """A CSRF secret or mask: 32 letters and digits, as Django draws them, but from one
+    read of the OS's random source rather than one per character.
+
+    Bytes from 248 (4 × 62) up are dropped, so every character is equally likely.
+    """
+    picked = ""
+    while len(picked) < CSRF_SECRET_LENGTH:
+        picked += "".join(
+            CSRF_ALLOWED_CHARS[byte % len(CSRF_ALLOWED_CHARS)]
+            for byte in os.urandom(2 * CSRF_SECRET_LENGTH)
+            if byte < _UNBIASED_BELOW
+        )
+    return picked[:CSRF_SECRET_LENGTH]
+
+
+def masked_csrf_token(secret):
+    """The form token for the cookie's `secret`, masked as Django's `get_token` masks it."""
+    mask = random_csrf_string()
+    cipher = "".join(
+        CSRF_ALLOWED_CHARS[(_CHAR_INDEX[s] + _CHAR_INDEX[m]) % len(CSRF_ALLOWED_CHARS)]
+        for s, m in zip(secret, mask, strict=True)
+    )
+    return mask + cipher

@@ -13,14 +13,29 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def allow(scope, key, limit, window_seconds):
-    """Count one attempt at `scope` by `key`; False once `limit` is passed within the window."""
-    if limit <= 0:
+def allow(attempts, window_seconds):
+    """Count one attempt for each `(scope, key, limit)`; False if any is past its limit.
+
+    A limit of 0 or less means no limit. Every counter lives `window_seconds`
+    from its first attempt.
+    """
+    limited = [(f"ratelimit:{scope}:{key}", limit) for scope, key, limit in attempts if limit > 0]
+    if not limited:
         return True
-    cache_key = f"ratelimit:{scope}:{key}"
+    counts = count_attempts([key for key, _ in limited], window_seconds)
+    return all(count <= limit for count, (_, limit) in zip(counts, limited, strict=True))
+
+
+def count_attempts(keys, window_seconds):
+    if hasattr(cache, "count_attempts"):  # northstar.cache.RedisCache: one round trip
+        return cache.count_attempts(keys, window_seconds)
+    return [count_attempt(key, window_seconds) for key in keys]
+
+
+def count_attempt(key, window_seconds):
     try:
-        return cache.incr(cache_key) <= limit
+        return cache.incr(key)
     except ValueError:  # the first attempt in this window
-        if cache.add(cache_key, 1, timeout=window_seconds):
-            return True
-        return cache.incr(cache_key) <= limit
+        if cache.add(key, 1, timeout=window_seconds):
+            return 1
+        return cache.incr(key)

@@ -104,6 +104,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}"),
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "northstar.cache.RedisCache"
 
 AUTH_USER_MODEL = "northstar.User"
 AUTHENTICATION_BACKENDS = [
@@ -237,6 +239,10 @@ else:
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-email": {"task": "northstar.tasks.requeue_stalled_email", "schedule": 300.0},
+    "queue-due-confirmations": {
+        "task": "petitions.tasks.queue_due_confirmations",
+        "schedule": 60.0,
+    },
     "purge-unconfirmed-signatures": {
         "task": "petitions.tasks.purge_unconfirmed_signatures",
         "schedule": 3600.0,

@@ -95,7 +95,13 @@ def page(browser):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Rate-limit counters live in the shared cache: each test starts with none."""
+    """Rate-limit counters live in the shared cache: each test starts with none.
+
+    Nor with anything this process remembered (northstar.memo) from the last test.
+    """
     from django.core.cache import cache
 
+    from northstar.memo import clear_all
+
     cache.clear()
+    clear_all()

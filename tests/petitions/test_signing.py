@@ -4,11 +4,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import Client
 from django.utils import timezone
 
 from northstar.models import OutboundEmail
 from petitions.models import PetitionPage, Signature, SignatureCount
+from petitions.services import queue_due_confirmations
 from tests.petitions.factories import PetitionPageFactory, form_data
+from tests.support.outbox import text_body
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +48,9 @@ def test_a_signature_awaiting_confirmation_is_not_counted(client, petition):
     assert petition.signature_count() == 0
 
 
-def test_signing_queues_a_confirmation_email_with_a_link(client, petition):
+def test_the_worker_queues_a_confirmation_email_with_a_link(client, petition):
     sign(client, petition, email="Maria@Example.org")
+    assert queue_due_confirmations() == 1
     email = OutboundEmail.objects.get()
     assert email.to == "maria@example.org"
     assert email.template == "petitions/confirm_signature"
@@ -62,8 +66,39 @@ def test_signing_twice_with_the_same_email_changes_nothing(client, petition):
     assert Signature.objects.get().first_name == "Maria"
 
 
+def test_each_confirmation_email_is_queued_once(client, petition):
+    sign(client, petition, email="a@example.org")
+    sign(client, petition, email="b@example.org")
+    assert queue_due_confirmations() == 2
+    assert queue_due_confirmations() == 0
+    assert sorted(OutboundEmail.objects.values_list("to", flat=True)) == [
+        "a@example.org",
+        "b@example.org",
+    ]
+
+
+def test_signing_again_before_the_email_is_queued_sends_it_once(client, petition):
+    sign(client, petition)
+    sign(client, petition)
+    queue_due_confirmations()
+    assert OutboundEmail.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_signer_gets_the_confirmation_email_from_the_worker(home_page, worker_outbox):
+    petition = PetitionPageFactory()
+    addresses = [f"signer{n}@example.org" for n in range(3)]
+    for address in addresses:
+        assert Client().post(petition.url, form_data(email=address)).status_code == 302
+
+    for address in addresses:
+        [email] = worker_outbox.wait_for(address)
+        assert "/petitions/confirm/" in text_body(email)
+
+
 def test_signing_again_resends_the_confirmation_at_most_once_an_hour(client, petition):
     sign(client, petition)
+    queue_due_confirmations()
     sign(client, petition)
     assert OutboundEmail.objects.count() == 1
     with time_machine.travel(timezone.now() + timedelta(minutes=61)):
