@@ -1,5 +1,6 @@
 """The sign form: what a supporter types, checked before anything is saved."""
 
+import copy
 import re
 
 from django import forms
@@ -25,11 +26,15 @@ def clean_name(value, label):
 
 
 class StateField(forms.ChoiceField):
-    """The 57 fixed choices, shared by every form rather than deep-copied into each."""
+    """The 57 fixed choices, shared by every form rather than copied (and checked) into each."""
 
     def __deepcopy__(self, memo):
-        result = forms.Field.__deepcopy__(self, memo)
-        result._choices = self._choices
+        result = copy.copy(self)
+        memo[id(self)] = result
+        result.widget = copy.copy(self.widget)
+        result.widget.attrs = self.widget.attrs.copy()
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
         return result
 
 

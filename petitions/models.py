@@ -278,7 +278,9 @@ class PetitionPage(RoutablePageMixin, Page):
 
     def recent_public_signatures(self, limit=10):
         return (
-            self.signatures.filter(status__in=Signature.COUNTED_STATES, show_publicly=True)
+            Signature.objects.filter(
+                petition_id=self.pk, status__in=Signature.COUNTED_STATES, show_publicly=True
+            )
             .only("first_name", "last_name", "state", "comment", "confirmed_at")
             .order_by("-confirmed_at")[:limit]
         )
@@ -355,7 +357,12 @@ class Signature(models.Model):
     COUNTED_STATES = (Status.CONFIRMED,)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    petition = models.ForeignKey(PetitionPage, on_delete=models.CASCADE, related_name="signatures")
+    petition = models.ForeignKey(
+        PetitionPage,
+        on_delete=models.CASCADE,
+        related_name="signatures",
+        db_index=False,  # (petition, email) and (petition, status, confirmed_at) lead with it
+    )
     target = models.ForeignKey(
         Target, null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
     )

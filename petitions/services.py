@@ -2,18 +2,18 @@
 
 A new signature is one INSERT, committed on its own. Its confirmation email
 is queued by a worker (`queue_due_confirmations`), which finds every pending
-signature still without one; the signing request only wakes that worker, and
-only the first signer in each second does, so a viral petition costs one
-Celery publish a second rather than one per signer. Beat runs the same sweep
+signature still without one; the signing request only wakes that worker, at
+most once a second per web process, so a viral petition costs a Celery publish
+a second per process rather than one per signer. Beat runs the same sweep
 every minute, should a wake-up be lost.
 """
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,8 @@ from .models import Signature, SignatureCount
 
 CONFIRMATION_SALT = "petitions.confirm-signature"
 CONFIRMATION_RESEND_AFTER = timedelta(hours=1)
-CONFIRMATION_WAKE_KEY = "petitions:confirmation-emails-wanted"
+CONFIRMATION_WAKE_UP_EVERY = 1  # second
+_last_wake_up = [float("-inf")]  # when this process last woke the worker (time.monotonic)
 CONFIRMATION_BATCH = 500
 
 
@@ -137,15 +138,17 @@ def insert_on_its_own(instance):
 
 
 def request_confirmation_emails():
-    """Have a worker queue the confirmation emails due, with at most one wake-up a second.
+    """Have a worker queue the confirmation emails due; each process asks at most once a second.
 
-    The task runs two seconds after the first request of the second, so it
-    finds every signature committed by a request that saw the key still set.
+    The task runs two seconds after it is asked for, so it finds every
+    signature this process committed in the second after asking.
     """
     from .tasks import queue_due_confirmations
 
-    if cache.add(CONFIRMATION_WAKE_KEY, 1, timeout=1):
-        queue_due_confirmations.apply_async(countdown=2)
+    now = time.monotonic()
+    if now - _last_wake_up[0] >= CONFIRMATION_WAKE_UP_EVERY:
+        _last_wake_up[0] = now
+        queue_due_confirmations.apply_async(countdown=2 * CONFIRMATION_WAKE_UP_EVERY)
 
 
 def queue_due_confirmations():

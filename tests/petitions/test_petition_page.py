@@ -1,7 +1,10 @@
 """What the public petition page shows: the count, the goal, the banners, and whose names."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from northstar.memo import clear_all
 from petitions.models import PetitionPage, next_milestone
 from petitions.services import confirm_signature, record_signature
 from tests.petitions.factories import PetitionPageFactory, signer
@@ -13,6 +16,21 @@ def add_confirmed(petition, n, **overrides):
     for i in range(n):
         result = record_signature(petition, signer(email=f"s{i}@example.org", **overrides))
         confirm_signature(result.signature)
+
+
+def queries_to_render(client, petition):
+    clear_all()  # past the page cache
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(petition.url).status_code == 200
+    return len(queries)
+
+
+def test_the_page_costs_the_same_queries_however_many_signers_it_lists(client, petition):
+    add_confirmed(petition, 1, show_publicly=True)
+    queries_to_render(client, petition)  # site root paths and settings, read once
+    with_one = queries_to_render(client, petition)
+    add_confirmed(petition, 10, show_publicly=True, first_name="Ana")
+    assert queries_to_render(client, petition) == with_one
 
 
 def test_the_page_invites_visitors_to_join_the_live_count(client, petition):
