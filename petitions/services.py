@@ -33,7 +33,6 @@ CONFIRMATION_BATCH = 500
 class SigningResult:
     signature: Signature
     created: bool
-    confirmation_sent: bool = False
 
 
 def confirmation_token(signature):
@@ -92,8 +91,7 @@ def record_signature(petition, data, target=None):
     from a worker within a couple of seconds; with it off, the signature is
     counted in the same transaction. A second signing with the same email
     breaks the unique constraint, which rolls back whatever this call wrote,
-    and sends the confirmation again if the first is still unconfirmed, at
-    most once an hour.
+    and returns the first signature (`created` false).
     """
     signature = Signature(
         petition=petition,
@@ -112,20 +110,17 @@ def record_signature(petition, data, target=None):
         if petition.require_confirmation:
             insert_on_its_own(signature)
             transaction.on_commit(request_confirmation_emails)
-            return SigningResult(signature, created=True, confirmation_sent=True)
+            return SigningResult(signature, created=True)
         with transaction.atomic():
             signature.save(force_insert=True)
             confirm_signature(signature)
         return SigningResult(signature, created=True)
     except IntegrityError:
-        if not Signature.objects.filter(petition=petition, email=data["email"]).exists():
+        # This email has signed already (perhaps in a concurrent request).
+        signature = Signature.objects.filter(petition=petition, email=data["email"]).first()
+        if signature is None:
             raise
-    # This email has signed already (perhaps in a concurrent request).
-    with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(
-            petition=petition, email=data["email"]
-        )
-        return resend_confirmation_if_due(signature)
+        return SigningResult(signature, created=False)
 
 
 def insert_on_its_own(instance):
@@ -175,15 +170,18 @@ def resend_confirmation_if_due(signature):
     """Queue the confirmation again if it went out over an hour ago and is still unanswered.
 
     One not yet queued (`confirmation_sent_at` empty) is on its way already.
+    True if it was queued again.
     """
-    due = (
-        signature.status == Signature.Status.PENDING
-        and signature.confirmation_sent_at is not None
-        and signature.confirmation_sent_at < timezone.now() - CONFIRMATION_RESEND_AFTER
-    )
-    if due:
-        send_confirmation(signature)
-    return SigningResult(signature, created=False, confirmation_sent=due)
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature.pk)
+        due = (
+            signature.status == Signature.Status.PENDING
+            and signature.confirmation_sent_at is not None
+            and signature.confirmation_sent_at < timezone.now() - CONFIRMATION_RESEND_AFTER
+        )
+        if due:
+            send_confirmation(signature)
+    return due
 
 
 def confirm_signature(signature):

@@ -15,7 +15,12 @@ from .forms import SignatureForm
 from .jurisdictions import jurisdiction_name
 from .models import signable_petition
 from .routing import normalise_zip, states_for_zip
-from .services import confirm_signature, record_signature, signature_for_token
+from .services import (
+    confirm_signature,
+    record_signature,
+    resend_confirmation_if_due,
+    signature_for_token,
+)
 
 HOUR = 3600
 
@@ -52,27 +57,31 @@ def sign(request, petition):
     if not petition.is_open:
         return render_petition(request, petition, context_overrides={"notice": "closed"})
     form = SignatureForm(request.POST, petition=petition)
-    valid = form.is_valid()
-    attempts = [("petition-sign-ip", client_ip(request), settings.PETITION_SIGNS_PER_IP_PER_HOUR)]
-    if valid:
-        email = form.cleaned_data["email"]
-        attempts.append(("petition-sign-email", email, settings.PETITION_SIGNS_PER_EMAIL_PER_HOUR))
-    if not allow(attempts, HOUR):
+    ip_limit = settings.PETITION_SIGNS_PER_IP_PER_HOUR
+    if not allow("petition-sign-ip", client_ip(request), ip_limit, HOUR):
         return too_many_attempts(request, petition, form)
-    if not valid:
+    if not form.is_valid():
         return render_petition(request, petition, form=form)
     result = record_signature(petition, form.cleaned_data, target=form.target)
-    if not result.created:
-        return render_petition(
-            request,
-            petition,
-            context_overrides={
-                "notice": "already_signed",
-                "already_signed": result.signature,
-                "confirmation_resent": result.confirmation_sent,
-            },
-        )
-    return redirect(petition.thank_you_url(), permanent=False)
+    if result.created:
+        return redirect(petition.thank_you_url(), permanent=False)
+    return signed_again(request, petition, form, result.signature)
+
+
+def signed_again(request, petition, form, signature):
+    """Say "you have already signed" and send the confirmation again if due (limited per email)."""
+    email_limit = settings.PETITION_SIGNS_PER_EMAIL_PER_HOUR
+    if not allow("petition-sign-email", signature.email, email_limit, HOUR):
+        return too_many_attempts(request, petition, form)
+    return render_petition(
+        request,
+        petition,
+        context_overrides={
+            "notice": "already_signed",
+            "already_signed": signature,
+            "confirmation_resent": resend_confirmation_if_due(signature),
+        },
+    )
 
 
 def too_many_attempts(request, petition, form):

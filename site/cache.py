@@ -4,8 +4,8 @@ Django builds a new `redis.Redis` for every cache call, and its constructor
 (a table of response callbacks) costs more than the round trip it makes. The
 client is thread-safe and its pool survives forks, so one per pool will do.
 
-It also counts attempts for the rate limits (`count_attempts`): an INCR and
-an EXPIRE per key, every key in one round trip.
+It also counts attempts for the rate limits (`count_attempt`): an INCR and
+an EXPIRE in one round trip.
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -30,11 +30,10 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = RedisCacheClient
 
-    def count_attempts(self, keys, window_seconds):
-        """Add one to each counter in `keys`, each living `window_seconds` from its first."""
+    def count_attempt(self, key, window_seconds):
+        """Add one to the counter `key`, which lives `window_seconds` from its first attempt."""
+        key = self.make_and_validate_key(key)
         pipeline = self._cache.get_client(write=True).pipeline(transaction=False)
-        for key in keys:
-            key = self.make_and_validate_key(key)
-            pipeline.incr(key)
-            pipeline.expire(key, window_seconds, nx=True)
-        return pipeline.execute()[::2]
+        pipeline.incr(key)
+        pipeline.expire(key, window_seconds, nx=True)
+        return pipeline.execute()[0]

@@ -13,26 +13,19 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def allow(attempts, window_seconds):
-    """Count one attempt for each `(scope, key, limit)`; False if any is past its limit.
+def allow(scope, key, limit, window_seconds):
+    """Count one attempt at `scope` by `key`; False once `limit` is passed within the window.
 
-    A limit of 0 or less means no limit. Every counter lives `window_seconds`
-    from its first attempt.
+    The window starts at the first attempt. A limit of 0 or less means no limit.
     """
-    limited = [(f"ratelimit:{scope}:{key}", limit) for scope, key, limit in attempts if limit > 0]
-    if not limited:
+    if limit <= 0:
         return True
-    counts = count_attempts([key for key, _ in limited], window_seconds)
-    return all(count <= limit for count, (_, limit) in zip(counts, limited, strict=True))
-
-
-def count_attempts(keys, window_seconds):
-    if hasattr(cache, "count_attempts"):  # northstar.cache.RedisCache: one round trip
-        return cache.count_attempts(keys, window_seconds)
-    return [count_attempt(key, window_seconds) for key in keys]
+    return count_attempt(f"ratelimit:{scope}:{key}", window_seconds) <= limit
 
 
 def count_attempt(key, window_seconds):
+    if hasattr(cache, "count_attempt"):  # northstar.cache.RedisCache: one round trip
+        return cache.count_attempt(key, window_seconds)
     try:
         return cache.incr(key)
     except ValueError:  # the first attempt in this window

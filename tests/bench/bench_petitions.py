@@ -590,8 +590,7 @@ def measure_confirmation_queueing(env):
 
 STATEMENT_COUNT_SCRIPT = """
 import json, uuid
-import django
-django.setup()
+import northstar.wsgi  # set up as gunicorn's workers are, ZIP index built
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
