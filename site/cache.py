@@ -4,12 +4,20 @@ Django builds a new `redis.Redis` for every cache call, and its constructor
 (a table of response callbacks) costs more than the round trip it makes. The
 client is thread-safe and its pool survives forks, so one per pool will do.
 
-It also counts attempts for the rate limits (`count_attempt`): an INCR and
-an EXPIRE in one round trip.
+It also counts attempts for the rate limits (`count_attempt`): a Lua script
+that increments the counter and starts its window, in one command.
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+
+COUNT_ATTEMPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return count
+"""
 
 
 class RedisCacheClient(DjangoRedisCacheClient):
@@ -29,11 +37,11 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+        self._count_attempt = None
 
     def count_attempt(self, key, window_seconds):
         """Add one to the counter `key`, which lives `window_seconds` from its first attempt."""
-        key = self.make_and_validate_key(key)
-        pipeline = self._cache.get_client(write=True).pipeline(transaction=False)
-        pipeline.incr(key)
-        pipeline.expire(key, window_seconds, nx=True)
-        return pipeline.execute()[0]
+        if self._count_attempt is None:
+            client = self._cache.get_client(write=True)
+            self._count_attempt = client.register_script(COUNT_ATTEMPT)
+        return self._count_attempt(keys=[self.make_and_validate_key(key)], args=[window_seconds])
