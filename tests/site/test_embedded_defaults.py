@@ -61,6 +61,14 @@ SEND_EMAIL = (
     "{'subject': 'Printed by the worker', 'body': 'Hello from the filesystem broker.'})"
 )
 
+SIGN_PETITION = (
+    "from django.test import Client; from petitions.models import PetitionPage; "
+    "p = PetitionPage.objects.get(slug='stop-human-traffickers'); "
+    "r = Client().post(f'/petitions/{p.pk}/sign/', {'first_name': 'Newcomer', "
+    "'last_name': 'Signer', 'email': 'signer@example.org', 'zip_code': '78701'}, "
+    "HTTP_HOST='localhost'); print(r.status_code)"
+)
+
 
 def test_the_embedded_defaults_run_the_site_with_sqlite_and_the_filesystem_broker(
     newcomer_env, tmp_path
@@ -90,6 +98,14 @@ def test_the_embedded_defaults_run_the_site_with_sqlite_and_the_filesystem_broke
             message="the worker to print the email",
         )
         assert "Subject: Printed by the worker" in log_path.read_text()
+
+        assert manage(newcomer_env, "shell", "-v", "0", "-c", SIGN_PETITION).split() == ["302"]
+        wait_until(
+            lambda: "signer@example.org" in log_path.read_text(),
+            timeout=60,
+            message="the worker to print the confirmation email",
+        )
+        assert "/petitions/confirm/" in log_path.read_text()
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
