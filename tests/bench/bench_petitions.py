@@ -196,7 +196,6 @@ class Gunicorn:
                 "northstar.wsgi",
                 "--workers",
                 str(WORKERS),
-                *os.environ.get("BENCH_GUNICORN_EXTRA", "").split(),
                 "--bind",
                 f"127.0.0.1:{self.port}",
             ],
