@@ -25,7 +25,7 @@ from .models import Signature, SignatureCount
 CONFIRMATION_SALT = "petitions.confirm-signature"
 CONFIRMATION_RESEND_AFTER = timedelta(hours=1)
 CONFIRMATION_WAKE_UP_EVERY = 1  # second
-_last_wake_up = [float("-inf")]  # when this process last woke the worker (time.monotonic)
+_last_wake_up = float("-inf")  # when this process last woke the worker (time.monotonic)
 CONFIRMATION_BATCH = 500
 
 
@@ -140,9 +140,10 @@ def request_confirmation_emails():
     """
     from .tasks import queue_due_confirmations
 
+    global _last_wake_up
     now = time.monotonic()
-    if now - _last_wake_up[0] >= CONFIRMATION_WAKE_UP_EVERY:
-        _last_wake_up[0] = now
+    if now - _last_wake_up >= CONFIRMATION_WAKE_UP_EVERY:
+        _last_wake_up = now
         queue_due_confirmations.apply_async(countdown=2 * CONFIRMATION_WAKE_UP_EVERY)
 
 

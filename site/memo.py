@@ -24,28 +24,32 @@ class Memo:
         _memos.append(self)
 
     def get(self, key, compute):
-        """The value kept for `key`, or `compute()`'s, kept from now."""
-        found = self.peek(key)
-        if found is not None:
-            return found
-        value = compute()
-        self.put(key, value)
-        return value
+        """The value kept for `key` (None included), or `compute()`'s, kept from now."""
+        entry = self._fresh(key)
+        if entry is None:
+            entry = self.put(key, compute())
+        return entry[1]
 
     def peek(self, key):
         """The value kept for `key`, or None."""
-        found = self._values.get(key)
-        if found is not None and found[0] > time.monotonic():
-            return found[1]
-        return None
+        entry = self._fresh(key)
+        return None if entry is None else entry[1]
 
     def put(self, key, value, seconds=None):
         now = time.monotonic()
+        entry = (now + (seconds or self.seconds), value)
         with self._lock:
             if len(self._values) >= self.max_entries:
                 self._values = {k: v for k, v in self._values.items() if v[0] > now}
             if len(self._values) < self.max_entries:
-                self._values[key] = (now + (seconds or self.seconds), value)
+                self._values[key] = entry
+        return entry
+
+    def _fresh(self, key):
+        entry = self._values.get(key)
+        if entry is not None and entry[0] > time.monotonic():
+            return entry
+        return None
 
     def clear(self):
         with self._lock:

@@ -349,7 +349,7 @@ def measure_insert_ceiling(database_url, server):
         )
     params = ["-n", "-c", str(PGBENCH_CLIENTS), "-j", "2", "-T", str(PGBENCH_SECONDS)]
     try:
-        with CpuUsage(server, "pgbench") as cpu:
+        with CpuUsage(server, "pgbench", settle=1) as cpu:
             result = subprocess.run(
                 [str(pgbench), *params, "-f", str(script), database_url],
                 capture_output=True,
@@ -567,9 +567,15 @@ class CpuUsage:
 
     GROUPS = {"postgres": "postgres", "redis-server": "redis"}
 
-    def __init__(self, server, tool):
+    def __init__(self, server, tool, settle=0):
+        """`settle`: seconds to wait before the last look, for processes still exiting.
+
+        A PostgreSQL backend's CPU is counted in the postmaster's once the backend
+        has exited; pgbench's backends exit just after pgbench does.
+        """
         self.server = server
         self.tool = tool
+        self.settle = settle
         self.result = {}
 
     def snapshot(self):
@@ -586,8 +592,9 @@ class CpuUsage:
         return self
 
     def __exit__(self, *exc):
-        (t0, before, sys0, tool0), (t1, after, sys1, tool1) = self.start, self.snapshot()
-        seconds = t1 - t0
+        seconds = time.monotonic() - self.start[0]
+        time.sleep(self.settle)
+        (_, before, sys0, tool0), (_, after, sys1, tool1) = self.start, self.snapshot()
         cores = {"gunicorn": 0.0, "postgres": 0.0, "redis": 0.0}
         for (group, pid), cpu in after.items():
             used = cpu - before.get((group, pid), 0)

@@ -155,6 +155,23 @@ def test_the_recipient_lookup_names_the_office_holder_who_receives_the_signature
     }
 
 
+def test_a_target_corrected_by_staff_is_used_at_once(client, petition, texas_ag):
+    client.get(f"{petition.url}recipient/", {"zip": "78701"})
+    texas_ag.name = "Jane Doe"
+    texas_ag.save()
+    response = client.get(f"{petition.url}recipient/", {"zip": "78701"})
+    assert response.json()["recipient"].endswith("Texas, Jane Doe.")
+
+
+def test_a_petition_closed_by_staff_stops_taking_signatures_at_once(client, petition):
+    signing_address = f"/petitions/{petition.pk}/sign/"
+    client.post(signing_address, form_data(email="first@example.org"))
+    petition.status = PetitionPage.Status.CLOSED
+    petition.save_revision().publish()
+    client.post(signing_address, form_data(email="second@example.org"))
+    assert list(Signature.objects.values_list("email", flat=True)) == ["first@example.org"]
+
+
 def test_the_recipient_lookup_asks_for_a_state_when_the_zip_does_not_tell(client, petition):
     response = client.get(f"{petition.url}recipient/", {"zip": "42223"})
     assert response.json() == {"state": None, "choices": ["KY", "TN"]}

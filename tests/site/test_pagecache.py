@@ -68,3 +68,13 @@ def test_the_length_header_matches_the_page_with_its_token(petition):
         if response.has_header("Content-Length"):
             assert int(response["Content-Length"]) == len(response.content)
         assert response.content.rstrip().endswith(b"</html>")
+
+
+def test_a_shared_link_with_tracking_parameters_is_served_from_the_cache(petition, monkeypatch):
+    monkeypatch.setattr("petitions.views.PAGE_CACHE_SECONDS", 60)
+    Client().get(petition.url)
+    confirm_signature(record_signature(petition, signer()).signature)
+
+    html = Client().get(f"{petition.url}?fbclid=IwAR0abc&utm_source=facebook").content.decode()
+    assert "Join 0 supporters" in html
+    assert "Join 1 supporter" in Client().get(f"{petition.url}?page=2").content.decode()
