@@ -625,21 +625,26 @@ print("QUEUED " + json.dumps({"queued": queued, "seconds": time.monotonic() - st
 
 def measure_confirmation_queueing(env):
     """What signing left to the worker: `queue_due_confirmations` for the run's signatures."""
+    return run_script(env, CONFIRMATION_QUEUEING_SCRIPT, "QUEUED", timeout=600)
+
+
+def run_script(env, script, tag, timeout):
+    """Run `script` in a fresh Python with the site's environment; the JSON after `tag`."""
     result = subprocess.run(
-        [sys.executable, "-c", CONFIRMATION_QUEUEING_SCRIPT],
+        [sys.executable, "-c", script],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=timeout,
         check=True,
     )
-    line = next(line for line in result.stdout.splitlines() if line.startswith("QUEUED "))
+    line = next(line for line in result.stdout.splitlines() if line.startswith(f"{tag} "))
     return json.loads(line.split(" ", 1)[1])
 
 
 STATEMENT_COUNT_SCRIPT = """
-import json, uuid
+import json, re, uuid
 import northstar.wsgi  # set up as gunicorn's workers are, ZIP index built
 from django.db import connection
 from django.test import Client
@@ -653,7 +658,6 @@ def statements(method, url, **kwargs):
         response = getattr(client, method)(url, **kwargs)
     return response.status_code, len(queries)
 
-import re
 first = client.get(path).content
 sign_path = re.search(rb'action="(/petitions/[0-9]+/sign/)"', first).group(1).decode()
 
@@ -678,17 +682,8 @@ print("STATEMENTS " + json.dumps(counts))
 
 def count_statements(env):
     """SQL statements per request (BEGIN, COMMIT, savepoints included), in the test client."""
-    result = subprocess.run(
-        [sys.executable, "-c", STATEMENT_COUNT_SCRIPT.format(path=PETITION_PATH)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    line = next(line for line in result.stdout.splitlines() if line.startswith("STATEMENTS "))
-    counts = json.loads(line.split(" ", 1)[1])
+    script = STATEMENT_COUNT_SCRIPT.format(path=PETITION_PATH)
+    counts = run_script(env, script, "STATEMENTS", timeout=120)
     expected = {"render": 200, "cached": 200, "first_sign": 302, "sign": 302}
     for name, (status, _) in counts.items():
         if status != expected[name]:
