@@ -109,7 +109,7 @@ def record_signature(petition, data, target=None):
     try:
         if petition.require_confirmation:
             insert_on_its_own(signature)
-            transaction.on_commit(request_confirmation_emails)
+            request_confirmation_emails()
             return SigningResult(signature, created=True)
         with transaction.atomic():
             signature.save(force_insert=True)
@@ -135,8 +135,9 @@ def insert_on_its_own(instance):
 def request_confirmation_emails():
     """Have a worker queue the confirmation emails due; each process asks at most once a second.
 
-    The task runs two seconds after it is asked for, so it finds every
-    signature this process committed in the second after asking.
+    The task is enqueued once the current transaction commits and runs two
+    seconds later, so it finds every signature this process committed in the
+    second after asking.
     """
     from .tasks import queue_due_confirmations
 
@@ -144,7 +145,7 @@ def request_confirmation_emails():
     now = time.monotonic()
     if now - _last_wake_up >= CONFIRMATION_WAKE_UP_EVERY:
         _last_wake_up = now
-        queue_due_confirmations.apply_async(countdown=2 * CONFIRMATION_WAKE_UP_EVERY)
+        queue_due_confirmations.apply_async_on_commit(countdown=2 * CONFIRMATION_WAKE_UP_EVERY)
 
 
 def queue_due_confirmations():
