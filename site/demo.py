@@ -100,7 +100,13 @@ def load_petitions():
     load_petitions()
 
 
-LOADERS = [load_home_page, load_site_settings, load_staff_user, load_petitions]
+def load_campaigns():
+    from campaigns.demo import load_campaigns
+
+    load_campaigns()
+
+
+LOADERS = [load_home_page, load_site_settings, load_staff_user, load_petitions, load_campaigns]
 
 
 def load_demo_data():

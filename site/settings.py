@@ -28,6 +28,8 @@ SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 INSTALLED_APPS = [
     "northstar",
     "petitions",
+    "campaigns",
+    "donations",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("petitions/", include("petitions.urls")),
+    path("donations/", include("donations.urls")),
 ]
 
 if settings.DEBUG:

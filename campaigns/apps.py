@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CampaignsConfig(AppConfig):
+    name = "campaigns"
+    verbose_name = "Fundraising campaigns"
+
+    def ready(self):
+        from . import signals  # noqa: F401 (connects the signal handlers)

@@ -1,0 +1,166 @@
+"""Giving: starting a gift, its checkout, and marking it paid exactly once.
+
+`start_donation` writes a pending `Donation` and opens its checkout: Stripe
+Checkout when STRIPE_SECRET_KEY is set, otherwise the local test checkout.
+Stripe's webhook and the test checkout both end in `fulfil_checkout_session`,
+which marks the gift paid, adds it to the page's total and queues the receipt,
+all in one transaction, once however often it is called.
+"""
+
+import logging
+import secrets
+
+import stripe
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from northstar.emails import absolute_url, send_email
+
+from .models import Donation
+from .money import format_money
+
+logger = logging.getLogger(__name__)
+
+LOCAL_SESSION_PREFIX = "cs_local_"
+
+
+class CheckoutUnavailable(Exception):
+    """The payment provider could not open a checkout; nothing was charged."""
+
+
+def stripe_enabled():
+    return bool(settings.STRIPE_SECRET_KEY)
+
+
+def public_url(url):
+    """An absolute URL on the public site for a page URL or path."""
+    return url if url.startswith(("http://", "https://")) else absolute_url(url)
+
+
+def thank_you_path(donation):
+    return reverse("donations:thank-you", args=[donation.checkout_token])
+
+
+def start_donation(page, data):
+    """Record a pending gift to `page` from the cleaned donate form; the URL of its checkout."""
+    donation = Donation(
+        page=page,
+        amount_cents=data["amount_cents"],
+        currency=page.currency,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+        show_name_publicly=data.get("show_name_publicly", False),
+        message=data.get("message", ""),
+    )
+    if not stripe_enabled():
+        donation.checkout_session_id = LOCAL_SESSION_PREFIX + secrets.token_hex(16)
+        donation.save(force_insert=True)
+        return reverse("donations:test-checkout", args=[donation.checkout_token])
+    donation.save(force_insert=True)
+    session = create_checkout_session(page, donation)
+    Donation.objects.filter(pk=donation.pk).update(checkout_session_id=session.id)
+    return session.url
+
+
+def create_checkout_session(page, donation):
+    """A Stripe Checkout Session for `donation`; marks it failed and raises if Stripe says no."""
+    client = stripe.StripeClient(settings.STRIPE_SECRET_KEY)
+    params = {
+        "mode": "payment",
+        "submit_type": "donate",
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": donation.currency,
+                    "unit_amount": donation.amount_cents,
+                    "product_data": {"name": f"Gift to {page.title}"},
+                },
+            }
+        ],
+        "customer_email": donation.email,
+        "client_reference_id": str(donation.pk),
+        "metadata": {"donation_id": str(donation.pk), "page_id": str(page.pk)},
+        "payment_intent_data": {"metadata": {"donation_id": str(donation.pk)}},
+        "success_url": absolute_url(thank_you_path(donation)),
+        "cancel_url": public_url(page.url),
+    }
+    try:
+        return client.v1.checkout.sessions.create(
+            params, {"idempotency_key": f"donation-{donation.uuid}"}
+        )
+    except stripe.StripeError as exc:
+        logger.warning("Stripe refused a checkout for donation %s: %s", donation.pk, exc)
+        donation.mark_failed()
+        raise CheckoutUnavailable from exc
+
+
+def fulfil_checkout_session(
+    session_id, payment_intent_id, amount_total, currency, donation_id=None
+):
+    """Mark the gift of a paid checkout paid; True if this call did, False if it was already.
+
+    The gift is found by its session id (or, should Stripe's event overtake the
+    request that saved the id, by `donation_id` from the session's
+    client_reference_id) and locked, so concurrent deliveries of the same
+    payment queue up and the second finds it paid. A checkout whose amount or
+    currency differs from the gift's is logged and left for staff.
+    """
+    with transaction.atomic():
+        donation = find_donation_for_update(session_id, donation_id)
+        if donation is None:
+            logger.warning("No donation for checkout session %s", session_id)
+            return False
+        if donation.is_paid:
+            return False
+        if amount_total != donation.amount_cents or (currency or "").lower() != donation.currency:
+            logger.error(
+                "Checkout session %s paid %s %s for donation %s of %s: left for staff",
+                session_id,
+                amount_total,
+                currency,
+                donation.pk,
+                donation.amount_display,
+            )
+            return False
+        donation.checkout_session_id = session_id
+        donation.mark_paid(payment_intent_id)
+        queue_receipt(donation)
+    return True
+
+
+def find_donation_for_update(session_id, donation_id=None):
+    donations = Donation.objects.select_for_update()
+    donation = donations.filter(checkout_session_id=session_id).first()
+    if donation is None and str(donation_id or "").isdigit():
+        donation = donations.filter(pk=int(donation_id), checkout_session_id__isnull=True).first()
+    return donation
+
+
+def fail_checkout_session(session_id):
+    """A checkout that expired or whose payment failed: its pending gift is marked failed."""
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().filter(checkout_session_id=session_id)
+        donation = donation.first()
+        return bool(donation and donation.mark_failed())
+
+
+def queue_receipt(donation):
+    """Queue the receipt email (sent by a worker once the transaction commits)."""
+    page = donation.page.specific
+    send_email(
+        "donation_receipt",
+        donation.email,
+        {
+            "first_name": donation.first_name,
+            "amount": format_money(donation.amount_cents, donation.currency),
+            "page_title": page.title,
+            "page_url": public_url(page.url),
+            "paid_on": timezone.localdate(donation.paid_at).strftime("%B %-d, %Y"),
+            "reference": str(donation.uuid).split("-")[0].upper(),
+            "test_payment": donation.checkout_session_id.startswith(LOCAL_SESSION_PREFIX),
+        },
+    )

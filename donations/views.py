@@ -1,0 +1,115 @@
+"""Giving on the public site, and Stripe's webhook: parse, call one service, render."""
+
+import stripe
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.models import Page
+
+from northstar.ratelimit import allow, client_ip
+
+from .forms import DonationForm
+from .models import Donation
+from .services import (
+    CheckoutUnavailable,
+    fulfil_checkout_session,
+    start_donation,
+    stripe_enabled,
+    thank_you_path,
+)
+from .webhooks import process_event
+
+HOUR = 3600
+DEFAULT_STARTS_PER_IP_PER_HOUR = 20
+
+
+def givable_page(page_id):
+    """The live, public page `page_id` if it takes gifts now (a campaign before its deadline)."""
+    page = Page.objects.live().public().filter(pk=page_id).specific().first()
+    if page is None or not getattr(page, "accepts_donations", False):
+        return None
+    return page
+
+
+def render_with_form(request, page, form, status=200):
+    """The page given to, with the donate form as posted and its errors."""
+    context = page.get_context(request, form=form)
+    return TemplateResponse(request, page.get_template(request), context, status=status)
+
+
+def give(request, page_id):
+    """Where the donate form posts: start the gift and go to its checkout."""
+    page = givable_page(page_id)
+    if page is None:  # no such page, or its deadline passed while the form was open
+        page = get_object_or_404(Page.objects.live().public(), pk=page_id)
+        return redirect(page.url)
+    if request.method != "POST":
+        return redirect(page.url)
+    form = DonationForm(request.POST)
+    limit = getattr(settings, "DONATION_STARTS_PER_IP_PER_HOUR", DEFAULT_STARTS_PER_IP_PER_HOUR)
+    if not allow("donation-start-ip", client_ip(request), limit, HOUR):
+        form.is_valid()
+        form.add_error(None, "Too many attempts from your connection. Please try again in an hour.")
+        return render_with_form(request, page, form, status=429)
+    if not form.is_valid():
+        return render_with_form(request, page, form)
+    try:
+        checkout_url = start_donation(page, form.cleaned_data)
+    except CheckoutUnavailable:
+        form.add_error(
+            None,
+            "We could not reach our payment provider, and nothing was charged. "
+            "Please try again in a few minutes.",
+        )
+        return render_with_form(request, page, form, status=503)
+    return redirect(checkout_url)
+
+
+def donation_for_token(token):
+    return get_object_or_404(Donation.objects.select_related("page"), checkout_token=token)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def test_checkout(request, token):
+    """The local test checkout (no Stripe key set): completes through the webhook's service."""
+    if stripe_enabled():
+        raise Http404
+    donation = donation_for_token(token)
+    if request.method == "POST" and donation.status == Donation.Status.PENDING:
+        fulfil_checkout_session(
+            donation.checkout_session_id,
+            payment_intent_id=f"pi_local_{donation.uuid.hex}",
+            amount_total=donation.amount_cents,
+            currency=donation.currency,
+        )
+    if request.method == "POST" or donation.is_paid:
+        return redirect(thank_you_path(donation))
+    context = {"donation": donation, "page": donation.page.specific}
+    return TemplateResponse(request, "donations/test_checkout.html", context)
+
+
+def thank_you(request, token):
+    """After the checkout: the gift confirmed, or still being confirmed (Stripe may be slower)."""
+    donation = donation_for_token(token)
+    context = {"donation": donation, "page": donation.page.specific}
+    return TemplateResponse(request, "donations/thank_you.html", context)
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Stripe's events: verified, recorded once, handled; 400 for anything not from Stripe."""
+    try:
+        event = stripe.Webhook.construct_event(
+            request.body, request.headers.get("Stripe-Signature"), settings.STRIPE_WEBHOOK_SECRET
+        )
+        event = event.to_dict()
+    except (stripe.SignatureVerificationError, ValueError, TypeError, AttributeError):
+        return HttpResponseBadRequest("Invalid payload or signature.")
+    if not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str):
+        return HttpResponseBadRequest("Not an event.")
+    process_event(event)
+    return HttpResponse(status=200)

@@ -1,0 +1,62 @@
+"""Donations in the Wagtail admin: a read-only list for staff (payments alone change gifts)."""
+
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from .models import Donation
+
+
+class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Staff with the view permission (superusers too) may look; nobody adds, edits or deletes."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([a for a in actions if a == "view"])
+
+
+register_permission_policy(Donation, ViewOnlyPermissionPolicy(Donation))
+
+
+class DonationViewSet(ModelViewSet):
+    model = Donation
+    icon = "pick"
+    menu_label = "Donations"
+    menu_order = 220
+    add_to_admin_menu = True
+    list_display = [
+        Column("amount_display", label="Amount", sort_key="amount_cents"),
+        Column("donor_name", label="Donor"),
+        "status",
+        "page",
+        Column("created_at", label="Date", sort_key="created_at"),
+    ]
+    list_filter = ["status"]
+    list_per_page = 50
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "amount_display",
+        "currency",
+        "status",
+        "page",
+        "first_name",
+        "last_name",
+        "email",
+        "show_name_publicly",
+        "message",
+        "checkout_session_id",
+        "payment_intent_id",
+        "created_at",
+        "paid_at",
+    ]
+    copy_view_enabled = False
+    form_fields = []  # never shown: the policy allows no one to add or edit
+
+
+@hooks.register("register_admin_viewset")
+def register_donation_viewset():
+    return DonationViewSet("donation")

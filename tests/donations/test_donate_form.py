@@ -1,0 +1,136 @@
+"""Starting a gift from the campaign page's donate form: good input opens a checkout, bad input
+changes nothing and says why."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from donations.models import Donation
+from tests.donations.factories import donate_form
+
+pytestmark = pytest.mark.django_db
+
+
+def give_url(campaign):
+    return f"/donations/give/{campaign.pk}/"
+
+
+def test_a_preset_amount_starts_a_pending_gift_and_goes_to_the_test_checkout(
+    client, campaign, no_stripe
+):
+    response = client.post(give_url(campaign), donate_form(amount="50", show_name_publicly="on"))
+
+    donation = Donation.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/donations/test-checkout/{donation.checkout_token}/"
+    assert donation.amount_cents == 5000
+    assert donation.currency == "usd"
+    assert donation.status == Donation.Status.PENDING
+    assert donation.page_id == campaign.pk
+    assert donation.show_name_publicly is True
+    assert donation.email == "jordan.taylor@example.org"
+
+
+def test_an_amount_of_your_own_is_taken_to_the_cent(client, campaign, no_stripe):
+    client.post(give_url(campaign), donate_form(amount="other", other_amount="$1,234.56"))
+    assert Donation.objects.get().amount_cents == 123456
+
+
+def test_typing_an_amount_without_choosing_other_takes_the_typed_amount(
+    client, campaign, no_stripe
+):
+    client.post(give_url(campaign), donate_form(amount=None, other_amount="75"))
+    assert Donation.objects.get().amount_cents == 7500
+
+
+def test_showing_the_name_is_off_unless_ticked(client, campaign, no_stripe):
+    client.post(give_url(campaign), donate_form())
+    assert Donation.objects.get().show_name_publicly is False
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"amount": "other", "other_amount": ""}, "Please enter an amount"),
+        ({"amount": "other", "other_amount": "0.99"}, "The smallest gift we can take is $1."),
+        ({"amount": "other", "other_amount": "-5"}, "Please enter an amount in dollars"),
+        ({"amount": "other", "other_amount": "1e9"}, "Please enter an amount in dollars"),
+        ({"amount": "other", "other_amount": "25000.01"}, "We can take up to $25,000 online"),
+        ({"amount": "other", "other_amount": "9" * 30}, "Ensure this value has at most 20"),
+        ({"amount": "75"}, "Please choose one of the amounts."),
+        ({"amount": None, "other_amount": None}, "Please choose an amount."),
+        ({"first_name": ""}, "This field is required."),
+        ({"first_name": "<script>alert(1)</script>"}, "Your first name can contain letters"),
+        ({"last_name": "x" * 101}, "Ensure this value has at most 100 characters"),
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"email": None}, "This field is required."),
+        ({"message": "ü" * 501}, "Ensure this value has at most 500 characters"),
+        ({"website": "http://spam.example"}, "Something went wrong"),
+    ],
+)
+def test_bad_input_is_explained_and_saves_nothing(client, campaign, no_stripe, overrides, message):
+    response = client.post(give_url(campaign), donate_form(**overrides))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Donation.objects.count() == 0
+
+
+def test_names_in_any_alphabet_are_welcome(client, campaign, no_stripe):
+    client.post(give_url(campaign), donate_form(first_name="Zoë", last_name="Nguyễn-O’Brien"))
+    assert Donation.objects.get().last_name == "Nguyễn-O’Brien"
+
+
+def test_a_form_with_errors_keeps_what_was_typed(client, campaign, no_stripe):
+    response = client.post(
+        give_url(campaign), donate_form(email="nope", first_name="Zoë", amount="100")
+    )
+    html = response.content.decode()
+    assert 'value="Zoë"' in html
+    assert 'value="100" id="id_amount_2" checked' in html
+
+
+def test_opening_the_give_address_goes_to_the_campaign_page(client, campaign):
+    for method in (client.get, client.put, client.delete):
+        response = method(give_url(campaign))
+        assert response.status_code == 302
+        assert response["Location"] == campaign.url
+    assert Donation.objects.count() == 0
+
+
+def test_a_campaign_past_its_deadline_takes_no_gift(client, campaign, no_stripe):
+    campaign.deadline = timezone.localdate() - timedelta(days=1)
+    campaign.save()
+
+    response = client.post(give_url(campaign), donate_form())
+
+    assert response.status_code == 302
+    assert Donation.objects.count() == 0
+
+
+def test_an_unpublished_or_missing_page_is_not_found(client, campaign, no_stripe):
+    campaign.unpublish()
+    assert client.post(give_url(campaign), donate_form()).status_code == 404
+    assert client.post("/donations/give/999999/", donate_form()).status_code == 404
+    assert Donation.objects.count() == 0
+
+
+def test_a_page_that_takes_no_gifts_cannot_be_given_to(client, home_page, no_stripe):
+    response = client.post(f"/donations/give/{home_page.pk}/", donate_form())
+    assert response.status_code == 302
+    assert Donation.objects.count() == 0
+
+
+def test_too_many_gifts_started_from_one_connection_are_refused_with_a_message(
+    client, campaign, no_stripe, settings
+):
+    settings.DONATION_STARTS_PER_IP_PER_HOUR = 2
+    for _ in range(2):
+        assert client.post(give_url(campaign), donate_form()).status_code == 302
+
+    response = client.post(give_url(campaign), donate_form())
+
+    assert response.status_code == 429
+    assert "Too many attempts from your connection" in response.content.decode()
+    assert Donation.objects.count() == 2
