@@ -1,0 +1,107 @@
+"""Marking a paid checkout's gift paid: once, with its total and its receipt."""
+
+import pytest
+from django.core.management import call_command
+
+from donations.models import Donation, DonationTotal
+from donations.services import fulfil_checkout_session
+from northstar.models import OutboundEmail
+from tests.donations.factories import DonationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fulfil(donation, **overrides):
+    arguments = {
+        "session_id": donation.checkout_session_id,
+        "payment_intent_id": "pi_123",
+        "amount_total": donation.amount_cents,
+        "currency": donation.currency,
+    }
+    arguments.update(overrides)
+    return fulfil_checkout_session(**arguments)
+
+
+def test_fulfilling_a_checkout_marks_its_gift_paid_and_adds_it_to_the_total(campaign):
+    donation = DonationFactory(page=campaign, amount_cents=12345)
+
+    assert fulfil(donation) is True
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PAID
+    assert donation.payment_intent_id == "pi_123"
+    assert campaign.totals() == (12345, 1)
+
+
+def test_fulfilling_twice_counts_once(campaign):
+    donation = DonationFactory(page=campaign)
+
+    assert fulfil(donation) is True
+    assert fulfil(donation) is False
+
+    assert campaign.totals() == (5000, 1)
+
+
+def test_a_receipt_is_queued_once_per_paid_gift(campaign):
+    donation = DonationFactory(page=campaign, email="giver@example.org")
+    fulfil(donation)
+    fulfil(donation)
+
+    [receipt] = OutboundEmail.objects.filter(template="donation_receipt")
+    assert receipt.to == "giver@example.org"
+    assert receipt.context["amount"] == "$50"
+    assert receipt.context["page_title"] == "Spring into Action"
+
+
+def test_a_checkout_paying_another_amount_or_currency_is_left_for_staff(campaign):
+    donation = DonationFactory(page=campaign)
+
+    assert fulfil(donation, amount_total=100) is False
+    assert fulfil(donation, currency="eur") is False
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PENDING
+    assert campaign.totals() == (0, 0)
+
+
+def test_an_unknown_checkout_changes_nothing(campaign):
+    DonationFactory(page=campaign)
+    assert fulfil_checkout_session("cs_unknown", "pi_1", 5000, "usd") is False
+    assert campaign.totals() == (0, 0)
+
+
+def test_a_checkout_whose_id_was_not_saved_yet_is_found_by_its_donation_id(campaign):
+    """Stripe's event can overtake the request that saves the session id."""
+    donation = DonationFactory(page=campaign, checkout_session_id=None)
+
+    assert fulfil_checkout_session("cs_early", "pi_1", 5000, "usd", donation_id=str(donation.pk))
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PAID
+    assert donation.checkout_session_id == "cs_early"
+
+
+def test_a_failed_gift_that_is_paid_after_all_is_counted(campaign):
+    donation = DonationFactory(page=campaign, status=Donation.Status.FAILED)
+    assert fulfil(donation) is True
+    assert campaign.totals() == (5000, 1)
+
+
+def test_recount_finds_and_fixes_drift_in_a_total(campaign, capsys):
+    for amount in (5000, 2500):
+        fulfil(DonationFactory(page=campaign, amount_cents=amount))
+    DonationTotal.objects.filter(page=campaign).update(amount_cents=1, donation_count=9)
+
+    call_command("recount_donations")
+
+    out = capsys.readouterr().out
+    assert "Spring into Action" in out
+    assert "paid gifts $75 from 2: corrected" in out
+    assert campaign.totals() == (7500, 2)
+
+
+def test_recount_of_matching_totals_changes_nothing(campaign, capsys):
+    fulfil(DonationFactory(page=campaign))
+    call_command("recount_donations")
+    assert "All totals match their paid gifts." in capsys.readouterr().out
+    assert campaign.totals() == (5000, 1)

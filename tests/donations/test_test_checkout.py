@@ -1,0 +1,97 @@
+"""The local test checkout (no Stripe key): completes a gift through the webhook's service."""
+
+import pytest
+
+from donations.models import Donation
+from northstar.models import OutboundEmail
+from tests.donations.factories import DonationFactory, donate_form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pending(client, campaign, no_stripe):
+    client.post(f"/donations/give/{campaign.pk}/", donate_form(amount="50"))
+    return Donation.objects.get()
+
+
+def checkout_url(donation):
+    return f"/donations/test-checkout/{donation.checkout_token}/"
+
+
+def thank_you_url(donation):
+    return f"/donations/thank-you/{donation.checkout_token}/"
+
+
+def test_the_test_checkout_is_plainly_marked_and_charges_nothing(client, pending):
+    html = client.get(checkout_url(pending)).content.decode()
+    assert "TEST MODE" in html
+    assert "Test checkout — no card is charged" in html
+    assert "Complete your gift of $50" in html
+    assert "Complete test payment" in html
+
+
+def test_completing_the_test_payment_marks_the_gift_paid_and_the_total_rises(
+    client, campaign, pending
+):
+    assert campaign.totals().amount_cents == 0
+
+    response = client.post(checkout_url(pending))
+
+    assert response.status_code == 302
+    assert response["Location"] == thank_you_url(pending)
+    pending.refresh_from_db()
+    assert pending.status == Donation.Status.PAID
+    assert pending.paid_at is not None
+    assert pending.payment_intent_id.startswith("pi_local_")
+    assert campaign.totals() == (5000, 1)
+
+
+def test_completing_the_test_payment_twice_counts_once(client, campaign, pending):
+    client.post(checkout_url(pending))
+    client.post(checkout_url(pending))
+    assert campaign.totals() == (5000, 1)
+    assert OutboundEmail.objects.filter(template="donation_receipt").count() == 1
+
+
+def test_the_thank_you_page_confirms_a_paid_gift(client, pending):
+    client.post(checkout_url(pending))
+    response = client.get(thank_you_url(pending))
+    assert (
+        "Thank you — your gift of $50 to Spring into Action is confirmed"
+        in response.content.decode()
+    )
+
+
+def test_the_thank_you_page_says_a_pending_gift_is_being_confirmed(client, pending):
+    html = client.get(thank_you_url(pending)).content.decode()
+    assert "We are confirming your payment" in html
+    assert 'http-equiv="refresh"' in html
+
+
+def test_the_checkout_and_thank_you_pages_never_show_the_donors_email(client, pending):
+    for url in (checkout_url(pending), thank_you_url(pending)):
+        assert pending.email not in client.get(url).content.decode()
+
+
+def test_a_paid_gifts_checkout_goes_to_its_thank_you_page(client, pending):
+    client.post(checkout_url(pending))
+    response = client.get(checkout_url(pending))
+    assert response.status_code == 302
+    assert response["Location"] == thank_you_url(pending)
+
+
+def test_an_unknown_token_is_not_found(client, pending):
+    assert client.get("/donations/test-checkout/not-a-token/").status_code == 404
+    assert client.post("/donations/test-checkout/not-a-token/").status_code == 404
+    assert client.get("/donations/thank-you/not-a-token/").status_code == 404
+
+
+def test_the_test_checkout_is_not_found_when_stripe_is_set_up(client, campaign, stripe_keys):
+    donation = DonationFactory(page=campaign)
+
+    assert client.get(checkout_url(donation)).status_code == 404
+    assert client.post(checkout_url(donation)).status_code == 404
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PENDING
+    assert campaign.totals() == (0, 0)
