@@ -141,12 +141,14 @@ class FundraisingCampaignPage(Page):
 
     def get_context(self, request, *args, form=None, **kwargs):
         from donations.forms import DonationForm
+        from donations.services import stripe_enabled
 
         context = super().get_context(request, *args, **kwargs)
         context.update(
             progress=self.progress(),
             recent_donations=self.recent_public_donations(),
             form=form or DonationForm(),
+            payments_by_stripe=stripe_enabled(),
         )
         return context
 

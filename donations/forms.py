@@ -37,7 +37,7 @@ class DonationForm(forms.Form):
         error_messages={"invalid_choice": "Please choose one of the amounts."},
     )
     other_amount = forms.CharField(
-        label="Other amount (US dollars)",
+        label="Your amount (US dollars)",
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
