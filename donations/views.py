@@ -14,6 +14,7 @@ from northstar.ratelimit import allow, client_ip
 from .forms import DonationForm
 from .models import Donation
 from .services import (
+    LOCAL_SESSION_PREFIX,
     CheckoutUnavailable,
     fulfil_checkout_session,
     start_donation,
@@ -75,9 +76,9 @@ def donation_for_token(token):
 @require_http_methods(["GET", "HEAD", "POST"])
 def test_checkout(request, token):
     """The local test checkout (no Stripe key set): completes through the webhook's service."""
-    if stripe_enabled():
-        raise Http404
     donation = donation_for_token(token)
+    if stripe_enabled() or not donation.checkout_session_id.startswith(LOCAL_SESSION_PREFIX):
+        raise Http404  # production, or a gift that went to Stripe's checkout
     if request.method == "POST" and donation.status == Donation.Status.PENDING:
         fulfil_checkout_session(
             donation.checkout_session_id,

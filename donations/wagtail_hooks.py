@@ -1,5 +1,7 @@
 """Donations in the Wagtail admin: a read-only list for staff (payments alone change gifts)."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -60,3 +62,16 @@ class DonationViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_donation_viewset():
     return DonationViewSet("donation")
+
+
+@hooks.register("before_delete_page")
+def keep_pages_that_received_gifts(request, page):
+    """A page that received gifts (or has a descendant that did) is unpublished, not deleted."""
+    if Donation.objects.filter(page__path__startswith=page.path).exists():
+        messages.error(
+            request,
+            f"'{page.get_admin_display_title()}' has received gifts, so it cannot be deleted: "
+            "their records must stay. Unpublish it instead.",
+        )
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None

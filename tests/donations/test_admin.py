@@ -55,3 +55,12 @@ def test_the_public_cannot_see_the_gifts_list(client, campaign):
     response = client.get("/admin/donation/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_page_that_received_gifts_cannot_be_deleted(staff_client, campaign):
+    DonationFactory(page=campaign)
+
+    response = staff_client.post(f"/admin/pages/{campaign.pk}/delete/", follow=True)
+
+    assert "has received gifts, so it cannot be deleted" in response.content.decode()
+    assert type(campaign).objects.filter(pk=campaign.pk).exists()

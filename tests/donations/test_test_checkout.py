@@ -95,3 +95,12 @@ def test_the_test_checkout_is_not_found_when_stripe_is_set_up(client, campaign, 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.PENDING
     assert campaign.totals() == (0, 0)
+
+
+def test_a_gift_sent_to_stripe_cannot_be_completed_at_the_test_checkout(
+    client, campaign, no_stripe
+):
+    donation = DonationFactory(page=campaign, checkout_session_id="cs_live_a1B2c3")
+    assert client.post(checkout_url(donation)).status_code == 404
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PENDING
