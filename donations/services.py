@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from northstar.emails import absolute_url, send_email
 
@@ -159,7 +160,7 @@ def queue_receipt(donation):
             "amount": format_money(donation.amount_cents, donation.currency),
             "page_title": page.title,
             "page_url": public_url(page.url),
-            "paid_on": timezone.localdate(donation.paid_at).strftime("%B %-d, %Y"),
+            "paid_on": date_format(timezone.localdate(donation.paid_at), "F j, Y"),
             "reference": str(donation.uuid).split("-")[0].upper(),
             "test_payment": donation.checkout_session_id.startswith(LOCAL_SESSION_PREFIX),
         },

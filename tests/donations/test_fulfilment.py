@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from donations.models import Donation, DonationTotal
 from donations.services import fulfil_checkout_session
+from northstar.emails import render_email
 from northstar.models import OutboundEmail
 from tests.donations.factories import DonationFactory
 
@@ -105,3 +106,14 @@ def test_recount_of_matching_totals_changes_nothing(campaign, capsys):
     call_command("recount_donations")
     assert "All totals match their paid gifts." in capsys.readouterr().out
     assert campaign.totals() == (5000, 1)
+
+
+def test_a_gift_made_at_the_test_checkout_gets_a_receipt_marked_test(campaign, site_settings):
+    donation = DonationFactory(page=campaign, checkout_session_id="cs_local_0123")
+    fulfil(donation)
+
+    receipt = OutboundEmail.objects.get(template="donation_receipt")
+    subject, text, html = render_email(receipt.template, receipt.context)
+    assert subject == "Your receipt: $50 to Spring into Action"
+    assert "THIS IS A TEST RECEIPT" in text
+    assert "This is a test receipt" in html
