@@ -3,7 +3,7 @@
 tests/run_suite.sh --bench has started PostgreSQL (fsync on) and Redis and
 exported DATABASE_URL, CELERY_BROKER_URL, CACHE_URL and NORTHSTAR_PG_BIN. This
 module migrates, loads the demo data, collects static files and runs the site
-under gunicorn (2 sync workers) on loopback, then measures:
+under gunicorn (2 workers of 2 threads) on loopback, then measures:
 
 - signing: wrk POSTing the sign form (tests/bench/sign.lua, a new email per
   request) against pgbench running a one-row INSERT-and-COMMIT on the same
@@ -46,6 +46,7 @@ GUNICORN_LOG = ROOT / "var" / "bench-gunicorn.log"
 
 PETITION_PATH = "/stop-human-traffickers/"
 WORKERS = 2
+THREADS = 2  # per worker: one thread runs Python while another waits on its commit
 SIGN_ROUNDS = 3  # each between two pgbench runs; the median round is reported
 SIGN_WRK = ["-t2", "-c8", "-d10s", "--latency", "--timeout", "5s"]
 SIGN_SOLO_WRK = ["-t2", "-c2", "-d8s", "--latency", "--timeout", "5s"]
@@ -196,6 +197,10 @@ class Gunicorn:
                 "northstar.wsgi",
                 "--workers",
                 str(WORKERS),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(THREADS),
                 "--bind",
                 f"127.0.0.1:{self.port}",
             ],
@@ -824,7 +829,8 @@ def report(results):
         "## Petitions: signing and reading the page",
         "",
         f"The demo petition `{PETITION_PATH}` (2,424 signatures) served by "
-        f"`gunicorn northstar.wsgi --workers {WORKERS}` (sync workers; DEBUG=false, "
+        f"`gunicorn northstar.wsgi --workers {WORKERS} --worker-class gthread "
+        f"--threads {THREADS}` (connections kept alive; DEBUG=false, "
         "CONN_MAX_AGE=60; email confirmation on: each signing writes its row, and each "
         "worker publishes at most one Celery task a second that queues the confirmation "
         "emails; no Celery worker runs during the measurement, and that queueing is timed "
@@ -901,16 +907,17 @@ def limits(results):
         f"**Signing is bound by {bound}.** Each signing "
         f"cost about {sign_python:.1f} ms of gunicorn CPU and {sign_postgres:.1f} ms of "
         f"PostgreSQL CPU, where a bare insert costs PostgreSQL about {insert_postgres:.2f} ms. "
-        f"At that cost {WORKERS} sync workers with {min(cores, WORKERS)} whole cores to "
+        f"At that cost {WORKERS} workers with {min(cores, WORKERS)} whole cores to "
         f"themselves would sign at most about {min(cores, WORKERS) * 1000 / sign_python:.0f}/s. "
         "What a signing does: Django's request cycle and CSRF check, the form (the state "
         "from an in-memory ZIP index; the petition and the target kept for a second in the "
         "worker), one Redis round trip for both rate limits, and one INSERT committed on its "
         f"own ({results['statements']['sign']} statement(s)). The confirmation email is the "
         "Celery worker's (timed above). The machine was "
-        f"{signing['cpu']['busy']:.0%} busy: a sync worker is idle while its commit is "
-        "flushed to disk and while Redis answers. What would move it: more web processes "
-        f"than cores, so that another fills a waiting worker's core (this benchmark fixes "
+        f"{signing['cpu']['busy']:.0%} busy: a worker's second thread runs while the first "
+        "waits for its commit to reach the disk, but both may wait at once, and the two "
+        "threads share one interpreter lock. What would move it: more web processes than "
+        f"cores, so that another fills a waiting worker's core (this benchmark fixes "
         f"{WORKERS}); more web machines, since signers share no hot row (the count is written "
         "only on confirmation, on one of several shards); and fewer Python cycles per request "
         "(the form and the ORM insert are most of what is left). Not done: "
