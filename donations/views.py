@@ -24,7 +24,6 @@ from .services import (
 from .webhooks import process_event
 
 HOUR = 3600
-DEFAULT_STARTS_PER_IP_PER_HOUR = 20
 
 
 def givable_page(page_id):
@@ -50,7 +49,7 @@ def give(request, page_id):
     if request.method != "POST":
         return redirect(page.url)
     form = DonationForm(request.POST)
-    limit = getattr(settings, "DONATION_STARTS_PER_IP_PER_HOUR", DEFAULT_STARTS_PER_IP_PER_HOUR)
+    limit = settings.DONATION_STARTS_PER_IP_PER_HOUR
     if not allow("donation-start-ip", client_ip(request), limit, HOUR):
         form.is_valid()
         form.add_error(None, "Too many attempts from your connection. Please try again in an hour.")

@@ -146,6 +146,7 @@ NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 # Petitions: rate limits per visitor IP and per email address, per hour.
 PETITION_SIGNS_PER_IP_PER_HOUR = env.int("PETITION_SIGNS_PER_IP_PER_HOUR", default=60)
 PETITION_SIGNS_PER_EMAIL_PER_HOUR = env.int("PETITION_SIGNS_PER_EMAIL_PER_HOUR", default=10)
+DONATION_STARTS_PER_IP_PER_HOUR = env.int("DONATION_STARTS_PER_IP_PER_HOUR", default=20)
 PETITION_CONFIRMATION_MAX_AGE_DAYS = 7
 
 LANGUAGE_CODE = "en-us"
