@@ -1,9 +1,8 @@
 """The donate form: an amount, who is giving, and what they agree to show."""
 
-import re
-
 from django import forms
 
+from northstar.forms import clean_name
 from northstar.models import normalise_email
 
 from .money import format_money, parse_amount_cents
@@ -12,18 +11,6 @@ PRESET_AMOUNTS = (25, 50, 100, 250)  # dollars
 OTHER = "other"
 MINIMUM_CENTS = 100
 MAXIMUM_CENTS = 2_500_000
-NAME_PATTERN = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.\-])*$")
-
-
-def clean_name(value, label):
-    value = " ".join((value or "").split())
-    if not value:
-        raise forms.ValidationError(f"Please enter your {label}.")
-    if not NAME_PATTERN.match(value):
-        raise forms.ValidationError(
-            f"Your {label} can contain letters, spaces, hyphens, apostrophes and full stops."
-        )
-    return value
 
 
 class DonationForm(forms.Form):

@@ -1,28 +1,15 @@
 """The sign form: what a supporter types, checked before anything is saved."""
 
 import copy
-import re
 
 from django import forms
 
+from northstar.forms import clean_name
 from northstar.models import normalise_email
 
 from .jurisdictions import JURISDICTION_CHOICES, JURISDICTIONS, jurisdiction_name
 from .models import Target
 from .routing import normalise_zip, states_for_zip
-
-NAME_PATTERN = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.\-])*$")
-
-
-def clean_name(value, label):
-    value = " ".join((value or "").split())
-    if not value:
-        raise forms.ValidationError(f"Please enter your {label}.")
-    if not NAME_PATTERN.match(value):
-        raise forms.ValidationError(
-            f"Your {label} can contain letters, spaces, hyphens, apostrophes and full stops."
-        )
-    return value
 
 
 class StateField(forms.ChoiceField):

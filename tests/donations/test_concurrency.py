@@ -1,37 +1,13 @@
 """Totals stay exact when many gifts are paid at the same moment (PostgreSQL)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from donations.models import Donation, DonationTotal
 from donations.services import fulfil_checkout_session
 from tests.donations.factories import DonationFactory
+from tests.support.threads import run_at_once
 
 DONORS = 20
-
-
-def run_at_once(work, count):
-    """Run `work(i)` in `count` threads released together; re-raise any thread's error."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(i):
-        try:
-            barrier.wait()
-            work(i)
-        except Exception as exc:  # noqa: BLE001 (reported below)
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
 
 
 @pytest.mark.django_db(transaction=True)

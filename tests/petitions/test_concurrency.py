@@ -1,38 +1,14 @@
 """Counts stay exact when many supporters sign and confirm at the same moment (PostgreSQL)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from petitions.models import Signature, SignatureCount
 from petitions.services import confirm_signature, record_signature
 from tests.petitions.factories import PetitionPageFactory, signer
+from tests.support.threads import run_at_once
 
 SIGNERS = 50
 STATES = ["TX", "CA", "NY", "FL", "AK"]
-
-
-def run_at_once(work, count):
-    """Run `work(i)` in `count` threads released together; re-raise any thread's error."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(i):
-        try:
-            barrier.wait()
-            work(i)
-        except Exception as exc:  # noqa: BLE001 (reported below)
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
 
 
 @pytest.mark.django_db(transaction=True)
