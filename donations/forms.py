@@ -2,8 +2,7 @@
 
 from django import forms
 
-from northstar.forms import clean_name
-from northstar.models import normalise_email
+from northstar.forms import SupporterForm
 
 from .money import format_money, parse_amount_cents
 
@@ -13,7 +12,7 @@ MINIMUM_CENTS = 100
 MAXIMUM_CENTS = 2_500_000
 
 
-class DonationForm(forms.Form):
+class DonationForm(SupporterForm):
     amount = forms.ChoiceField(
         label="Amount",
         choices=[(str(dollars), f"${dollars}") for dollars in PRESET_AMOUNTS]
@@ -29,22 +28,6 @@ class DonationForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    first_name = forms.CharField(
-        label="First name",
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label="Last name",
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
-    email = forms.EmailField(
-        label="Email",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text="For your receipt. Never shown publicly.",
-    )
     show_name_publicly = forms.BooleanField(
         label="Show my first name and last initial on this page", required=False
     )
@@ -55,25 +38,16 @@ class DonationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown with your name, if you choose to show it.",
     )
-    # A field people never see; bots that fill every field give themselves away.
-    website = forms.CharField(required=False, label="Leave this empty")
 
-    def clean_first_name(self):
-        return clean_name(self.cleaned_data.get("first_name"), "first name")
-
-    def clean_last_name(self):
-        return clean_name(self.cleaned_data.get("last_name"), "last name")
-
-    def clean_email(self):
-        return normalise_email(self.cleaned_data["email"])
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = "For your receipt. Never shown publicly."
 
     def clean_message(self):
         return self.cleaned_data.get("message", "").strip()
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("website"):
-            raise forms.ValidationError("Something went wrong. Please try again.")
         if "amount" not in cleaned:
             return cleaned  # not one of the choices: already said so
         choice = cleaned.get("amount")

@@ -4,8 +4,7 @@ import copy
 
 from django import forms
 
-from northstar.forms import clean_name
-from northstar.models import normalise_email
+from northstar.forms import SupporterForm
 
 from .jurisdictions import JURISDICTION_CHOICES, JURISDICTIONS, jurisdiction_name
 from .models import Target
@@ -25,23 +24,7 @@ class StateField(forms.ChoiceField):
         return result
 
 
-class SignatureForm(forms.Form):
-    first_name = forms.CharField(
-        label="First name",
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label="Last name",
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
-    email = forms.EmailField(
-        label="Email",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text="Never shown publicly.",
-    )
+class SignatureForm(SupporterForm):
     zip_code = forms.CharField(
         label="ZIP code",
         max_length=10,
@@ -67,8 +50,6 @@ class SignatureForm(forms.Form):
     share_email_with_target = forms.BooleanField(
         label="Include my email address in what the decision maker receives", required=False
     )
-    # A field people never see; bots that fill every field give themselves away.
-    website = forms.CharField(required=False, label="Leave this empty")
 
     def __init__(self, *args, petition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,15 +58,6 @@ class SignatureForm(forms.Form):
         self.target = None
         if not petition.share_signer_emails:
             del self.fields["share_email_with_target"]
-
-    def clean_first_name(self):
-        return clean_name(self.cleaned_data.get("first_name"), "first name")
-
-    def clean_last_name(self):
-        return clean_name(self.cleaned_data.get("last_name"), "last name")
-
-    def clean_email(self):
-        return normalise_email(self.cleaned_data["email"])
 
     def clean_zip_code(self):
         zip5 = normalise_zip(self.cleaned_data.get("zip_code"))
@@ -98,8 +70,6 @@ class SignatureForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("website"):
-            raise forms.ValidationError("Something went wrong. Please try again.")
         zip5 = cleaned.get("zip_code")
         if zip5 is None:
             return cleaned
