@@ -19,6 +19,7 @@ Every loop is bounded in time and all traffic goes to 127.0.0.1.
 """
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -35,6 +36,8 @@ from pathlib import Path
 
 import psycopg
 import redis
+
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = Path(__file__).resolve().parent
@@ -354,7 +357,7 @@ def measure_insert_ceiling(database_url, server):
         )
     params = ["-n", "-c", str(PGBENCH_CLIENTS), "-j", "2", "-T", str(PGBENCH_SECONDS)]
     try:
-        with CpuUsage(server, "pgbench", settle=1) as cpu:
+        with CpuUsage(server, "pgbench", settled=lambda: pgbench_gone(database_url)) as cpu:
             result = subprocess.run(
                 [str(pgbench), *params, "-f", str(script), database_url],
                 capture_output=True,
@@ -390,8 +393,7 @@ def measure_signing_rounds(database_url, server, sign, run_id):
         say(f"wrk: signing, round {number + 1} of {SIGN_ROUNDS}, then pgbench")
         round_id = f"{run_id}r{number}"
         signing = wrk(server, SIGN_WRK, *sign, round_id)
-        time.sleep(1)  # the requests wrk stopped waiting for finish meanwhile
-        signing["rows"] = bench_signatures(database_url, round_id)
+        signing["rows"] = steady(functools.partial(bench_signatures, database_url, round_id))
         ceilings.append(measure_insert_ceiling(database_url, server))
         signing["ceiling_tps"] = (ceilings[-2]["tps"] + ceilings[-1]["tps"]) / 2
         signing["ratio"] = signing["rps"] / signing["ceiling_tps"]
@@ -431,6 +433,29 @@ def measure_reading_rounds(database_url, server, static_path):
         "static_runs": statics,
         "probe": probe,
     }
+
+
+def steady(read, interval=0.1, timeout=10):
+    """`read()` once two reads `interval` apart agree: wrk stops counting before the
+    requests it sent last have been answered."""
+    deadline = time.monotonic() + timeout
+    last = read()
+    while time.monotonic() < deadline:
+        time.sleep(interval)
+        now = read()
+        if now == last:
+            return now
+        last = now
+    raise RuntimeError(f"still changing after {timeout} s")
+
+
+def pgbench_gone(database_url):
+    """True once pgbench's backends have exited (and their CPU is in the postmaster's)."""
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgbench'"
+        ).fetchone()
+    return row[0] == 0
 
 
 def bench_signatures(database_url, run_id):
@@ -572,15 +597,15 @@ class CpuUsage:
 
     GROUPS = {"postgres": "postgres", "redis-server": "redis"}
 
-    def __init__(self, server, tool, settle=0):
-        """`settle`: seconds to wait before the last look, for processes still exiting.
+    def __init__(self, server, tool, settled=None):
+        """`settled`: true once processes still exiting are gone, polled before the last look.
 
         A PostgreSQL backend's CPU is counted in the postmaster's once the backend
         has exited; pgbench's backends exit just after pgbench does.
         """
         self.server = server
         self.tool = tool
-        self.settle = settle
+        self.settled = settled
         self.result = {}
 
     def snapshot(self):
@@ -598,7 +623,8 @@ class CpuUsage:
 
     def __exit__(self, *exc):
         seconds = time.monotonic() - self.start[0]
-        time.sleep(self.settle)
+        if self.settled:
+            wait_until(self.settled, timeout=10, message=f"{self.tool} to finish exiting")
         (_, before, sys0, tool0), (_, after, sys1, tool1) = self.start, self.snapshot()
         cores = {"gunicorn": 0.0, "postgres": 0.0, "redis": 0.0}
         for (group, pid), cpu in after.items():
