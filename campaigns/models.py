@@ -14,6 +14,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from campaigns.forms import FundraisingCampaignPageForm
 from donations.models import Donation, DonationTotal
 from donations.money import format_money
 from northstar.blocks import BaseStreamBlock
@@ -63,6 +64,9 @@ class FundraisingCampaignPage(Page):
     )
 
     objects = PageManager.from_queryset(CampaignQuerySet)()
+
+    # Shows the goal in dollars ("10,000.00") and reads what staff type back into cents.
+    base_form_class = FundraisingCampaignPageForm
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),

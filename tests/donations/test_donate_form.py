@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from donations.forms import DonationForm
 from donations.models import Donation
 from tests.donations.factories import donate_form
 
@@ -44,6 +45,41 @@ def test_typing_an_amount_without_choosing_other_takes_the_typed_amount(
     assert Donation.objects.get().amount_cents == 7500
 
 
+def test_a_typed_amount_wins_over_the_chosen_preset(client, campaign, no_stripe):
+    client.post(give_url(campaign), donate_form(amount="50", other_amount="1000"))
+    assert Donation.objects.get().amount_cents == 100000
+
+
+def test_the_form_reads_a_typed_amount_with_a_preset_chosen_as_the_typed_amount():
+    form = DonationForm(donate_form(amount="50", other_amount="1,000"))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount_cents"] == 100000
+
+
+def test_the_form_reads_an_empty_typed_amount_as_the_chosen_preset():
+    form = DonationForm(donate_form(amount="100", other_amount="  "))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount_cents"] == 10000
+
+
+def test_the_form_refuses_a_bad_typed_amount_even_with_a_preset_chosen():
+    form = DonationForm(donate_form(amount="50", other_amount="1,0000"))
+    assert not form.is_valid()
+    assert form.errors["other_amount"] == [
+        "Please enter an amount in dollars and cents, like 40 or 40.50."
+    ]
+    assert "amount_cents" not in form.cleaned_data
+
+
+def test_the_rule_for_a_typed_amount_is_written_on_the_form(client, campaign):
+    html = client.get(campaign.url).content.decode()
+    assert (
+        "If you type an amount here, it is the one you give, whichever amount is chosen above."
+        in html
+    )
+    assert 'aria-describedby="id_other_amount_helptext"' in html
+
+
 def test_showing_the_name_is_off_unless_ticked(client, campaign, no_stripe):
     client.post(give_url(campaign), donate_form())
     assert Donation.objects.get().show_name_publicly is False
@@ -57,7 +93,11 @@ def test_showing_the_name_is_off_unless_ticked(client, campaign, no_stripe):
         ({"amount": "other", "other_amount": "-5"}, "Please enter an amount in dollars"),
         ({"amount": "other", "other_amount": "1e9"}, "Please enter an amount in dollars"),
         ({"amount": "other", "other_amount": "25000.01"}, "We can take up to $25,000 online"),
-        ({"amount": "other", "other_amount": "9" * 30}, "Ensure this value has at most 20"),
+        ({"amount": "other", "other_amount": "9" * 30}, "Please enter an amount in dollars"),
+        ({"amount": "50", "other_amount": "abc"}, "Please enter an amount in dollars"),
+        ({"amount": "50", "other_amount": "१०००"}, "with the digits 0 to 9"),
+        ({"amount": "50", "other_amount": "１０００"}, "with the digits 0 to 9"),
+        ({"amount": "50", "other_amount": "10.005"}, "at most two digits after the point"),
         ({"amount": "75"}, "Please choose one of the amounts."),
         ({"amount": None, "other_amount": None}, "Please choose an amount."),
         ({"first_name": ""}, "This field is required."),

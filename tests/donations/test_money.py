@@ -1,8 +1,16 @@
-"""Amounts typed by donors become exact cents; cents read as dollars."""
+"""Amounts typed by donors and staff become exact cents; cents read as dollars."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from donations.money import format_money, parse_amount_cents
+from donations.money import (
+    InvalidAmount,
+    MoneyField,
+    amount_cents,
+    format_money,
+    format_money_exact,
+    parse_amount_cents,
+)
 
 
 @pytest.mark.parametrize(
@@ -15,6 +23,8 @@ from donations.money import format_money, parse_amount_cents
         ("1,250.99", 125099),
         ("0.29", 29),
         ("25000", 2500000),
+        ("25,000", 2500000),
+        ("$ 1,000,000.01", 100000001),
     ],
 )
 def test_an_amount_in_dollars_and_cents_is_parsed_exactly(typed, cents):
@@ -29,7 +39,50 @@ def test_anything_else_is_not_an_amount(typed):
     assert parse_amount_cents(typed) is None
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["१०००", "１０００", "١٠٠٠", "1０00", "৫0", "$１,０００"],
+)
+def test_digits_of_other_scripts_are_refused_and_asked_for_as_0_to_9(typed):
+    with pytest.raises(InvalidAmount, match="with the digits 0 to 9"):
+        amount_cents(typed)
+
+
+def test_fractions_of_a_cent_are_refused_and_asked_to_be_rounded():
+    with pytest.raises(InvalidAmount, match="at most two digits after the point"):
+        amount_cents("25,000.005")
+
+
+@pytest.mark.parametrize("typed", ["-5", "abc", "1e9", "12,50"])
+def test_other_text_is_refused_with_an_example_of_an_amount(typed):
+    with pytest.raises(InvalidAmount, match="like 40 or 40.50"):
+        amount_cents(typed)
+
+
 def test_whole_dollars_read_without_cents_and_others_with_them():
     assert format_money(345000) == "$3,450"
     assert format_money(345050) == "$3,450.50"
     assert format_money(5, "eur") == "0.05 EUR"
+
+
+def test_an_exact_amount_always_shows_its_cents():
+    assert format_money_exact(100000) == "$1,000.00"
+    assert format_money_exact(100050) == "$1,000.50"
+
+
+def test_a_money_field_shows_cents_as_dollars_and_cleans_dollars_to_cents():
+    field = MoneyField()
+    assert field.prepare_value(1_000_000) == "10,000.00"
+    assert field.clean("25,000") == 2_500_000
+
+
+def test_a_money_field_keeps_what_was_typed_when_shown_again():
+    assert MoneyField().prepare_value("25,000.005") == "25,000.005"
+
+
+def test_a_money_field_outside_its_bounds_says_the_bound_in_dollars():
+    field = MoneyField(min_cents=100, max_cents=2_500_000)
+    with pytest.raises(ValidationError, match=r"at least \$1\."):
+        field.clean("0.50")
+    with pytest.raises(ValidationError, match=r"at most \$25,000\."):
+        field.clean("25,000.01")

@@ -1,5 +1,8 @@
-// The amount of your own shows when "Other amount" is chosen; typing one chooses it.
-// Without JavaScript the field is always there and the server reads it the same way.
+// The donate form's one rule, as the server reads it (donations/forms.py): an amount typed in
+// "Your amount" is the amount given, whichever preset is chosen. So the script keeps what the
+// donor sees equal to what is sent: typing chooses "Other amount", choosing a preset empties
+// the box, and the box shows only while "Other amount" is chosen. Without JavaScript the box is
+// always there, with the rule written under it.
 (function () {
   document.querySelectorAll(".donate-form").forEach(function (form) {
     var other = form.querySelector('input[name="amount"][value="other"]');
@@ -15,13 +18,18 @@
     form.querySelectorAll('input[name="amount"]').forEach(function (radio) {
       radio.addEventListener("change", function () {
         field.classList.remove("form-field--error");
+        if (other.checked) {
+          typed.focus();
+        } else {
+          typed.value = "";
+        }
         showIfChosen();
-        if (other.checked) typed.focus();
       });
     });
     typed.addEventListener("input", function () {
       if (typed.value.trim()) other.checked = true;
     });
+    if (typed.value.trim()) other.checked = true; // a form shown again keeps the typed amount
     showIfChosen();
   });
 })();

@@ -1,0 +1,36 @@
+"""The campaign's edit form in the Wagtail admin: money typed in dollars, stored as cents."""
+
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from donations.money import MoneyField, currency_name
+
+MAXIMUM_GOAL_CENTS = 100_000_000_000  # $1,000,000,000: a typo guard, far above any real goal
+
+
+class FundraisingCampaignPageForm(WagtailAdminPageForm):
+    """Staff type the goal as "25,000" or "25,000.00"; the page stores 2500000 (cents).
+
+    The column stays `goal_cents` (integer minor units, as every money field);
+    only what staff see and type changes, so old revisions read as before.
+    """
+
+    goal_cents = MoneyField(
+        label="Goal",
+        min_cents=100,
+        max_cents=MAXIMUM_GOAL_CENTS,
+        error_messages={
+            "required": "Please enter the amount to raise, like 25,000.",
+            "min_cents": "The goal must be at least %(limit)s.",
+            "max_cents": "The goal can be at most %(limit)s.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        currency = getattr(self.instance, "currency", "") or "usd"
+        field = self.fields["goal_cents"]
+        field.label = f"Goal ({currency.upper()})"
+        field.help_text = (
+            f"The amount to raise, in {currency_name(currency)}, "
+            "e.g. 25,000 or 25,000.00 (at most two digits after the point)."
+        )
