@@ -8,7 +8,7 @@ from northstar.forms import SupporterForm
 
 from .jurisdictions import JURISDICTION_CHOICES, JURISDICTIONS, jurisdiction_name
 from .models import Target
-from .routing import normalise_zip, states_for_zip
+from .routing import normalise_zip, states_for_zip, uses_other_digits
 
 
 class StateField(forms.ChoiceField):
@@ -60,12 +60,23 @@ class SignatureForm(SupporterForm):
             del self.fields["share_email_with_target"]
 
     def clean_zip_code(self):
-        zip5 = normalise_zip(self.cleaned_data.get("zip_code"))
+        typed = self.cleaned_data.get("zip_code")
+        zip5 = normalise_zip(typed)
+        if zip5 is None and uses_other_digits(typed):
+            raise forms.ValidationError(
+                "Please type your ZIP code with the digits 0 to 9, like 78701."
+            )
         if zip5 is None:
             raise forms.ValidationError("Please enter a five-digit ZIP code, like 78701.")
         return zip5
 
     def clean_comment(self):
+        """The comment as typed, line breaks kept; control and bidi characters are already gone.
+
+        `TypedTextMixin` (through `SupporterForm`) removed ESC, NUL and the like
+        and every bidi override (U+202E...) before this runs, so a comment
+        cannot reverse the text shown after it on the page.
+        """
         return self.cleaned_data.get("comment", "").strip()
 
     def clean(self):

@@ -13,7 +13,8 @@ import zipcodes
 
 from .jurisdictions import JURISDICTIONS
 
-ZIP_PATTERN = re.compile(r"^\d{5}(?:-?\d{4})?$")
+# ASCII digits only: `\d` would also take "७८७०१" (Devanagari) or "７８７０１" (fullwidth).
+ZIP_PATTERN = re.compile(r"[0-9]{5}(?:-?[0-9]{4})?")
 
 # ZIP codes whose delivery area lies in two states (a starting list, not a
 # complete one: the signer is always shown the state and may change it).
@@ -26,11 +27,20 @@ STRADDLING_ZIPS = {
 
 
 def normalise_zip(value):
-    """The five-digit ZIP of `value` ("78701-1234" -> "78701"), or None if it is not a ZIP."""
+    """The five-digit ZIP of `value` ("78701-1234" -> "78701"), or None if it is not a ZIP.
+
+    Only the ASCII digits 0-9 make a ZIP code; see `uses_other_digits` for a
+    value typed in another script's digits.
+    """
     value = (value or "").strip()
-    if not ZIP_PATTERN.match(value):
+    if not ZIP_PATTERN.fullmatch(value):
         return None
     return value[:5]
+
+
+def uses_other_digits(value):
+    """Whether `value` holds digits other than ASCII 0-9 ("७८७०१", "７８７０１", "²")."""
+    return any(char.isdigit() and not char.isascii() for char in value or "")
 
 
 @cache

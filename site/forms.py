@@ -1,29 +1,153 @@
-"""What the site's public forms ask of a supporter the same way, whichever app they belong to."""
+"""What the site's public forms ask of a supporter the same way, whichever app they belong to.
 
-import re
+Text in every script: whatever a person types reaches validation and the
+database in Unicode NFC, without control characters or invisible bidi
+controls (`TypedTextMixin`, used by every public form). Names accept letters
+with their marks in any alphabet (`is_name`).
+"""
+
+import unicodedata
 
 from django import forms
 
 from .models import normalise_email
 
-NAME_PATTERN = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.\-])*$")
+# Line breaks a browser or a paste may send: each becomes "\n" in a multi-line
+# field and a space in a one-line field ("\r\n" first, as one break).
+LINE_BREAKS = ("\r\n", "\r", "\x85", "\u2028", "\u2029")
+
+# Invisible format characters (Unicode category Cf) that a person has no reason
+# to type and that can reverse or hide the text around them: the bidi embeddings,
+# overrides, isolates and marks, the zero-width space, the word joiner and the
+# byte-order mark. The zero-width (non-)joiners U+200C and U+200D are kept:
+# Persian, the Indic scripts and emoji need them.
+INVISIBLE_CONTROLS = (
+    {0x061C, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF}
+    | set(range(0x202A, 0x202F))  # LRE, RLE, PDF, LRO, RLO
+    | set(range(0x2066, 0x206A))  # LRI, RLI, FSI, PDI
+)
+
+# Category Cc (C0 and C1 controls, DEL): removed, except tab and newline, which
+# a multi-line field keeps and a one-line field turns into a space.
+CONTROL_CHARACTERS = {*range(0x00, 0x20), *range(0x7F, 0xA0)}
+
+ONE_LINE = str.maketrans(
+    dict.fromkeys(CONTROL_CHARACTERS | INVISIBLE_CONTROLS) | {0x09: " ", 0x0A: " "}
+)
+MULTI_LINE = str.maketrans(dict.fromkeys((CONTROL_CHARACTERS - {0x09, 0x0A}) | INVISIBLE_CONTROLS))
+
+
+def normalise_text(value, *, multiline=False):
+    """`value` (a str) as it should be validated and stored: NFC, without control characters.
+
+    Line breaks of every kind become "\\n" when `multiline`, a space otherwise;
+    tabs are kept only when `multiline`; every other control character (ESC,
+    NUL, DEL, C1) and every bidi control (U+202A–U+202E, U+2066–U+2069,
+    U+200E/F, U+061C) is removed. Spaces at the ends are left to the field.
+    """
+    text = value
+    for line_break in LINE_BREAKS:
+        text = text.replace(line_break, "\n")
+    text = text.translate(MULTI_LINE if multiline else ONE_LINE)
+    return unicodedata.normalize("NFC", text)
+
+
+class TypedTextMixin:
+    """Normalises every text field's submitted value (`normalise_text`) before any validation.
+
+    Put it first among a form's bases. The bound data is replaced by a
+    normalised copy, so fields, `clean_<field>` methods, `clean()` and the
+    re-rendered form all see the same text. Textarea fields keep their line
+    breaks and tabs; password fields are left exactly as typed, since a
+    password is compared with a hash of what was typed when it was set.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self.normalised_data(self.data)
+
+    def normalised_data(self, data):
+        """A copy of `data` (a QueryDict or a dict) with every str value normalised."""
+        untouched = set()
+        multiline = set()
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.PasswordInput):
+                untouched.add(self.add_prefix(name))
+            elif isinstance(field.widget, forms.Textarea):
+                multiline.add(self.add_prefix(name))
+
+        def normalised(key, value):
+            if key in untouched or not isinstance(value, str):
+                return value
+            return normalise_text(value, multiline=key in multiline)
+
+        if hasattr(data, "getlist"):
+            copy = data.copy()
+            for key in copy:
+                copy.setlist(key, [normalised(key, value) for value in data.getlist(key)])
+            return copy
+        return {
+            key: [normalised(key, item) for item in value]
+            if isinstance(value, (list, tuple))
+            else normalised(key, value)
+            for key, value in data.items()
+        }
+
+
+# Besides letters (L*) and their marks (M*), a name may hold these, never first.
+NAME_SEPARATORS = frozenset(" -'’.")
+# Joiners that Persian and the Indic scripts use inside a word, after a letter.
+NAME_JOINERS = frozenset("\u200c\u200d")
+
+
+def is_name(value):
+    """Whether `value` (NFC text) reads as a person's name in any alphabet.
+
+    A name starts with a letter (any Unicode category L*); then letters, marks
+    (M*: accents, vowel signs, viramas) following a letter, the zero-width
+    joiners, and the separators space, hyphen, apostrophes ' ’ and full stop.
+    Digits of every script, symbols and emoji are refused.
+    """
+    after_letter = False  # the previous character was a letter, a mark or a joiner
+    for index, char in enumerate(value):
+        kind = unicodedata.category(char)[0]
+        if kind == "L":
+            after_letter = True
+        elif index == 0:
+            return False
+        elif kind == "M" or char in NAME_JOINERS:
+            if not after_letter:
+                return False
+        elif char in NAME_SEPARATORS:
+            after_letter = False
+        else:
+            return False
+    return bool(value)
 
 
 def clean_name(value, label):
-    """A person's name with its spaces tidied, or a ValidationError naming `label`."""
-    value = " ".join((value or "").split())
+    """A person's name with its spaces tidied, or a ValidationError naming `label`.
+
+    `value` should already be normalised (`TypedTextMixin` does it); NFC is
+    applied again so that a name from elsewhere is checked the same way.
+    """
+    value = " ".join(unicodedata.normalize("NFC", value or "").split())
     if not value:
         raise forms.ValidationError(f"Please enter your {label}.")
-    if not NAME_PATTERN.match(value):
+    if not is_name(value):
         raise forms.ValidationError(
-            f"Your {label} can contain letters, spaces, hyphens, apostrophes and full stops."
+            f"Your {label} can contain letters (in any alphabet), spaces, hyphens, "
+            "apostrophes and full stops, and must start with a letter."
         )
     return value
 
 
-class SupporterForm(forms.Form):
+class SupporterForm(TypedTextMixin, forms.Form):
     """Who a supporter is (name and email) and the honeypot, shared by the sign and donate forms.
 
+    Every text typed into it, or into a form built on it, is NFC-normalised and
+    stripped of control characters before validation (`TypedTextMixin`).
     Render the honeypot with `templates/includes/honeypot.html`.
     """
 

@@ -1,5 +1,6 @@
 """Site-wide models: the user, the home page, the organisation's settings and the email outbox."""
 
+import unicodedata
 import uuid
 from datetime import timedelta
 
@@ -17,8 +18,14 @@ from .blocks import BaseStreamBlock
 
 
 def normalise_email(email):
-    """The form every email address is stored and compared in: trimmed and lower-case."""
-    return (email or "").strip().lower()
+    """The form every email address is stored and compared in: trimmed, NFC and lower-case.
+
+    "  Zoe\\u0308@Exämple.org " -> "zoë@exämple.org" (precomposed ë). An
+    internationalised domain is kept in Unicode, as typed; NFC is applied on
+    both sides of lower-casing, so the result is NFC whatever was typed.
+    """
+    email = unicodedata.normalize("NFC", (email or "").strip())
+    return unicodedata.normalize("NFC", email.lower())
 
 
 class UserManager(BaseUserManager):

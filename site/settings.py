@@ -133,6 +133,17 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_ADAPTER = "northstar.adapters.AccountAdapter"
+# allauth's forms with typed text normalised (NFC, no control characters) as on every form.
+ACCOUNT_FORMS = {
+    name: f"northstar.account_forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "add_email": "AddEmailForm",
+        "reset_password": "ResetPasswordForm",
+        "request_login_code": "RequestLoginCodeForm",
+    }.items()
+}
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",

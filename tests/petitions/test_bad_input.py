@@ -22,7 +22,8 @@ def post(client, petition, **overrides):
         ("first_name", "x" * 101, "at most 100 characters"),
         ("first_name", "<script>alert(1)</script>", "can contain letters"),
         ("last_name", "Robert'); DROP TABLE petitions_signature;--", "can contain letters"),
-        ("last_name", "\x00", "Null characters are not allowed."),
+        # Control characters are removed before validation: nothing is left of this one.
+        ("last_name", "\x00", "This field is required."),
         ("email", "not-an-email", "Enter a valid email address."),
         ("email", "a@b", "Enter a valid email address."),
         ("email", "x" * 250 + "@example.org", "at most 254 characters"),
@@ -30,6 +31,9 @@ def post(client, petition, **overrides):
         ("zip_code", "7870", "five-digit ZIP code"),
         ("zip_code", "ABCDE", "five-digit ZIP code"),
         ("zip_code", "78701' OR '1'='1", "at most 10 characters"),
+        ("zip_code", "७८७०१", "Please type your ZIP code with the digits 0 to 9, like 78701."),
+        ("zip_code", "７８７０１", "Please type your ZIP code with the digits 0 to 9, like 78701."),
+        ("zip_code", "٧٨٧٠١-١٢٣٤", "Please type your ZIP code with the digits 0 to 9, like 78701."),
         ("state", "ZZ", "Select a valid choice."),
         ("comment", "y" * 501, "at most 500 characters"),
     ],
@@ -54,6 +58,22 @@ def test_missing_fields_are_explained_and_nothing_is_saved(client, petition):
 def test_names_in_any_alphabet_are_accepted(client, petition):
     post(client, petition, first_name="José-María", last_name="Nguyễn O’Brien")
     assert Signature.objects.get().last_name == "Nguyễn O’Brien"
+
+
+def test_bidi_overrides_and_control_characters_are_removed_from_a_comment(client, petition):
+    post(client, petition, comment="Free them\u202e now\x1b[2J\r\nPlease\u2066 act\u2069.\x07")
+    assert Signature.objects.get().comment == "Free them now[2J\nPlease act."
+
+
+def test_a_comment_keeps_its_line_breaks_and_text_in_every_script(client, petition):
+    post(client, petition, comment="  Line one\r\n\r\nסוף — नमस्ते\tเพื่อน  ")
+    assert Signature.objects.get().comment == "Line one\n\nסוף — नमस्ते\tเพื่อน"
+
+
+def test_a_zip_code_in_other_digits_is_not_routed_by_the_recipient_lookup(client, petition):
+    for value in ("७८७०१", "７８７０１", "٧٨٧٠١"):
+        response = client.get(f"{petition.url}recipient/", {"zip": value})
+        assert response.json() == {"state": None, "choices": []}
 
 
 def test_a_comment_with_html_is_stored_as_text_and_shown_escaped(client, home_page, texas_ag):

@@ -75,3 +75,43 @@ def test_password_reset_for_an_unknown_email_reveals_nothing(client, home_page):
     response = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password/reset/done/"
+
+
+@pytest.mark.django_db
+def test_signing_up_with_a_decomposed_international_address_stores_it_nfc(client, home_page):
+    signup(client, "Zoe@Exa\u0308mple.org")
+    user = User.objects.get()
+    assert user.email == "zoe@ex\u00e4mple.org"
+    assert user.emailaddress_set.get().email == "zoe@ex\u00e4mple.org"
+
+
+@pytest.mark.django_db
+def test_a_user_logs_in_with_their_address_typed_in_decomposed_form(client, home_page):
+    user = UserFactory(email="ana@ex\u00e4mple.org")
+    user.emailaddress_set.create(email=user.email, verified=True, primary=True)
+    response = client.post(
+        "/accounts/login/",
+        {"login": "Ana@Exa\u0308mple.org", "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_a_password_is_checked_exactly_as_typed_never_normalised(client, home_page):
+    user = UserFactory(email="zoe@example.org", password="Zoe\u0308 keeps a long passphrase")
+    user.emailaddress_set.create(email=user.email, verified=True, primary=True)
+    response = client.post(
+        "/accounts/login/",
+        {"login": "zoe@example.org", "password": "Zoe\u0308 keeps a long passphrase"},
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_password_reset_finds_an_address_typed_in_decomposed_form(client, home_page):
+    user = UserFactory(email="ana@ex\u00e4mple.org")
+    user.emailaddress_set.create(email=user.email, verified=True, primary=True)
+    client.post("/accounts/password/reset/", {"email": "ana@exa\u0308mple.org"})
+    assert OutboundEmail.objects.filter(to="ana@ex\u00e4mple.org").exists()
