@@ -1,30 +1,84 @@
-"""Rate limits: counted in the shared cache, each window starting at its first attempt."""
+"""Rate limits: counted in the shared cache, each window starting at its first attempt.
 
-from django.core.cache import cache
+Every behaviour holds on both cache backends the project supports: Redis (the
+suite's CACHE_URL, production) and the file cache of `make run`.
+"""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.cache import caches
 
 from northstar.ratelimit import allow
 from tests.support.waiting import wait_until
 
+HOUR = 3600
 
-def test_attempts_past_the_limit_are_refused():
+
+@pytest.fixture(params=["redis", "file"])
+def backend(request, settings, tmp_path):
+    """Each test runs on Redis (the suite's cache) and again on Django's file cache."""
+    if request.param == "file":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "cache"),
+            }
+        }
+    return request.param
+
+
+def test_attempts_past_the_limit_are_refused(backend):
     assert [allow("test", "203.0.113.9", 2, 60) for _ in range(3)] == [True, True, False]
 
 
-def test_each_key_has_its_own_count():
+def test_each_key_has_its_own_count(backend):
     assert allow("test", "203.0.113.9", 1, 60)
     assert allow("test", "203.0.113.10", 1, 60)
 
 
-def test_a_limit_of_zero_means_no_limit():
+def test_a_limit_of_zero_means_no_limit(backend):
     assert all(allow("test", "203.0.113.9", 0, 60) for _ in range(5))
 
 
-def test_the_count_starts_again_when_the_window_ends():
+def test_the_count_starts_again_when_the_window_ends(backend):
     assert allow("test", "203.0.113.9", 1, 1)
     assert not allow("test", "203.0.113.9", 1, 1)
     wait_until(lambda: allow("test", "203.0.113.9", 1, 1), timeout=5, message="a new window")
 
 
-def test_the_count_is_kept_in_the_shared_cache_for_every_process_to_read():
-    assert allow("test", "203.0.113.9", 5, 60)
-    assert cache.get("ratelimit:test:203.0.113.9") == 1
+def test_an_hourly_limit_still_refuses_after_six_quiet_minutes(backend):
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False) as clock:
+        assert all(allow("sign", "203.0.113.9", 10, HOUR) for _ in range(10))
+        clock.shift(timedelta(minutes=6))
+        assert not allow("sign", "203.0.113.9", 10, HOUR)
+
+
+def test_an_hourly_limit_allows_again_sixty_one_minutes_after_the_first_attempt(backend):
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False) as clock:
+        assert all(allow("sign", "203.0.113.9", 10, HOUR) for _ in range(10))
+        clock.shift(timedelta(minutes=6))
+        assert not allow("sign", "203.0.113.9", 10, HOUR)
+        clock.shift(timedelta(minutes=55))
+        assert allow("sign", "203.0.113.9", 10, HOUR)
+
+
+def test_attempts_in_a_window_keep_its_end_where_the_first_attempt_put_it(backend):
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False) as clock:
+        assert allow("sign", "203.0.113.9", 2, HOUR)
+        clock.shift(timedelta(minutes=50))
+        assert allow("sign", "203.0.113.9", 2, HOUR)
+        clock.shift(timedelta(minutes=11))  # 61 minutes after the first attempt
+        assert [allow("sign", "203.0.113.9", 2, HOUR) for _ in range(3)] == [True, True, False]
+
+
+def test_the_count_is_kept_in_the_shared_cache_for_every_process_to_read(backend):
+    assert allow("test", "203.0.113.9", 2, 60)
+    # Another process's cache connection (a new one, with nothing in memory) sees that attempt.
+    other_process_cache = caches.create_connection("default")
+    if backend == "redis":
+        assert other_process_cache.count_attempt("ratelimit:test:203.0.113.9", 60, time.time()) == 2
+    else:
+        assert other_process_cache.get("ratelimit:test:203.0.113.9")[0] == 1
