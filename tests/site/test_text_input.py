@@ -163,3 +163,10 @@ def test_a_one_line_text_loses_line_breaks_and_every_bidi_control():
     bidi = "".join(chr(code) for code in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
     typed = f"a\u200e{bidi}b\u200f\nc\x7f\x9bd"
     assert normalise_text(typed) == "ab cd"
+
+
+@pytest.mark.django_db
+def test_the_donate_forms_message_keeps_its_line_breaks_and_loses_bidi_overrides():
+    form = DonationForm(donate_form(message="For Maria\u202e!\x1b\r\nWith love"))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["message"] == "For Maria!\nWith love"
