@@ -1,12 +1,13 @@
 """Donations in the Wagtail admin: a read-only list for staff (payments alone change gifts)."""
 
-from django.contrib import messages
-from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Page
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from northstar.protection import RECORDS_HOOK, KeptRecords, counted
 
 from .models import Donation
 
@@ -64,14 +65,10 @@ def register_donation_viewset():
     return DonationViewSet("donation")
 
 
-@hooks.register("before_delete_page")
-def keep_pages_that_received_gifts(request, page):
-    """A page that received gifts (or has a descendant that did) is unpublished, not deleted."""
-    if Donation.objects.filter(page__path__startswith=page.path).exists():
-        messages.error(
-            request,
-            f"'{page.get_admin_display_title()}' has received gifts, so it cannot be deleted: "
-            "their records must stay. Unpublish it instead.",
-        )
-        return redirect("wagtailadmin_explore", page.get_parent().pk)
-    return None
+@hooks.register(RECORDS_HOOK)
+def gift_records(obj):
+    """Gifts to a page or to any page under it: deleting the page would lose them."""
+    if not isinstance(obj, Page):
+        return None
+    gifts = Donation.objects.filter(page__path__startswith=obj.path).count()
+    return KeptRecords((counted(gifts, "gift", "gifts"),) if gifts else ())

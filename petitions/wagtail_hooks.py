@@ -8,8 +8,10 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from northstar.protection import RECORDS_HOOK, KeptRecords, counted
+
 from . import admin_views, delivery_views
-from .models import PetitionPage, PetitionUpdate, Target
+from .models import Delivery, PetitionPage, PetitionUpdate, Signature, Target, UpdateRecipient
 from .updates import email_update
 
 
@@ -120,3 +122,50 @@ register_snippet(PetitionUpdateViewSet)
 def email_update_when_asked(request, instance):
     if isinstance(instance, PetitionUpdate) and instance.email_signers:
         email_update(instance)
+
+
+@hooks.register(RECORDS_HOOK)
+def petition_records(obj):
+    """Signatures and deliveries on a page (or its subtree), a decision maker, an emailed update."""
+    if isinstance(obj, Page):
+        signatures = Signature.objects.filter(petition__path__startswith=obj.path).count()
+        deliveries = Delivery.objects.filter(petition__path__startswith=obj.path).count()
+        return KeptRecords(
+            tuple(
+                phrase
+                for number, phrase in (
+                    (signatures, counted(signatures, "signature", "signatures")),
+                    (deliveries, counted(deliveries, "delivery", "deliveries")),
+                )
+                if number
+            )
+        )
+    if isinstance(obj, Target):
+        signatures = Signature.objects.filter(target=obj).count()
+        deliveries = Delivery.objects.filter(target=obj).count()
+        responses = PetitionUpdate.objects.filter(target=obj).count()
+        return KeptRecords(
+            tuple(
+                phrase
+                for number, phrase in (
+                    (signatures, counted(signatures, "signature", "signatures") + " routed to it"),
+                    (deliveries, counted(deliveries, "delivery", "deliveries")),
+                    (responses, counted(responses, "response", "responses")),
+                )
+                if number
+            ),
+            instead=(
+                "Untick “Active” instead: no new signature is routed to this office, and its "
+                "records stay."
+            ),
+        )
+    if isinstance(obj, PetitionUpdate):
+        sent = UpdateRecipient.objects.filter(update=obj).count()
+        return KeptRecords(
+            (f"the record of its email to {counted(sent, 'signer', 'signers')}",) if sent else (),
+            instead=(
+                "Untick “Publish it on the petition page” instead: it leaves the page and the "
+                "record of who was emailed stays."
+            ),
+        )
+    return None

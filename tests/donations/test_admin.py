@@ -62,5 +62,5 @@ def test_a_page_that_received_gifts_cannot_be_deleted(staff_client, campaign):
 
     response = staff_client.post(f"/admin/pages/{campaign.pk}/delete/", follow=True)
 
-    assert "has received gifts, so it cannot be deleted" in response.content.decode()
+    assert "cannot be deleted: it holds 1 gift." in response.content.decode()
     assert type(campaign).objects.filter(pk=campaign.pk).exists()
