@@ -1,7 +1,8 @@
 """Background work for petitions: thin tasks that take primary keys and call services."""
 
-from anymail.exceptions import AnymailRequestsAPIError
 from celery import shared_task
+
+from northstar import failures
 
 from . import delivery, services, updates
 from .models import PetitionPage
@@ -11,6 +12,12 @@ from .models import PetitionPage
 def queue_due_confirmations():
     """Queue the confirmation emails of new signatures (woken by signing, and by beat)."""
     return services.queue_due_confirmations()
+
+
+@shared_task
+def notify_signed_again(signature_id):
+    """Email a signature's owner that their address signed again (at most once an hour)."""
+    return services.notify_signed_again(signature_id)
 
 
 @shared_task
@@ -43,24 +50,27 @@ def resume_stalled_deliveries():
 
 @shared_task(bind=True)
 def process_delivery(self, delivery_id):
-    """A postal delivery becomes ready to post; an email delivery is sent (idempotently)."""
-    if delivery.mark_ready(delivery_id):
-        return
-    claimed = delivery.start_sending(delivery_id)
+    """A postal delivery becomes ready to post; an email delivery is sent (idempotently).
+
+    Failures are classified by `northstar.failures`: temporary ones (the
+    provider unreachable, 429, 5xx, a locked database) are retried with
+    backoff, permanent ones mark the delivery failed for staff to resend.
+    """
+    try:
+        if delivery.mark_ready(delivery_id):
+            return
+        claimed = delivery.start_sending(delivery_id)
+    except Exception as exc:
+        failures.retry_if_temporary(self, exc)
+        raise
     if claimed is None:
         return
     try:
         delivery.delivery_message(claimed).send()
-    except AnymailRequestsAPIError as exc:
-        temporary = exc.status_code == 429 or (exc.status_code or 0) >= 500
-        if temporary and self.request.retries < self.max_retries:
-            raise self.retry(exc=exc) from exc
-        delivery.mark_failed(claimed, exc)
-        return
-    except (ConnectionError, TimeoutError, OSError) as exc:
-        if self.request.retries < self.max_retries:
-            raise self.retry(exc=exc) from exc
-        delivery.mark_failed(claimed, exc)
+    except Exception as exc:
+        failures.retry_or_give_up(
+            self, exc, give_up=lambda error: delivery.mark_failed(claimed, error)
+        )
         return
     delivery.mark_sent(claimed)
 

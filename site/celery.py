@@ -2,8 +2,9 @@
 
 Every task inherits DESIGN.md's defaults from `BaseTask`: acknowledged only
 after it finishes, handed back to the queue if its worker dies, retried with
-exponential backoff on temporary failures, and enqueued with
-`delay_on_commit` so that nothing is sent for a transaction that rolls back.
+exponential backoff on temporary failures (`northstar.failures` says which
+those are), and enqueued with `delay_on_commit` so that nothing is sent for a
+transaction that rolls back.
 """
 
 import os
@@ -11,13 +12,15 @@ import os
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
 
+from . import failures
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "northstar.settings")
 
 
 class BaseTask(DjangoTask):
     acks_late = True
     reject_on_worker_lost = True
-    autoretry_for = (ConnectionError, TimeoutError)
+    autoretry_for = failures.TEMPORARY_FAILURES
     retry_backoff = 2
     retry_backoff_max = 600
     retry_jitter = True

@@ -2,9 +2,9 @@
 
 import logging
 
-from anymail.exceptions import AnymailRecipientsRefused, AnymailRequestsAPIError
 from celery import shared_task
 
+from . import failures
 from .emails import build_message
 from .models import OutboundEmail
 
@@ -15,22 +15,22 @@ logger = logging.getLogger(__name__)
 def send_outbound_email(self, outbound_email_id):
     """Send one queued email; a message already sent or given up on is left alone.
 
-    The provider's temporary refusals (429, 5xx) are retried with backoff; a
-    permanent one (a bad address, say) is recorded on the message and not retried.
+    `northstar.failures` decides what a failure is: a temporary one (the
+    provider unreachable, 429, 5xx, a locked database) is retried with backoff;
+    a permanent one (a refused address, another 4xx) is recorded on the message
+    and not retried.
     """
-    message = OutboundEmail.objects.claim_for_sending(outbound_email_id)
+    try:
+        message = OutboundEmail.objects.claim_for_sending(outbound_email_id)
+    except Exception as exc:
+        failures.retry_if_temporary(self, exc)
+        raise
     if message is None:
         return
     try:
         build_message(message).send()
-    except AnymailRecipientsRefused as exc:
-        message.mark_failed(str(exc))
-        return
-    except AnymailRequestsAPIError as exc:
-        temporary = exc.status_code == 429 or (exc.status_code or 0) >= 500
-        if temporary and self.request.retries < self.max_retries:
-            raise self.retry(exc=exc) from exc
-        message.mark_failed(str(exc))
+    except Exception as exc:
+        failures.retry_or_give_up(self, exc, give_up=lambda error: message.mark_failed(str(error)))
         return
     message.mark_sent()
 

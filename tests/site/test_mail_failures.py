@@ -1,0 +1,184 @@
+"""Which failures are retried: one classification (northstar.failures) for every mail task.
+
+Temporary failures (the provider unreachable, 429, 5xx, a locked database) are
+retried with backoff; permanent ones (a refused recipient, another 4xx) are
+recorded and not retried. The exceptions are made by the real Anymail SendGrid
+backend against a stubbed API (`responses`), or by a real SQLite database.
+"""
+
+import smtplib
+import sqlite3
+from unittest import mock
+
+import pytest
+import requests
+import responses
+from anymail.exceptions import AnymailRecipientsRefused
+from django.core.mail import EmailMessage
+from django.db import OperationalError
+from django.db.utils import DatabaseErrorWrapper
+
+from northstar.failures import Failure, classify
+from northstar.models import OutboundEmail, OutboundEmailQuerySet
+from northstar.tasks import send_outbound_email
+from petitions.delivery import deliver_signatures
+from petitions.models import Delivery, DeliverySchedule
+from petitions.services import confirm_signature, record_signature
+from petitions.tasks import process_delivery
+from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
+
+SENDGRID_SEND_URL = "https://api.sendgrid.com/v3/mail/send"
+
+
+@pytest.fixture
+def sendgrid(settings):
+    settings.EMAIL_BACKEND = "anymail.backends.sendgrid.EmailBackend"
+    settings.ANYMAIL = {"SENDGRID_API_KEY": "SG.test-key"}
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock_api:
+        yield mock_api
+
+
+def sendgrid_error(sendgrid, **answer):
+    """The exception Anymail's SendGrid backend raises for this answer of the API."""
+    sendgrid.post(SENDGRID_SEND_URL, **answer)
+    message = EmailMessage("Subject", "Body", "from@example.org", ["to@example.org"])
+    try:
+        message.send()
+    except Exception as exc:  # noqa: BLE001 (the exception is what the test looks at)
+        return exc
+    raise AssertionError("SendGrid's answer raised nothing")
+
+
+def test_a_connection_refused_by_the_mail_provider_is_temporary(sendgrid):
+    exc = sendgrid_error(sendgrid, body=requests.ConnectionError("Connection refused"))
+    assert exc.status_code is None
+    assert classify(exc) is Failure.TEMPORARY
+
+
+def test_a_timeout_talking_to_the_mail_provider_is_temporary(sendgrid):
+    exc = sendgrid_error(sendgrid, body=requests.ReadTimeout("Read timed out"))
+    assert classify(exc) is Failure.TEMPORARY
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503])
+def test_the_provider_asking_us_to_wait_or_failing_itself_is_temporary(sendgrid, status):
+    assert classify(sendgrid_error(sendgrid, status=status)) is Failure.TEMPORARY
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 413])
+def test_the_provider_refusing_the_request_is_permanent(sendgrid, status):
+    assert classify(sendgrid_error(sendgrid, status=status)) is Failure.PERMANENT
+
+
+def test_a_refused_recipient_is_permanent():
+    assert classify(AnymailRecipientsRefused()) is Failure.PERMANENT
+
+
+def test_smtp_4xx_replies_are_temporary_and_5xx_permanent():
+    assert classify(smtplib.SMTPDataError(451, b"Try again later")) is Failure.TEMPORARY
+    assert classify(smtplib.SMTPDataError(554, b"Rejected")) is Failure.PERMANENT
+
+
+def test_a_locked_sqlite_database_is_temporary(tmp_path):
+    path = tmp_path / "locked.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (n INTEGER)")
+    holder.execute("BEGIN IMMEDIATE")
+    waiter = sqlite3.connect(path, timeout=0.01)
+    with (
+        pytest.raises(OperationalError) as raised,
+        DatabaseErrorWrapper(mock.Mock(Database=sqlite3)),
+    ):
+        waiter.execute("INSERT INTO t VALUES (1)")
+    holder.rollback()
+    assert classify(raised.value) is Failure.TEMPORARY
+
+
+def test_a_database_error_that_waiting_cannot_fix_is_neither_and_raises():
+    assert classify(OperationalError("no such table: northstar_outboundemail")) is None
+    assert classify(KeyError("subject")) is None
+
+
+# The tasks ask that one classification.
+
+
+def queue_message(to):
+    from northstar.emails import send_email
+
+    return send_email("account_message", to, {"subject": "Hello", "body": "Thanks."})
+
+
+@pytest.mark.django_db
+def test_an_email_whose_first_tries_meet_a_refused_connection_is_sent_once(home_page, sendgrid):
+    refused = requests.ConnectionError("Connection refused")
+    sendgrid.post(SENDGRID_SEND_URL, body=refused)
+    sendgrid.post(SENDGRID_SEND_URL, body=refused)
+    sendgrid.post(SENDGRID_SEND_URL, status=202)
+    queued = queue_message("refused-first@example.org")
+
+    send_outbound_email.apply(args=[queued.pk])
+
+    queued.refresh_from_db()
+    assert (queued.status, queued.attempts) == (OutboundEmail.Status.SENT, 3)
+    assert len(sendgrid.calls) == 3
+
+
+@pytest.mark.django_db
+def test_an_email_refused_by_the_provider_is_marked_failed_at_once(home_page, sendgrid):
+    sendgrid.post(SENDGRID_SEND_URL, status=400, json={"errors": [{"message": "bad address"}]})
+    queued = queue_message("refused@example.org")
+
+    send_outbound_email.apply(args=[queued.pk])
+
+    queued.refresh_from_db()
+    assert (queued.status, queued.attempts) == (OutboundEmail.Status.FAILED, 1)
+    assert "bad address" in queued.error
+
+
+@pytest.mark.django_db
+def test_an_email_that_meets_a_locked_database_is_retried_and_sent(home_page, mailoutbox):
+    queued = queue_message("locked@example.org")
+    claim = OutboundEmailQuerySet.claim_for_sending
+    tries = []
+
+    def locked_once(self, pk):
+        tries.append(pk)
+        if len(tries) == 1:
+            raise OperationalError("database is locked")
+        return claim(self, pk)
+
+    with mock.patch.object(OutboundEmailQuerySet, "claim_for_sending", locked_once):
+        send_outbound_email.apply(args=[queued.pk])
+
+    queued.refresh_from_db()
+    assert queued.status == OutboundEmail.Status.SENT
+    assert len(tries) == 2
+    assert [message.to for message in mailoutbox] == [["locked@example.org"]]
+
+
+@pytest.mark.django_db
+def test_an_error_in_our_own_code_is_raised_not_recorded_as_a_mail_failure(home_page):
+    queued = queue_message("bug@example.org")
+    with mock.patch("northstar.tasks.build_message", side_effect=KeyError("subject")):
+        result = send_outbound_email.apply(args=[queued.pk])
+    assert isinstance(result.result, KeyError)
+    queued.refresh_from_db()
+    assert queued.status == OutboundEmail.Status.SENDING  # the stalled-mail sweeper tries again
+
+
+@pytest.mark.django_db
+def test_a_delivery_whose_first_try_meets_a_refused_connection_is_sent(home_page, sendgrid):
+    target = TargetFactory(jurisdiction="AK", name="Stephen Cox", email="ag@alaska.gov")
+    petition = PetitionPageFactory(delivery_schedule=DeliverySchedule.OFF)
+    signature = record_signature(
+        petition, signer(email="ak@example.org", state="AK", zip_code="99501"), target=target
+    ).signature
+    confirm_signature(signature)
+    [delivery] = deliver_signatures(petition, force=True)
+    sendgrid.post(SENDGRID_SEND_URL, body=requests.ConnectionError("Connection refused"))
+    sendgrid.post(SENDGRID_SEND_URL, status=202)
+
+    process_delivery.apply(args=[delivery.pk])
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.SENT, 2)
