@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from .money import format_money
+from .money import format_money, format_money_exact
 
 
 def new_checkout_token():
@@ -72,6 +72,11 @@ class Donation(models.Model):
     @property
     def amount_display(self):
         return format_money(self.amount_cents, self.currency)
+
+    @property
+    def amount_exact(self):
+        """ "$1,000.00": the amount with its cents, as a checkout shows it."""
+        return format_money_exact(self.amount_cents, self.currency)
 
     @property
     def donor_name(self):

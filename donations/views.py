@@ -2,9 +2,11 @@
 
 import stripe
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
@@ -40,6 +42,7 @@ def render_with_form(request, page, form, status=200):
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
 
+@never_cache  # a form shown again carries the name and email typed
 def give(request, page_id):
     """Where the donate form posts: start the gift and go to its checkout."""
     page = givable_page(page_id)
@@ -72,9 +75,18 @@ def donation_for_token(token):
     return get_object_or_404(Donation.objects.select_related("page"), checkout_token=token)
 
 
+# Pages behind a gift's token show the donor's name and amount: `never_cache` makes each
+# response `private, no-store`, so no shared or back-button cache keeps them.
+
+
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def test_checkout(request, token):
-    """The local test checkout (no Stripe key set): completes through the webhook's service."""
+    """The local test checkout (no Stripe key set): completes through the webhook's service.
+
+    Completing it again (a repeated click, a second tab) answers as the first
+    time did: the same redirect to the thank-you page, the gift paid once.
+    """
     donation = donation_for_token(token)
     if stripe_enabled() or not donation.checkout_session_id.startswith(LOCAL_SESSION_PREFIX):
         raise Http404  # production, or a gift that went to Stripe's checkout
@@ -91,11 +103,35 @@ def test_checkout(request, token):
     return TemplateResponse(request, "donations/test_checkout.html", context)
 
 
+def thank_you_context(donation):
+    return {"donation": donation, "page": donation.page.specific}
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
 def thank_you(request, token):
-    """After the checkout: the gift confirmed, or still being confirmed (Stripe may be slower)."""
+    """After the checkout: the gift confirmed, or still being confirmed (Stripe may be slower).
+
+    While it is pending, donations/js/gift-status.js asks `thank_you_status` a
+    limited number of times and then says what to do; the page never reloads itself.
+    """
     donation = donation_for_token(token)
-    context = {"donation": donation, "page": donation.page.specific}
+    context = thank_you_context(donation)
     return TemplateResponse(request, "donations/thank_you.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def thank_you_status(request, token):
+    """The thank-you page's state as JSON, for its script: no more than that page shows.
+
+    `{"status": "pending" | "paid" | "failed", "html": <the page's message card>}`.
+    """
+    donation = donation_for_token(token)
+    html = render_to_string(
+        "donations/includes/thank_you_card.html", thank_you_context(donation), request=request
+    )
+    return JsonResponse({"status": donation.status, "html": html})
 
 
 @csrf_exempt

@@ -47,10 +47,17 @@ def test_completing_the_test_payment_marks_the_gift_paid_and_the_total_rises(
     assert campaign.totals() == (5000, 1)
 
 
-def test_completing_the_test_payment_twice_counts_once(client, campaign, pending):
-    client.post(checkout_url(pending))
-    client.post(checkout_url(pending))
+@pytest.mark.parametrize("clicks", [2, 6])
+def test_completing_the_test_payment_again_answers_as_the_first_time_and_counts_once(
+    client, campaign, pending, clicks
+):
+    responses = [client.post(checkout_url(pending)) for _ in range(clicks)]
+
+    assert [(r.status_code, r["Location"]) for r in responses] == [
+        (302, thank_you_url(pending))
+    ] * clicks
     assert campaign.totals() == (5000, 1)
+    assert Donation.objects.get().status == Donation.Status.PAID
     assert OutboundEmail.objects.filter(template="donation_receipt").count() == 1
 
 
@@ -63,10 +70,92 @@ def test_the_thank_you_page_confirms_a_paid_gift(client, pending):
     )
 
 
+def status_url(donation):
+    return f"/donations/thank-you/{donation.checkout_token}/status/"
+
+
 def test_the_thank_you_page_says_a_pending_gift_is_being_confirmed(client, pending):
     html = client.get(thank_you_url(pending)).content.decode()
     assert "We are confirming your payment" in html
-    assert 'http-equiv="refresh"' in html
+
+
+def test_the_pending_thank_you_page_never_reloads_itself_and_polls_a_limited_number_of_times(
+    client, pending
+):
+    html = client.get(thank_you_url(pending)).content.decode()
+
+    assert "http-equiv" not in html
+    assert f'data-status-url="{status_url(pending)}"' in html
+    assert 'data-poll-every-ms="3000" data-poll-times="20"' in html
+    assert "donations/js/gift-status.js" in html
+    assert "<script>" not in html  # no inline script: a CSP with script-src 'self' is coming
+
+
+def test_the_pending_thank_you_page_says_what_to_do_if_confirmation_never_comes(client, pending):
+    html = client.get(thank_you_url(pending)).content.decode()
+    assert (
+        "Still waiting for confirmation from the payment provider. If you completed the "
+        "payment, your receipt will arrive by email; if you left the checkout, nothing was "
+        "charged — you can "
+    ) in html
+    assert f'<a href="{pending.page.url}">give again here</a>' in html
+
+
+def test_the_status_endpoint_answers_pending_then_paid(client, pending):
+    before = client.get(status_url(pending))
+    client.post(checkout_url(pending))
+    after = client.get(status_url(pending))
+
+    assert before.status_code == 200
+    assert before.json()["status"] == "pending"
+    assert "We are confirming your payment" in before.json()["html"]
+    assert after.json()["status"] == "paid"
+    assert "Thank you — your gift of $50 to Spring into Action is confirmed" in after.json()["html"]
+
+
+def test_the_status_endpoint_says_no_more_than_the_thank_you_page(client, pending):
+    answer = client.get(status_url(pending)).json()
+    assert set(answer) == {"status", "html"}
+    assert pending.email not in answer["html"]
+    assert pending.checkout_session_id not in answer["html"]
+
+
+def test_the_status_endpoint_of_an_unknown_token_is_not_found(client, pending):
+    assert client.get("/donations/thank-you/not-a-token/status/").status_code == 404
+
+
+def test_a_paid_gifts_thank_you_page_has_nothing_to_poll(client, pending):
+    client.post(checkout_url(pending))
+    html = client.get(thank_you_url(pending)).content.decode()
+    assert "data-status-url" not in html
+    assert "gift-status.js" not in html
+
+
+def cache_control(response):
+    return {part.strip() for part in response["Cache-Control"].split(",")}
+
+
+@pytest.mark.parametrize(
+    "url", [checkout_url, thank_you_url, status_url], ids=["checkout", "thank-you", "status"]
+)
+def test_pages_behind_a_gifts_token_are_never_kept_by_a_cache(client, pending, url):
+    response = client.get(url(pending))
+
+    assert response.status_code == 200
+    assert {"private", "no-store"} <= cache_control(response)
+
+
+def test_completing_the_test_payment_answers_with_a_redirect_no_cache_keeps(client, pending):
+    response = client.post(checkout_url(pending))
+    assert {"private", "no-store"} <= cache_control(response)
+
+
+def test_the_donate_form_shown_again_with_errors_is_never_kept_by_a_cache(
+    client, campaign, no_stripe
+):
+    response = client.post(f"/donations/give/{campaign.pk}/", donate_form(email="nope"))
+    assert response.status_code == 200
+    assert {"private", "no-store"} <= cache_control(response)
 
 
 def test_the_checkout_and_thank_you_pages_never_show_the_donors_email(client, pending):
