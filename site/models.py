@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
@@ -45,9 +45,19 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def create_superuser(self, email, password=None, **extra_fields):
+        """A superuser whose address counts as verified: the operator who made it vouches for it.
+
+        Staff log in through allauth's login (the only one), which requires a
+        verified address; without this, `createsuperuser` would make an account
+        that cannot log in until it confirms its address by email.
+        """
+        from allauth.account.models import EmailAddress
+
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
-        return self._create_user(email, password, **extra_fields)
+        user = self._create_user(email, password, **extra_fields)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return user
 
     def get_by_natural_key(self, email):
         return self.get(email=normalise_email(email))
@@ -178,6 +188,25 @@ class SiteSettings(BaseSiteSetting):
         blank=True,
         help_text="Suggested text when a supporter shares a page, unless the page sets its own.",
     )
+    email_from_name = models.CharField(
+        "sender name",
+        max_length=120,
+        blank=True,
+        help_text="The name every email comes from. Empty: the organisation's name.",
+    )
+    email_from_address = models.EmailField(
+        "sender address",
+        blank=True,
+        help_text=(
+            "The address every email comes from, on a domain your email provider has verified. "
+            "Empty: the server's default sender (DEFAULT_FROM_EMAIL)."
+        ),
+    )
+    reply_to_email = models.EmailField(
+        "reply-to address",
+        blank=True,
+        help_text="Where replies to any email go. Empty: the contact email above, if any.",
+    )
 
     panels = [
         MultiFieldPanel(
@@ -202,11 +231,28 @@ class SiteSettings(BaseSiteSetting):
             ],
             heading="Receipts",
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("email_from_name"),
+                FieldPanel("email_from_address"),
+                FieldPanel("reply_to_email"),
+            ],
+            heading="Email sender",
+        ),
         FieldPanel("default_share_text"),
     ]
 
     class Meta:
         verbose_name = "site settings"
+
+    @classmethod
+    def for_default_site(cls):
+        """The default site's settings, or the unsaved defaults if no site exists yet.
+
+        For what has no request to ask (email, a 400 for a host that is not allowed).
+        """
+        site = Site.objects.filter(is_default_site=True).first()
+        return cls.for_site(site) if site else cls()
 
 
 class OutboundEmailQuerySet(models.QuerySet):

@@ -122,6 +122,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
+# One rate-limited way to log in: Wagtail's admin and private-page logins and its
+# password reset send the visitor to allauth's (see northstar/urls.py; the admin's
+# own links still point at /admin/login/, which redirects with `next` kept).
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Error pages in the site layout (northstar/errors.py; handlers in northstar/urls.py).
+CSRF_FAILURE_VIEW = "northstar.errors.csrf_failure"
 
 # django-allauth: the email address is the login.
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -144,6 +151,8 @@ ACCOUNT_FORMS = {
         "request_login_code": "RequestLoginCodeForm",
     }.items()
 }
+# Account email subjects carry no "[host]" prefix: the sender's name says who it is from.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -275,6 +284,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "rtf", "txt", "xlsx"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No request leaves the site, staff pages included: no avatars from gravatar.com.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # HTTPS: on by default outside DEBUG. A load balancer that terminates TLS sets
