@@ -7,15 +7,18 @@ backend against a stubbed API (`responses`), or by a real SQLite database.
 """
 
 import smtplib
+import socket
 import sqlite3
+import threading
 from unittest import mock
 
 import pytest
 import requests
 import responses
 from anymail.exceptions import AnymailRecipientsRefused
+from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.db.utils import DatabaseErrorWrapper
 
 from northstar.failures import Failure, classify
@@ -26,6 +29,9 @@ from petitions.models import Delivery, DeliverySchedule
 from petitions.services import confirm_signature, record_signature
 from petitions.tasks import process_delivery
 from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
+from tests.support.fake_sendgrid import FakeSendGrid, QuietServer
+from tests.support.waiting import wait_until
+from tests.support.worker import WorkerProcess, database_url_for
 
 SENDGRID_SEND_URL = "https://api.sendgrid.com/v3/mail/send"
 
@@ -182,3 +188,82 @@ def test_a_delivery_whose_first_try_meets_a_refused_connection_is_sent(home_page
 
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (Delivery.Status.SENT, 2)
+
+
+# With the real worker: a provider that refuses connections for a while.
+
+
+class FakeSendGridOnPort(FakeSendGrid):
+    """The loopback SendGrid stand-in, listening on a port chosen before it starts."""
+
+    def __init__(self, port, **kwargs):
+        super().__init__(**kwargs)
+        self.port = port
+
+    def start(self):
+        self.server = QuietServer(("127.0.0.1", self.port), self.handler_class())
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+
+def unused_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def session_worker_paused(request):
+    """Stop the suite's shared worker, if it runs, so that only this test's worker takes tasks."""
+    from northstar.celery import app
+
+    if not app.control.ping(timeout=1.0):
+        yield
+        return
+    shared = request.getfixturevalue("celery_worker_process")
+    shared.stop()
+    yield
+    shared.purge_broker()
+    shared.start()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_with_the_real_worker_an_email_first_refused_a_connection_is_sent_once(
+    home_page, session_worker_paused, tmp_path
+):
+    if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis"):
+        pytest.fail("The worker test needs PostgreSQL and Redis: run it with `make test`.")
+    port = unused_port()  # nothing listens here yet: every connection is refused
+    worker = WorkerProcess(
+        database_url=database_url_for(connection.settings_dict),
+        broker_url=settings.CELERY_BROKER_URL,
+        mail_dir=tmp_path / "mail",
+        log_path=tmp_path / "worker.log",
+        extra_env={
+            "EMAIL_BACKEND": "anymail.backends.sendgrid.EmailBackend",
+            "SENDGRID_API_KEY": "SG.fake",
+            "SENDGRID_API_URL": f"http://127.0.0.1:{port}/v3/",
+        },
+    )
+    worker.purge_broker()
+    worker.start()
+    try:
+        queued = queue_message("refused-then-sent@example.org")
+        wait_until(
+            lambda: OutboundEmail.objects.get(pk=queued.pk).attempts >= 2,
+            timeout=30,
+            message="a second try after the refused connection",
+        )
+        assert OutboundEmail.objects.get(pk=queued.pk).status != OutboundEmail.Status.FAILED
+        with FakeSendGridOnPort(port) as esp:
+            wait_until(
+                lambda: OutboundEmail.objects.get(pk=queued.pk).status == OutboundEmail.Status.SENT,
+                timeout=60,
+                message="the email to be sent once the provider answers",
+            )
+            assert [request.message_id for request in esp.requests] == [queued.message_id]
+    finally:
+        worker.stop()
+        worker.purge_broker()
