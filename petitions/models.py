@@ -8,6 +8,7 @@ import random
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -21,6 +22,7 @@ from northstar.blocks import BaseStreamBlock
 from northstar.memo import Memo
 from northstar.pagecache import CSRF_PLACEHOLDER
 
+from .admin_forms import PetitionPageForm, PetitionUpdateForm, state_codes
 from .jurisdictions import JURISDICTION_CHOICES, jurisdiction_name
 
 # What signing reads about petitions and targets may be this old (see northstar.memo).
@@ -246,6 +248,8 @@ class PetitionPage(RoutablePageMixin, Page):
 
     parent_page_types = ["northstar.HomePage"]
     subpage_types = []
+
+    base_form_class = PetitionPageForm
 
     @property
     def is_open(self):
@@ -630,8 +634,12 @@ class PetitionUpdate(models.Model):
         FieldPanel("body"),
         MultiFieldPanel([FieldPanel("target"), FieldPanel("document")], heading="Response"),
         FieldPanel("show_on_page"),
-        MultiFieldPanel([FieldPanel("email_signers"), FieldPanel("states")], heading="Email"),
+        MultiFieldPanel(
+            [FieldPanel("email_signers"), FieldPanel("states"), FieldPanel("send_now")],
+            heading="Email",
+        ),
     ]
+    base_form_class = PetitionUpdateForm
 
     class Meta:
         ordering = ["-published_on", "-created_at"]
@@ -652,9 +660,18 @@ class PetitionUpdate(models.Model):
             return f"The {self.target.title} of {self.target.jurisdiction_name} responded"
         return self.title
 
+    def clean(self):
+        """Normalise the states to upper-case codes; ValidationError naming unknown ones."""
+        super().clean()
+        try:
+            self.states = state_codes(self.states)
+        except ValidationError as error:
+            raise ValidationError({"states": error.messages}) from error
+
     def recipient_states(self):
+        """The state codes the email goes to; [] for every state."""
         if self.states:
-            return self.states
+            return sorted({str(code).strip().upper() for code in self.states})
         if self.kind == self.Kind.RESPONSE and self.target_id:
             return [self.target.jurisdiction]
         return []

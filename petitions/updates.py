@@ -22,9 +22,16 @@ UNSUBSCRIBE_SALT = "petitions.unsubscribe"
 
 
 def email_update(update):
-    """Start emailing `update` to its recipients; False if it had been started already."""
+    """Start emailing `update` to its recipients, once.
+
+    False, and nothing recorded, if it had been started already or if no one
+    would receive it (no confirmed, opted-in signer in its states): the one
+    send is never spent on an empty audience.
+    """
     from .tasks import send_update_batch
 
+    if not update.recipients().exists():
+        return False
     with transaction.atomic():
         started = PetitionUpdate.objects.filter(pk=update.pk, emailed_at__isnull=True).update(
             emailed_at=timezone.now()

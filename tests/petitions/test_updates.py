@@ -117,3 +117,151 @@ def test_a_response_is_emailed_to_the_responding_states_signers_by_default(petit
     update = make_update(petition, kind=PetitionUpdate.Kind.RESPONSE, target=indiana)
     queue_update_batch(update.pk)
     assert update_emails() == {"hoosier@example.org"}
+
+
+# Staff write updates in the admin: states are checked, and the email says first whom it reaches.
+
+DRAFTAIL_BODY = (
+    '{"blocks":[{"key":"a1b2c","type":"unstyled","text":"We delivered your signatures.",'
+    '"depth":0,"inlineStyleRanges":[],"entityRanges":[]}],"entityMap":{}}'
+)
+
+
+@pytest.fixture
+def staff_client(client):
+    from tests.site.factories import StaffUserFactory
+
+    client.force_login(StaffUserFactory())
+    return client
+
+
+def update_form(petition, **overrides):
+    data = {
+        "petition": petition.pk,
+        "kind": "update",
+        "published_on": "2026-03-01",
+        "title": "We delivered your signatures",
+        "body": DRAFTAIL_BODY,
+        "target": "",
+        "document": "",
+        "show_on_page": "on",
+        "states": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def add_update(client, data):
+    from django.urls import reverse
+
+    return client.post(reverse(PetitionUpdate.snippet_viewset.get_url_name("add")), data)
+
+
+def form_errors(response):
+    return {name: list(errors) for name, errors in response.context["form"].errors.items()}
+
+
+def shown_audience(response):
+    import re
+
+    return re.search(r'name="audience_shown" value="([^"]*)"', response.content.decode()).group(1)
+
+
+def test_states_typed_in_lower_case_are_saved_as_codes(staff_client, petition, signers):
+    add_update(staff_client, update_form(petition, states="tx,  in"))
+
+    assert PetitionUpdate.objects.get().states == ["IN", "TX"]
+
+
+def test_an_unknown_state_code_is_refused_by_name(staff_client, petition, signers):
+    response = add_update(staff_client, update_form(petition, states="tx, XX, zz"))
+
+    assert form_errors(response)["states"] == [
+        "Not a state or territory code: XX, ZZ. Use two-letter codes such as TX, IN."
+    ]
+    assert not PetitionUpdate.objects.exists()
+
+
+def test_emailing_an_update_first_says_how_many_signers_it_will_reach(
+    staff_client, petition, signers
+):
+    response = add_update(staff_client, update_form(petition, email_signers="on", states="tx"))
+
+    assert form_errors(response)["send_now"] == [
+        "This will email 1 signer who opted in, in Texas (TX). Tick “Send it now” and save "
+        "again to send it; it cannot be unsent."
+    ]
+    assert not PetitionUpdate.objects.exists()
+    assert not update_emails()
+
+
+def test_sending_after_seeing_the_count_emails_the_update(staff_client, petition, signers):
+    data = update_form(petition, email_signers="on", states="tx")
+    first = add_update(staff_client, data)
+
+    add_update(staff_client, {**data, "send_now": "on", "audience_shown": shown_audience(first)})
+
+    update = PetitionUpdate.objects.get()
+    assert update.emailed_at is not None
+    queue_update_batch(update.pk)
+    assert update_emails() == {"texan@example.org"}
+
+
+def test_changing_the_states_after_seeing_the_count_asks_again(staff_client, petition, signers):
+    first = add_update(staff_client, update_form(petition, email_signers="on", states="tx"))
+    changed = update_form(
+        petition,
+        email_signers="on",
+        states="tx, in",
+        send_now="on",
+        audience_shown=shown_audience(first),
+    )
+
+    response = add_update(staff_client, changed)
+
+    assert (
+        "This will email 2 signers who opted in, in Indiana (IN) and Texas (TX)."
+        in (form_errors(response)["send_now"][0])
+    )
+    assert not PetitionUpdate.objects.exists()
+
+
+def test_an_update_that_would_reach_nobody_is_refused_and_nothing_is_recorded(
+    staff_client, petition, signers
+):
+    response = add_update(staff_client, update_form(petition, email_signers="on", states="ak"))
+
+    assert form_errors(response)["email_signers"] == [
+        "Nobody would receive this email: no confirmed signer of this petition from Alaska (AK) "
+        "opted in to updates. Nothing was sent. Choose other states, or untick “Email it”."
+    ]
+    assert not PetitionUpdate.objects.exists()
+
+
+def test_the_one_send_is_never_spent_on_an_empty_audience(petition, signers):
+    update = make_update(petition, email_signers=True, states=["AK"])
+
+    assert not email_update(update)
+
+    update.refresh_from_db()
+    assert update.emailed_at is None
+
+
+def test_an_update_stored_with_lower_case_states_still_reaches_their_signers(petition, signers):
+    update = make_update(petition, states=["tx"])
+
+    assert set(update.recipients().values_list("email", flat=True)) == {"texan@example.org"}
+
+
+def test_an_emailed_update_says_when_and_to_how_many_it_went(staff_client, petition, signers):
+    from django.urls import reverse
+
+    update = make_update(petition, email_signers=True, states=["TX"])
+    email_update(update)
+    queue_update_batch(update.pk)
+
+    url = reverse(PetitionUpdate.snippet_viewset.get_url_name("edit"), args=[update.pk])
+    form = staff_client.get(url).context["form"]
+
+    assert form.fields["email_signers"].disabled
+    assert "to 1 signer. An update is emailed once" in form.fields["email_signers"].help_text
