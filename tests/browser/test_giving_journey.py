@@ -46,7 +46,7 @@ def test_a_supporter_signs_gives_fifty_dollars_and_the_total_rises(
     expect(page.get_by_role("heading", level=1)).to_have_text("Spring into Action")
     panel = page.get_by_role("complementary", name="Give to Spring into Action")
     expect(panel).to_contain_text("$3,450 raised of $10,000")
-    expect(panel).to_contain_text("15 donations")
+    expect(panel).to_contain_text("15 gifts")
     save_screenshots(page, "campaign")
 
     panel.get_by_text("$50", exact=True).click()
@@ -70,7 +70,7 @@ def test_a_supporter_signs_gives_fifty_dollars_and_the_total_rises(
 
     page.get_by_role("link", name=re.compile("Back to Spring into Action")).click()
     expect(panel).to_contain_text("$3,500 raised of $10,000")
-    expect(panel).to_contain_text("16 donations")
+    expect(panel).to_contain_text("16 gifts")
     recent = page.get_by_role("region", name="Recent donors")
     expect(recent).to_contain_text("Sam R.")
     expect(recent).to_contain_text("For a safe month this spring.")

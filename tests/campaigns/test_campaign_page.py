@@ -33,7 +33,31 @@ def test_the_page_shows_the_total_raised_against_the_goal(client, campaign):
 
     assert '$3,450</span> <span class="count__label">raised of $10,000' in html
     assert 'style="width: 34%"' in html
-    assert "<strong>2</strong> donations" in html
+    assert "<strong>2</strong> gifts" in html
+
+
+@pytest.mark.parametrize(
+    ("gifts", "reads"),
+    [
+        (0, "<strong>0</strong> gifts"),
+        (1, "<strong>1</strong> gift</span>"),
+        (1234, "<strong>1,234</strong> gifts"),
+    ],
+)
+def test_the_number_of_gifts_reads_in_the_right_plural_form(client, campaign, gifts, reads):
+    if gifts:
+        DonationTotal.objects.create(
+            page=campaign, shard=0, amount_cents=5000 * gifts, donation_count=gifts
+        )
+    html = client.get(campaign.url).content.decode()
+    assert reads in html
+
+
+@pytest.mark.parametrize(("days", "reads"), [(1, "1 day left"), (2, "2 days left")])
+def test_the_days_left_read_in_the_right_plural_form(client, campaign, days, reads):
+    campaign.deadline = timezone.localdate() + timedelta(days=days)
+    campaign.save()
+    assert reads in client.get(campaign.url).content.decode()
 
 
 def test_the_page_says_when_the_campaign_ends(client, campaign):
