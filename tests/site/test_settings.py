@@ -45,3 +45,46 @@ def test_check_deploy_warns_when_the_embedded_secret_key_reaches_production():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
     result = run_manage("check", "--deploy", env=env)
     assert "security.W009" in result.stdout + result.stderr
+
+
+READ_THEN_WRITE_AT_ONCE = """
+import threading, time
+from django.db import connection, transaction
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE counter (n INTEGER)")
+    cursor.execute("INSERT INTO counter VALUES (0)")
+    cursor.execute("PRAGMA journal_mode")
+    journal_mode = cursor.fetchone()[0]
+errors = []
+
+def add_one():
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT n FROM counter")
+            n = cursor.fetchone()[0]
+            time.sleep(0.3)
+            cursor.execute("UPDATE counter SET n = %s", [n + 1])
+    except Exception as exc:
+        errors.append(str(exc))
+    finally:
+        connection.close()
+
+threads = [threading.Thread(target=add_one) for _ in range(4)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT n FROM counter")
+    print(journal_mode, cursor.fetchone()[0], errors)
+"""
+
+
+def test_the_embedded_sqlite_database_lets_writers_wait_their_turn_instead_of_failing(tmp_path):
+    # Four transactions that read, then write, at the same moment: with SQLite's
+    # default (deferred) transactions all but one fail with "database is locked".
+    env = {"DEBUG": "true", "NORTHSTAR_VAR_DIR": str(tmp_path / "var")}
+    result = run_manage("shell", "-v", "0", "-c", READ_THEN_WRITE_AT_ONCE, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.split() == ["wal", "4", "[]"]
