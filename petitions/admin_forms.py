@@ -184,6 +184,11 @@ class PetitionPageForm(WagtailAdminPageForm):
             self.fields["status"].help_text = victory_help(self.instance)
         if "delivery_schedule" in self.fields:
             self.fields["delivery_schedule"].help_text = delivery_help(self.instance)
+        if "victory_text" in self.fields:
+            self.fields["victory_text"].help_text = (
+                "Shown in the victory banner, and emailed to the signers who opted in to updates "
+                "when the petition is published as Victory."
+            )
 
     def clean(self):
         cleaned = super().clean()
