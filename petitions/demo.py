@@ -161,10 +161,17 @@ MODEL_PETITION = {
 }
 
 CLOSED_PETITION = {
-    "title": "Texas: Train hotel staff to recognise the signs of trafficking",
+    # Addressed as it is routed: each signer's own state's Attorney General.
+    "title": "State Attorneys General: Train hotel staff to recognise the signs of trafficking",
     "slug": "train-hotel-staff",
-    "summary": "Hotel staff are often the first to see the signs. Training should be standard.",
-    "letter": "We ask you to support mandatory trafficking-awareness training for hotel staff.",
+    "summary": (
+        "Hotel staff are often the first to see the signs. Ask your state's Attorney General "
+        "to make trafficking-awareness training standard."
+    ),
+    "letter": (
+        "We ask you to support mandatory trafficking-awareness training for hotel staff "
+        "in our state."
+    ),
     "status": PetitionPage.Status.CLOSED,
 }
 

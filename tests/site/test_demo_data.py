@@ -25,3 +25,19 @@ def test_demo_data_sets_up_the_organisation_and_a_staff_login():
     assert org.hotline_phone == "1-888-373-7888"
     staff = User.objects.get(email=DEMO_STAFF_EMAIL)
     assert staff.is_staff and staff.check_password("northstar-demo")
+
+
+@pytest.mark.django_db
+def test_each_demo_petition_is_titled_for_the_offices_it_is_addressed_to():
+    from petitions.jurisdictions import JURISDICTIONS
+    from petitions.models import PetitionPage, TargetGroup
+
+    call_command("load_demo_data")
+    petitions = PetitionPage.objects.all()
+
+    assert petitions.count() == 2
+    for petition in petitions:
+        # Every signer's signature goes to their own state's Attorney General.
+        assert petition.target_group == TargetGroup.ATTORNEYS_GENERAL
+        assert petition.title.startswith("State Attorneys General: ")
+        assert not any(name in petition.title for name in JURISDICTIONS.values())
