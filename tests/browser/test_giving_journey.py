@@ -1,5 +1,6 @@
 """In Chromium: a supporter signs, is asked to give, gives $50 at the test checkout, and the
-campaign's total rises."""
+campaign's total rises; the donate form's script follows the form's rule; a gift still being
+confirmed is checked a limited number of times, never by reloading the page."""
 
 import re
 
@@ -7,9 +8,12 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from campaigns.models import FundraisingCampaignPage
 from donations.models import Donation
+from donations.services import fulfil_checkout_session
 from petitions.models import PetitionPage
 from tests.browser.screenshots import save_screenshots
+from tests.donations.factories import DonationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,3 +79,80 @@ def test_a_supporter_signs_gives_fifty_dollars_and_the_total_rises(
     expect(recent).to_contain_text("Sam R.")
     expect(recent).to_contain_text("For a safe month this spring.")
     expect(page.locator("body")).not_to_contain_text(DONOR_EMAIL)
+
+
+@pytest.fixture
+def campaign_without_stripe(db, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    call_command("load_demo_data")
+    return FundraisingCampaignPage.objects.get(slug="spring-into-action")
+
+
+def test_choosing_a_preset_after_typing_an_amount_empties_the_box_and_gives_the_preset(
+    page, live_server, campaign_without_stripe
+):
+    page.goto(f"{live_server.url}{campaign_without_stripe.url}")
+    panel = page.get_by_role("complementary", name="Give to Spring into Action")
+    typed = panel.get_by_label("Your amount (US dollars)")
+    expect(typed).to_be_hidden()
+
+    panel.get_by_text("Other amount", exact=True).click()
+    typed.fill("1000")
+    panel.get_by_text("$100", exact=True).click()
+
+    expect(typed).to_be_hidden()
+    expect(typed).to_have_value("")
+    panel.get_by_label("First name", exact=True).fill("Kim")
+    panel.get_by_label("Last name", exact=True).fill("Lee")
+    panel.get_by_label("Email", exact=True).fill("kim.lee@example.org")
+    panel.get_by_role("button", name="Continue to payment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Complete your gift of $100")
+
+
+def pending_gift(campaign):
+    return DonationFactory(
+        page=campaign, checkout_session_id="cs_local_waiting", email="pat.kim@example.org"
+    )
+
+
+def test_the_pending_thank_you_page_shows_the_gift_confirmed_without_reloading(
+    page, live_server, campaign_without_stripe
+):
+    donation = pending_gift(campaign_without_stripe)
+    page.goto(f"{live_server.url}/donations/thank-you/{donation.checkout_token}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("We are confirming your payment")
+    page.evaluate("window.notReloaded = true")
+
+    fulfil_checkout_session(donation.checkout_session_id, "pi_local_1", 5000, "usd")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Thank you — your gift of $50 to Spring into Action is confirmed", timeout=10_000
+    )
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_the_pending_thank_you_page_asks_twenty_times_then_stops_and_says_what_to_do(
+    page, live_server, campaign_without_stripe
+):
+    donation = pending_gift(campaign_without_stripe)
+    asked = []
+    page.on("request", lambda request: "/status/" in request.url and asked.append(request.url))
+    page.clock.install()
+    page.goto(f"{live_server.url}/donations/thank-you/{donation.checkout_token}/")
+    still_waiting = page.get_by_text("Still waiting for confirmation from the payment provider.")
+    expect(still_waiting).to_be_hidden()
+
+    for _ in range(300):  # a minute of the page's time, a second at a time
+        if still_waiting.is_visible():
+            break
+        page.clock.run_for(1000)
+        page.wait_for_timeout(30)  # real time, for the page's requests to be answered
+    page.clock.run_for(120_000)
+    page.wait_for_timeout(200)
+
+    expect(still_waiting).to_be_visible()
+    expect(page.get_by_role("link", name="give again here")).to_have_attribute(
+        "href", campaign_without_stripe.url
+    )
+    assert len(asked) == 20
+    save_screenshots(page, "donation-still-waiting")
