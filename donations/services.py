@@ -8,6 +8,7 @@ all in one transaction, once however often it is called.
 """
 
 import logging
+import re
 import secrets
 
 import stripe
@@ -133,10 +134,18 @@ def fulfil_checkout_session(
     return True
 
 
+DONATION_ID_PATTERN = re.compile(r"[0-9]{1,18}")  # ASCII digits only: never str.isdigit()
+
+
 def find_donation_for_update(session_id, donation_id=None):
+    """The gift of a checkout, locked: by its session id, else by our id sent to Stripe.
+
+    `donation_id` is the session's client_reference_id, a string; only ASCII
+    digits are read as an id (int() would also read "١٢" as 12).
+    """
     donations = Donation.objects.select_for_update()
     donation = donations.filter(checkout_session_id=session_id).first()
-    if donation is None and str(donation_id or "").isdigit():
+    if donation is None and DONATION_ID_PATTERN.fullmatch(str(donation_id or "")):
         donation = donations.filter(pk=int(donation_id), checkout_session_id__isnull=True).first()
     return donation
 

@@ -82,6 +82,16 @@ def test_a_checkout_whose_id_was_not_saved_yet_is_found_by_its_donation_id(campa
     assert donation.checkout_session_id == "cs_early"
 
 
+def test_a_donation_id_in_other_scripts_digits_finds_no_gift(campaign):
+    donation = DonationFactory(page=campaign, checkout_session_id=None)
+    other_digits = str(donation.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+
+    assert not fulfil_checkout_session("cs_early", "pi_1", 5000, "usd", donation_id=other_digits)
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PENDING
+
+
 def test_a_failed_gift_that_is_paid_after_all_is_counted(campaign):
     donation = DonationFactory(page=campaign, status=Donation.Status.FAILED)
     assert fulfil(donation) is True
