@@ -19,11 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from northstar.emails import absolute_url, send_email
+from northstar.ratelimit import allow
 
 from .models import Signature, SignatureCount
 
 CONFIRMATION_SALT = "petitions.confirm-signature"
-CONFIRMATION_RESEND_AFTER = timedelta(hours=1)
+CONFIRMATION_RESEND_AFTER = timedelta(hours=1)  # at most one email about a signature an hour
+HOUR = 3600  # seconds
 CONFIRMATION_WAKE_UP_EVERY = 1  # second
 _last_wake_up = float("-inf")  # when this process last woke the worker (time.monotonic)
 CONFIRMATION_BATCH = 500
@@ -51,29 +53,22 @@ def signature_for_token(token):
     )
 
 
+def confirmation_context(signature):
+    """What the emails about a pending signature say: names, the petition, the link (a dict)."""
+    return {
+        "first_name": signature.first_name,
+        "petition_title": signature.petition.title,
+        "target_line": target_line(signature),
+        "confirm_url": absolute_url(
+            reverse("petitions:confirm", args=[confirmation_token(signature)])
+        ),
+        "max_age_days": settings.PETITION_CONFIRMATION_MAX_AGE_DAYS,
+    }
+
+
 def queue_confirmation_email(signature):
     """Queue the confirmation email (sent by a worker once the transaction commits)."""
-    petition = signature.petition
-    send_email(
-        "petitions/confirm_signature",
-        signature.email,
-        {
-            "first_name": signature.first_name,
-            "petition_title": petition.title,
-            "target_line": target_line(signature),
-            "confirm_url": absolute_url(
-                reverse("petitions:confirm", args=[confirmation_token(signature)])
-            ),
-            "max_age_days": settings.PETITION_CONFIRMATION_MAX_AGE_DAYS,
-        },
-    )
-
-
-def send_confirmation(signature):
-    """Queue the confirmation email again and note when."""
-    queue_confirmation_email(signature)
-    signature.confirmation_sent_at = timezone.now()
-    signature.save(update_fields=["confirmation_sent_at"])
+    send_email("petitions/confirm_signature", signature.email, confirmation_context(signature))
 
 
 def target_line(signature):
@@ -123,6 +118,23 @@ def record_signature(petition, data, target=None):
         return SigningResult(signature, created=False)
 
 
+def take_signature(petition, data, target=None):
+    """Sign `petition` with the cleaned form `data`, telling the caller nothing about the address.
+
+    A new address is signed as `record_signature` does. An address that has
+    signed already changes nothing here: its owner is told by email instead,
+    by a worker (`notify_signed_again`), so that this request does about the
+    work of a new signature (one INSERT, refused, one indexed SELECT and a task
+    published) and renders no email. Returns None on purpose: the visitor gets
+    the same answer whether the address never signed, is pending or confirmed.
+    """
+    from .tasks import notify_signed_again as notify_signed_again_task
+
+    result = record_signature(petition, data, target=target)
+    if not result.created:
+        notify_signed_again_task.delay_on_commit(result.signature.pk)
+
+
 def insert_on_its_own(instance):
     """INSERT `instance` as one statement: its own transaction, or a savepoint inside one."""
     if transaction.get_connection().in_atomic_block:
@@ -168,22 +180,55 @@ def queue_due_confirmations():
             return queued
 
 
-def resend_confirmation_if_due(signature):
-    """Queue the confirmation again if it went out over an hour ago and is still unanswered.
+def notify_signed_again(signature_id: int) -> bool:
+    """Email the owner of signature `signature_id` that their address was used to sign again.
 
-    One not yet queued (`confirmation_sent_at` empty) is on its way already.
-    True if it was queued again.
+    A pending signature's email carries the confirmation link again; a
+    confirmed one's says there is nothing more to do. At most one email about
+    a signature goes out an hour (`confirmation_sent_at` records the last,
+    confirmation included); a pending one whose confirmation is not queued yet
+    gets that confirmation from `queue_due_confirmations` instead. The per-email
+    limit (`PETITION_SIGNS_PER_EMAIL_PER_HOUR` signings again) skips the email
+    silently: the visitor's answer never depended on it. True if an email was
+    queued; False if none was due, the limit was reached, or the signature is gone.
     """
+    signature = Signature.objects.filter(pk=signature_id).only("email").first()
+    if signature is None:
+        return False
+    if not allow(
+        "petition-sign-email", signature.email, settings.PETITION_SIGNS_PER_EMAIL_PER_HOUR, HOUR
+    ):
+        return False
     with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(pk=signature.pk)
-        due = (
-            signature.status == Signature.Status.PENDING
-            and signature.confirmation_sent_at is not None
-            and signature.confirmation_sent_at < timezone.now() - CONFIRMATION_RESEND_AFTER
+        signature = (
+            Signature.objects.select_for_update(of=("self",))
+            .select_related("petition", "target")
+            .filter(pk=signature_id)
+            .first()
         )
-        if due:
-            send_confirmation(signature)
-    return due
+        if signature is None:
+            return False
+        pending = signature.status == Signature.Status.PENDING
+        last_sent = signature.confirmation_sent_at
+        if last_sent is None:
+            due = not pending  # a pending one's confirmation is on its way
+        else:
+            due = last_sent < timezone.now() - CONFIRMATION_RESEND_AFTER
+        if not due:
+            return False
+        if pending:
+            context = {**confirmation_context(signature), "confirmed": False}
+        else:
+            context = {
+                "first_name": signature.first_name,
+                "petition_title": signature.petition.title,
+                "target_line": target_line(signature),
+                "confirmed": True,
+            }
+        send_email("petitions/signed_again", signature.email, context)
+        signature.confirmation_sent_at = timezone.now()
+        signature.save(update_fields=["confirmation_sent_at"])
+    return True
 
 
 def confirm_signature(signature):

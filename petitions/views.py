@@ -4,6 +4,9 @@ from django.conf import settings
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from northstar.models import SiteSettings
 from northstar.pagecache import with_csrf_placeholder
@@ -13,14 +16,9 @@ from northstar.sharing import share_links
 from . import updates
 from .forms import SignatureForm
 from .jurisdictions import jurisdiction_name
-from .models import signable_petition
+from .models import Signature, signable_petition
 from .routing import normalise_zip, states_for_zip
-from .services import (
-    confirm_signature,
-    record_signature,
-    resend_confirmation_if_due,
-    signature_for_token,
-)
+from .services import confirm_signature, signature_for_token, take_signature
 
 HOUR = 3600
 
@@ -53,7 +51,18 @@ def sign_petition(request, petition_id):
     return sign(request, petition)
 
 
+def private(response):
+    """Mark `response` `private, no-store`: it shows what a visitor typed or a token unlocked."""
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
 def sign(request, petition):
+    """Take a signature; every valid form gets the same redirect, whoever's address it names.
+
+    Whether the address had signed (and confirmed) is told to its owner by
+    email (`take_signature`), never in this response.
+    """
     if not petition.is_open:
         return render_petition(request, petition, context_overrides={"notice": "closed"})
     form = SignatureForm(request.POST, petition=petition)
@@ -61,32 +70,14 @@ def sign(request, petition):
     if not allow("petition-sign-ip", client_ip(request), ip_limit, HOUR):
         return too_many_attempts(request, petition, form)
     if not form.is_valid():
-        return render_petition(request, petition, form=form)
-    result = record_signature(petition, form.cleaned_data, target=form.target)
-    if result.created:
-        return redirect(petition.thank_you_url(), permanent=False)
-    return signed_again(request, petition, form, result.signature)
-
-
-def signed_again(request, petition, form, signature):
-    """Say "you have already signed" and send the confirmation again if due (limited per email)."""
-    email_limit = settings.PETITION_SIGNS_PER_EMAIL_PER_HOUR
-    if not allow("petition-sign-email", signature.email, email_limit, HOUR):
-        return too_many_attempts(request, petition, form)
-    return render_petition(
-        request,
-        petition,
-        context_overrides={
-            "notice": "already_signed",
-            "already_signed": signature,
-            "confirmation_resent": resend_confirmation_if_due(signature),
-        },
-    )
+        return private(render_petition(request, petition, form=form))
+    take_signature(petition, form.cleaned_data, target=form.target)
+    return redirect(petition.thank_you_url(), permanent=False)
 
 
 def too_many_attempts(request, petition, form):
     form.add_error(None, "Too many attempts from your connection. Please try again in an hour.")
-    return render_petition(request, petition, status=429, form=form)
+    return private(render_petition(request, petition, status=429, form=form))
 
 
 def sharing_context(request, petition):
@@ -105,13 +96,24 @@ def thank_you(request, petition):
     return TemplateResponse(request, "petitions/thank_you.html", context)
 
 
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
-    """The link in the confirmation email: count the signature, say thank you."""
+    """The link in the confirmation email: a button on GET and HEAD, counted on POST only.
+
+    Mail scanners and link previews open links with GET or HEAD, so those
+    change nothing. The POST confirms (a second POST changes nothing more) and
+    redirects to the same link, which then shows the thank-you.
+    """
     signature = signature_for_token(token)
     if signature is None:
         return TemplateResponse(request, "petitions/confirm_invalid.html", status=400)
-    confirm_signature(signature)
     petition = signature.petition
+    if request.method == "POST":
+        confirm_signature(signature)
+        return redirect(request.path)
+    if signature.status == Signature.Status.PENDING:
+        return TemplateResponse(request, "petitions/confirm.html", {"page": petition})
     context = {
         "page": petition,
         "self": petition,
@@ -123,23 +125,31 @@ def confirm(request, token):
 
 
 def lookup_recipient(request, petition):
-    """JSON for the sign form: which state a ZIP code is in, and who receives the signature."""
+    """JSON for the sign form: which state a ZIP code is in, and who receives the signature.
+
+    Private and never stored: the ZIP code a person typed is in its address.
+    """
     zip5 = normalise_zip(request.GET.get("zip"))
     states = states_for_zip(zip5) if zip5 else ()
     if len(states) != 1:
-        return JsonResponse({"state": None, "choices": list(states)})
+        return private(JsonResponse({"state": None, "choices": list(states)}))
     state = states[0]
-    return JsonResponse(
-        {
-            "state": state,
-            "state_name": jurisdiction_name(state),
-            "recipient": petition.recipient_line(state),
-        }
+    return private(
+        JsonResponse(
+            {
+                "state": state,
+                "state_name": jurisdiction_name(state),
+                "recipient": petition.recipient_line(state),
+            }
+        )
     )
 
 
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
-    """The link in every update email: a button (so link scanners change nothing), then done."""
+    """The link in every update email: a button on GET and HEAD (so link scanners change
+    nothing), unsubscribed on POST; a second POST answers as the first."""
     signature = updates.signature_for_unsubscribe_token(token)
     if signature is None:
         return TemplateResponse(

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .memo import Memo
 
@@ -77,7 +77,7 @@ class AnonymousPageCacheMiddleware:
         if not getattr(response, "csrf_placeholder", False):
             return response
         seconds = response.anonymous_cache_seconds
-        if key is not None and seconds and response.status_code == 200:
+        if key is not None and seconds and response.status_code == 200 and is_shareable(response):
             recent_pages.put(key, response.content, seconds)
         return self.with_token(request, response)
 
@@ -104,8 +104,14 @@ class AnonymousPageCacheMiddleware:
             samesite=settings.CSRF_COOKIE_SAMESITE,
         )
         patch_vary_headers(response, ("Cookie",))
-        response["Cache-Control"] = "private, no-cache"
+        patch_cache_control(response, private=True, no_cache=True)  # keeps a view's no-store
         return response
+
+
+def is_shareable(response):
+    """False for a response its view marked private or no-store (it carries personal data)."""
+    directives = response.get("Cache-Control", "").lower()
+    return "private" not in directives and "no-store" not in directives
 
 
 def random_csrf_string():

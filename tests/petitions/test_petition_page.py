@@ -1,13 +1,18 @@
 """What the public petition page shows: the count, the goal, the banners, and whose names."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from northstar.memo import clear_all
-from petitions.models import PetitionPage, next_milestone
+from petitions.models import PetitionPage, Signature, next_milestone
 from petitions.services import confirm_signature, record_signature
-from tests.petitions.factories import PetitionPageFactory, signer
+from petitions.views import private, render_petition
+from tests.petitions.factories import PetitionPageFactory, form_data, signer
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +120,80 @@ def test_the_home_page_lists_open_petitions_only(client, home_page):
     html = client.get("/").content.decode()
     assert "Open one" in html
     assert "Closed one" not in html
+
+
+def test_a_petition_nobody_has_signed_invites_the_first_signer(client, petition):
+    html = client.get(petition.url).content.decode()
+    assert "Be the first to sign" in html
+    assert "Join 0" not in html
+
+
+def test_one_supporter_reads_in_the_singular(client, petition):
+    add_confirmed(petition, 1)
+    html = client.get(petition.url).content.decode()
+    assert "Join 1 supporter<" in html
+    assert "1 supporters" not in html
+
+
+def test_a_victory_with_one_supporter_reads_in_the_singular(client, home_page):
+    petition = PetitionPageFactory(status=PetitionPage.Status.VICTORY)
+    add_confirmed(petition, 1)
+    assert "1 supporter made this happen." in client.get(petition.url).content.decode()
+
+
+def test_a_signer_confirmed_seconds_ago_was_signed_just_now(client, petition):
+    add_confirmed(petition, 1, show_publicly=True)
+    html = client.get(petition.url).content.decode()
+    assert "· just now" in html
+    assert "0\xa0minutes" not in html
+
+
+def test_a_signer_confirmed_an_hour_ago_reads_in_the_singular(client, petition):
+    add_confirmed(petition, 1, show_publicly=True)
+    Signature.objects.update(confirmed_at=timezone.now() - timedelta(minutes=61))
+    assert "· 1\xa0hour ago" in client.get(petition.url).content.decode()
+
+
+def test_a_comment_with_a_right_to_left_override_cannot_reverse_the_text_after_it(client, petition):
+    add_confirmed(
+        petition, 1, show_publicly=True, first_name="\u202eAna", comment="\u202eevil comment"
+    )
+    html = client.get(petition.url).content.decode()
+    assert "<strong><bdi>\u202eAna G.</bdi></strong>" in html
+    assert "<q><bdi>\u202eevil comment</bdi></q>" in html
+
+
+def test_the_home_page_counts_one_supporter_in_the_singular(client, petition):
+    add_confirmed(petition, 1)
+    html = client.get("/").content.decode()
+    assert '1 <span class="count__label">supporter</span>' in html
+
+
+# Answers that carry what a visitor typed are never stored, by any cache.
+
+
+def test_a_sign_form_with_errors_is_never_stored_by_a_cache(client, petition):
+    response = client.post(petition.url, form_data(email="maria@example.org", zip_code="1"))
+    assert response.status_code == 200
+    assert "maria@example.org" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_the_page_cache_keeps_no_answer_its_view_marked_no_store(client, petition, monkeypatch):
+    def typed_page(request, petition):
+        response = render_petition(request, petition, cache_seconds=60)
+        response.content = response.content.replace(b"</main>", b"Maria's page</main>")
+        return private(response)
+
+    monkeypatch.setattr("petitions.views.petition_page", typed_page)
+    first = Client().get(petition.url)
+    assert "no-store" in first["Cache-Control"]
+    monkeypatch.undo()
+
+    assert "Maria's page" not in Client().get(petition.url).content.decode()
+
+
+def test_the_recipient_lookup_is_never_stored_by_a_cache(client, petition):
+    response = client.get(f"{petition.url}recipient/", {"zip": "78701"})
+    assert "no-store" in response["Cache-Control"]

@@ -1,19 +1,30 @@
 """Signing a petition on the public site."""
 
+import re
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.test import Client
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from northstar.emails import absolute_url, render_email
 from northstar.models import OutboundEmail
 from petitions.models import PetitionPage, Signature, SignatureCount
-from petitions.services import queue_due_confirmations
-from tests.petitions.factories import PetitionPageFactory, form_data
+from petitions.services import (
+    confirm_signature,
+    queue_due_confirmations,
+    record_signature,
+    signature_for_token,
+)
+from tests.petitions.factories import PetitionPageFactory, form_data, signer
 from tests.support.outbox import text_body
 
 pytestmark = pytest.mark.django_db
+
+SAVEPOINT = re.compile(r"(RELEASE |ROLLBACK TO )?SAVEPOINT ")
 
 
 def sign(client, petition, **overrides):
@@ -60,8 +71,7 @@ def test_the_worker_queues_a_confirmation_email_with_a_link(client, petition):
 
 def test_signing_twice_with_the_same_email_changes_nothing(client, petition):
     sign(client, petition, email="maria@example.org")
-    response = sign(client, petition, email=" MARIA@example.org ", first_name="Other")
-    assert "You have already signed this petition" in response.content.decode()
+    sign(client, petition, email=" MARIA@example.org ", first_name="Other")
     assert Signature.objects.count() == 1
     assert Signature.objects.get().first_name == "Maria"
 
@@ -94,17 +104,6 @@ def test_every_signer_gets_the_confirmation_email_from_the_worker(home_page, wor
     for address in addresses:
         [email] = worker_outbox.wait_for(address)
         assert "/petitions/confirm/" in text_body(email)
-
-
-def test_signing_again_resends_the_confirmation_at_most_once_an_hour(client, petition):
-    sign(client, petition)
-    queue_due_confirmations()
-    sign(client, petition)
-    assert OutboundEmail.objects.count() == 1
-    with time_machine.travel(timezone.now() + timedelta(minutes=61)):
-        response = sign(client, petition)
-    assert "We have sent the confirmation email again" in response.content.decode()
-    assert OutboundEmail.objects.count() == 2
 
 
 def test_without_confirmation_a_signature_counts_at_once(client, home_page, texas_ag):
@@ -194,3 +193,198 @@ def test_the_sign_form_posts_to_the_petitions_own_signing_address(client, petiti
 
 def test_the_signing_address_of_an_unknown_petition_is_not_found(client, petition):
     assert client.post("/petitions/999999/sign/", form_data()).status_code == 404
+
+
+# An address that has signed: the visitor learns nothing, its owner is told by email.
+
+
+@pytest.fixture
+def tasks_run_at_once(monkeypatch, django_capture_on_commit_callbacks):
+    """Sign with the client; the background work it enqueues runs here, as a worker would.
+
+    The worker's sweep of new signatures is left to the test (`queue_due_confirmations`).
+    """
+    from petitions import tasks
+
+    monkeypatch.setattr(
+        tasks.notify_signed_again,
+        "delay",
+        lambda *args, **kwargs: tasks.notify_signed_again.apply(args, kwargs),
+    )
+    monkeypatch.setattr(tasks.queue_due_confirmations, "apply_async", lambda *a, **kw: None)
+
+    def sign_and_work(client, petition, **overrides):
+        with django_capture_on_commit_callbacks(execute=True):
+            return sign(client, petition, **overrides)
+
+    return sign_and_work
+
+
+def pending_signature(petition, email):
+    return record_signature(petition, signer(email=email)).signature
+
+
+def confirmed_signature(petition, email):
+    signature = pending_signature(petition, email)
+    confirm_signature(signature)
+    return signature
+
+
+def signed_again_emails(address):
+    return list(OutboundEmail.objects.filter(template="petitions/signed_again", to=address))
+
+
+def what_the_visitor_sees(client, response):
+    """Everything the signing answer shows: status, headers, cookies, body, the next page."""
+    next_page = client.get(response["Location"])
+    return (
+        response.status_code,
+        sorted(response.headers.items()),
+        sorted((name, morsel.value) for name, morsel in response.cookies.items()),
+        response.content,
+        next_page.status_code,
+        next_page.content,
+    )
+
+
+def test_a_new_a_pending_and_a_confirmed_address_get_the_same_answer(tasks_run_at_once, petition):
+    pending_signature(petition, "pending@example.org")
+    confirmed_signature(petition, "confirmed@example.org")
+
+    answers = [
+        what_the_visitor_sees(client, tasks_run_at_once(client, petition, email=address))
+        for client, address in (
+            (Client(), "new@example.org"),
+            (Client(), "pending@example.org"),
+            (Client(), "confirmed@example.org"),
+        )
+    ]
+
+    assert answers[0][0] == 302
+    assert dict(answers[0][1])["Location"] == f"{petition.url}thank-you/"
+    assert answers[1] == answers[0]
+    assert answers[2] == answers[0]
+
+
+def test_signing_again_with_a_confirmed_address_tells_its_owner_by_email(
+    tasks_run_at_once, client, petition
+):
+    confirmed_signature(petition, "ana@example.org")
+
+    tasks_run_at_once(client, petition, email="ana@example.org", first_name="Somebody")
+
+    [email] = signed_again_emails("ana@example.org")
+    assert email.context["confirmed"] is True
+    assert email.context["first_name"] == "Maria"  # the name the owner signed with
+    assert "confirm_url" not in email.context
+    subject, text, _ = render_email(email.template, email.context)
+    assert subject.startswith("You have already signed: ")
+    assert "There is nothing more to do." in text
+
+
+def test_signing_again_with_a_pending_address_emails_its_owner_the_link_again(
+    tasks_run_at_once, client, petition
+):
+    signature = pending_signature(petition, "ana@example.org")
+    queue_due_confirmations()
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=61)):
+        tasks_run_at_once(client, petition, email="ana@example.org")
+
+    [email] = signed_again_emails("ana@example.org")
+    assert email.context["confirmed"] is False
+    prefix = absolute_url("/petitions/confirm/")
+    assert email.context["confirm_url"].startswith(prefix)
+    token = email.context["confirm_url"].removeprefix(prefix).rstrip("/")
+    assert signature_for_token(token) == signature
+    _, text, _ = render_email(email.template, email.context)
+    assert 'open this link and press the "Confirm my signature" button' in text
+    assert email.context["confirm_url"] in text
+
+
+def test_the_owner_is_emailed_about_signing_again_at_most_once_an_hour(
+    tasks_run_at_once, client, petition
+):
+    confirmed_signature(petition, "ana@example.org")
+    for _ in range(3):
+        tasks_run_at_once(client, petition, email="ana@example.org")
+    assert len(signed_again_emails("ana@example.org")) == 1
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=61)):
+        tasks_run_at_once(client, petition, email="ana@example.org")
+    assert len(signed_again_emails("ana@example.org")) == 2
+
+
+def test_signing_again_within_the_hour_of_the_confirmation_email_sends_nothing_more(
+    tasks_run_at_once, client, petition
+):
+    pending_signature(petition, "ana@example.org")
+    queue_due_confirmations()
+
+    tasks_run_at_once(client, petition, email="ana@example.org")
+
+    assert list(OutboundEmail.objects.values_list("template", flat=True)) == [
+        "petitions/confirm_signature"
+    ]
+
+
+def test_signing_again_before_the_confirmation_is_queued_leaves_it_to_the_worker(
+    tasks_run_at_once, client, petition
+):
+    pending_signature(petition, "ana@example.org")
+
+    tasks_run_at_once(client, petition, email="ana@example.org")
+    queue_due_confirmations()
+
+    assert list(OutboundEmail.objects.values_list("template", flat=True)) == [
+        "petitions/confirm_signature"
+    ]
+
+
+@override_settings(PETITION_SIGNS_PER_EMAIL_PER_HOUR=1)
+def test_the_per_email_limit_skips_the_email_and_answers_as_ever(
+    tasks_run_at_once, client, petition
+):
+    signature = confirmed_signature(petition, "ana@example.org")
+    tasks_run_at_once(client, petition, email="ana@example.org")
+    Signature.objects.filter(pk=signature.pk).update(
+        confirmation_sent_at=timezone.now() - timedelta(hours=2)
+    )
+
+    response = tasks_run_at_once(client, petition, email="ana@example.org")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{petition.url}thank-you/"
+    assert len(signed_again_emails("ana@example.org")) == 1
+
+
+def test_signing_again_does_no_more_work_in_the_request_than_a_new_signature(
+    client, petition, django_capture_on_commit_callbacks
+):
+    confirmed_signature(petition, "ana@example.org")
+    sign(client, petition, email="warm-up@example.org")  # site and petition lookups, read once
+
+    with CaptureQueriesContext(connection) as new, django_capture_on_commit_callbacks():
+        sign(client, petition, email="new@example.org")
+    with CaptureQueriesContext(connection) as again, django_capture_on_commit_callbacks() as work:
+        sign(client, petition, email="ana@example.org")
+
+    assert len(statements(again)) == len(statements(new)) + 1  # finding the signature
+    assert not any("outboundemail" in sql for sql in statements(again))  # no email written
+    assert len(work) == 1  # the worker's task, published after commit
+
+
+def statements(queries):
+    """The SQL a request sent, less the savepoints that only the test's transaction adds."""
+    return [query["sql"] for query in queries.captured_queries if not SAVEPOINT.match(query["sql"])]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_signer_who_signs_again_hears_it_from_the_worker(home_page, worker_outbox):
+    petition = PetitionPageFactory(require_confirmation=False)
+    for _ in range(2):
+        assert Client().post(petition.url, form_data(email="twice@example.org")).status_code == 302
+
+    [email] = worker_outbox.wait_for("twice@example.org")
+    assert email["Subject"].startswith("You have already signed: ")
+    assert "Your signature is confirmed" in text_body(email)
