@@ -29,6 +29,7 @@ class FundraisingCampaignPageForm(WagtailAdminPageForm):
         super().__init__(*args, **kwargs)
         currency = getattr(self.instance, "currency", "") or "usd"
         field = self.fields["goal_cents"]
+        field.currency = currency
         field.label = f"Goal ({currency.upper()})"
         field.help_text = (
             f"The amount to raise, in {currency_name(currency)}, "

@@ -96,8 +96,9 @@ class MoneyField(forms.Field):
 
     Shows an initial value in cents as "25,000.00". `min_cents` and `max_cents`
     bound the amount; their messages (error keys "min_cents", "max_cents") may
-    use %(limit)s, the bound as "$25,000". Parsing is `amount_cents`'s: what it
-    refuses, this field refuses with the same message.
+    use %(limit)s, the bound as "$25,000" in `currency` (a code, "usd"; a form
+    may set it per instance). Parsing is `amount_cents`'s: what it refuses, this
+    field refuses with the same message.
     """
 
     widget = forms.TextInput
@@ -106,7 +107,8 @@ class MoneyField(forms.Field):
         "max_cents": "Please enter at most %(limit)s.",
     }
 
-    def __init__(self, *, min_cents=None, max_cents=None, max_length=20, **kwargs):
+    def __init__(self, *, min_cents=None, max_cents=None, max_length=20, currency="usd", **kwargs):
+        self.currency = currency
         self.min_cents = min_cents
         self.max_cents = max_cents
         self.max_length = max_length
@@ -142,11 +144,11 @@ class MoneyField(forms.Field):
             raise forms.ValidationError(
                 self.error_messages["min_cents"],
                 code="min_cents",
-                params={"limit": format_money(self.min_cents)},
+                params={"limit": format_money(self.min_cents, self.currency)},
             )
         if self.max_cents is not None and value > self.max_cents:
             raise forms.ValidationError(
                 self.error_messages["max_cents"],
                 code="max_cents",
-                params={"limit": format_money(self.max_cents)},
+                params={"limit": format_money(self.max_cents, self.currency)},
             )

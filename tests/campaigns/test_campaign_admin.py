@@ -83,3 +83,25 @@ def test_a_goal_that_is_not_an_amount_is_refused_with_a_message(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert saved_goal(campaign) == 1_000_000
+
+
+def test_a_new_campaign_takes_its_goal_in_dollars(staff_client, home_page):
+    data = nested_form_data(
+        {
+            "title": "Summer of Safety",
+            "slug": "summer-of-safety",
+            "intro": "Safe housing for the summer.",
+            "body": streamfield([]),
+            "goal_cents": "7,500.50",
+            "currency": "usd",
+            "deadline": "2031-08-31",
+            "ask_text": "",
+            "comments": inline_formset([]),
+        }
+    )
+    add_url = f"/admin/pages/add/campaigns/fundraisingcampaignpage/{home_page.pk}/"
+
+    response = staff_client.post(add_url, data)
+
+    assert response.status_code == 302
+    assert FundraisingCampaignPage.objects.get(slug="summer-of-safety").goal_cents == 750_050
