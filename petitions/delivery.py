@@ -198,8 +198,15 @@ def stalled_deliveries():
 
 
 def delivery_message(delivery):
-    """The email to the target's office, with the signatures as PDF and CSV attachments."""
+    """The email to the target's office, with the signatures as PDF and CSV attachments.
+
+    From and Reply-To are the organisation's, as on every email (`northstar.emails.sender`).
+    """
+    from northstar.emails import sender
+    from northstar.models import SiteSettings
+
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
+    org = SiteSettings.for_default_site()
     subject, text, html = render_email(
         "petitions/delivery",
         {
@@ -207,16 +214,17 @@ def delivery_message(delivery):
             "petition_title": delivery.petition.title,
             "letter": delivery_letter(delivery),
         },
+        org=org,
     )
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.recipient_email],
         headers={
             "Message-ID": f"<delivery-{delivery.key}@{domain}>",
             "X-Delivery-Key": str(delivery.key),
         },
+        **sender(org),
     )
     message.attach_alternative(html, "text/html")
     name = delivery_filename(delivery)

@@ -1,12 +1,68 @@
 """django-allauth hooks: its account email goes out through the site's email path."""
 
-from allauth.account.adapter import DefaultAccountAdapter
+from types import SimpleNamespace
+from urllib.parse import quote, urlsplit
 
-from .emails import send_email
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
+from django.urls import reverse
+
+from .emails import absolute_url, send_email
+from .models import SiteSettings
+
+# The pages allauth's "already have an account" and "no such account" messages
+# link to, which it builds from the request's host; ours are on the public site
+# (SITE_URL), like every other link in our email (the one-time links too, below).
+PAGE_LINKS = {
+    "account/email/account_already_exists": {
+        "signup_url": "account_signup",
+        "password_reset_url": "account_reset_password",
+    },
+    "account/email/unknown_account": {"signup_url": "account_signup"},
+}
+
+
+def email_site(org=None):
+    """What allauth's templates call `current_site`: the organisation's name and the site's domain.
+
+    `name` is the organisation's name (SiteSettings), `domain` SITE_URL's host
+    ("northstar.org", "localhost:8000").
+    """
+    org = org or SiteSettings.for_default_site()
+    return SimpleNamespace(
+        name=org.organisation_name or settings.WAGTAIL_SITE_NAME,
+        domain=urlsplit(settings.SITE_URL).netloc,
+    )
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        """Render allauth's message now (it needs the request), send it from a worker."""
+        """Render allauth's message now (it needs the request), send it from a worker.
+
+        The context is allauth's own (`email`, `current_site`, the links), with
+        the organisation as `current_site` and links on SITE_URL.
+        """
+        context = {
+            "request": allauth_context.request,
+            "email": email,
+            "current_site": email_site(),
+            **context,
+        }
+        links = PAGE_LINKS.get(template_prefix, {})
+        context.update({name: absolute_url(reverse(url)) for name, url in links.items()})
         message = self.render_mail(template_prefix, email, context)
         send_email("account_message", email, {"subject": message.subject, "body": message.body})
+
+    def format_email_subject(self, subject):
+        """The subject as written: no "[host]" prefix (the sender's name says who it is from)."""
+        return " ".join(str(subject).split())
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        """The confirmation link, on SITE_URL."""
+        return absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def get_reset_password_from_key_url(self, key):
+        """The password reset link, on SITE_URL (`key` is allauth's opaque "<uid>-<token>")."""
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return absolute_url(path.replace("UID-KEY", quote(key)))

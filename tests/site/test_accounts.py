@@ -115,3 +115,46 @@ def test_password_reset_finds_an_address_typed_in_decomposed_form(client, home_p
     user.emailaddress_set.create(email=user.email, verified=True, primary=True)
     client.post("/accounts/password/reset/", {"email": "ana@exa\u0308mple.org"})
     assert OutboundEmail.objects.filter(to="ana@ex\u00e4mple.org").exists()
+
+
+def link_in(message):
+    [link] = re.findall(r"https?://\S+", message.context["body"])
+    return link
+
+
+@pytest.mark.django_db
+def test_the_confirmation_link_in_the_signup_email_opens_the_confirm_page(client, home_page):
+    signup(client, "confirm-link@example.org")
+    link = link_in(OutboundEmail.objects.get(to="confirm-link@example.org"))
+
+    assert link.startswith("http://testserver/accounts/confirm-email/")
+    response = client.get(link.removeprefix("http://testserver"))
+    assert response.status_code == 200
+    assert "confirm-link@example.org" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_link_in_the_password_reset_email_lets_the_owner_choose_a_new_password(
+    client, home_page
+):
+    user = UserFactory(email="forgetful@example.org")
+    user.emailaddress_set.create(email=user.email, verified=True, primary=True)
+    client.post("/accounts/password/reset/", {"email": "forgetful@example.org"})
+    link = link_in(OutboundEmail.objects.get(to="forgetful@example.org"))
+
+    assert link.startswith("http://testserver/accounts/password/reset/key/")
+    response = client.get(link.removeprefix("http://testserver"), follow=True)
+    assert response.status_code == 200
+    assert 'name="password1"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_account_emails_name_the_organisation_and_carry_no_host_prefix(client, site_settings):
+    site_settings.organisation_name = "Harbor Light Coalition"
+    site_settings.save()
+    signup(client, "named@example.org")
+
+    message = OutboundEmail.objects.get(to="named@example.org")
+    assert message.context["subject"] == "Confirm your email address for Harbor Light Coalition"
+    assert message.context["body"].startswith("Hello from Harbor Light Coalition.")
+    assert "open an account on testserver." in message.context["body"]

@@ -9,6 +9,11 @@ from django.db import transaction
 from northstar.emails import build_message, send_email
 from northstar.models import OutboundEmail
 from northstar.tasks import send_outbound_email
+from petitions.delivery import deliver_signatures
+from petitions.models import DeliverySchedule
+from petitions.services import confirm_signature, record_signature
+from petitions.tasks import process_delivery
+from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
 from tests.support.outbox import html_body, text_body
 
 SENDGRID_SEND_URL = "https://api.sendgrid.com/v3/mail/send"
@@ -67,7 +72,7 @@ def test_every_message_has_the_branded_layout_in_text_and_html(site_settings):
     assert "Harbor Light Coalition" in message.body
     assert "National Human Trafficking Hotline" in message.body
     assert '<a href="https://example.org/x"' in html
-    assert "text 233733" in html
+    assert "233733</span>" in html
 
 
 @pytest.mark.django_db
@@ -140,3 +145,94 @@ def test_a_permanent_sendgrid_failure_is_recorded_and_not_retried(home_page, sen
     queued.refresh_from_db()
     assert queued.status == OutboundEmail.Status.FAILED
     assert "bad address" in queued.error
+
+
+@pytest.fixture
+def harbor_light_sender(site_settings):
+    site_settings.organisation_name = "Harbor Light Coalition"
+    site_settings.email_from_name = "Harbor Light Supporter Care"
+    site_settings.email_from_address = "care@harborlight.test"
+    site_settings.reply_to_email = "replies@harborlight.test"
+    site_settings.save()
+    return site_settings
+
+
+@pytest.mark.django_db
+def test_supporter_email_comes_from_the_sender_in_the_site_settings(
+    harbor_light_sender, mailoutbox
+):
+    send_outbound_email.apply(args=[queue_account_message("sender@example.org").pk])
+
+    [message] = mailoutbox
+    headers = message.message()
+    assert headers["From"] == "Harbor Light Supporter Care <care@harborlight.test>"
+    assert headers["Reply-To"] == "replies@harborlight.test"
+
+
+@pytest.mark.django_db
+def test_a_delivery_to_an_office_comes_from_the_sender_in_the_site_settings(
+    harbor_light_sender, mailoutbox
+):
+    TargetFactory(jurisdiction="AK", name="Stephen Cox", email="attorney.general@alaska.gov")
+    petition = PetitionPageFactory(delivery_schedule=DeliverySchedule.OFF)
+    signed = record_signature(petition, signer(state="AK", zip_code="99501"), target=None)
+    confirm_signature(signed.signature)
+    [delivery] = deliver_signatures(petition, force=True)
+
+    process_delivery.apply(args=[delivery.pk])
+
+    [message] = [m for m in mailoutbox if m.to == ["attorney.general@alaska.gov"]]
+    headers = message.message()
+    assert headers["From"] == "Harbor Light Supporter Care <care@harborlight.test>"
+    assert headers["Reply-To"] == "replies@harborlight.test"
+
+
+@pytest.mark.django_db
+def test_without_a_sender_set_mail_comes_from_the_organisation_at_the_default_address(
+    site_settings, mailoutbox
+):
+    site_settings.organisation_name = "Harbor Light Coalition"
+    site_settings.contact_email = "hello@harborlight.test"
+    site_settings.save()
+
+    send_outbound_email.apply(args=[queue_account_message("default@example.org").pk])
+
+    headers = mailoutbox[0].message()
+    assert headers["From"] == "Harbor Light Coalition <hello@northstar.test>"
+    # Replies go to the organisation's contact address.
+    assert headers["Reply-To"] == "hello@harborlight.test"
+
+
+@pytest.mark.django_db
+def test_without_a_reply_to_or_contact_address_mail_has_no_reply_to(site_settings, mailoutbox):
+    site_settings.contact_email = ""
+    site_settings.save()
+
+    send_outbound_email.apply(args=[queue_account_message("noreply@example.org").pk])
+
+    headers = mailoutbox[0].message()
+    assert headers["From"] == "North Star <hello@northstar.test>"
+    assert headers["Reply-To"] is None
+
+
+@pytest.mark.django_db
+def test_a_sender_name_with_a_comma_is_quoted(site_settings, mailoutbox):
+    site_settings.email_from_name = "Harbor Light, Inc."
+    site_settings.save()
+
+    send_outbound_email.apply(args=[queue_account_message("quoted@example.org").pk])
+
+    assert mailoutbox[0].message()["From"] == '"Harbor Light, Inc." <hello@northstar.test>'
+
+
+@pytest.mark.django_db
+def test_sendgrid_is_given_the_sender_and_reply_to_of_the_site_settings(
+    harbor_light_sender, sendgrid
+):
+    sendgrid.post(SENDGRID_SEND_URL, status=202)
+
+    send_outbound_email.apply(args=[queue_account_message("api-sender@example.org").pk])
+
+    sent = json.loads(sendgrid.calls[0].request.body)
+    assert sent["from"] == {"email": "care@harborlight.test", "name": "Harbor Light Supporter Care"}
+    assert sent["reply_to_list"] == [{"email": "replies@harborlight.test"}]

@@ -1,0 +1,312 @@
+"""Every email template, rendered with the context its real sender gives, has no blank placeholder.
+
+Each scenario makes its email the way the site does (a form posted, a service
+called) and takes the message from the outbox, rendered by the one mail path
+(`build_message`, or `delivery_message` for an office). `assert_no_blanks`
+then fails on what a missing value leaves behind: "Hello from !", "register an
+account on .", "[]", "None", "( )", a `{{` left over, a link with no host.
+Every template under templates/email/ must have a scenario here.
+"""
+
+import re
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.utils import timezone
+
+from donations.services import LOCAL_SESSION_PREFIX, fulfil_checkout_session
+from northstar.emails import build_message
+from northstar.models import OutboundEmail
+from petitions.delivery import deliver_signatures, delivery_message
+from petitions.models import DeliverySchedule, PetitionUpdate, Signature
+from petitions.services import (
+    confirm_signature,
+    notify_signed_again,
+    queue_due_confirmations,
+    record_signature,
+)
+from petitions.updates import queue_update_batch
+from tests.campaigns.factories import FundraisingCampaignPageFactory
+from tests.donations.factories import DonationFactory
+from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
+from tests.site.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+EMAIL_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "email"
+PASSWORD = "a long and unusual passphrase"
+
+# What a missing or empty value leaves in rendered text, by the reason a test gives.
+BLANKS = {
+    "a template tag left in": r"\{\{|\}\}|\{%|%\}",
+    "None printed": r"\bNone\b",
+    "an empty bracket": r"\[\s*\]|\(\s*\)",
+    "a space before punctuation (a blank value)": r"\S[ \t]+[.,!?;:)](?=\s|$)",
+    "doubled spaces before punctuation": r" {2,}[.,!?;:]",
+    "a currency sign without an amount": r"\$(?!\d)",
+    "a link with no host": r"https?://(?=[/\s]|$)",
+}
+
+
+class Html(HTMLParser):
+    """An HTML email's visible text and its links."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.text, self.links = [], []
+        self.feed(html)
+
+    BLOCKS = {"p", "br", "div", "table", "tr", "td", "li", "ul", "ol", "h1", "h2", "h3", "title"}
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.text.append("\n")
+        for name, value in attrs:
+            if name in ("href", "src"):
+                self.links.append(value or "")
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.text.append("\n")
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def assert_no_blanks(subject, text, html, where):
+    """Fail, naming `where` and the reason, if any part of an email shows an empty placeholder."""
+    assert subject.strip(), f"{where}: empty subject"
+    assert "\n" not in subject, f"{where}: subject on more than one line"
+    assert not subject.startswith("["), f"{where}: subject prefixed with a host: {subject!r}"
+    parsed = Html(html)
+    # What a reader sees: inline elements run on, whitespace collapses to one space.
+    visible_html = " ".join("".join(parsed.text).split())
+    for part, content in (("subject", subject), ("text", text), ("html", visible_html)):
+        for reason, pattern in BLANKS.items():
+            found = re.search(pattern, content)
+            assert found is None, (
+                f"{where} ({part}): {reason}: "
+                f"...{content[max(found.start() - 60, 0) : found.end() + 30]!r}..."
+            )
+    for link in parsed.links:
+        assert link.strip(), f"{where} (html): an empty link"
+        assert not re.match(r"https?://(?=[/\s]|$)", link), f"{where} (html): {link!r} has no host"
+    for reason, pattern in (("a template tag left in", r"\{\{|\{%"), ("None", r">None<")):
+        assert not re.search(pattern, html), f"{where} (html source): {reason}"
+
+
+def rendered(email):
+    """(subject, text, html) of an `EmailMultiAlternatives`."""
+    [(html, _mimetype)] = email.alternatives
+    return email.subject, email.body, html
+
+
+def outbox_since(before_pk):
+    """Each message queued after outbox row `before_pk`, as (template, subject, text, html)."""
+    rows = OutboundEmail.objects.filter(pk__gt=before_pk).order_by("pk")
+    return [(row.template, *rendered(build_message(row))) for row in rows]
+
+
+def last_pk():
+    return OutboundEmail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+# The scenarios: each sends its email through the real sender and returns what it sent.
+
+
+def petition_with_texas():
+    TargetFactory(jurisdiction="TX", name="Ken Paxton", email="")
+    return PetitionPageFactory(title="Stop human traffickers in Texas")
+
+
+def confirmation_email(client):
+    record_signature(petition_with_texas(), signer(), target=None)
+    queue_due_confirmations()
+
+
+def signed_again_while_pending(client):
+    signature = record_signature(petition_with_texas(), signer(), target=None).signature
+    queue_due_confirmations()
+    Signature.objects.filter(pk=signature.pk).update(
+        confirmation_sent_at=timezone.now() - timedelta(hours=2)
+    )
+    notify_signed_again(signature.pk)
+
+
+def signed_again_once_confirmed(client):
+    signature = record_signature(petition_with_texas(), signer(), target=None).signature
+    confirm_signature(signature)
+    notify_signed_again(signature.pk)
+
+
+def petition_update(client):
+    petition = petition_with_texas()
+    signature = record_signature(
+        petition, signer(opt_in_updates=True, state="TX"), target=None
+    ).signature
+    confirm_signature(signature)
+    update = PetitionUpdate.objects.create(
+        petition=petition, title="We delivered your signatures", body="<p>Thank you.</p>"
+    )
+    queue_update_batch(update.pk)
+
+
+def paid_gift(session_id):
+    campaign = FundraisingCampaignPageFactory(title="Spring into Action")
+    donation = DonationFactory(page=campaign, checkout_session_id=session_id)
+    fulfil_checkout_session(
+        session_id=session_id,
+        payment_intent_id="pi_123",
+        amount_total=donation.amount_cents,
+        currency=donation.currency,
+    )
+
+
+def donation_receipt(client):
+    paid_gift("cs_test_receipt")
+
+
+def local_checkout_receipt(client):
+    paid_gift(f"{LOCAL_SESSION_PREFIX}receipt")
+
+
+def signup_confirmation(client):
+    client.post(
+        "/accounts/signup/",
+        {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+
+def account_already_exists(client):
+    UserFactory(email="taken@example.org")
+    client.post(
+        "/accounts/signup/",
+        {"email": "taken@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+
+def password_reset(client):
+    user = UserFactory(email="forgetful@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.post("/accounts/password/reset/", {"email": "forgetful@example.org"})
+
+
+def unknown_account(client):
+    client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+
+
+ACCOUNT_SCENARIOS = [signup_confirmation, account_already_exists, password_reset, unknown_account]
+OUTBOX_SCENARIOS = {
+    "petitions/confirm_signature": [confirmation_email],
+    "petitions/signed_again": [signed_again_while_pending, signed_again_once_confirmed],
+    "petitions/update": [petition_update],
+    "donation_receipt": [donation_receipt, local_checkout_receipt],
+    "account_message": [
+        signup_confirmation,
+        account_already_exists,
+        password_reset,
+        unknown_account,
+    ],
+}
+
+
+def office_delivery():
+    TargetFactory(jurisdiction="AK", name="Stephen Cox", email="attorney.general@alaska.gov")
+    petition = PetitionPageFactory(delivery_schedule=DeliverySchedule.OFF)
+    signature = record_signature(
+        petition, signer(state="AK", zip_code="99501"), target=None
+    ).signature
+    confirm_signature(signature)
+    [delivery] = deliver_signatures(petition, force=True)
+    return rendered(delivery_message(delivery))
+
+
+OTHER_SCENARIOS = {"petitions/delivery": office_delivery}
+
+
+def email_templates():
+    """Every email under templates/email/, named as its sender names it ("petitions/update")."""
+    return sorted(
+        str(path.relative_to(EMAIL_TEMPLATES)).removesuffix("_subject.txt")
+        for path in EMAIL_TEMPLATES.rglob("*_subject.txt")
+    )
+
+
+@pytest.fixture(params=["full", "bare"])
+def organisation(request, site_settings):
+    """The organisation's settings: every field filled in, or only the defaults."""
+    if request.param == "full":
+        site_settings.organisation_name = "Harbor Light Coalition"
+        site_settings.legal_name = "Harbor Light Coalition, Inc."
+        site_settings.ein = "12-3456789"
+        site_settings.postal_address = "PO Box 1200\nAustin, TX 78767"
+        site_settings.contact_email = "hello@harborlight.test"
+        site_settings.receipt_wording = "No goods or services were provided for this gift."
+        site_settings.save()
+    return site_settings
+
+
+def test_every_email_template_has_a_scenario_in_this_file():
+    covered = set(OUTBOX_SCENARIOS) | set(OTHER_SCENARIOS)
+    assert set(email_templates()) - covered == set()
+
+
+@pytest.mark.parametrize(
+    "template,scenario",
+    [(template, s) for template, scenarios in OUTBOX_SCENARIOS.items() for s in scenarios],
+    ids=lambda value: getattr(value, "__name__", value),
+)
+def test_an_email_from_the_outbox_has_no_blank_placeholder(
+    template, scenario, organisation, client
+):
+    before = last_pk()
+    scenario(client)
+    sent = [message for message in outbox_since(before) if message[0] == template]
+    assert sent, f"{scenario.__name__} sent no {template} email"
+    for _template, subject, text, html in sent:
+        assert_no_blanks(subject, text, html, f"{template} ({scenario.__name__})")
+        assert organisation.organisation_name in text
+
+
+@pytest.mark.parametrize("template", sorted(OTHER_SCENARIOS))
+def test_an_email_to_an_office_has_no_blank_placeholder(template, organisation):
+    subject, text, html = OTHER_SCENARIOS[template]()
+    assert_no_blanks(subject, text, html, template)
+    assert organisation.organisation_name in text
+
+
+@pytest.mark.parametrize("scenario", ACCOUNT_SCENARIOS)
+def test_an_account_email_names_the_organisation_and_links_to_the_public_site(
+    scenario, organisation, client
+):
+    before = last_pk()
+    scenario(client)
+    [(_template, subject, text, _html)] = outbox_since(before)
+    assert organisation.organisation_name in subject
+    assert f"Hello from {organisation.organisation_name}." in text
+    links = re.findall(r"https?://\S+", text)
+    assert links
+    assert all(link.startswith(f"{settings.SITE_URL}/accounts/") for link in links)
+
+
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ("Hello from !", "a space before punctuation"),
+        ("register an account on .", "a space before punctuation"),
+        ("[] Please confirm", "an empty bracket"),
+        ("Dear None,", "None printed"),
+        ("EIN ( )", "an empty bracket"),
+        ("Thank you for your gift of $ to us", "a currency sign"),
+        ("Thanks, {{ first_name }}", "a template tag"),
+        ("Open http:///accounts/confirm/", "a link with no host"),
+        ("Thank you  .", "punctuation"),
+    ],
+)
+def test_the_check_fails_on_each_kind_of_blank(text, reason):
+    with pytest.raises(AssertionError, match=re.escape(reason)):
+        assert_no_blanks("A subject", text, "<p>fine</p>", "example")
