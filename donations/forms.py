@@ -17,6 +17,12 @@ MAXIMUM_CENTS = 2_500_000
 
 
 class DonationForm(SupporterForm):
+    """An amount (a preset or one typed), the donor's name and email, and what they show.
+
+    Valid data has `amount_cents` (int): the typed amount if one was typed,
+    else the chosen preset; see `clean`.
+    """
+
     amount = forms.ChoiceField(
         label="Amount",
         choices=[(str(dollars), f"${dollars}") for dollars in PRESET_AMOUNTS]
