@@ -17,7 +17,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
-## Run the site, a Celery worker and Celery beat on the embedded defaults (Ctrl-C stops all three).
+## Run the site, a Celery worker and Celery beat on the embedded defaults (Ctrl-C stops all
+## three). Each runs under northstar.supervise, which starts it again if it crashes.
 run: export DEBUG ?= true
 run: export CELERY_POLLING_INTERVAL ?= 0.05
 run: export SITE_URL ?= http://localhost:$(PORT)
