@@ -85,7 +85,7 @@ class StateCodesField(forms.CharField):
 class PetitionUpdateForm(WagtailAdminModelForm):
     """An update's form: states checked on save, and the email confirmed with its audience.
 
-    Saving with "Email it" ticked first answers how many signers it will reach
+    Saving with "Email signers" ticked first answers how many signers it will reach
     ("This will email 1,204 signers who opted in, in Texas (TX)") and asks for
     "Send it now"; an update that would reach nobody is refused, so the one
     send is never spent on an empty audience. Once emailed, the email fields
@@ -104,8 +104,8 @@ class PetitionUpdateForm(WagtailAdminModelForm):
         required=False,
         label="Send it now",
         help_text=(
-            "Saving with “Email it” ticked first shows how many signers it will reach; tick "
-            "this and save again to send it."
+            "Saving with “Email signers” ticked first shows how many signers it will reach; "
+            "tick this and save again to send it."
         ),
     )
     audience_shown = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -113,6 +113,10 @@ class PetitionUpdateForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         update = self.instance
+        self.fields["email_signers"].help_text = (
+            "Email it, once, to the confirmed signers who opted in to updates; it cannot be "
+            "unsent. Saving with this ticked first shows how many it will reach."
+        )
         if update.pk and update.emailed_at:
             from .models import UpdateRecipient
 
@@ -148,7 +152,7 @@ class PetitionUpdateForm(WagtailAdminModelForm):
                 "email_signers",
                 f"Nobody would receive this email: no confirmed signer of this petition from "
                 f"{places(states)} opted in to updates. Nothing was sent. Choose other states, "
-                "or untick “Email it”.",
+                "or untick “Email signers”.",
             )
             return cleaned
         shown = f"{petition.pk}:{','.join(states)}:{reach}"
@@ -156,6 +160,7 @@ class PetitionUpdateForm(WagtailAdminModelForm):
             return cleaned
         data = self.data.copy()
         data["audience_shown"] = shown
+        data[self.add_prefix("states")] = ", ".join(cleaned["states"])
         data.pop(self.add_prefix("send_now"), None)
         self.data = data
         self.add_error(

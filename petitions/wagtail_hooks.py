@@ -6,6 +6,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from northstar.protection import RECORDS_HOOK, KeptRecords, counted
@@ -104,8 +105,31 @@ def petition_listing_more_buttons(page, user, next_url=None):
     yield DeliveriesButton(page=page, priority=46)
 
 
+class ConfirmAudienceMixin:
+    """When the only thing missing is "Send it now", the banner says so, not "errors"."""
+
+    def is_valid(self, form):
+        valid = super().is_valid(form)
+        if not valid and set(form.errors) == {"send_now"}:
+            self.produced_error_message = (
+                "Not saved or sent yet: check how many signers it will reach (under “Send it "
+                "now”), then tick “Send it now” and save."
+            )
+        return valid
+
+
+class PetitionUpdateCreateView(ConfirmAudienceMixin, snippet_views.CreateView):
+    pass
+
+
+class PetitionUpdateEditView(ConfirmAudienceMixin, snippet_views.EditView):
+    pass
+
+
 class PetitionUpdateViewSet(SnippetViewSet):
     model = PetitionUpdate
+    add_view_class = PetitionUpdateCreateView
+    edit_view_class = PetitionUpdateEditView
     icon = "mail"
     menu_label = "Petition updates"
     menu_order = 220

@@ -151,10 +151,10 @@ def update_form(petition, **overrides):
     return {key: value for key, value in data.items() if value is not None}
 
 
-def add_update(client, data):
+def add_update(client, data, **kwargs):
     from django.urls import reverse
 
-    return client.post(reverse(PetitionUpdate.snippet_viewset.get_url_name("add")), data)
+    return client.post(reverse(PetitionUpdate.snippet_viewset.get_url_name("add")), data, **kwargs)
 
 
 def form_errors(response):
@@ -233,7 +233,7 @@ def test_an_update_that_would_reach_nobody_is_refused_and_nothing_is_recorded(
 
     assert form_errors(response)["email_signers"] == [
         "Nobody would receive this email: no confirmed signer of this petition from Alaska (AK) "
-        "opted in to updates. Nothing was sent. Choose other states, or untick “Email it”."
+        "opted in to updates. Nothing was sent. Choose other states, or untick “Email signers”."
     ]
     assert not PetitionUpdate.objects.exists()
 
@@ -265,3 +265,13 @@ def test_an_emailed_update_says_when_and_to_how_many_it_went(staff_client, petit
 
     assert form.fields["email_signers"].disabled
     assert "to 1 signer. An update is emailed once" in form.fields["email_signers"].help_text
+
+
+def test_the_banner_says_the_email_is_not_sent_yet_rather_than_errors(
+    staff_client, petition, signers
+):
+    response = add_update(staff_client, update_form(petition, email_signers="on"), follow=True)
+
+    html = response.content.decode()
+    assert "Not saved or sent yet: check how many signers it will reach" in html
+    assert "could not be created due to errors" not in html
