@@ -9,11 +9,19 @@ sending; the task runs again (acks_late, or the sweeper) and sends it with
 the same idempotency key. The window left is the provider call itself: a
 worker killed after SendGrid accepted the message and before the row says
 `sent` sends it again, with the same Message-ID and X-Delivery-Key headers.
+
+The packet's files (PDF and CSV) are made in the claim's transaction and kept
+in Django's default storage (S3 in production): the email attaches them, and
+staff download them ever after, byte for byte, whatever the settings or the
+letter say later. A delivery claimed before files were kept gets them made,
+once, on its first download.
 """
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Count, Max
@@ -22,7 +30,7 @@ from django.utils import timezone
 from northstar.emails import render_email
 
 from .models import Delivery, DeliverySchedule, PetitionPage, Signature, Target
-from .packets import delivery_csv, delivery_filename, delivery_letter, delivery_pdf
+from .packets import delivery_filename, delivery_letter, delivery_packet
 
 MAX_SIGNATURES_PER_DELIVERY = 5000
 STALLED_AFTER = timedelta(minutes=10)
@@ -97,8 +105,61 @@ def claim_delivery(petition, target):
             return None
         delivery.signature_count = claimed
         delivery.save(update_fields=["signature_count"])
+        store_packet(delivery)
         process_delivery.delay_on_commit(delivery.pk)
     return delivery
+
+
+def store_packet(delivery: Delivery) -> None:
+    """Render the delivery's PDF and CSV now and keep them in the default storage.
+
+    Each file is saved under a random folder (`Delivery.PACKET_DIRECTORY`/<32 hex>/),
+    so that no one can guess its address on a storage that serves files; staff
+    get them only through the admin's download views. Call it in the
+    transaction that holds the delivery's row (a rolled-back claim leaves the
+    two files behind, unreferenced). Storage errors (OSError, boto's) propagate.
+    """
+    packet = delivery_packet(delivery)
+    folder = secrets.token_hex(16)
+    name = delivery_filename(delivery)
+    delivery.packet_pdf.save(f"{folder}/{name}.pdf", ContentFile(packet.pdf), save=False)
+    delivery.packet_csv.save(f"{folder}/{name}.csv", ContentFile(packet.csv), save=False)
+    delivery.undrawn_names = packet.undrawn_names
+    delivery.save(update_fields=["packet_pdf", "packet_csv", "undrawn_names"])
+
+
+def stored_packet(delivery: Delivery) -> Delivery:
+    """The delivery with its kept files, made now (once, under its row lock) if it has none.
+
+    Deliveries claimed before packets were kept have no files: the first
+    download renders them with that day's settings and keeps them.
+    """
+    if delivery.packet_pdf and delivery.packet_csv:
+        return delivery
+    with transaction.atomic():
+        locked = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("petition", "target")
+            .get(pk=delivery.pk)
+        )
+        if not (locked.packet_pdf and locked.packet_csv):
+            store_packet(locked)
+    return locked
+
+
+def read_file(field) -> bytes:
+    with field.open("rb") as file:
+        return file.read()
+
+
+def stored_pdf(delivery: Delivery) -> bytes:
+    """The delivery's kept PDF packet (see `stored_packet`)."""
+    return read_file(stored_packet(delivery).packet_pdf)
+
+
+def stored_csv(delivery: Delivery) -> bytes:
+    """The delivery's kept CSV of signatures, UTF-8 (see `stored_packet`)."""
+    return read_file(stored_packet(delivery).packet_csv)
 
 
 def deliver_signatures(petition, force=False):
@@ -228,6 +289,6 @@ def delivery_message(delivery):
     )
     message.attach_alternative(html, "text/html")
     name = delivery_filename(delivery)
-    message.attach(f"{name}.pdf", delivery_pdf(delivery), "application/pdf")
-    message.attach(f"{name}.csv", delivery_csv(delivery), "text/csv")
+    message.attach(f"{name}.pdf", stored_pdf(delivery), "application/pdf")
+    message.attach(f"{name}.csv", stored_csv(delivery), "text/csv")
     return message

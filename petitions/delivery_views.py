@@ -1,10 +1,13 @@
 """Staff delivery view for one petition in the Wagtail admin.
 
-Staff see where every confirmed signature stands (delivered, in flight,
-waiting) per decision maker, start a delivery now, follow the history of
-deliveries, download what each one carried, send a failed email again and
-mark a printed packet as posted. Every view requires permission to edit the
-petition: the packets and CSVs hold signers' names, ZIP codes and comments.
+Staff see where every confirmed signature stands (delivered, ready to post,
+in flight, waiting) per decision maker, start a delivery now, follow the
+history of deliveries, download what each one carried (the files kept when it
+was claimed, and which names its PDF could not draw), send a failed email
+again and mark a printed packet as posted. "Delivered" counts only what was
+sent by email, posted or handed over: a packet ready to post is not yet.
+Every view requires permission to edit the petition: the packets and CSVs
+hold signers' names, ZIP codes and comments.
 
 Figures are aggregate queries (GROUP BY in the database); the views parse
 input, call one service from `petitions.delivery`, and redirect back with a
@@ -26,13 +29,21 @@ from wagtail.admin import messages
 from wagtail.admin.paginator import WagtailPaginator
 
 from .admin_views import editable_petition
-from .delivery import awaiting_delivery, mark_posted, resend, waiting_by_target
+from .delivery import (
+    awaiting_delivery,
+    mark_posted,
+    resend,
+    stored_csv,
+    stored_pdf,
+    waiting_by_target,
+)
 from .models import Delivery, Signature, Target
-from .packets import delivery_csv, delivery_date, delivery_filename, delivery_pdf, long_date
+from .packets import delivery_date, delivery_filename, long_date
 from .tasks import deliver_signatures
 
 DELIVERIES_PER_PAGE = 50
-DELIVERED_STATES = Delivery.DONE_STATES
+DELIVERED_STATES = Delivery.DELIVERED_STATES
+READY_STATES = (Delivery.Status.READY,)
 # A failed delivery still holds its signatures until staff send it again.
 IN_FLIGHT_STATES = (*Delivery.IN_FLIGHT_STATES, Delivery.Status.FAILED)
 MAX_NOTE_LENGTH = 1000
@@ -140,6 +151,7 @@ def signature_figures(petition, waiting, unrouted):
     )
     by_delivery = Delivery.objects.filter(petition=petition).aggregate(
         delivered=Sum("signature_count", filter=Q(status__in=DELIVERED_STATES), default=0),
+        ready=Sum("signature_count", filter=Q(status__in=READY_STATES), default=0),
         in_flight=Sum("signature_count", filter=Q(status__in=IN_FLIGHT_STATES), default=0),
         failed=Sum("signature_count", filter=Q(status=Delivery.Status.FAILED), default=0),
     )
@@ -149,6 +161,7 @@ def signature_figures(petition, waiting, unrouted):
             for value, label in Signature.Status.choices
         ],
         "delivered": by_delivery["delivered"],
+        "ready": by_delivery["ready"],
         "in_flight": by_delivery["in_flight"],
         "failed": by_delivery["failed"],
         "waiting": sum(waiting.values()) + unrouted,
@@ -157,19 +170,20 @@ def signature_figures(petition, waiting, unrouted):
 
 
 def target_rows(petition, waiting):
-    """Per decision maker: signatures delivered, in flight and waiting, by jurisdiction."""
+    """Per decision maker: signatures delivered, ready to post, in flight and waiting."""
     rows = {}
     sums = (
         Delivery.objects.filter(petition=petition)
         .values("target")
         .annotate(
             delivered=Sum("signature_count", filter=Q(status__in=DELIVERED_STATES), default=0),
+            ready=Sum("signature_count", filter=Q(status__in=READY_STATES), default=0),
             in_flight=Sum("signature_count", filter=Q(status__in=IN_FLIGHT_STATES), default=0),
         )
         .order_by()
     )
     for row in sums:
-        rows[row["target"]] = {"delivered": row["delivered"], "in_flight": row["in_flight"]}
+        rows[row["target"]] = {key: row[key] for key in ("delivered", "ready", "in_flight")}
     for target_id, count in waiting.items():
         rows.setdefault(target_id, {})["waiting"] = count
     targets = Target.objects.in_bulk(list(rows))
@@ -177,6 +191,7 @@ def target_rows(petition, waiting):
         {
             "target": targets[target_id],
             "delivered": row.get("delivered", 0),
+            "ready": row.get("ready", 0),
             "in_flight": row.get("in_flight", 0),
             "waiting": row.get("waiting", 0),
         }
@@ -224,7 +239,7 @@ def render_deliveries(request, petition, page_number, bound_form=None, status=20
             "targets": targets,
             "totals": {
                 key: sum(row[key] for row in targets)
-                for key in ("delivered", "in_flight", "waiting")
+                for key in ("delivered", "ready", "in_flight", "waiting")
             },
             "history": history,
             "elided_page_range": page_range,
@@ -335,8 +350,11 @@ def not_ready_message(delivery):
     )
 
 
-def packet_response(request, page_id, delivery_id, content_type, extension, build):
-    """A delivery's file, for staff who may edit the petition; never cached anywhere."""
+def packet_response(request, page_id, delivery_id, content_type, extension, read):
+    """A delivery's kept file (`read(delivery)` -> bytes), for staff who may edit the petition.
+
+    Never cached anywhere.
+    """
     petition = editable_petition(request, page_id)
     if petition is None:
         return forbidden()
@@ -344,7 +362,7 @@ def packet_response(request, page_id, delivery_id, content_type, extension, buil
     if delivery is None:
         raise Http404("No such delivery for this petition.")
     response = HttpResponse(
-        build(delivery),
+        read(delivery),
         content_type=content_type,
         headers={
             "Content-Disposition": content_disposition_header(
@@ -358,11 +376,11 @@ def packet_response(request, page_id, delivery_id, content_type, extension, buil
 
 @require_safe
 def packet_pdf(request, page_id, delivery_id):
-    return packet_response(request, page_id, delivery_id, "application/pdf", "pdf", delivery_pdf)
+    return packet_response(request, page_id, delivery_id, "application/pdf", "pdf", stored_pdf)
 
 
 @require_safe
 def signatures_csv(request, page_id, delivery_id):
     return packet_response(
-        request, page_id, delivery_id, "text/csv; charset=utf-8", "csv", delivery_csv
+        request, page_id, delivery_id, "text/csv; charset=utf-8", "csv", stored_csv
     )

@@ -524,7 +524,9 @@ class Delivery(models.Model):
     Written, with the exact signatures it carries (`Signature.delivery`), in
     the transaction that claims them, before anything is sent. A signature
     belongs to at most one delivery: the claim only takes signatures whose
-    `delivery` is empty, and the column is never rewritten.
+    `delivery` is empty, and the column is never rewritten. The packet's files
+    (PDF and CSV) are made in that transaction too and kept in the default
+    storage: what was emailed or posted is what staff download ever after.
     """
 
     class Channel(models.TextChoices):
@@ -540,8 +542,10 @@ class Delivery(models.Model):
         POSTED = "posted", "Posted"
         HAND_DELIVERED = "hand_delivered", "Hand-delivered"
 
-    DONE_STATES = (Status.SENT, Status.READY, Status.POSTED, Status.HAND_DELIVERED)
+    # In the office's hands (or on the way there): a packet ready to post is not yet.
+    DELIVERED_STATES = (Status.SENT, Status.POSTED, Status.HAND_DELIVERED)
     IN_FLIGHT_STATES = (Status.PENDING, Status.SENDING)
+    PACKET_DIRECTORY = "deliveries/%Y/%m/"
 
     key = models.UUIDField(
         default=uuid.uuid4,
@@ -564,6 +568,26 @@ class Delivery(models.Model):
     posted_note = models.TextField(blank=True)
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    packet_pdf = models.FileField(
+        upload_to=PACKET_DIRECTORY,
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="The printable packet as made when the delivery was claimed.",
+    )
+    packet_csv = models.FileField(
+        upload_to=PACKET_DIRECTORY,
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="The signatures as CSV, as made when the delivery was claimed.",
+    )
+    undrawn_names = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text='Names the packet\'s fonts could not draw: [{"row": 4, "name": "…"}].',
     )
 
     class Meta:

@@ -2,21 +2,37 @@
 
 Every piece is built from the delivery's own signatures (`Signature.delivery`),
 so a delivery sent again carries exactly what it carried the first time.
-Signatures are read in chunks (`.iterator()`), never all at once. The PDF is
-printed in DejaVu Sans (vendored in `fonts/`, licence beside it): fpdf2's
-core fonts are Latin-1 only, and signers are called Nguyễn and Zoë.
+Signatures are read in chunks (`.iterator()`), never all at once.
+
+The PDF is printed in DejaVu Sans (Latin, Greek, Cyrillic, Armenian, Georgian,
+Hebrew, Arabic), with Noto Sans for the scripts of South and South-East Asia
+and Ethiopia and WenQuanYi Micro Hei for Chinese, Japanese and Korean as
+fallbacks (all vendored in `fonts/`; LICENSE-*.txt beside them say where each
+comes from), and shaped with HarfBuzz (fpdf2's text shaping, `uharfbuzz`):
+right-to-left names read right to left, Arabic letters join, Indic vowel signs
+sit where they belong. A character that no font can draw (an emoji, Tibetan)
+is printed as MISSING_GLYPH, and the packet says which names it spoiled
+(`undrawn_names`); the CSV carries every name as typed.
+
+The packet's files are made once, when the delivery is claimed, and kept
+(`petitions.delivery.store_packet`): what was posted or emailed is what staff
+download ever after, whatever the settings or the letter say today.
 
 Emails go to a decision maker only when the petition offers it
 (`Delivery.include_emails`) and the signer agreed (`share_email_with_target`).
 """
 
 import csv
+import functools
 import io
 import re
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils import timezone
 from django.utils.text import slugify
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from wagtail.models import Site
@@ -30,19 +46,76 @@ ROWS_CHUNK_SIZE = 2000
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVuSans"
+# Tried in this order for a character DejaVu Sans lacks: (family, file in FONT_DIR).
+FALLBACK_FONTS = (
+    ("NotoSansDevanagari", "NotoSansDevanagari-Regular.ttf"),
+    ("NotoSansBengali", "NotoSansBengali-Regular.ttf"),
+    ("NotoSansGurmukhi", "NotoSansGurmukhi-Regular.ttf"),
+    ("NotoSansGujarati", "NotoSansGujarati-Regular.ttf"),
+    ("NotoSansOriya", "NotoSansOriya-Regular.ttf"),
+    ("NotoSansTamil", "NotoSansTamil-Regular.ttf"),
+    ("NotoSansTelugu", "NotoSansTelugu-Regular.ttf"),
+    ("NotoSansKannada", "NotoSansKannada-Regular.ttf"),
+    ("NotoSansMalayalam", "NotoSansMalayalam-Regular.ttf"),
+    ("NotoSansSinhala", "NotoSansSinhala-Regular.ttf"),
+    ("NotoSansThai", "NotoSansThai-Regular.ttf"),
+    ("NotoSansLao", "NotoSansLao-Regular.ttf"),
+    ("NotoSansKhmer", "NotoSansKhmer-Regular.ttf"),
+    ("NotoSansMyanmar", "NotoSansMyanmar-Regular.ttf"),
+    ("NotoSansEthiopic", "NotoSansEthiopic-Regular.ttf"),
+    ("WenQuanYiMicroHei", "WenQuanYiMicroHei.ttc"),
+)
 NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"}
 # Jurisdictions read with "the": "residents of the District of Columbia".
 NAMES_WITH_ARTICLE = ("District of Columbia", "Northern Mariana Islands", "U.S. Virgin Islands")
 
 # The signature table on a US Letter page: (heading, width in mm); comment takes the rest.
-TABLE_COLUMNS = (("Name", 40), ("ZIP", 21), ("State", 26), ("Signed", 20), ("Comment", None))
+# "No." is the signature's row in the delivery's CSV (after its header).
+TABLE_COLUMNS = (
+    ("No.", 11),
+    ("Name", 40),
+    ("ZIP", 21),
+    ("State", 26),
+    ("Signed", 20),
+    ("Comment", None),
+)
 TABLE_FONT_SIZE = 8
 TABLE_LINE = 3.8
 TABLE_PADDING = 1.2
 MAX_COMMENT_CHARS = 500
-# Printed for a character DejaVu Sans has no glyph for (Chinese, Japanese, Korean, emoji):
-# the reader sees that something is missing, and the CSV carries the name in full.
+# Printed for a character that none of the fonts can draw (emoji, rare scripts): the reader
+# sees that something is missing, the packet lists the names it spoiled, and the CSV carries
+# them in full.
 MISSING_GLYPH = "?"
+# Below this code point (Latin, Greek, Cyrillic, Armenian) text needs neither bidi nor shaping
+# (no joining, no reordering): text that DejaVu Sans draws alone is drawn without HarfBuzz and
+# without looking up fallback fonts, each several times slower.
+FIRST_SHAPED_CODE_POINT = 0x0590
+# Undrawn names listed one by one in the packet; past this, the packet gives their number.
+MAX_UNDRAWN_LISTED = 200
+
+
+@dataclass(frozen=True)
+class Packet:
+    """A delivery's files: the PDF and CSV bytes, and the names the PDF could not draw.
+
+    `undrawn_names` is a list of {"row": number in the CSV and the PDF table, "name": as typed}.
+    """
+
+    pdf: bytes
+    csv: bytes
+    undrawn_names: list
+
+
+@functools.cache
+def fallback_cmaps():
+    """{fallback family: the code points it draws}, in FALLBACK_FONTS order; read once."""
+    cmaps = {}
+    for family, filename in FALLBACK_FONTS:
+        font = TTFont(FONT_DIR / filename, fontNumber=0, lazy=True)
+        cmaps[family] = frozenset(font.getBestCmap())
+        font.close()
+    return cmaps
 
 
 def organisation_name():
@@ -175,6 +248,14 @@ class PacketPDF(FPDF):
         self.in_table = False
         self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
         self.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+        self.plain = {
+            code for code in self.fonts[FONT.lower()].cmap if code < FIRST_SHAPED_CODE_POINT
+        }
+        self.drawable = set(self.fonts[FONT.lower()].cmap).union(*fallback_cmaps().values())
+        self.fallbacks = []
+        self.set_text_shaping(True)
+        self.shaping = self.text_shaping
+        self.shaped = True
         self.set_margins(left=20, top=14, right=20)
         self.set_auto_page_break(auto=True, margin=16)
         self.set_title(running_title)
@@ -208,12 +289,72 @@ class PacketPDF(FPDF):
             text = text[:-1]
         return text.rstrip() + "…"
 
-    def printable(self, text):
-        """`text` with each character the current font cannot draw replaced by MISSING_GLYPH."""
-        glyphs = self.current_font.cmap
-        return "".join(
-            char if char in "\n\t" or ord(char) in glyphs else MISSING_GLYPH for char in text
+    def shape_if_needed(self, text):
+        """Shape `text` with HarfBuzz and the fallback fonts, unless DejaVu Sans draws it plainly.
+
+        A fallback font is loaded (and embedded) only once some text needs it.
+        """
+        shaped = not all(ord(char) in self.plain for char in text)
+        if shaped:
+            self.load_fallbacks_for(text)
+        if shaped != self.shaped:
+            self.shaped = shaped
+            self.text_shaping = self.shaping if shaped else None
+            # Bold text (headings, the organisation) falls back to the regular face.
+            self.set_fallback_fonts(self.fallbacks if shaped else [], exact_match=False)
+
+    def load_fallbacks_for(self, text):
+        """Add the first fallback font for each character of `text` that DejaVu Sans lacks."""
+        main = self.fonts[FONT.lower()].cmap
+        added = False
+        for char in set(text):
+            code = ord(char)
+            if code in main:
+                continue
+            for family, cmap in fallback_cmaps().items():
+                if code in cmap:
+                    if family not in self.fallbacks:
+                        self.add_font(family, "", FONT_DIR / dict(FALLBACK_FONTS)[family])
+                        self.fallbacks.append(family)
+                        added = True
+                    break
+        if added:
+            order = [family for family, _ in FALLBACK_FONTS]
+            self.fallbacks.sort(key=order.index)
+            if self.shaped:
+                self.set_fallback_fonts(self.fallbacks, exact_match=False)
+
+    def cell(self, w=None, h=None, text="", *args, **kwargs):
+        self.shape_if_needed(text)
+        return super().cell(w, h, text, *args, **kwargs)
+
+    def multi_cell(self, w, h=None, text="", *args, **kwargs):
+        self.shape_if_needed(text)
+        return super().multi_cell(w, h, text, *args, **kwargs)
+
+    def get_string_width(self, s, *args, **kwargs):
+        self.shape_if_needed(s)
+        return super().get_string_width(s, *args, **kwargs)
+
+    def can_draw(self, char):
+        """True if one of the fonts has `char`, or it needs no glyph (a space, a joiner)."""
+        return (
+            ord(char) in self.drawable
+            or char.isspace()
+            or unicodedata.category(char) in ("Cc", "Cf")
         )
+
+    def printable(self, text):
+        """`text` with each character that no font can draw replaced by MISSING_GLYPH."""
+        return "".join(char if self.can_draw(char) else MISSING_GLYPH for char in text)
+
+    def undrawn_names(self, delivery):
+        """[{"row": n, "name": name}] for each signer's name that a font lacks a character of."""
+        undrawn = []
+        for row, (name, *_rest) in enumerate(delivery_rows(delivery), start=1):
+            if not all(self.can_draw(char) for char in name):
+                undrawn.append({"row": row, "name": name})
+        return undrawn
 
     def wrap(self, text, width):
         """`text` broken into lines of at most `width` at spaces (inside a word if it must)."""
@@ -278,13 +419,16 @@ class PacketPDF(FPDF):
         self.ln(TABLE_LINE + 2 * TABLE_PADDING)
         self.set_font(FONT, "", TABLE_FONT_SIZE)
 
-    def start_table(self, delivery):
+    def start_table(self, delivery, undrawn):
         self.add_page()
         count = delivery.signature_count
         noun = "signature" if count == 1 else "signatures"
         place = jurisdiction_name(delivery.target.jurisdiction)
         self.paragraph(f"{count:,} {noun} from {place}", 6, size=12, style="B")
         self.ln(2)
+        if undrawn:
+            self.paragraph(undrawn_notice(undrawn), 4.5, size=9)
+            self.ln(3)
         self.table_heading()
         self.in_table = True
 
@@ -310,15 +454,51 @@ class PacketPDF(FPDF):
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
 
 
-def delivery_pdf(delivery):
-    """The printable packet: the letter on page 1, then a table of the signatures."""
+def undrawn_notice(undrawn):
+    """What the packet says of the names it could not draw, by their row numbers."""
+    count = len(undrawn)
+    rows = ", ".join(str(item["row"]) for item in undrawn[:MAX_UNDRAWN_LISTED])
+    if count > MAX_UNDRAWN_LISTED:
+        rows += f" and {count - MAX_UNDRAWN_LISTED:,} more"
+    what = f"The name in row {rows} has" if count == 1 else f"{count:,} names (rows {rows}) have"
+    return (
+        f"{what} characters that this document's fonts cannot draw: each is printed as "
+        f'"{MISSING_GLYPH}". The CSV file of this delivery holds every name exactly as typed.'
+    )
+
+
+def packet_pdf(delivery):
+    """(the printable packet's bytes, its undrawn names as in `Packet.undrawn_names`).
+
+    The letter is on page 1, then a table of the signatures, numbered as in the CSV.
+    """
     pdf = PacketPDF(delivery.petition.title)
     organisation = organisation_name()
     pdf.set_author(organisation)
     pdf.letter_page(delivery, organisation, delivery_letter(delivery))
-    pdf.start_table(delivery)
-    for name, zip_code, state, signed_on, comment, _email in delivery_rows(delivery):
+    undrawn = pdf.undrawn_names(delivery)
+    pdf.start_table(delivery, undrawn)
+    rows = delivery_rows(delivery)
+    for row, (name, zip_code, state, signed_on, comment, _email) in enumerate(rows, start=1):
         pdf.table_row(
-            (one_line(name), zip_code, state, signed_on, one_line(comment, MAX_COMMENT_CHARS))
+            (
+                f"{row:,}",
+                one_line(name),
+                zip_code,
+                state,
+                signed_on,
+                one_line(comment, MAX_COMMENT_CHARS),
+            )
         )
-    return bytes(pdf.output())
+    return bytes(pdf.output()), undrawn
+
+
+def delivery_pdf(delivery):
+    """The printable packet as PDF bytes, rendered now (see `packet_pdf`)."""
+    return packet_pdf(delivery)[0]
+
+
+def delivery_packet(delivery):
+    """A `Packet` of the delivery's files, rendered now from its signatures and today's settings."""
+    pdf, undrawn = packet_pdf(delivery)
+    return Packet(pdf=pdf, csv=delivery_csv(delivery), undrawn_names=undrawn)

@@ -1,5 +1,6 @@
 """Delivering confirmed signatures to each signer's Attorney General, exactly once."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from petitions.delivery import (
     resend,
 )
 from petitions.models import Delivery, DeliverySchedule, PetitionPage, Signature
+from petitions.packets import delivery_filename
 from petitions.services import confirm_signature, record_signature
 from petitions.tasks import process_delivery
 from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
@@ -106,6 +108,55 @@ def test_an_email_delivery_goes_to_the_office_with_the_pdf_and_csv(petition, mai
     assert message.extra_headers["X-Delivery-Key"] == str(delivery.key)
     assert "Dear Attorney General Cox" in message.body
     assert sorted(name.rsplit(".", 1)[1] for name, _, _ in message.attachments) == ["csv", "pdf"]
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def test_claiming_a_delivery_keeps_its_pdf_and_csv_in_the_default_storage(petition, media_root):
+    add_signers(petition, "TX", 2)
+
+    [delivery] = deliver_signatures(petition, force=True)
+
+    delivery.refresh_from_db()
+    pdf = (media_root / delivery.packet_pdf.name).read_bytes()
+    csv = (media_root / delivery.packet_csv.name).read_text(encoding="utf-8")
+    assert pdf.startswith(b"%PDF-")
+    assert csv.count("\n") == 3  # the header and two signatures
+    assert delivery.packet_pdf.name.endswith(f"/{delivery_filename(delivery)}.pdf")
+
+
+def test_kept_packets_are_filed_under_a_folder_nobody_can_guess(petition, media_root):
+    add_signers(petition, "TX", 1)
+    add_signers(petition, "AK", 1)
+
+    folders = {
+        delivery.packet_pdf.name.split("/")[-2]
+        for delivery in deliver_signatures(petition, force=True)
+    }
+
+    assert len(folders) == 2
+    assert all(re.fullmatch(r"[0-9a-f]{32}", folder) for folder in folders)
+
+
+def test_the_email_to_an_office_attaches_the_files_kept_at_claim_time(
+    petition, mailoutbox, media_root, site_settings
+):
+    add_signers(petition, "AK", 2)
+    [delivery] = deliver_signatures(petition, force=True)
+    delivery.refresh_from_db()
+    site_settings.organisation_name = "Renamed Since The Claim"
+    site_settings.save()
+
+    process_delivery.apply(args=[delivery.pk])
+
+    [message] = mailoutbox
+    attached = {name.rsplit(".", 1)[1]: content for name, content, _ in message.attachments}
+    assert attached["pdf"] == (media_root / delivery.packet_pdf.name).read_bytes()
+    assert attached["csv"] == (media_root / delivery.packet_csv.name).read_bytes().decode()
 
 
 def test_a_sent_delivery_is_not_sent_again(petition, mailoutbox):

@@ -3,7 +3,6 @@
 import csv
 import io
 import re
-import subprocess
 from datetime import timedelta
 from html import unescape
 
@@ -19,6 +18,7 @@ from petitions.tasks import deliver_signatures as deliver_signatures_task
 from petitions.tasks import process_delivery
 from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
 from tests.site.factories import StaffUserFactory, UserFactory
+from tests.support.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -112,13 +112,22 @@ def follow_messages(client, response):
     return " ".join(plain(str(message)) for message in shown)
 
 
-def test_the_page_counts_delivered_in_flight_and_waiting_signatures_per_target(
+def post_it(staff_client, petition, delivery):
+    staff_client.post(
+        url("delivery-mark-posted", petition, delivery.pk),
+        {"posted_on": timezone.localdate().isoformat()},
+    )
+
+
+def test_the_page_counts_delivered_ready_in_flight_and_waiting_signatures_per_target(
     petition, staff_client
 ):
     add_signers(petition, "TX", 3)
     add_signers(petition, "AK", 2)
     add_signers(petition, "OH", 1)
-    deliver(petition, "TX")  # ready to post: delivered
+    post_it(staff_client, petition, deliver(petition, "TX"))  # posted: delivered
+    ohio = Delivery.objects.get(target__jurisdiction="OH")
+    process_delivery.apply(args=[ohio.pk])  # ready to post, not yet posted
     add_signers(petition, "TX", 2, start=10)  # waiting
     Delivery.objects.filter(target__jurisdiction="AK").update(status=Delivery.Status.FAILED)
 
@@ -126,10 +135,30 @@ def test_the_page_counts_delivered_in_flight_and_waiting_signatures_per_target(
 
     assert response.status_code == 200
     text = text_of(response, "deliveries-per-target")
-    assert "Alaska: Stephen Cox Email 0 2 0" in text
-    assert "Ohio: Dave Yost Post 0 1 0" in text
-    assert "Texas: Ken Paxton Post 3 0 2" in text
-    assert "All decision makers 3 3 2" in text
+    assert "Alaska: Stephen Cox Email 0 0 2 0" in text
+    assert "Ohio: Dave Yost Post 0 1 0 0" in text
+    assert "Texas: Ken Paxton Post 3 0 0 2" in text
+    assert "All decision makers 3 1 2 2" in text
+
+
+def test_a_packet_ready_but_not_posted_is_not_counted_as_delivered(petition, staff_client):
+    add_signers(petition, "TX", 3)
+    deliver(petition, "TX")
+
+    text = text_of(staff_client.get(url("deliveries", petition)), "deliveries-totals")
+
+    assert "Delivered 0 sent by email, posted or hand-delivered" in text
+    assert "Ready to post 3 in packets printed, not yet marked posted" in text
+
+
+def test_a_packet_counts_as_delivered_once_marked_posted(petition, staff_client):
+    add_signers(petition, "TX", 3)
+    post_it(staff_client, petition, deliver(petition, "TX"))
+
+    text = text_of(staff_client.get(url("deliveries", petition)), "deliveries-totals")
+
+    assert "Delivered 3 sent by email, posted or hand-delivered" in text
+    assert "Ready to post 0" in text
 
 
 def test_the_page_counts_signatures_per_status(petition, staff_client):
@@ -458,11 +487,7 @@ def test_the_packet_pdf_downloads_the_deliverys_signers_and_is_never_cached(
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
     assert response["Content-Disposition"].startswith('attachment; filename="signatures-')
-    path = tmp_path / "packet.pdf"
-    path.write_bytes(response.content)
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
+    text = pdf_text(response.content)
     assert "Zoë Nguyễn" in text
     assert "Aiyana" not in text
 
@@ -481,6 +506,74 @@ def test_the_signatures_csv_lists_the_deliverys_signers_and_is_never_cached(peti
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
     assert rows[0][0] == "name"
     assert [row[2] for row in rows[1:]] == ["Texas", "Texas"]
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def change_everything_a_packet_is_made_from(petition, site_settings):
+    """What staff might change after posting: the organisation, the letter, a signer's name."""
+    site_settings.organisation_name = "A New Name Since Posting"
+    site_settings.save()
+    petition.letter = "A letter rewritten after the packet went out."
+    petition.save_revision().publish()
+    Signature.objects.filter(petition=petition).update(first_name="Renamed", comment="Edited")
+
+
+@pytest.mark.parametrize("kind", ["delivery-pdf", "delivery-csv"])
+def test_a_posted_packet_downloads_byte_for_byte_as_first_made(
+    petition, staff_client, site_settings, media_root, kind
+):
+    add_signers(petition, "TX", 2, comment="Post the number.")
+    delivery = deliver(petition, "TX")
+    first = staff_client.get(url(kind, petition, delivery.pk)).content
+    post_it(staff_client, petition, delivery)
+
+    change_everything_a_packet_is_made_from(petition, site_settings)
+    again = staff_client.get(url(kind, petition, delivery.pk)).content
+
+    assert again == first
+    assert b"Renamed" not in again
+
+
+def test_a_delivery_made_before_packets_were_kept_keeps_the_first_download(
+    petition, staff_client, site_settings, media_root
+):
+    add_signers(petition, "TX", 2)
+    delivery = deliver(petition, "TX")
+    Delivery.objects.filter(pk=delivery.pk).update(packet_pdf="", packet_csv="")
+    first = staff_client.get(url("delivery-pdf", petition, delivery.pk)).content
+
+    change_everything_a_packet_is_made_from(petition, site_settings)
+    again = staff_client.get(url("delivery-pdf", petition, delivery.pk)).content
+
+    assert again == first
+    delivery.refresh_from_db()
+    assert (media_root / delivery.packet_pdf.name).read_bytes() == first
+
+
+def test_the_history_says_which_names_the_pdf_could_not_draw(petition, staff_client, media_root):
+    add_signers(petition, "TX", 1, first_name="Maria", last_name="Garcia")
+    add_signers(petition, "TX", 1, start=1, first_name="བཀྲ་ཤིས", last_name="བསོད་ནམས")
+    deliver(petition, "TX")
+
+    text = text_of(staff_client.get(url("deliveries", petition)), "deliveries-history")
+
+    assert "The PDF could not draw 1 name: བཀྲ་ཤིས བསོད་ནམས (row 2)." in text
+    assert "the CSV has every name as typed" in text
+
+
+def test_the_history_raises_no_warning_for_names_the_pdf_drew(petition, staff_client, media_root):
+    add_signers(petition, "TX", 1, first_name="דוד", last_name="כהן")
+    add_signers(petition, "TX", 1, start=1, first_name="अंकिता", last_name="शर्मा")
+    deliver(petition, "TX")
+
+    text = text_of(staff_client.get(url("deliveries", petition)), "deliveries-history")
+
+    assert "could not draw" not in text
 
 
 def test_a_packet_is_not_found_through_another_petition(petition, staff_client, home_page):

@@ -3,7 +3,6 @@
 import csv
 import io
 import re
-import subprocess
 from datetime import datetime
 
 import pytest
@@ -15,10 +14,12 @@ from petitions.packets import (
     delivery_csv,
     delivery_filename,
     delivery_letter,
+    delivery_packet,
     delivery_pdf,
     delivery_rows,
 )
 from tests.petitions.factories import PetitionPageFactory, TargetFactory
+from tests.support.pdf import pdf_text as extract_text
 
 pytestmark = pytest.mark.django_db
 
@@ -60,12 +61,7 @@ def csv_rows(delivery):
 
 
 def pdf_text(delivery, tmp_path):
-    path = tmp_path / "packet.pdf"
-    path.write_bytes(delivery_pdf(delivery))
-    result = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
-    )
-    return result.stdout
+    return extract_text(delivery_pdf(delivery))
 
 
 def test_the_letter_greets_the_office_holder_by_title_and_last_name(petition, texas_ag):
@@ -249,13 +245,83 @@ def test_a_unicode_slug_still_gives_a_safe_filename(home_page, texas_ag):
     )
 
 
-def test_a_name_the_pdf_font_cannot_draw_is_marked_rather_than_dropped(
+RIGHT_TO_LEFT_AND_SHAPED_NAMES = {
+    "Hebrew": ("דוד", "כהן"),
+    "Arabic": ("محمد", "عبدالله"),
+    "Devanagari": ("अंकिता", "शर्मा"),
+    "Thai": ("สมศักดิ์", "ใจดี"),
+}
+# Tibetan: a script none of the packet's fonts carries.
+UNDRAWABLE = ("བཀྲ་ཤིས", "བསོད་ནམས")
+
+
+@pytest.mark.parametrize("script", RIGHT_TO_LEFT_AND_SHAPED_NAMES)
+def test_a_name_in_a_shaped_or_right_to_left_script_reads_as_typed_in_the_pdf(
+    petition, texas_ag, tmp_path, script
+):
+    first, last = RIGHT_TO_LEFT_AND_SHAPED_NAMES[script]
+    delivery = deliver(petition, texas_ag, [sign(petition, first, last)])
+
+    assert f"{first} {last}" in pdf_text(delivery, tmp_path)
+
+
+def test_chinese_japanese_and_korean_names_are_drawn_in_the_pdf(petition, texas_ag, tmp_path):
+    signatures = [
+        sign(petition, "小龙", "李", day=1),
+        sign(petition, "さくら", "山田", day=2),
+        sign(petition, "민준", "김", day=3),
+    ]
+    delivery = deliver(petition, texas_ag, signatures)
+
+    text = pdf_text(delivery, tmp_path)
+
+    assert ["小龙 李" in text, "さくら 山田" in text, "민준 김" in text] == [True, True, True]
+    assert delivery_packet(delivery).undrawn_names == []
+
+
+def test_the_csv_keeps_every_name_as_typed_in_every_script(petition, texas_ag):
+    names = [*RIGHT_TO_LEFT_AND_SHAPED_NAMES.values(), UNDRAWABLE]
+    signatures = [sign(petition, *name, day=day) for day, name in enumerate(names, start=1)]
+    delivery = deliver(petition, texas_ag, signatures)
+
+    assert [row[0] for row in csv_rows(delivery)[1:]] == [
+        f"{first} {last}" for first, last in names
+    ]
+
+
+def test_a_name_no_font_can_draw_is_marked_and_the_packet_says_which_row(
     petition, texas_ag, tmp_path
 ):
-    delivery = deliver(petition, texas_ag, [sign(petition, "小龙", "李")])
+    maria = sign(petition, "Maria", "Garcia", day=1)
+    tashi = sign(petition, *UNDRAWABLE, day=2)
+    delivery = deliver(petition, texas_ag, [maria, tashi])
 
-    assert "?? ?" in pdf_text(delivery, tmp_path)
-    assert "小龙 李".encode() in delivery_csv(delivery)
+    text = " ".join(pdf_text(delivery, tmp_path).split())
+
+    assert f"2 {'?' * len(UNDRAWABLE[0])} {'?' * len(UNDRAWABLE[1])} 78701" in text
+    assert "The name in row 2 has characters that this document's fonts cannot draw" in text
+    assert "The CSV file of this delivery holds every name exactly as typed." in text
+
+
+def test_the_packet_lists_the_names_it_could_not_draw_with_their_rows(petition, texas_ag):
+    maria = sign(petition, "Maria", "Garcia", day=1)
+    tashi = sign(petition, *UNDRAWABLE, day=2)
+    delivery = deliver(petition, texas_ag, [maria, tashi])
+
+    packet = delivery_packet(delivery)
+
+    assert packet.undrawn_names == [{"row": 2, "name": "བཀྲ་ཤིས བསོད་ནམས"}]
+    assert "བཀྲ་ཤིས བསོད་ནམས".encode() in packet.csv
+
+
+def test_the_pdf_table_numbers_signatures_as_the_csv_rows(petition, texas_ag, tmp_path):
+    signatures = [sign(petition, "Maria", "Garcia", day=1), sign(petition, "James", "Lee", day=2)]
+    delivery = deliver(petition, texas_ag, signatures)
+
+    text = pdf_text(delivery, tmp_path)
+
+    assert "1 Maria Garcia 78701" in text
+    assert "2 James Lee 78701" in text
 
 
 def test_a_comment_without_spaces_is_broken_across_lines_in_the_pdf(petition, texas_ag, tmp_path):
