@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from wagtail.log_actions import log
 from wagtail.rich_text import expand_db_html
 
 from northstar.emails import absolute_url, send_email
@@ -18,6 +19,7 @@ from northstar.emails import absolute_url, send_email
 from .models import PetitionUpdate, Signature, UpdateRecipient
 
 BATCH_SIZE = 500
+EMAILED_ACTION = "petitions.email_update"  # in the update's history: to how many, in which states
 UNSUBSCRIBE_SALT = "petitions.unsubscribe"
 
 
@@ -30,13 +32,19 @@ def email_update(update):
     """
     from .tasks import send_update_batch
 
-    if not update.recipients().exists():
+    reach = update.recipients().count()
+    if not reach:
         return False
     with transaction.atomic():
         started = PetitionUpdate.objects.filter(pk=update.pk, emailed_at__isnull=True).update(
             emailed_at=timezone.now()
         )
         if started:
+            log(
+                update,
+                EMAILED_ACTION,
+                data={"recipients": reach, "states": update.recipient_states()},
+            )
             send_update_batch.delay_on_commit(update.pk)
     return bool(started)
 

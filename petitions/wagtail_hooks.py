@@ -4,6 +4,7 @@ from django.urls import include, path
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
@@ -12,8 +13,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from northstar.protection import RECORDS_HOOK, KeptRecords, counted
 
 from . import admin_views, delivery_views
+from .admin_forms import places
 from .models import Delivery, PetitionPage, PetitionUpdate, Signature, Target, UpdateRecipient
-from .updates import email_update
+from .updates import EMAILED_ACTION, email_update
 
 
 class TargetFilterSet(WagtailFilterSet):
@@ -193,3 +195,17 @@ def petition_records(obj):
             ),
         )
     return None
+
+
+@hooks.register("register_log_actions")
+def register_petition_log_actions(actions):
+    @actions.register_action(EMAILED_ACTION)
+    class UpdateEmailed(LogFormatter):
+        label = "Email to signers"
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return (
+                f"Emailing to {counted(data.get('recipients', 0), 'signer', 'signers')} who "
+                f"opted in, in {places(data.get('states') or [])}"
+            )

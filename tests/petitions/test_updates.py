@@ -275,3 +275,21 @@ def test_the_banner_says_the_email_is_not_sent_yet_rather_than_errors(
     html = response.content.decode()
     assert "Not saved or sent yet: check how many signers it will reach" in html
     assert "could not be created due to errors" not in html
+
+
+def test_sending_an_update_is_in_its_history_with_whom_it_went_to(staff_client, petition, signers):
+    from django.urls import reverse
+    from wagtail.models import ModelLogEntry
+
+    data = update_form(petition, email_signers="on", states="tx")
+    first = add_update(staff_client, data)
+    add_update(staff_client, {**data, "send_now": "on", "audience_shown": shown_audience(first)})
+
+    update = PetitionUpdate.objects.get()
+    entry = ModelLogEntry.objects.get(object_id=str(update.pk), action="petitions.email_update")
+    assert entry.data == {"recipients": 1, "states": ["TX"]}
+    assert entry.user is not None
+    history = reverse(PetitionUpdate.snippet_viewset.get_url_name("history"), args=[update.pk])
+    assert "Emailing to 1 signer who opted in, in Texas (TX)" in (
+        staff_client.get(history).content.decode()
+    )
