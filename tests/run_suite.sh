@@ -25,6 +25,50 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+# Fail early and by name when a tool the suite needs is missing, rather than in the
+# middle of a test: the binaries above, and every package of requirements.txt and of
+# pyproject's dev extra (each must be installed and its modules must import).
+missing=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=("initdb (Debian's postgresql)")
+for tool in redis-server redis-cli chromium; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ "$MODE" = "--bench" ]; then
+  for tool in wrk pgbench; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+fi
+[ -x "$VENV_BIN/python" ] || missing+=("$VENV_BIN/python (run: make test)")
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "The suite needs these, and they are missing: ${missing[*]}" >&2
+  exit 1
+fi
+"$VENV_BIN/python" - <<'PY' || exit 1
+import importlib, re, sys, tomllib
+from importlib import metadata
+
+names = [re.split(r"[\[=<>~! ;]", line.strip())[0] for line in open("requirements.txt")]
+names = [name for name in names if name and not name.startswith(("#", "-"))]
+with open("pyproject.toml", "rb") as file:
+    dev = tomllib.load(file)["project"]["optional-dependencies"]["dev"]
+names += [re.split(r"[\[=<>~! ;]", requirement)[0] for requirement in dev]
+modules = {}
+for module, dists in metadata.packages_distributions().items():
+    for dist in dists:
+        modules.setdefault(metadata.distribution(dist).name.lower().replace("_", "-"), set()).add(module)
+problems = []
+for name in names:
+    key = name.lower().replace("_", "-")
+    if key not in modules:
+        problems.append(f"{name} (not installed)")
+        continue
+    for module in sorted(modules[key]):
+        if module.isidentifier() and not module.startswith("_"):
+            try:
+                importlib.import_module(module)
+            except Exception as error:
+                problems.append(f"{name}: import {module} fails ({error})")
+if problems:
+    sys.exit("Python packages missing or broken; run `make test` (it installs requirements.txt"
+             " and the dev extra):\n  " + "\n  ".join(problems))
+PY
+
 PG_BIN=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
 WORK=$(mktemp -d /tmp/northstar-test.XXXXXX)
 chmod 755 "$WORK"
