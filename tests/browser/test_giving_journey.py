@@ -5,15 +5,18 @@ confirmed is checked a limited number of times, never by reloading the page."""
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.test import Client
 from playwright.sync_api import expect
 
 from campaigns.models import FundraisingCampaignPage
 from donations.models import Donation
 from donations.services import fulfil_checkout_session
 from petitions.models import PetitionPage
-from tests.browser.screenshots import save_screenshots
+from tests.browser.screenshots import SCREENSHOT_DIR, save_screenshots
 from tests.donations.factories import DonationFactory
+from tests.site.factories import StaffUserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -156,3 +159,35 @@ def test_the_pending_thank_you_page_asks_twenty_times_then_stops_and_says_what_t
     )
     assert len(asked) == 20
     save_screenshots(page, "donation-still-waiting")
+
+
+def log_in_as_staff(page, live_server):
+    """Staff signed in through a session made by the test client (the login form is not tested)."""
+    client = Client()
+    client.force_login(StaffUserFactory())
+    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+
+
+def test_staff_type_a_goal_in_dollars_and_the_campaign_page_shows_it(
+    page, live_server, campaign_without_stripe
+):
+    campaign = campaign_without_stripe
+    log_in_as_staff(page, live_server)
+    page.goto(f"{live_server.url}/admin/pages/{campaign.pk}/edit/")
+    goal = page.get_by_label("Goal (USD)")
+    expect(goal).to_have_value("10,000.00")
+
+    goal.fill("25000")
+    goal.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOT_DIR / "staff-campaign-goal-desktop.png")
+    page.get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".messages")).to_contain_text("published")
+
+    page.goto(f"{live_server.url}{campaign.url}")
+    panel = page.get_by_role("complementary", name="Give to Spring into Action")
+    expect(panel).to_contain_text("$3,450 raised of $25,000")
+    assert FundraisingCampaignPage.objects.get(pk=campaign.pk).goal_cents == 2_500_000
