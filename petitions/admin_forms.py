@@ -189,6 +189,8 @@ class PetitionPageForm(WagtailAdminPageForm):
             self.fields["status"].help_text = victory_help(self.instance)
         if "delivery_schedule" in self.fields:
             self.fields["delivery_schedule"].help_text = delivery_help(self.instance)
+        if "close_date" in self.fields:
+            self.fields["close_date"].help_text = close_date_help(self.instance)
         if "victory_text" in self.fields:
             self.fields["victory_text"].help_text = (
                 "Shown in the victory banner, and emailed to the signers who opted in to updates "
@@ -214,6 +216,21 @@ class PetitionPageForm(WagtailAdminPageForm):
                 "Closed.",
             )
         return cleaned
+
+
+def close_date_help(petition) -> str:
+    """The close date's help, saying so when an Open petition has already closed itself."""
+    from .models import PetitionPage
+
+    close_date = petition.close_date
+    if petition.status == PetitionPage.Status.OPEN and close_date and close_date <= timezone.now():
+        when = date_format(timezone.localtime(close_date), "DATETIME_FORMAT")
+        return (
+            f"This petition closed itself on {when}: the public page says it is closed and "
+            "takes no signatures, although the status above says Open. Set the status to "
+            "Closed, or choose a later date to reopen it."
+        )
+    return "The petition closes itself at this time. Leave empty to keep it open."
 
 
 def victory_help(petition) -> str:

@@ -100,6 +100,16 @@ def test_an_open_petition_may_set_a_future_close_date(staff_client, petition):
     assert petition.is_open
 
 
+def test_an_open_petition_past_its_close_date_says_it_has_closed_itself(staff_client, petition):
+    petition.close_date = timezone.now() - timedelta(days=2)
+    petition.save()
+
+    text = help_text(staff_client, edit_url(petition), "close_date")
+
+    assert text.startswith("This petition closed itself on ")
+    assert "although the status above says Open" in text
+
+
 def test_the_status_says_how_many_signers_a_victory_will_email(staff_client, petition):
     now = timezone.now()
     add_signature(petition, "a@example.org", confirmed_at=now, opt_in_updates=True)
