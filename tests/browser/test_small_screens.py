@@ -1,0 +1,91 @@
+"""In Chromium at a phone's width (375 px): the hotline, the EIN, the login and error pages."""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from petitions.models import Signature
+from tests.browser.screenshots import SCREENSHOT_DIR
+from tests.petitions.factories import PetitionPageFactory, TargetFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 812}
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def demo_site(db):
+    call_command("load_demo_data")
+
+
+def lines(locator):
+    """How many lines the browser broke an inline element into."""
+    return locator.evaluate("element => element.getClientRects().length")
+
+
+def test_the_hotline_number_and_the_ein_never_break_at_their_hyphens(phone, live_server, demo_site):
+    phone.goto(live_server.url)
+    footer = phone.get_by_role("contentinfo")
+    for name in ("1-888-373-7888", "233733"):
+        link = footer.get_by_role("link", name=name)
+        expect(link).to_be_visible()
+        assert lines(link) == 1, name
+    ein = footer.get_by_text("EIN 12-3456789")
+    expect(ein).to_be_visible()
+    assert lines(ein) == 1
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=SCREENSHOT_DIR / "home-375-header.png")
+    footer.screenshot(path=SCREENSHOT_DIR / "home-375-footer.png")
+
+
+def test_the_login_page_offers_one_way_to_reset_a_password(phone, live_server, demo_site):
+    phone.goto(f"{live_server.url}/admin/")
+    expect(phone.get_by_role("heading", name="Log in")).to_be_visible()
+    expect(phone.get_by_role("link", name="Forgot your password?")).to_have_count(1)
+    expect(phone.get_by_text("Forgotten")).to_have_count(0)
+    phone.screenshot(path=SCREENSHOT_DIR / "login-375.png", full_page=True)
+
+
+def test_a_missing_page_on_a_phone_has_the_quick_exit_and_the_hotline(
+    phone, live_server, demo_site
+):
+    response = phone.goto(f"{live_server.url}/no-such-page/")
+    assert response.status == 404
+    expect(phone.get_by_role("link", name="Quick exit")).to_be_visible()
+    expect(
+        phone.get_by_role("contentinfo").get_by_role("link", name="1-888-373-7888")
+    ).to_be_visible()
+    phone.screenshot(path=SCREENSHOT_DIR / "error-404-375.png", full_page=True)
+
+
+def test_a_sign_form_gone_stale_says_to_reload_and_try_again(phone, live_server, home_page):
+    TargetFactory(jurisdiction="TX")
+    petition = PetitionPageFactory(title="Stop human traffickers in Texas")
+    phone.goto(f"{live_server.url}{petition.url}")
+    phone.get_by_label("First name", exact=True).fill("Jordan")
+    phone.get_by_label("Last name", exact=True).fill("Taylor")
+    phone.get_by_label("Email", exact=True).fill("stale@example.org")
+    phone.get_by_label("ZIP code", exact=True).fill("78701")
+    # The form stayed open while the browser dropped its cookies (a long pause, a new session).
+    phone.context.clear_cookies()
+    phone.get_by_role("button", name="Sign the petition").click()
+
+    expect(
+        phone.get_by_role("heading", name="Please reload the page and try again")
+    ).to_be_visible()
+    expect(phone.get_by_text("Your details were not saved.")).to_be_visible()
+    expect(phone.get_by_role("link", name="Quick exit")).to_be_visible()
+    phone.screenshot(path=SCREENSHOT_DIR / "error-csrf-375.png", full_page=True)
+    assert not Signature.objects.exists()
+
+    phone.get_by_role("link", name="Go back to the form").click()
+    expect(phone.get_by_role("button", name="Sign the petition")).to_be_visible()
