@@ -73,3 +73,20 @@ def test_emailing_an_update_says_how_many_signers_it_reaches_then_sends(
     update.refresh_from_db()
     assert update.emailed_at is not None
     assert update.states == ["TX"]
+
+
+def test_the_petition_form_says_whom_a_victory_emails_and_when_deliveries_go(
+    page, live_server, demo_petition
+):
+    opted_in = demo_petition.signatures.filter(
+        opt_in_updates=True, status=Signature.Status.CONFIRMED
+    ).count()
+    log_in(page, live_server)
+
+    page.goto(f"{live_server.url}/admin/pages/{demo_petition.pk}/edit/")
+
+    status_help = page.get_by_text("Publishing with “Victory” emails the victory text")
+    expect(status_help).to_contain_text(f"to the {opted_in:,} signers who opted in to updates")
+    expect(page.get_by_text("Daily or Weekly: within 15 minutes of publishing")).to_be_visible()
+    status_help.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOT_DIR / "staff-petition-consequences-desktop.png")
