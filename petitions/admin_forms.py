@@ -155,11 +155,13 @@ class PetitionUpdateForm(WagtailAdminModelForm):
                 "or untick “Email signers”.",
             )
             return cleaned
-        shown = f"{petition.pk}:{','.join(states)}:{reach}"
+        # Binds the confirmation to the audience chosen (not to its size, which grows while
+        # people sign): changing the petition or the states asks again.
+        shown = f"{petition.pk}:{','.join(states)}"
         if cleaned.get("send_now") and cleaned.get("audience_shown") == shown:
             return cleaned
         data = self.data.copy()
-        data["audience_shown"] = shown
+        data[self.add_prefix("audience_shown")] = shown
         data[self.add_prefix("states")] = ", ".join(cleaned["states"])
         data.pop(self.add_prefix("send_now"), None)
         self.data = data

@@ -207,6 +207,20 @@ def test_sending_after_seeing_the_count_emails_the_update(staff_client, petition
     assert update_emails() == {"texan@example.org"}
 
 
+def test_a_signer_opting_in_between_the_count_and_the_send_does_not_block_it(
+    staff_client, petition, signers
+):
+    data = update_form(petition, email_signers="on", states="tx")
+    first = add_update(staff_client, data)
+    add_signer(petition, "new-texan@example.org", "TX")
+
+    add_update(staff_client, {**data, "send_now": "on", "audience_shown": shown_audience(first)})
+
+    update = PetitionUpdate.objects.get()
+    queue_update_batch(update.pk)
+    assert update_emails() == {"texan@example.org", "new-texan@example.org"}
+
+
 def test_changing_the_states_after_seeing_the_count_asks_again(staff_client, petition, signers):
     first = add_update(staff_client, update_form(petition, email_signers="on", states="tx"))
     changed = update_form(
