@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from donations.models import Donation, recount_donations
+from donations.models import Donation, DonationTotal
 from northstar.models import HomePage
 
 from .models import FundraisingCampaignPage
@@ -96,5 +96,5 @@ def load_campaigns():
         )
         for index, (first, last, dollars, public, message) in enumerate(DEMO_GIFTS)
     )
-    recount_donations(campaign.pk)
+    DonationTotal.objects.rebuild(page=campaign.pk)
     return campaign

@@ -119,7 +119,7 @@ class FundraisingCampaignPage(Page):
         return max(0, (self.deadline - timezone.localdate()).days)
 
     def totals(self):
-        return DonationTotal.objects.for_page(self.pk)
+        return DonationTotal.objects.total(page=self.pk)
 
     def money(self, cents):
         return format_money(cents, self.currency)

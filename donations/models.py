@@ -5,14 +5,17 @@ fields in every revision, and publishing an old draft would write back a stale
 total.
 """
 
-import random
 import secrets
 import uuid
-from typing import NamedTuple
 
-from django.db import models, transaction
-from django.db.models import Count, F, Sum
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Count, Sum
 from django.utils import timezone
+from wagtail.models import Page
+
+from northstar.counters import ShardedCounter
 
 from .money import format_money, format_money_exact
 
@@ -100,7 +103,7 @@ class Donation(models.Model):
         self.paid_at = timezone.now()
         self.payment_intent_id = payment_intent_id or self.payment_intent_id
         self.save(update_fields=["status", "paid_at", "payment_intent_id", "checkout_session_id"])
-        DonationTotal.objects.add(self.page_id, self.amount_cents)
+        count_gift(self)
         return True
 
     def mark_failed(self):
@@ -112,87 +115,132 @@ class Donation(models.Model):
         return True
 
 
-class Totals(NamedTuple):
-    amount_cents: int
-    donation_count: int
+# The page types whose total counts every gift to the pages below them ("levels").
+# A gift counts toward its own page and each ancestor of one of these types:
+# today a campaign counts the gifts to its fundraiser pages; a team, if teams
+# become pages above their members, is added here and nothing else changes.
+COUNTED_LEVELS = ("campaigns.FundraisingCampaignPage",)
 
 
-class DonationTotalQuerySet(models.QuerySet):
-    def for_page(self, page_id):
-        """What the paid gifts to `page_id` add up to, summed over its shard rows."""
-        row = self.filter(page_id=page_id).aggregate(
-            amount=Sum("amount_cents"), count=Sum("donation_count")
-        )
-        return Totals(row["amount"] or 0, row["count"] or 0)
+class DonationTotal(ShardedCounter):
+    """Paid gifts counted toward one page, spread over `SHARDS` rows (sum them to read).
 
-    def add(self, page_id, amount_cents):
-        """Add one paid gift to one randomly chosen shard row of the page's total.
+    A page's total counts the gifts to the page itself and, if it is a counted
+    level (`COUNTED_LEVELS`), to every page below it: a campaign's total
+    includes its fundraiser pages' gifts. Totals are in the page's currency: a
+    fundraiser page takes gifts in its campaign's currency. `count_gift`
+    changes every level of a gift at once; `total(page=...)` reads one.
+    """
 
-        Gifts paid at the same moment rarely touch the same row, so none waits
-        long for another, and readers (a SUM) never wait for writers. A shard
-        row is created on its first gift; a concurrent creator of the same row
-        makes `get_or_create` find it instead.
-        """
-        shard = random.randrange(DonationTotal.SHARDS)
-        increment = {
-            "amount_cents": F("amount_cents") + amount_cents,
-            "donation_count": F("donation_count") + 1,
-        }
-        if self.filter(page_id=page_id, shard=shard).update(**increment):
-            return
-        _, created = self.get_or_create(
-            page_id=page_id,
-            shard=shard,
-            defaults={"amount_cents": amount_cents, "donation_count": 1},
-        )
-        if not created:
-            self.filter(page_id=page_id, shard=shard).update(**increment)
-
-
-class DonationTotal(models.Model):
-    """Paid gifts to one page, spread over `SHARDS` rows (sum them to read)."""
-
-    SHARDS = 8
+    key_fields = ("page",)
+    amount_fields = ("amount_cents", "donation_count")
 
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
-    shard = models.PositiveSmallIntegerField()
     amount_cents = models.BigIntegerField(default=0)
     donation_count = models.IntegerField(default=0)
-
-    objects = DonationTotalQuerySet.as_manager()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["page", "shard"], name="one_total_row_per_shard"),
         ]
 
-    def __str__(self):
-        return f"{self.page_id}/{self.shard}: {self.amount_cents} cents, {self.donation_count}"
+    @classmethod
+    def true_values(cls, **key):
+        """{(page_id,): {"amount_cents", "donation_count"}} from the paid gifts, per level.
+
+        `key` filters the pages as `total` does (`page=5`, `page__in=[...]`).
+        """
+        wanted = None
+        if key:
+            lookups = {
+                "pk" + name.removeprefix("page").removeprefix("_id"): v for name, v in key.items()
+            }
+            wanted = dict(Page.objects.filter(**lookups).values_list("pk", "path"))
+        paid = Donation.objects.filter(status__in=Donation.COUNTED_STATES)
+        if wanted is not None and len(wanted) <= 100:
+            under = models.Q(pk__in=[])
+            for path in wanted.values():
+                under |= models.Q(page__path__startswith=path)
+            paid = paid.filter(under)
+        rows = (
+            paid.values_list("page_id", "page__path")
+            .annotate(amount=Sum("amount_cents"), count=Count("pk"))
+            .order_by()
+        )
+        levels_by_path = dict(
+            Page.objects.filter(content_type__in=counted_level_types()).values_list("path", "pk")
+        )
+        result = {}
+        for page_id, path, amount, count in rows:
+            for level in [page_id, *_counted_ancestors(path, levels_by_path)]:
+                if wanted is not None and level not in wanted:
+                    continue
+                was = result.get((level,), {"amount_cents": 0, "donation_count": 0})
+                result[(level,)] = {
+                    "amount_cents": was["amount_cents"] + amount,
+                    "donation_count": was["donation_count"] + count,
+                }
+        return result
+
+    @classmethod
+    def describe_key(cls, key):
+        (page_id,) = key
+        title = Page.objects.filter(pk=page_id).values_list("title", flat=True).first()
+        return f"{title or '?'} ({page_id})"
+
+    @classmethod
+    def describe_drift(cls, was, now):
+        return (
+            f"counted {format_money(was.amount_cents)} from {was.donation_count} gifts, "
+            f"paid gifts {format_money(now.amount_cents)} from {now.donation_count}"
+        )
 
 
-def recount_donations(page_id):
-    """Rebuild a page's total from its paid gifts; (was, now) as `Totals` if they differed.
+def counted_level_types():
+    """The content types of `COUNTED_LEVELS` (cached by Django after the first call)."""
+    models_ = [apps.get_model(label) for label in COUNTED_LEVELS]
+    return list(ContentType.objects.get_for_models(*models_).values())
 
-    The total's rows are locked first, so a gift paid meanwhile is either
-    counted here or adds itself to the rebuilt rows afterwards, never both.
+
+def _counted_ancestors(path, levels_by_path):
+    """Ids of the pages in `levels_by_path` ({path: id}) above `path`, deepest first."""
+    step = Page.steplen
+    prefixes = (path[:end] for end in range(len(path) - step, 0, -step))
+    return [levels_by_path[prefix] for prefix in prefixes if prefix in levels_by_path]
+
+
+def gift_levels(page_id):
+    """Ids of the pages a gift to `page_id` counts toward: the page, then its counted levels.
+
+    Deepest first (the page, its team if teams are levels, its campaign), so
+    concurrent gifts lock shard rows in one order. Two queries.
     """
-    with transaction.atomic():
-        list(DonationTotal.objects.select_for_update().filter(page_id=page_id))
-        was = DonationTotal.objects.for_page(page_id)
-        paid = Donation.objects.filter(page_id=page_id, status__in=Donation.COUNTED_STATES)
-        row = paid.aggregate(amount=Sum("amount_cents"), count=Count("pk"))
-        now = Totals(row["amount"] or 0, row["count"])
-        if was == now:
-            return None
-        DonationTotal.objects.filter(page_id=page_id).delete()
-        if now.donation_count:
-            DonationTotal.objects.create(
-                page_id=page_id,
-                shard=0,
-                amount_cents=now.amount_cents,
-                donation_count=now.donation_count,
-            )
-    return was, now
+    path = Page.objects.filter(pk=page_id).values_list("path", flat=True).get()
+    step = Page.steplen
+    prefixes = [path[:end] for end in range(step, len(path), step)]
+    levels_by_path = dict(
+        Page.objects.filter(path__in=prefixes, content_type__in=counted_level_types()).values_list(
+            "path", "pk"
+        )
+    )
+    return [page_id, *_counted_ancestors(path, levels_by_path)]
+
+
+def count_gift(donation, sign=1):
+    """Count a gift on its page and every counted level above it, in one statement.
+
+    `sign=1` when the gift is marked paid, `sign=-1` when a paid gift is
+    refunded: every level changes together. Call it inside the transaction
+    that changes the gift's status, so the totals commit with it or not at
+    all. Raises ValueError for any other sign.
+    """
+    if sign not in (1, -1):
+        raise ValueError(f"sign must be 1 or -1, not {sign!r}")
+    DonationTotal.objects.add_many(
+        [(level,) for level in gift_levels(donation.page_id)],
+        amount_cents=sign * donation.amount_cents,
+        donation_count=sign,
+    )
 
 
 class StripeEvent(models.Model):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from northstar.models import HomePage
 
 from .attorneys_general import load_attorneys_general
-from .models import PetitionPage, Signature, Target, recount_signatures
+from .models import PetitionPage, Signature, SignatureCount, Target
 
 MODEL_PETITION_SIGNATURES = 2424
 CLOSED_PETITION_SIGNATURES = 312
@@ -236,4 +236,4 @@ def add_demo_signatures(petition, count, rng, days=60):
             )
         )
     Signature.objects.bulk_create(signatures, batch_size=1000)
-    recount_signatures(petition.pk)
+    SignatureCount.objects.rebuild(petition=petition.pk)

@@ -4,13 +4,11 @@ Counts live in `SignatureCount`, never on the page: Wagtail stores page fields
 in every revision, and publishing an old draft would write back a stale count.
 """
 
-import random
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
-from django.db.models import Sum
+from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -19,6 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from northstar.blocks import BaseStreamBlock
+from northstar.counters import ShardedCounter
 from northstar.memo import Memo
 from northstar.pagecache import CSRF_PLACEHOLDER
 
@@ -275,7 +274,7 @@ class PetitionPage(RoutablePageMixin, Page):
         )
 
     def signature_count(self):
-        return SignatureCount.objects.total_for(self.pk)
+        return SignatureCount.objects.total(petition=self.pk).count
 
     def goal_for(self, count):
         return self.signature_goal or next_milestone(count)
@@ -433,49 +432,20 @@ class Signature(models.Model):
         return jurisdiction_name(self.state)
 
 
-class SignatureCountQuerySet(models.QuerySet):
-    def total_for(self, petition_id):
-        return self.filter(petition_id=petition_id).aggregate(total=Sum("count"))["total"] or 0
+class SignatureCount(ShardedCounter):
+    """Confirmed signatures of one petition from one state, spread over `SHARDS` rows.
 
-    def by_state(self, petition_id):
-        rows = (
-            self.filter(petition_id=petition_id)
-            .values("state")
-            .annotate(total=Sum("count"))
-            .order_by("state")
-        )
-        return {row["state"]: row["total"] for row in rows if row["total"]}
+    `SignatureCount.objects.add(petition_id, state, count=1)` when a signature
+    is confirmed; `total(petition=...)` for the page's "Join 2,424
+    supporters"; `totals(by=["state"], petition=...)` for the report.
+    """
 
-    def add(self, petition_id, state, amount=1):
-        """Add `amount` to one randomly chosen shard of the (petition, state) count.
-
-        An upsert on one of several rows: concurrent signers of one petition
-        rarely touch the same row, so none waits for another, and a reader
-        (a SUM over the rows) never waits for a writer.
-        """
-        shard = random.randrange(SignatureCount.SHARDS)
-        table = SignatureCount._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (petition_id, state, shard, count) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s) "
-                "ON CONFLICT (petition_id, state, shard) "
-                f"DO UPDATE SET count = {table}.count + EXCLUDED.count",
-                [petition_id, state, shard, amount],
-            )
-
-
-class SignatureCount(models.Model):
-    """Confirmed signatures of one petition from one state, spread over `SHARDS` rows."""
-
-    SHARDS = 8
+    key_fields = ("petition", "state")
+    amount_fields = ("count",)
 
     petition = models.ForeignKey(PetitionPage, on_delete=models.CASCADE, related_name="+")
     state = models.CharField(max_length=2)
-    shard = models.PositiveSmallIntegerField()
     count = models.IntegerField(default=0)
-
-    objects = SignatureCountQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -484,38 +454,26 @@ class SignatureCount(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.petition_id}/{self.state}/{self.shard}: {self.count}"
-
-
-def recount_signatures(petition_id):
-    """Rebuild a petition's counts from its signatures; return {state: (was, now)} for drift.
-
-    The count rows are locked before the signatures are counted, so a
-    confirmation committing meanwhile is either counted here or adds itself
-    to the rebuilt rows afterwards, never both.
-    """
-    with transaction.atomic():
-        list(SignatureCount.objects.select_for_update().filter(petition_id=petition_id))
-        was = SignatureCount.objects.by_state(petition_id)
-        now = dict(
-            Signature.objects.filter(petition_id=petition_id, status__in=Signature.COUNTED_STATES)
-            .values_list("state")
+    @classmethod
+    def true_values(cls, **key):
+        """{(petition_id, state): {"count": n}} from the counted signatures matching `key`."""
+        rows = (
+            Signature.objects.filter(status__in=Signature.COUNTED_STATES, **key)
+            .values_list("petition_id", "state")
             .annotate(total=models.Count("pk"))
             .order_by()
         )
-        drift = {
-            state: (was.get(state, 0), now.get(state, 0))
-            for state in set(was) | set(now)
-            if was.get(state, 0) != now.get(state, 0)
-        }
-        if drift:
-            SignatureCount.objects.filter(petition_id=petition_id).delete()
-            SignatureCount.objects.bulk_create(
-                SignatureCount(petition_id=petition_id, state=state, shard=0, count=total)
-                for state, total in now.items()
-            )
-    return drift
+        return {(petition_id, state): {"count": n} for petition_id, state, n in rows}
+
+    @classmethod
+    def describe_key(cls, key):
+        petition_id, state = key
+        title = PetitionPage.objects.filter(pk=petition_id).values_list("title", flat=True).first()
+        return f"{title or '?'} ({petition_id}), {jurisdiction_name(state)}"
+
+    @classmethod
+    def describe_drift(cls, was, now):
+        return f"counted {was.count}, signatures {now.count}"
 
 
 class Delivery(models.Model):

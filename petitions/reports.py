@@ -107,8 +107,12 @@ class StateCount:
 
 def signatures_by_state(petition):
     """Confirmed signatures per state, most first, from the petition's count table."""
-    counts = SignatureCount.objects.by_state(petition.pk)
-    rows = [StateCount(code, jurisdiction_name(code), total) for code, total in counts.items()]
+    counts = SignatureCount.objects.totals(by=["state"], petition=petition.pk)
+    rows = [
+        StateCount(code, jurisdiction_name(code), total.count)
+        for code, total in counts.items()
+        if total.count
+    ]
     return sorted(rows, key=lambda row: (-row.count, row.name))
 
 

@@ -238,7 +238,7 @@ def confirm_signature(signature):
             pk=signature.pk, status=Signature.Status.PENDING
         ).update(status=Signature.Status.CONFIRMED, confirmed_at=timezone.now())
         if confirmed:
-            SignatureCount.objects.add(signature.petition_id, signature.state)
+            SignatureCount.objects.add(signature.petition_id, signature.state, count=1)
     if confirmed:
         signature.refresh_from_db(fields=["status", "confirmed_at"])
     return bool(confirmed)

@@ -55,7 +55,7 @@ def test_the_petition_thank_you_page_asks_to_give_to_the_live_campaign(
         ask_text="Help survivors find safety: give to Spring into Action",
         deadline=in_days(10),
     )
-    DonationTotal.objects.add(campaign.pk, 345000)
+    DonationTotal.objects.add(campaign.pk, amount_cents=345000, donation_count=1)
 
     html = client.get(petition_thank_you).content.decode()
 

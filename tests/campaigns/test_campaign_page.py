@@ -21,7 +21,7 @@ def paid(campaign, amount_cents, **fields):
         paid_at=timezone.now(),
         **fields,
     )
-    DonationTotal.objects.add(campaign.pk, amount_cents)
+    DonationTotal.objects.add(campaign.pk, amount_cents=amount_cents, donation_count=1)
     return donation
 
 

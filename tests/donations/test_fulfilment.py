@@ -103,7 +103,7 @@ def test_recount_finds_and_fixes_drift_in_a_total(campaign, capsys):
         fulfil(DonationFactory(page=campaign, amount_cents=amount))
     DonationTotal.objects.filter(page=campaign).update(amount_cents=1, donation_count=9)
 
-    call_command("recount_donations")
+    call_command("recount")
 
     out = capsys.readouterr().out
     assert "Spring into Action" in out
@@ -113,8 +113,8 @@ def test_recount_finds_and_fixes_drift_in_a_total(campaign, capsys):
 
 def test_recount_of_matching_totals_changes_nothing(campaign, capsys):
     fulfil(DonationFactory(page=campaign))
-    call_command("recount_donations")
-    assert "All totals match their paid gifts." in capsys.readouterr().out
+    call_command("recount")
+    assert "All counters match the rows they count." in capsys.readouterr().out
     assert campaign.totals() == (5000, 1)
 
 

@@ -93,5 +93,5 @@ def add_signature(petition, email, *, state="TX", confirmed_at=None, **fields):
         **fields,
     )
     if confirmed_at:
-        SignatureCount.objects.add(petition.pk, state)
+        SignatureCount.objects.add(petition.pk, state, count=1)
     return signature

@@ -101,7 +101,7 @@ def test_the_thank_you_for_the_only_supporter_reads_as_english(client, petition,
 
 
 def test_the_thank_you_counts_the_supporters_with_thousands_separated(client, petition, pending):
-    SignatureCount.objects.add(petition.pk, "NY", 1233)
+    SignatureCount.objects.add(petition.pk, "NY", count=1233)
     html = client.post(confirm_url(pending), follow=True).content.decode()
     assert "You are one of 1,234 supporters of" in html
 
@@ -145,7 +145,7 @@ def test_recount_rebuilds_the_counts_from_the_signatures_and_reports_drift(
     client.post(confirm_url(pending))
     SignatureCount.objects.filter(petition=petition).update(count=7)
 
-    call_command("recount_signatures")
+    call_command("recount")
 
     assert "counted 7, signatures 1: corrected" in capsys.readouterr().out
     assert petition.signature_count() == 1

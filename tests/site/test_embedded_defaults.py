@@ -211,7 +211,7 @@ from donations.services import start_donation
 page = FundraisingCampaignPage.objects.live().first()
 path = start_donation(page, {"amount_cents": 2500, "first_name": "Double", "last_name": "Clicker",
                              "email": "double.clicker@example.org"})
-print(path, DonationTotal.objects.for_page(page.pk).donation_count)
+print(path, DonationTotal.objects.total(page=page.pk).donation_count)
 """
 
 CHECKOUT_OUTCOME = """
@@ -219,7 +219,7 @@ from donations.models import Donation, DonationTotal
 from northstar.models import OutboundEmail
 donation = Donation.objects.get(email="double.clicker@example.org")
 receipts = OutboundEmail.objects.filter(template="donation_receipt", to=donation.email).count()
-print(donation.status, receipts, DonationTotal.objects.for_page(donation.page_id).donation_count)
+print(donation.status, receipts, DonationTotal.objects.total(page=donation.page_id).donation_count)
 """
 
 
