@@ -32,6 +32,20 @@ def lines(locator):
     return locator.evaluate("element => element.getClientRects().length")
 
 
+def assert_header_links_clear_of_the_quick_exit(page):
+    """No link in the header lies under the Quick exit button, which floats over the page."""
+    button = page.get_by_role("link", name="Quick exit").bounding_box()
+    for link in page.locator(".site-header a").all():
+        box = link.bounding_box()
+        overlap_x = (
+            box["x"] < button["x"] + button["width"] and button["x"] < box["x"] + box["width"]
+        )
+        overlap_y = (
+            box["y"] < button["y"] + button["height"] and button["y"] < box["y"] + box["height"]
+        )
+        assert not (overlap_x and overlap_y), link.inner_text()
+
+
 def test_the_hotline_number_and_the_ein_never_break_at_their_hyphens(phone, live_server, demo_site):
     phone.goto(live_server.url)
     footer = phone.get_by_role("contentinfo")
@@ -64,6 +78,7 @@ def test_a_missing_page_on_a_phone_has_the_quick_exit_and_the_hotline(
     expect(
         phone.get_by_role("contentinfo").get_by_role("link", name="1-888-373-7888")
     ).to_be_visible()
+    assert_header_links_clear_of_the_quick_exit(phone)
     phone.screenshot(path=SCREENSHOT_DIR / "error-404-375.png", full_page=True)
 
 
@@ -84,6 +99,7 @@ def test_a_sign_form_gone_stale_says_to_reload_and_try_again(phone, live_server,
     ).to_be_visible()
     expect(phone.get_by_text("Your details were not saved.")).to_be_visible()
     expect(phone.get_by_role("link", name="Quick exit")).to_be_visible()
+    assert_header_links_clear_of_the_quick_exit(phone)
     phone.screenshot(path=SCREENSHOT_DIR / "error-csrf-375.png", full_page=True)
     assert not Signature.objects.exists()
 
