@@ -37,6 +37,8 @@ def email_site(org=None):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    """allauth's adapter, sending its mail through the outbox, in the organisation's name."""
+
     def send_mail(self, template_prefix, email, context):
         """Render allauth's message now (it needs the request), send it from a worker.
 
