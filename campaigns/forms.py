@@ -2,7 +2,13 @@
 
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from donations.money import MoneyField, currency_name
+from donations.money import (
+    DEFAULT_CURRENCY,
+    CurrencyField,
+    MoneyField,
+    currency_name,
+    normalise_currency,
+)
 
 MAXIMUM_GOAL_CENTS = 100_000_000_000  # $1,000,000,000: a typo guard, far above any real goal
 
@@ -25,9 +31,15 @@ class FundraisingCampaignPageForm(WagtailAdminPageForm):
         },
     )
 
+    currency = CurrencyField(
+        label="Currency",
+        help_text="What gifts to this campaign are paid in.",
+        error_messages={"required": "Please choose the currency of the campaign."},
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        currency = getattr(self.instance, "currency", "") or "usd"
+        currency = normalise_currency(getattr(self.instance, "currency", "")) or DEFAULT_CURRENCY
         field = self.fields["goal_cents"]
         field.currency = currency
         field.label = f"Goal ({currency.upper()})"

@@ -16,7 +16,7 @@ from wagtail.search import index
 
 from campaigns.forms import FundraisingCampaignPageForm
 from donations.models import Donation, DonationTotal
-from donations.money import format_money
+from donations.money import CURRENCY_CHOICES, DEFAULT_CURRENCY, normalise_currency
 from northstar.blocks import BaseStreamBlock
 from northstar.memo import Memo
 
@@ -45,11 +45,17 @@ class FundraisingCampaignPage(Page):
         help_text="A wide photograph for the top of the campaign (at least 1600 pixels wide).",
     )
     body = StreamField(BaseStreamBlock(), blank=True, use_json_field=True)
+    # Stored in minor units (cents); staff type it in the currency's ordinary unit
+    # ("25,000"), as campaigns.forms says, so the help text speaks of that.
     goal_cents = models.PositiveBigIntegerField(
-        "goal (cents)", help_text="The amount to raise, in cents: 1000000 is $10,000."
+        "goal",
+        help_text="The amount to raise, in the campaign's currency, e.g. 25,000 or 25,000.00.",
     )
     currency = models.CharField(
-        max_length=3, default="usd", help_text="Three-letter code, lower-case (usd)."
+        max_length=3,
+        choices=CURRENCY_CHOICES,
+        default=DEFAULT_CURRENCY,
+        help_text="What gifts to this campaign are paid in.",
     )
     deadline = models.DateField(
         help_text="The last day gifts count. The donate form closes after it."
@@ -93,6 +99,12 @@ class FundraisingCampaignPage(Page):
     class Meta:
         verbose_name = "fundraising campaign"
 
+    def clean_fields(self, exclude=None):
+        """The currency is stored as Stripe writes it ("USD" is kept as "usd") before it is
+        checked against the currencies the project takes (anything else: ValidationError)."""
+        self.currency = normalise_currency(self.currency)
+        super().clean_fields(exclude=exclude)
+
     @property
     def accepts_donations(self):
         """Gifts are taken up to and including the deadline's day, in the site's time zone.
@@ -121,17 +133,15 @@ class FundraisingCampaignPage(Page):
     def totals(self):
         return DonationTotal.objects.total(page=self.pk)
 
-    def money(self, cents):
-        return format_money(cents, self.currency)
-
     def progress(self):
-        """The total raised and how it reads: "$3,450 raised of $10,000", with a percentage."""
+        """The total raised toward the goal: amounts in cents with their currency (templates
+        show them with `|money:progress.currency`), the number of gifts and a percentage."""
         totals = self.totals()
         goal = self.goal_cents
         return {
             "raised_cents": totals.amount_cents,
-            "raised": self.money(totals.amount_cents),
-            "goal": self.money(goal),
+            "goal_cents": goal,
+            "currency": self.currency,
             "donation_count": totals.donation_count,
             "percent": min(100, totals.amount_cents * 100 // goal) if goal else 0,
         }
@@ -154,7 +164,7 @@ class FundraisingCampaignPage(Page):
         context.update(
             progress=self.progress(),
             recent_donations=self.recent_public_donations(),
-            form=form or DonationForm(),
+            form=form or DonationForm(currency=self.currency),
             payments_by_stripe=stripe_enabled(),
         )
         return context

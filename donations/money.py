@@ -5,15 +5,65 @@ sets: digits are 0-9 only, never `\\d` or `int()` on whatever Unicode calls a
 digit, so "१०००" or fullwidth "１０００" is refused with a message rather than
 read as a thousand. The donate form and the admin's money fields use the same
 parser (`amount_cents`) and the same form field (`MoneyField`).
+
+The currencies the project takes are `SUPPORTED_CURRENCIES`, the one list:
+model choices, form choices, symbols and formatting all read it. Amounts are
+shown by `format_money` alone; templates reach it through the `money` filter
+(`{{ cents|money:currency }}` in `northstar_tags`).
 """
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from django import forms
 
-CURRENCY_SYMBOLS = {"usd": "$"}
-CURRENCY_NAMES = {"usd": "US dollars"}
+
+@dataclass(frozen=True)
+class Currency:
+    """A currency the project takes: its ISO 4217 code as Stripe writes it (lower-case),
+    its symbol, the exponent of its minor unit (2: 100 cents to the dollar) and its name."""
+
+    code: str
+    symbol: str
+    exponent: int
+    name: str
+
+
+# The currencies staff may choose for a campaign, and so every gift's. The typed-amount
+# parser (`amount_cents`) reads two decimal places: a currency with another exponent
+# needs it taught first.
+SUPPORTED_CURRENCIES = {
+    "usd": Currency(code="usd", symbol="$", exponent=2, name="US dollars"),
+}
+DEFAULT_CURRENCY = "usd"
+CURRENCY_CHOICES = [
+    (currency.code, f"{currency.name} ({currency.code.upper()})")
+    for currency in SUPPORTED_CURRENCIES.values()
+]
+
+
+def normalise_currency(code):
+    """A currency code as stored: "USD " -> "usd" (stripped, lower-case; not checked)."""
+    return str(code or "").strip().lower()
+
+
+def currency_info(code):
+    """The `Currency` for `code` (any case), or None if the project does not take it."""
+    return SUPPORTED_CURRENCIES.get(normalise_currency(code))
+
+
+def minor_units(code):
+    """How many minor units make one of `code`'s ordinary unit: 100 for "usd"."""
+    info = currency_info(code)
+    return 10 ** (info.exponent if info else 2)
+
+
+def currency_symbol(code):
+    """ "$" for "usd"; the upper-case code for a currency the project does not take."""
+    info = currency_info(code)
+    return info.symbol if info else normalise_currency(code).upper()
+
 
 ASCII_DIGITS = frozenset("0123456789")
 
@@ -34,17 +84,17 @@ class InvalidAmount(ValueError):
     """Text that is not an amount of money; `str(exc)` says why, in words for the person."""
 
 
-def amount_cents(text):
+def amount_cents(text, currency=DEFAULT_CURRENCY):
     """The cents in an amount a person typed: "$1,250.50" -> 125050, "25,000" -> 2500000.
 
     Accepts digits 0-9 with optional thousands commas (in groups of three), at
-    most two decimal places, and one leading "$"; surrounding spaces are
-    ignored. Raises `InvalidAmount` (a ValueError) with a message for the person
-    for anything else: empty text, other scripts' digits, a minus sign, an
-    exponent, or fractions of a cent.
+    most two decimal places, and one leading symbol of `currency` ("$" for
+    "usd"); surrounding spaces are ignored. Raises `InvalidAmount` (a
+    ValueError) with a message for the person for anything else: empty text,
+    other scripts' digits, a minus sign, an exponent, or fractions of a cent.
     """
     text = unicodedata.normalize("NFC", str(text or "")).strip()
-    text = text.removeprefix("$").strip()
+    text = text.removeprefix(currency_symbol(currency)).strip()
     if not text:
         raise InvalidAmount(ENTER_AN_AMOUNT)
     if any(char.isdigit() and char not in ASCII_DIGITS for char in text):
@@ -59,25 +109,39 @@ def amount_cents(text):
     return dollars * 100 + cents
 
 
-def parse_amount_cents(text):
+def parse_amount_cents(text, currency=DEFAULT_CURRENCY):
     """The cents in an amount a person typed ("$1,250.50" -> 125050); None if it is not one."""
     try:
-        return amount_cents(text)
+        return amount_cents(text, currency)
     except InvalidAmount:
         return None
 
 
-def format_money(cents, currency="usd"):
-    """ "$3,450" for whole dollars, "$3,450.50" otherwise; other currencies by their code."""
-    dollars, rest = divmod(int(cents or 0), 100)
-    text = f"{dollars:,}" if rest == 0 else f"{dollars:,}.{rest:02d}"
-    symbol = CURRENCY_SYMBOLS.get((currency or "").lower())
-    return f"{symbol}{text}" if symbol else f"{text} {currency.upper()}"
+def format_money(cents, currency=DEFAULT_CURRENCY, *, exact=False):
+    """An amount in minor units as people read it: the one money format of the project.
+
+    `cents` is an int (minor units; negative for money going back, as a refund);
+    `currency` a code in any case. Whole amounts read without their minor unit
+    unless `exact`: 345000 -> "$3,450", 345050 -> "$3,450.50", exact 100000 ->
+    "$1,000.00", -2550 -> "-$25.50". A currency the project does not take reads
+    by its code: 5, "eur" -> "0.05 EUR". None reads as 0.
+    """
+    cents = int(cents or 0)
+    info = currency_info(currency)
+    exponent = info.exponent if info else 2
+    units, rest = divmod(abs(cents), 10**exponent)
+    text = f"{units:,}"
+    if exponent and (rest or exact):
+        text += f".{rest:0{exponent}d}"
+    sign = "-" if cents < 0 else ""
+    if info:
+        return f"{sign}{info.symbol}{text}"
+    return f"{sign}{text} {normalise_currency(currency).upper()}"
 
 
-def format_money_exact(cents, currency="usd"):
+def format_money_exact(cents, currency=DEFAULT_CURRENCY):
     """ "$1,000.00": always with the cents, as a checkout or receipt shows an amount."""
-    return format_money(cents, currency) if cents % 100 else f"{format_money(cents, currency)}.00"
+    return format_money(cents, currency, exact=True)
 
 
 def format_amount_for_input(cents):
@@ -87,8 +151,38 @@ def format_amount_for_input(cents):
 
 
 def currency_name(currency):
-    """ "US dollars" for "usd"; the upper-case code for a currency without a name here."""
-    return CURRENCY_NAMES.get((currency or "").lower(), (currency or "").upper())
+    """ "US dollars" for "usd"; the upper-case code for a currency the project does not take."""
+    info = currency_info(currency)
+    return info.name if info else normalise_currency(currency).upper()
+
+
+class CurrencyField(forms.ChoiceField):
+    """A choice of `SUPPORTED_CURRENCIES`, read in any case: "USD" is cleaned to "usd".
+
+    Anything else is refused with a message naming the currencies taken.
+    """
+
+    default_error_messages = {
+        "invalid_choice": "Please choose one of the currencies we take: %(supported)s.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", CURRENCY_CHOICES)
+        kwargs.setdefault("initial", DEFAULT_CURRENCY)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalise_currency(super().to_python(value))
+
+    def validate(self, value):
+        if value and value not in SUPPORTED_CURRENCIES:
+            supported = ", ".join(code.upper() for code in SUPPORTED_CURRENCIES)
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value, "supported": supported},
+            )
+        super().validate(value)
 
 
 class MoneyField(forms.Field):
@@ -107,7 +201,9 @@ class MoneyField(forms.Field):
         "max_cents": "Please enter at most %(limit)s.",
     }
 
-    def __init__(self, *, min_cents=None, max_cents=None, max_length=20, currency="usd", **kwargs):
+    def __init__(
+        self, *, min_cents=None, max_cents=None, max_length=20, currency=DEFAULT_CURRENCY, **kwargs
+    ):
         self.currency = currency
         self.min_cents = min_cents
         self.max_cents = max_cents
@@ -132,7 +228,7 @@ class MoneyField(forms.Field):
         if len(str(value)) > self.max_length:
             raise forms.ValidationError(NOT_AN_AMOUNT, code="invalid")
         try:
-            return amount_cents(value)
+            return amount_cents(value, self.currency)
         except InvalidAmount as exc:
             raise forms.ValidationError(str(exc), code="invalid") from exc
 

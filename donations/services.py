@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from northstar.emails import absolute_url, send_email
 
 from .models import Donation
-from .money import format_money
+from .money import normalise_currency
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +118,12 @@ def fulfil_checkout_session(
             return False
         if donation.is_paid:
             return False
-        if amount_total != donation.amount_cents or (currency or "").lower() != donation.currency:
+        # Stripe writes currencies lower-case, as the gift's is stored (campaigns allow only
+        # SUPPORTED_CURRENCIES, saved lower-case): compared as stored, never as typed.
+        if (
+            amount_total != donation.amount_cents
+            or normalise_currency(currency) != donation.currency
+        ):
             logger.error(
                 "Checkout session %s paid %s %s for donation %s of %s: left for staff",
                 session_id,
@@ -166,7 +171,8 @@ def queue_receipt(donation):
         donation.email,
         {
             "first_name": donation.first_name,
-            "amount": format_money(donation.amount_cents, donation.currency),
+            "amount_cents": donation.amount_cents,  # shown with the `money` filter
+            "currency": donation.currency,
             "page_title": page.title,
             "page_url": public_url(page.url),
             "paid_on": date_format(timezone.localdate(donation.paid_at), "F j, Y"),
