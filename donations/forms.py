@@ -8,9 +8,18 @@ from django import forms
 
 from northstar.forms import SupporterForm
 
-from .money import ENTER_AN_AMOUNT, MoneyField
+from .money import (
+    DEFAULT_CURRENCY,
+    ENTER_AN_AMOUNT,
+    MoneyField,
+    currency_name,
+    currency_symbol,
+    format_money,
+    minor_units,
+    normalise_currency,
+)
 
-PRESET_AMOUNTS = (25, 50, 100, 250)  # dollars
+PRESET_AMOUNTS = (25, 50, 100, 250)  # whole units of the campaign's currency (dollars)
 OTHER = "other"
 MINIMUM_CENTS = 100
 MAXIMUM_CENTS = 2_500_000
@@ -19,21 +28,22 @@ MAXIMUM_CENTS = 2_500_000
 class DonationForm(SupporterForm):
     """An amount (a preset or one typed), the donor's name and email, and what they show.
 
-    Valid data has `amount_cents` (int): the typed amount if one was typed,
+    `currency` (a code, "usd") is the campaign's: the preset amounts, the typed
+    amount's label and its limits read in it. Valid data has `amount_cents`
+    (int, in that currency's minor units): the typed amount if one was typed,
     else the chosen preset; see `clean`.
     """
 
     amount = forms.ChoiceField(
         label="Amount",
-        choices=[(str(dollars), f"${dollars}") for dollars in PRESET_AMOUNTS]
-        + [(OTHER, "Other amount")],
+        choices=[(str(units), str(units)) for units in PRESET_AMOUNTS] + [(OTHER, "Other amount")],
         widget=forms.RadioSelect,
         required=False,
         initial="50",
         error_messages={"invalid_choice": "Please choose one of the amounts."},
     )
     other_amount = MoneyField(
-        label="Your amount (US dollars)",
+        label="Your amount",
         required=False,
         min_cents=MINIMUM_CENTS,
         max_cents=MAXIMUM_CENTS,
@@ -58,8 +68,17 @@ class DonationForm(SupporterForm):
         help_text="Shown with your name, if you choose to show it.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, currency=DEFAULT_CURRENCY, **kwargs):
         super().__init__(*args, **kwargs)
+        self.currency = normalise_currency(currency)
+        self.currency_symbol = currency_symbol(self.currency)
+        self.fields["amount"].choices = [
+            (str(units), format_money(units * minor_units(self.currency), self.currency))
+            for units in PRESET_AMOUNTS
+        ] + [(OTHER, "Other amount")]
+        other_amount = self.fields["other_amount"]
+        other_amount.currency = self.currency
+        other_amount.label = f"Your amount ({currency_name(self.currency)})"
         self.fields["email"].help_text = "For your receipt. Never shown publicly."
 
     def clean_message(self):
@@ -70,7 +89,7 @@ class DonationForm(SupporterForm):
 
         What the donor typed is what they did last (the script chooses "Other
         amount" when they type, and empties the box when they choose a preset),
-        so without JavaScript, $50 chosen and 1000 typed gives $1,000.
+        so without JavaScript, 50 chosen and 1000 typed gives 1,000.
         """
         cleaned = super().clean()
         if "amount" not in cleaned or "other_amount" in self.errors:
@@ -82,7 +101,7 @@ class DonationForm(SupporterForm):
         elif choice == OTHER:
             self.add_error("other_amount", ENTER_AN_AMOUNT)
         elif choice:
-            cleaned["amount_cents"] = int(choice) * 100
+            cleaned["amount_cents"] = int(choice) * minor_units(self.currency)
         else:
             self.add_error("amount", "Please choose an amount.")
         return cleaned

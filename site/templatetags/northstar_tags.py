@@ -4,6 +4,8 @@ from django import template
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from donations.money import DEFAULT_CURRENCY, format_money
+
 register = template.Library()
 
 
@@ -14,3 +16,11 @@ def ago(value):
     if timezone.now() - value < timedelta(minutes=1):
         return "just now"
     return f"{timesince(value, depth=1)} ago"
+
+
+@register.filter
+def money(cents, currency=DEFAULT_CURRENCY):
+    """`{{ cents|money:currency }}`: an amount in minor units as people read it ("$3,450",
+    "$3,450.50", "-$25"), by `donations.money.format_money`, the project's one money format.
+    Every template shows money through this filter; none writes a currency sign itself."""
+    return format_money(cents, currency)

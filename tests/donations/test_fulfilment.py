@@ -50,7 +50,7 @@ def test_a_receipt_is_queued_once_per_paid_gift(campaign):
 
     [receipt] = OutboundEmail.objects.filter(template="donation_receipt")
     assert receipt.to == "giver@example.org"
-    assert receipt.context["amount"] == "$50"
+    assert (receipt.context["amount_cents"], receipt.context["currency"]) == (5000, "usd")
     assert receipt.context["page_title"] == "Spring into Action"
 
 

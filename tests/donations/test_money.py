@@ -3,10 +3,15 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from donations.forms import DonationForm
 from donations.money import (
+    CURRENCY_CHOICES,
+    SUPPORTED_CURRENCIES,
+    CurrencyField,
     InvalidAmount,
     MoneyField,
     amount_cents,
+    currency_name,
     format_money,
     format_money_exact,
     parse_amount_cents,
@@ -65,6 +70,22 @@ def test_whole_dollars_read_without_cents_and_others_with_them():
     assert format_money(5, "eur") == "0.05 EUR"
 
 
+def test_money_going_back_reads_with_a_minus_sign_before_the_symbol():
+    assert format_money(-2500) == "-$25"
+    assert format_money(-2550) == "-$25.50"
+    assert format_money(-1) == "-$0.01"
+
+
+def test_no_money_reads_as_zero_dollars():
+    assert format_money(0) == "$0"
+    assert format_money(None) == "$0"
+
+
+def test_a_currency_code_is_read_in_any_case():
+    assert format_money(125050, "USD") == "$1,250.50"
+    assert currency_name("USD") == "US dollars"
+
+
 def test_an_exact_amount_always_shows_its_cents():
     assert format_money_exact(100000) == "$1,000.00"
     assert format_money_exact(100050) == "$1,000.50"
@@ -86,3 +107,37 @@ def test_a_money_field_outside_its_bounds_says_the_bound_in_dollars():
         field.clean("0.50")
     with pytest.raises(ValidationError, match=r"at most \$25,000\."):
         field.clean("25,000.01")
+
+
+def test_the_supported_currencies_are_lower_case_iso_codes_with_symbol_and_exponent():
+    assert "usd" in SUPPORTED_CURRENCIES
+    for code, currency in SUPPORTED_CURRENCIES.items():
+        assert code == currency.code
+        assert len(code) == 3 and code.isascii() and code.islower()
+        assert currency.symbol and currency.exponent == 2  # what amount_cents reads
+    assert [code for code, _ in CURRENCY_CHOICES] == list(SUPPORTED_CURRENCIES)
+
+
+@pytest.mark.parametrize("typed", ["usd", "USD", " Usd "])
+def test_a_currency_field_stores_a_supported_code_lower_case(typed):
+    assert CurrencyField().clean(typed) == "usd"
+
+
+@pytest.mark.parametrize("typed", ["eur", "US$", "dollars", "xyz"])
+def test_a_currency_field_refuses_a_currency_the_project_does_not_take(typed):
+    with pytest.raises(ValidationError, match="one of the currencies we take: USD"):
+        CurrencyField().clean(typed)
+
+
+def test_the_donate_forms_preset_amounts_are_written_by_the_money_format():
+    form = DonationForm(currency="usd")
+    labels = [label for value, label in form.fields["amount"].choices if value != "other"]
+    assert labels == ["$25", "$50", "$100", "$250"]
+    assert form.currency_symbol == "$"
+    assert form.fields["other_amount"].label == "Your amount (US dollars)"
+
+
+def test_the_donate_forms_limits_read_in_the_campaigns_currency():
+    form = DonationForm({"amount": "other", "other_amount": "0.50"}, currency="USD")
+    form.is_valid()
+    assert form.errors["other_amount"] == ["The smallest gift we can take is $1."]
