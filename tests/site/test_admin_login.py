@@ -129,3 +129,17 @@ def test_admin_pages_load_no_avatar_or_anything_else_from_another_site(client, s
         loaded = loaded_urls(html)
         assert loaded, url
         assert [u for u in loaded if urlsplit(u).netloc not in ("", "testserver")] == []
+
+
+def test_the_demo_staff_account_of_an_older_database_can_log_in_at_the_sites_login(client, db):
+    from northstar.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, load_staff_user
+
+    # Made before staff logged in through allauth: no verified address.
+    StaffUserFactory(email=DEMO_STAFF_EMAIL, password=DEMO_STAFF_PASSWORD)
+    load_staff_user()
+
+    response = client.post(
+        "/accounts/login/", {"login": DEMO_STAFF_EMAIL, "password": DEMO_STAFF_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert logged_in(client)
