@@ -18,16 +18,17 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	touch $@
 
 ## Run the site, a Celery worker and Celery beat on the embedded defaults (Ctrl-C stops all
-## three). Each runs under northstar.supervise, which starts it again if it crashes.
+## three). supervisord (site/supervisord.conf) starts any of them again if it crashes.
 run: export DEBUG ?= true
 run: export CELERY_POLLING_INTERVAL ?= 0.05
 run: export SITE_URL ?= http://localhost:$(PORT)
+run: export NORTHSTAR_VAR_DIR ?= $(CURDIR)/var
 run: $(VENV)/.installed
-	mkdir -p var media
+	mkdir -p "$$NORTHSTAR_VAR_DIR" media
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data
 	@echo "Open http://localhost:$(PORT)/ (staff: http://localhost:$(PORT)/admin/)"
-	PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -f site/Procfile -d . start
+	PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/supervisord -c site/supervisord.conf
 
 ## Lint, then the whole suite on PostgreSQL, Redis and a real Celery worker.
 test: $(VENV)/.installed-dev

@@ -117,9 +117,9 @@ def test_the_embedded_defaults_run_the_site_with_sqlite_and_the_filesystem_broke
         worker.wait(timeout=30)
 
 
-# `make run` itself: honcho starts site/Procfile (web, worker and beat, each
-# under northstar.supervise) on SQLite and the filesystem broker, and the tests
-# below click, queue mail and kill the worker as a newcomer's afternoon would.
+# `make run` itself: supervisord starts site/supervisord.conf (web, worker and
+# beat) on SQLite and the filesystem broker, and the tests below click, queue
+# mail and kill the worker as a newcomer's afternoon would.
 
 
 def free_port():
@@ -129,7 +129,7 @@ def free_port():
 
 
 class MakeRun:
-    """honcho running site/Procfile, as `make run` does, with its output in a file."""
+    """supervisord running site/supervisord.conf, as `make run` does, with its output in a file."""
 
     def __init__(self, env, var_dir, log_path):
         self.env = env
@@ -144,7 +144,7 @@ class MakeRun:
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "honcho", "-f", "site/Procfile", "-d", ".", "start"],
+                [str(Path(sys.executable).parent / "supervisord"), "-c", "site/supervisord.conf"],
                 cwd=PROJECT_DIR,
                 env=env,
                 stdout=log,
@@ -165,26 +165,23 @@ class MakeRun:
             return False
 
     def started(self, name):
-        """Pids of the processes northstar.supervise started for Procfile line `name`, in order."""
-        pattern = rf"{name}\.1\s+\| supervise: started \S+ with pid (\d+)"
+        """Pids of the processes supervisord started for program `name`, in order."""
+        pattern = rf"spawned: '{name}' with pid (\d+)"
         return [int(pid) for pid in re.findall(pattern, self.log())]
 
     def worker_ready(self, count):
-        return len(re.findall(r"worker\.1\s+\|.*\bready\.", self.log())) >= count
-
-    def supervisor_pids(self):
-        return [int(pid) for pid in re.findall(r"\w+\.1 started \(pid=(\d+)\)", self.log())]
+        return len(re.findall(r"celery@\S+ ready\.", self.log())) >= count
 
     def stop(self):
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)  # Ctrl-C, as honcho handles it
+            self.process.send_signal(signal.SIGINT)  # Ctrl-C
             try:
-                self.process.wait(timeout=30)
+                self.process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        for pid in self.supervisor_pids():  # anything honcho failed to stop
-            with contextlib.suppress(ProcessLookupError):
+        for pid in self.started("web") + self.started("worker") + self.started("beat"):
+            with contextlib.suppress(ProcessLookupError):  # anything supervisord failed to stop
                 os.killpg(pid, signal.SIGKILL)
 
 
@@ -310,7 +307,7 @@ def test_an_empty_message_file_in_the_queue_does_not_stop_the_worker(make_run):
 
 
 def test_a_killed_worker_leaves_the_web_server_up_and_comes_back_by_itself(make_run):
-    ready_before = len(re.findall(r"worker\.1\s+\|.*\bready\.", make_run.log()))
+    ready_before = len(re.findall(r"celery@\S+ ready\.", make_run.log()))
     worker = make_run.started("worker")[-1]
 
     os.kill(worker, signal.SIGKILL)
