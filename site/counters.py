@@ -154,13 +154,16 @@ class CounterQuerySet(models.QuerySet):
             model.objects.using(self.db).bulk_create(
                 [
                     model(**dict(zip(key_attnames, k, strict=True)), shard=shard)
-                    for k in known
+                    for k in sorted(known, key=repr)  # one order: rebuilders never deadlock
                     for shard in range(model.SHARDS)
                 ],
                 ignore_conflicts=True,
             )
             rows = list(
-                self.filter(**key).select_for_update().values_list("pk", *key_attnames, *names)
+                self.filter(**key)
+                .select_for_update()
+                .order_by("pk")
+                .values_list("pk", *key_attnames, *names)
             )
             was, row_ids = {}, {}
             for pk, *values in rows:
