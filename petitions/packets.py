@@ -99,7 +99,8 @@ MAX_UNDRAWN_LISTED = 200
 class Packet:
     """A delivery's files: the PDF and CSV bytes, and the names the PDF could not draw.
 
-    `undrawn_names` is a list of {"row": number in the CSV and the PDF table, "name": as typed}.
+    `undrawn_names` is a list of {"row": its No. in the PDF table (its row in the CSV, after
+    the header), "name": as typed}.
     """
 
     pdf: bytes
@@ -455,12 +456,12 @@ class PacketPDF(FPDF):
 
 
 def undrawn_notice(undrawn):
-    """What the packet says of the names it could not draw, by their row numbers."""
+    """What the packet says of the names it could not draw, by their numbers in the table."""
     count = len(undrawn)
     rows = ", ".join(str(item["row"]) for item in undrawn[:MAX_UNDRAWN_LISTED])
     if count > MAX_UNDRAWN_LISTED:
         rows += f" and {count - MAX_UNDRAWN_LISTED:,} more"
-    what = f"The name in row {rows} has" if count == 1 else f"{count:,} names (rows {rows}) have"
+    what = f"The name No. {rows} has" if count == 1 else f"{count:,} names (No. {rows}) have"
     return (
         f"{what} characters that this document's fonts cannot draw: each is printed as "
         f'"{MISSING_GLYPH}". The CSV file of this delivery holds every name exactly as typed.'

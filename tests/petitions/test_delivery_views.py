@@ -562,7 +562,7 @@ def test_the_history_says_which_names_the_pdf_could_not_draw(petition, staff_cli
 
     text = text_of(staff_client.get(url("deliveries", petition)), "deliveries-history")
 
-    assert "The PDF could not draw 1 name: བཀྲ་ཤིས བསོད་ནམས (row 2)." in text
+    assert "The PDF could not draw 1 name: བཀྲ་ཤིས བསོད་ནམས (No. 2)." in text
     assert "the CSV has every name as typed" in text
 
 

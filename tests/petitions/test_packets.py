@@ -289,7 +289,7 @@ def test_the_csv_keeps_every_name_as_typed_in_every_script(petition, texas_ag):
     ]
 
 
-def test_a_name_no_font_can_draw_is_marked_and_the_packet_says_which_row(
+def test_a_name_no_font_can_draw_is_marked_and_the_packet_gives_its_number(
     petition, texas_ag, tmp_path
 ):
     maria = sign(petition, "Maria", "Garcia", day=1)
@@ -299,11 +299,11 @@ def test_a_name_no_font_can_draw_is_marked_and_the_packet_says_which_row(
     text = " ".join(pdf_text(delivery, tmp_path).split())
 
     assert f"2 {'?' * len(UNDRAWABLE[0])} {'?' * len(UNDRAWABLE[1])} 78701" in text
-    assert "The name in row 2 has characters that this document's fonts cannot draw" in text
+    assert "The name No. 2 has characters that this document's fonts cannot draw" in text
     assert "The CSV file of this delivery holds every name exactly as typed." in text
 
 
-def test_the_packet_lists_the_names_it_could_not_draw_with_their_rows(petition, texas_ag):
+def test_the_packet_lists_the_names_it_could_not_draw_with_their_numbers(petition, texas_ag):
     maria = sign(petition, "Maria", "Garcia", day=1)
     tashi = sign(petition, *UNDRAWABLE, day=2)
     delivery = deliver(petition, texas_ag, [maria, tashi])
