@@ -19,6 +19,7 @@ from petitions.packets import (
     delivery_rows,
 )
 from tests.petitions.factories import PetitionPageFactory, TargetFactory
+from tests.support.pdf import pdf_glyph_code_points
 from tests.support.pdf import pdf_text as extract_text
 
 pytestmark = pytest.mark.django_db
@@ -263,6 +264,16 @@ def test_a_name_in_a_shaped_or_right_to_left_script_reads_as_typed_in_the_pdf(
     delivery = deliver(petition, texas_ag, [sign(petition, first, last)])
 
     assert f"{first} {last}" in pdf_text(delivery, tmp_path)
+
+
+def test_an_arabic_name_is_printed_with_its_letters_joined(petition, texas_ag):
+    delivery = deliver(petition, texas_ag, [sign(petition, "محمد", "Ali")])
+
+    glyphs = pdf_glyph_code_points(delivery_pdf(delivery))
+
+    # meem initial, hah medial, meem medial, dal final: the joined forms of محمد
+    assert {0xFEE3, 0xFEA4, 0xFEE4, 0xFEAA} <= glyphs
+    assert 0x0645 not in glyphs  # the unjoined (isolated) meem
 
 
 def test_chinese_japanese_and_korean_names_are_drawn_in_the_pdf(petition, texas_ag, tmp_path):
