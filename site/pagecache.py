@@ -4,32 +4,30 @@ A viral petition is read far more than it is signed. Its page is the same for
 every anonymous visitor but for the CSRF token of the sign form, so the page
 is rendered with a placeholder where the token goes, kept in the process's
 memory for `seconds`, and the placeholder is replaced with the visitor's own
-token on the way out. The count a reader sees is at most that many seconds
-old. Each process renders a busy page at most once a second, which costs far
-less than a round trip to a shared cache for every reader. Visitors with a
-session (logged in, or with messages waiting) always get a fresh render.
-Tracking parameters (utm_*, fbclid, ...) are left out of the key, so shared
-links with a click id in them still hit.
+token (Django's `get_token`) on the way out. The count a reader sees is at
+most that many seconds old. Each process renders a busy page at most once a
+second, which costs far less than a round trip to a shared cache for every
+reader. Visitors with a session (logged in, or with messages waiting) always
+get a fresh render. Tracking parameters (utm_*, fbclid, ...) are left out of
+the key, so shared links with a click id in them still hit.
 
-The middleware sits right after WhiteNoise, so that a hit skips sessions,
-authentication and messages. It therefore sets the CSRF cookie itself, the
-way CsrfViewMiddleware would, and the X-Frame-Options header of a hit.
+The middleware sits after CsrfViewMiddleware (and the other middleware that
+only set headers), so that Django's CSRF middleware reads the visitor's
+CSRF cookie before a hit and sets it on the way out, for hits and renders
+alike; a hit skips the URL resolver, the view and the template.
 """
 
-import os
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .memo import Memo
 
 CSRF_PLACEHOLDER = "__northstar_csrf_token__"
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
-_CHAR_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
-_UNBIASED_BELOW = 256 - 256 % len(CSRF_ALLOWED_CHARS)
 TRACKING_PARAMETERS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "ref"}
 
 
@@ -70,9 +68,7 @@ class AnonymousPageCacheMiddleware:
         if key is not None:
             content = recent_pages.peek(key)
             if content is not None:
-                response = HttpResponse(content)
-                response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
-                return self.with_token(request, response)
+                return self.with_token(request, HttpResponse(content))
         response = self.get_response(request)
         if not getattr(response, "csrf_placeholder", False):
             return response
@@ -82,27 +78,12 @@ class AnonymousPageCacheMiddleware:
         return self.with_token(request, response)
 
     def with_token(self, request, response):
-        """Fill in the visitor's CSRF token and (re)send their CSRF cookie."""
-        secret = request.META.get("CSRF_COOKIE") or request.COOKIES.get(
-            settings.CSRF_COOKIE_NAME, ""
-        )
-        if not (len(secret) == CSRF_SECRET_LENGTH and secret.isascii() and secret.isalnum()):
-            secret = random_csrf_string()
-        request.META["CSRF_COOKIE"] = secret
-        token = masked_csrf_token(secret)
+        """Fill in the visitor's CSRF token (`get_token`, which has the CSRF middleware
+        (re)send their CSRF cookie) and keep the page out of shared caches."""
+        token = get_token(request)
         response.content = response.content.replace(_PLACEHOLDER_BYTES, token.encode())
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
-        response.set_cookie(
-            settings.CSRF_COOKIE_NAME,
-            request.META["CSRF_COOKIE"],
-            max_age=settings.CSRF_COOKIE_AGE,
-            domain=settings.CSRF_COOKIE_DOMAIN,
-            path=settings.CSRF_COOKIE_PATH,
-            secure=settings.CSRF_COOKIE_SECURE,
-            httponly=settings.CSRF_COOKIE_HTTPONLY,
-            samesite=settings.CSRF_COOKIE_SAMESITE,
-        )
         patch_vary_headers(response, ("Cookie",))
         patch_cache_control(response, private=True, no_cache=True)  # keeps a view's no-store
         return response
@@ -112,29 +93,3 @@ def is_shareable(response):
     """False for a response its view marked private or no-store (it carries personal data)."""
     directives = response.get("Cache-Control", "").lower()
     return "private" not in directives and "no-store" not in directives
-
-
-def random_csrf_string():
-    """A CSRF secret or mask: 32 letters and digits, as Django draws them, but from one
-    read of the OS's random source rather than one per character.
-
-    Bytes from 248 (4 × 62) up are dropped, so every character is equally likely.
-    """
-    picked = ""
-    while len(picked) < CSRF_SECRET_LENGTH:
-        picked += "".join(
-            CSRF_ALLOWED_CHARS[byte % len(CSRF_ALLOWED_CHARS)]
-            for byte in os.urandom(2 * CSRF_SECRET_LENGTH)
-            if byte < _UNBIASED_BELOW
-        )
-    return picked[:CSRF_SECRET_LENGTH]
-
-
-def masked_csrf_token(secret):
-    """The form token for the cookie's `secret`, masked as Django's `get_token` masks it."""
-    mask = random_csrf_string()
-    cipher = "".join(
-        CSRF_ALLOWED_CHARS[(_CHAR_INDEX[s] + _CHAR_INDEX[m]) % len(CSRF_ALLOWED_CHARS)]
-        for s, m in zip(secret, mask, strict=True)
-    )
-    return mask + cipher

@@ -4,10 +4,13 @@ A limit's window starts at its first attempt and lasts exactly the seconds the
 caller gives, on every cache backend the project supports: the count is
 stored together with the time its window ends (read from this process's
 clock, so all backends agree and tests can move it with time-machine), and
-the cache entry's own expiry only clears it away afterwards.
+the entry's own expiry only clears it away afterwards.
 
-- Redis (`northstar.cache.RedisCache`, production): one Lua script counts and
+- Redis (Django's own `RedisCache`, production): one Lua script counts and
   starts the window in one command, atomic across every process and machine.
+  It runs through redis-py's public API on a client of its own (one per
+  process, with its own connection pool), made from the cache's LOCATION,
+  on the key Django's cache would use (`cache.make_key`).
 - Any other backend (the file cache of `make run`): `(count, window_ends_at)`
   is read and `set` again with the seconds left in the window as its timeout
   (Django's file cache would otherwise reset the expiry to its 300 s default
@@ -17,11 +20,35 @@ the cache entry's own expiry only clears it away afterwards.
 """
 
 import fcntl
+import threading
 import time
 from contextlib import contextmanager
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
+
+REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
+
+# KEYS[1]: the counter (a hash: `count`, `ends_ms`); ARGV: now and the window, in ms.
+COUNT_ATTEMPT = """
+local now_ms = tonumber(ARGV[1])
+local window_ms = tonumber(ARGV[2])
+local kind = redis.call('TYPE', KEYS[1]).ok
+if kind ~= 'hash' and kind ~= 'none' then
+  redis.call('DEL', KEYS[1])
+end
+local ends_ms = tonumber(redis.call('HGET', KEYS[1], 'ends_ms'))
+if ends_ms == nil or ends_ms <= now_ms then
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'ends_ms', now_ms + window_ms)
+  redis.call('PEXPIRE', KEYS[1], window_ms)
+end
+return redis.call('HINCRBY', KEYS[1], 'count', 1)
+"""
+
+_scripts = {}
+_scripts_lock = threading.Lock()
 
 
 def client_ip(request):
@@ -51,8 +78,9 @@ def count_attempt(key, window_seconds):
     `window_seconds` (an int or float), however long ago the last attempt was.
     """
     now = time.time()
-    if hasattr(cache, "count_attempt"):  # northstar.cache.RedisCache: one round trip
-        return cache.count_attempt(key, window_seconds, now)
+    location = redis_location()
+    if location is not None:
+        return count_attempt_in_redis(location, cache.make_key(key), window_seconds, now)
     with attempts_lock():
         count, ends_at = current_window(cache.get(key), now)
         if count == 0:
@@ -60,6 +88,33 @@ def count_attempt(key, window_seconds):
         count += 1
         cache.set(key, (count, ends_at), timeout=ends_at - now)
     return count
+
+
+def redis_location():
+    """The URL of the default cache's Redis server (the first, which takes writes), or None."""
+    config = settings.CACHES["default"]
+    if config["BACKEND"] != REDIS_BACKEND:
+        return None
+    location = config["LOCATION"]
+    servers = location.split(",") if isinstance(location, str) else location
+    return servers[0].strip()
+
+
+def count_attempt_in_redis(location, redis_key, window_seconds, now):
+    """One run of COUNT_ATTEMPT on `redis_key` at `now` (seconds since the epoch); the count.
+
+    The client and its script are made once per process for each `location`;
+    redis-py's pool is thread-safe and opens new connections after a fork.
+    """
+    script = _scripts.get(location)
+    if script is None:
+        with _scripts_lock:
+            script = _scripts.get(location)
+            if script is None:
+                client = redis.Redis.from_url(location)
+                script = _scripts[location] = client.register_script(COUNT_ATTEMPT)
+    window_ms = max(1, int(window_seconds * 1000))
+    return script(keys=[redis_key], args=[int(now * 1000), window_ms])
 
 
 def current_window(entry, now):

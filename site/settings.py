@@ -10,6 +10,7 @@ SENDGRID_API_KEY, STRIPE_*, AWS_*, SECRET_KEY, ALLOWED_HOSTS, DEBUG).
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -56,19 +57,24 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "northstar.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache: a page served from the cache carries the policy too.
+    "northstar.csp.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "northstar.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After the CSRF middleware (it reads and sets the CSRF cookie of a cached page)
+    # and the header-setting middleware; before the view, the URL resolver and templates.
+    "northstar.pagecache.AnonymousPageCacheMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -118,8 +124,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}"),
 }
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "northstar.cache.RedisCache"
 
 AUTH_USER_MODEL = "northstar.User"
 AUTHENTICATION_BACKENDS = [
@@ -317,6 +321,29 @@ if HTTPS:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp; northstar/csp.py loosens it for Wagtail's
+# admin only): the site's own scripts, styles and fonts, images from the site
+# (and the media domain), no framing, forms posted only to the site and to
+# Stripe Checkout when Stripe is configured. No inline script or style.
+_CSP_IMAGES = [SELF, "data:"]
+if _MEDIA_DOMAIN := env.str("AWS_S3_CUSTOM_DOMAIN", default=""):
+    _CSP_IMAGES.append(f"https://{_MEDIA_DOMAIN}")
+_CSP_FORMS = [SELF]
+if STRIPE_SECRET_KEY:
+    _CSP_FORMS.append("https://checkout.stripe.com")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": _CSP_IMAGES,
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": _CSP_FORMS,
+    },
+}
 SESSION_COOKIE_HTTPONLY = True
 
 LOGGING = {
