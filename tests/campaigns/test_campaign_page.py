@@ -32,7 +32,7 @@ def test_the_page_shows_the_total_raised_against_the_goal(client, campaign):
     html = client.get(campaign.url).content.decode()
 
     assert '$3,450</span> <span class="count__label">raised of $10,000' in html
-    assert 'style="width: 34%"' in html
+    assert '<rect class="progress__bar" width="34%"' in html
     assert "<strong>2</strong> gifts" in html
 
 
