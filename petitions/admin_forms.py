@@ -262,7 +262,7 @@ def victory_help(petition) -> str:
 
 def delivery_help(petition) -> str:
     """When this petition's signatures will be delivered, and to how many offices, on publishing."""
-    from .delivery import waiting_by_target
+    from .delivery.services import waiting_by_target
     from .models import Target
 
     how = (

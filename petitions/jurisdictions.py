@@ -61,6 +61,20 @@ JURISDICTIONS = {
 
 JURISDICTION_CHOICES = sorted(JURISDICTIONS.items(), key=lambda item: item[1])
 
+# The jurisdictions whose names are read with "the", the one list of them:
+# "the Attorney General of the District of Columbia", "residents of the U.S. Virgin Islands".
+READ_WITH_ARTICLE = frozenset({"DC", "MP", "VI"})
+
 
 def jurisdiction_name(code):
+    """The name of the jurisdiction with postal `code` ("District of Columbia"), else the code.
+
+    For lists and tables, where names stand alone; in a sentence use `place_name`.
+    """
     return JURISDICTIONS.get(code, code)
+
+
+def place_name(code):
+    """The jurisdiction as it reads in a sentence: "the District of Columbia", "Texas"."""
+    name = jurisdiction_name(code)
+    return f"the {name}" if code in READ_WITH_ARTICLE else name

@@ -4,6 +4,7 @@ Counts live in `SignatureCount`, never on the page: Wagtail stores page fields
 in every revision, and publishing an old draft would write back a stale count.
 """
 
+import logging
 import uuid
 
 from django.conf import settings
@@ -22,7 +23,9 @@ from northstar.memo import Memo
 from northstar.pagecache import CSRF_PLACEHOLDER
 
 from .admin_forms import PetitionPageForm, PetitionUpdateForm, state_codes
-from .jurisdictions import JURISDICTION_CHOICES, jurisdiction_name
+from .jurisdictions import JURISDICTION_CHOICES, jurisdiction_name, place_name
+
+delivery_log = logging.getLogger("petitions.delivery")
 
 # What signing reads about petitions and targets may be this old (see northstar.memo).
 recent_petitions = Memo(seconds=1)
@@ -48,6 +51,10 @@ class DeliverySchedule(models.TextChoices):
 
 class TargetGroup(models.TextChoices):
     ATTORNEYS_GENERAL = "attorneys_general", "Your state's Attorney General"
+
+
+# The title of each group's office holders, for an office named before its target exists.
+GROUP_TITLES = {TargetGroup.ATTORNEYS_GENERAL: "Attorney General"}
 
 
 class Target(index.Indexed, models.Model):
@@ -116,11 +123,38 @@ class Target(index.Indexed, models.Model):
 
     def __str__(self):
         who = self.name or "(vacant)"
-        return f"{self.title} of {self.jurisdiction_name}: {who}"
+        return f"{self.office_title}: {who}"
+
+    @classmethod
+    def stand_in(cls, group, state):
+        """An unsaved target for `state` in `group` with no office holder, to name the office
+        when no target exists yet ("the Attorney General of Texas")."""
+        return cls(group=group, jurisdiction=state, title=GROUP_TITLES.get(group, ""))
 
     @property
     def jurisdiction_name(self):
+        """The jurisdiction's bare name ("District of Columbia"), for lists and sorting."""
         return jurisdiction_name(self.jurisdiction)
+
+    @property
+    def display_title(self):
+        """The office holder's title ("Attorney General"), else the title of the target group's."""
+        return self.title.strip() or GROUP_TITLES.get(self.group, "Decision maker")
+
+    @property
+    def office_title(self):
+        """ "Attorney General of the District of Columbia": the title and the place as it reads
+        in a sentence (`petitions.jurisdictions.place_name`)."""
+        return f"{self.display_title} of {place_name(self.jurisdiction)}"
+
+    def addressed_as(self, with_name=True):
+        """The one way to name this office in a sentence, wherever the site names it.
+
+        "the Attorney General of the District of Columbia"; with the office
+        holder's name when asked and known: "the Attorney General of Texas, Ken Paxton".
+        """
+        who = f", {self.name.strip()}" if with_name and self.name.strip() else ""
+        return f"the {self.office_title}{who}"
 
     @property
     def delivered_by_email(self):
@@ -555,6 +589,76 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.signature_count} signatures to {self.target} ({self.get_status_display()})"
+
+    # State changes, as pretix's orders make them: each checks the state it
+    # starts from in the UPDATE itself (so two workers, or a worker and staff,
+    # cannot both make it), changes the row and this instance, and logs it.
+
+    def change_status(self, to, *, start, **fields):
+        """Move from one of the `start` states to `to`, writing `fields` too; True if it moved.
+
+        One conditional UPDATE: a row already moved on by someone else is left
+        alone and False is returned (this instance unchanged).
+        """
+        moved = Delivery.objects.filter(pk=self.pk, status__in=start).update(status=to, **fields)
+        if not moved:
+            return False
+        was, self.status = self.status, to
+        for name, value in fields.items():
+            setattr(self, name, value)
+        delivery_log.info("Delivery %s (%s): %s -> %s", self.pk, self.channel, was, to)
+        return True
+
+    def mark_ready(self):
+        """A postal delivery's packet is made: it waits for staff to print and post it.
+
+        True if it moved from pending; False for an email delivery or any other state.
+        """
+        if self.channel != self.Channel.POST:
+            return False
+        return self.change_status(self.Status.READY, start=(self.Status.PENDING,))
+
+    def start_sending(self):
+        """Record one more attempt at emailing: pending or sending -> sending; True if it may go.
+
+        Call it with the row locked (`select_for_update`), as
+        `petitions.delivery.services.start_sending` does: the attempt count is
+        read and written here. False for a postal delivery or one no longer in flight.
+        """
+        if self.channel != self.Channel.EMAIL or self.status not in self.IN_FLIGHT_STATES:
+            return False
+        return self.change_status(
+            self.Status.SENDING, start=self.IN_FLIGHT_STATES, attempts=self.attempts + 1
+        )
+
+    def mark_sent(self):
+        """The provider accepted the email: sending -> sent, now; True if it moved."""
+        return self.change_status(
+            self.Status.SENT, start=(self.Status.SENDING,), sent_at=timezone.now(), last_error=""
+        )
+
+    def mark_failed(self, reason):
+        """The email cannot go (a permanent failure, or retries ran out): sending -> failed.
+
+        `reason` (an exception or text) is kept, cut to 2,000 characters, for staff.
+        """
+        return self.change_status(
+            self.Status.FAILED, start=(self.Status.SENDING,), last_error=str(reason)[:2000]
+        )
+
+    def mark_for_resend(self):
+        """Staff send a failed email again: failed -> pending (same signatures, same key)."""
+        return self.change_status(self.Status.PENDING, start=(self.Status.FAILED,), last_error="")
+
+    def mark_posted(self, by, posted_on, note="", by_hand=False):
+        """Staff posted (or handed over) a ready packet on `posted_on` (a date); True if it moved.
+
+        `by` is the staff user; `note` what they wrote (tracking number, ...).
+        """
+        status = self.Status.HAND_DELIVERED if by_hand else self.Status.POSTED
+        return self.change_status(
+            status, start=(self.Status.READY,), posted_on=posted_on, posted_note=note, posted_by=by
+        )
 
 
 class PetitionUpdate(models.Model):

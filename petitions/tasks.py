@@ -1,11 +1,19 @@
-"""Background work for petitions: thin tasks that take primary keys and call services."""
+"""Background work for petitions: thin tasks that take primary keys and call services.
+
+The delivery tasks live beside their services, in `petitions.delivery.tasks`
+(under their old names here); they are imported below so that Celery's
+autodiscovery, which reads this module, registers them.
+"""
 
 from celery import shared_task
 
-from northstar import failures
-
-from . import delivery, services, updates
-from .models import PetitionPage
+from . import services, updates
+from .delivery.tasks import (  # noqa: F401 (registered with Celery by this import)
+    deliver_due_petitions,
+    deliver_signatures,
+    process_delivery,
+    resume_stalled_deliveries,
+)
 
 
 @shared_task
@@ -24,55 +32,6 @@ def notify_signed_again(signature_id):
 def purge_unconfirmed_signatures():
     """Delete signatures whose confirmation link has expired unused."""
     return services.purge_unconfirmed_signatures()
-
-
-@shared_task
-def deliver_signatures(petition_id, force=False):
-    petition = PetitionPage.objects.filter(pk=petition_id).first()
-    if petition is None:
-        return 0
-    return len(delivery.deliver_signatures(petition, force=force))
-
-
-@shared_task
-def deliver_due_petitions():
-    return len(delivery.deliver_due_petitions())
-
-
-@shared_task
-def resume_stalled_deliveries():
-    """Run again the deliveries whose task was lost (a broker that dropped it)."""
-    ids = list(delivery.stalled_deliveries().values_list("pk", flat=True)[:500])
-    for pk in ids:
-        process_delivery.delay_on_commit(pk)
-    return len(ids)
-
-
-@shared_task(bind=True)
-def process_delivery(self, delivery_id):
-    """A postal delivery becomes ready to post; an email delivery is sent (idempotently).
-
-    Failures are classified by `northstar.failures`: temporary ones (the
-    provider unreachable, 429, 5xx, a locked database) are retried with
-    backoff, permanent ones mark the delivery failed for staff to resend.
-    """
-    try:
-        if delivery.mark_ready(delivery_id):
-            return
-        claimed = delivery.start_sending(delivery_id)
-    except Exception as exc:
-        failures.retry_if_temporary(self, exc)
-        raise
-    if claimed is None:
-        return
-    try:
-        delivery.delivery_message(claimed).send()
-    except Exception as exc:
-        failures.retry_or_give_up(
-            self, exc, give_up=lambda error: delivery.mark_failed(claimed, error)
-        )
-        return
-    delivery.mark_sent(claimed)
 
 
 @shared_task(bind=True)

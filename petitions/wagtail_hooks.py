@@ -12,8 +12,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from northstar.protection import RECORDS_HOOK, KeptRecords, counted
 
-from . import admin_views, delivery_views
+from . import admin_views
 from .admin_forms import places
+from .delivery import views as delivery_views
 from .models import Delivery, PetitionPage, PetitionUpdate, Signature, Target, UpdateRecipient
 from .updates import EMAILED_ACTION, email_update
 

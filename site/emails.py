@@ -1,13 +1,22 @@
-"""Supporter email: one way to send a message, from a worker, after commit.
+"""Every outgoing email: one way to queue supporter mail, one function that sends any message.
 
 `send_email` writes an `OutboundEmail` row in the caller's transaction and
 enqueues its delivery on commit, so a rolled-back transaction sends nothing
 and a lost task can be found again. The worker renders `email/<template>`
-(subject, text and HTML, each extending the shared branded layout) and sends
-it through Django's mail API: Anymail's SendGrid backend in production, the
-console otherwise.
+(subject, text and HTML, each extending the shared branded layout).
+
+`deliver` is the one place a message leaves: supporter mail
+(`northstar.tasks.send_outbound_email`) and deliveries of signatures to
+offices (`petitions.delivery.services.send_delivery`) both describe their
+message as a `Message` and hand it here. It sets the Message-ID (from the
+message's stable key, the same on every attempt), From and Reply-To (the
+organisation's, `sender`), any extra headers and the attachments, and sends
+through Django's mail API: Anymail's SendGrid backend in production, the
+console otherwise. What a failure means (try again, or give up) is decided
+in one place, `northstar.failures`, which the tasks ask.
 """
 
+from dataclasses import dataclass, field
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -76,17 +85,102 @@ def render_email(template, context, org=None):
     )
 
 
-def build_message(message):
-    """The `EmailMultiAlternatives` for an `OutboundEmail`, rendered from its templates."""
-    org = SiteSettings.for_default_site()
-    subject, text, html = render_email(message.template, message.context, org=org)
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message: its name, its bytes and its MIME type."""
+
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """What to send: one recipient, the rendered subject, text and HTML, and a stable `key`.
+
+    `key` names the message across attempts (an `OutboundEmail`'s uuid,
+    `delivery-<Delivery.key>`): the Message-ID is made from it, so a copy sent
+    twice is recognisable as the same message. `headers` are extra headers
+    (never From, Reply-To or Message-ID, which `deliver` owns); `metadata` goes
+    to the provider (Anymail's `metadata`) where it keeps it.
+    """
+
+    to: str
+    subject: str
+    text: str
+    html: str
+    key: str
+    headers: dict = field(default_factory=dict)
+    attachments: tuple = ()
+    metadata: dict = field(default_factory=dict)
+
+
+OWNED_HEADERS = frozenset({"message-id", "from", "reply-to"})
+
+
+def message_id(key):
+    """The Message-ID for a message's stable `key`: `<key@the sending domain>`."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
+    return f"<{key}@{domain}>"
+
+
+def email_message(message, org=None):
+    """The `EmailMultiAlternatives` that `deliver` sends for a `Message`.
+
+    Message-ID from `message.key`, From and Reply-To from `sender(org)`, the
+    HTML alternative and the attachments. Raises ValueError if `message.headers`
+    tries to set a header this function owns.
+    """
+    owned = OWNED_HEADERS.intersection(name.lower() for name in message.headers)
+    if owned:
+        raise ValueError(f"northstar.emails.deliver sets these headers itself: {sorted(owned)}")
     email = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
+        subject=message.subject,
+        body=message.text,
         to=[message.to],
-        headers={"Message-ID": message.message_id},
+        headers={"Message-ID": message_id(message.key), **message.headers},
         **sender(org),
     )
-    email.attach_alternative(html, "text/html")
-    email.metadata = {"outbound_email": str(message.pk)}
+    email.attach_alternative(message.html, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment.filename, attachment.content, attachment.mimetype)
+    if message.metadata:
+        email.metadata = dict(message.metadata)
     return email
+
+
+def deliver(message, org=None):
+    """Send one `Message` now, from this process (a worker's task), and return None.
+
+    The one send function of the site. `org` is the organisation's
+    `SiteSettings` (the default site's when None). Whatever the mail backend
+    raises propagates unchanged (Anymail's errors, `smtplib`'s, a network
+    error): `northstar.failures.classify` says whether it is temporary (retry)
+    or permanent (give up), and the calling task asks it.
+    """
+    email_message(message, org).send()
+
+
+def outbound_message(outbound, org=None):
+    """The `Message` for an `OutboundEmail` row, rendered now from its template and context."""
+    subject, text, html = render_email(outbound.template, outbound.context, org=org)
+    return Message(
+        to=outbound.to,
+        subject=subject,
+        text=text,
+        html=html,
+        key=str(outbound.uuid),
+        metadata={"outbound_email": str(outbound.pk)},
+    )
+
+
+def send_outbound(outbound):
+    """Render one claimed `OutboundEmail` and `deliver` it now; errors as `deliver`'s."""
+    org = SiteSettings.for_default_site()
+    deliver(outbound_message(outbound, org), org)
+
+
+def build_message(outbound):
+    """The `EmailMultiAlternatives` an `OutboundEmail` is sent as (see `email_message`)."""
+    org = SiteSettings.for_default_site()
+    return email_message(outbound_message(outbound, org), org)

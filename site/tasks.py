@@ -1,11 +1,11 @@
-"""Background work of the site-wide app: sending email."""
+"""Background work of the site-wide app: sending email (thin tasks over `northstar.emails`)."""
 
 import logging
 
 from celery import shared_task
 
 from . import failures
-from .emails import build_message
+from .emails import send_outbound
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ def send_outbound_email(self, outbound_email_id):
     if message is None:
         return
     try:
-        build_message(message).send()
+        send_outbound(message)
     except Exception as exc:
         failures.retry_or_give_up(self, exc, give_up=lambda error: message.mark_failed(str(error)))
         return

@@ -119,17 +119,17 @@ def peak_rss_mib():
 
 
 def deliver(petition_id):
-    import petitions.delivery
+    from petitions.delivery import packets, services
+    from petitions.delivery.tasks import process_delivery
     from petitions.models import Delivery, PetitionPage
-    from petitions.tasks import process_delivery
 
     petition = PetitionPage.objects.get(pk=petition_id)
-    pdf = petitions.delivery.delivery_pdf = Stopwatch(petitions.delivery.delivery_pdf)
-    csv = petitions.delivery.delivery_csv = Stopwatch(petitions.delivery.delivery_csv)
+    pdf = packets.packet_pdf = Stopwatch(packets.packet_pdf)
+    csv = packets.delivery_csv = Stopwatch(packets.delivery_csv)
     baseline = peak_rss_mib()
 
     started = time.perf_counter()
-    deliveries = petitions.delivery.deliver_signatures(petition, force=True)
+    deliveries = services.deliver_signatures(petition, force=True)
     claimed = time.perf_counter()
     for delivery in deliveries:
         process_delivery.apply(args=[delivery.pk], throw=True)

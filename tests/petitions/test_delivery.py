@@ -8,16 +8,16 @@ import time_machine
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from petitions.delivery import (
+from petitions.delivery.packets import delivery_filename
+from petitions.delivery.services import (
     deliver_due_petitions,
     deliver_signatures,
     mark_posted,
     resend,
 )
+from petitions.delivery.tasks import process_delivery
 from petitions.models import Delivery, DeliverySchedule, PetitionPage, Signature
-from petitions.packets import delivery_filename
 from petitions.services import confirm_signature, record_signature
-from petitions.tasks import process_delivery
 from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
 from tests.site.factories import StaffUserFactory
 

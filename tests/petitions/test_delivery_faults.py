@@ -30,9 +30,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from petitions.delivery import STALLED_AFTER, deliver_signatures
+from petitions.delivery.services import STALLED_AFTER, deliver_signatures
+from petitions.delivery.tasks import resume_stalled_deliveries
 from petitions.models import Delivery, DeliverySchedule, Signature
-from petitions.tasks import resume_stalled_deliveries
 from tests.petitions.factories import PetitionPageFactory, TargetFactory
 from tests.support.fake_sendgrid import FakeSendGrid
 from tests.support.waiting import wait_until

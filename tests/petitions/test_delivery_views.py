@@ -11,11 +11,11 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from petitions.delivery import deliver_signatures
+from petitions.delivery.services import deliver_signatures
+from petitions.delivery.tasks import deliver_signatures as deliver_signatures_task
+from petitions.delivery.tasks import process_delivery
 from petitions.models import Delivery, DeliverySchedule, Signature
 from petitions.services import confirm_signature, record_signature
-from petitions.tasks import deliver_signatures as deliver_signatures_task
-from petitions.tasks import process_delivery
 from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
 from tests.site.factories import StaffUserFactory, UserFactory
 from tests.support.pdf import pdf_text

@@ -8,16 +8,16 @@ from datetime import datetime
 import pytest
 from django.utils import timezone
 
-from petitions.models import Delivery, Signature
-from petitions.packets import (
+from petitions.delivery.letter import delivery_letter
+from petitions.delivery.packets import (
     CSV_HEADER,
     delivery_csv,
     delivery_filename,
-    delivery_letter,
     delivery_packet,
     delivery_pdf,
     delivery_rows,
 )
+from petitions.models import Delivery, Signature
 from tests.petitions.factories import PetitionPageFactory, TargetFactory
 from tests.support.pdf import pdf_glyph_code_points
 from tests.support.pdf import pdf_text as extract_text

@@ -9,10 +9,10 @@ from django.db import transaction
 from northstar.emails import build_message, send_email
 from northstar.models import OutboundEmail
 from northstar.tasks import send_outbound_email
-from petitions.delivery import deliver_signatures
+from petitions.delivery.services import deliver_signatures
+from petitions.delivery.tasks import process_delivery
 from petitions.models import DeliverySchedule
 from petitions.services import confirm_signature, record_signature
-from petitions.tasks import process_delivery
 from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
 from tests.support.outbox import html_body, text_body
 

@@ -19,9 +19,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from donations.services import LOCAL_SESSION_PREFIX, fulfil_checkout_session
-from northstar.emails import build_message
+from northstar.emails import build_message, email_message
 from northstar.models import OutboundEmail
-from petitions.delivery import deliver_signatures, delivery_message
+from petitions.delivery.services import deliver_signatures, delivery_message
 from petitions.models import DeliverySchedule, PetitionUpdate, Signature
 from petitions.services import (
     confirm_signature,
@@ -222,7 +222,7 @@ def office_delivery():
     ).signature
     confirm_signature(signature)
     [delivery] = deliver_signatures(petition, force=True)
-    return rendered(delivery_message(delivery))
+    return rendered(email_message(delivery_message(delivery)))
 
 
 OTHER_SCENARIOS = {"petitions/delivery": office_delivery}

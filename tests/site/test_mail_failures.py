@@ -24,10 +24,10 @@ from django.db.utils import DatabaseErrorWrapper
 from northstar.failures import Failure, classify
 from northstar.models import OutboundEmail, OutboundEmailQuerySet
 from northstar.tasks import send_outbound_email
-from petitions.delivery import deliver_signatures
+from petitions.delivery.services import deliver_signatures
+from petitions.delivery.tasks import process_delivery
 from petitions.models import Delivery, DeliverySchedule
 from petitions.services import confirm_signature, record_signature
-from petitions.tasks import process_delivery
 from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
 from tests.support.fake_sendgrid import FakeSendGrid, QuietServer
 from tests.support.waiting import wait_until
@@ -165,7 +165,7 @@ def test_an_email_that_meets_a_locked_database_is_retried_and_sent(home_page, ma
 @pytest.mark.django_db
 def test_an_error_in_our_own_code_is_raised_not_recorded_as_a_mail_failure(home_page):
     queued = queue_message("bug@example.org")
-    with mock.patch("northstar.tasks.build_message", side_effect=KeyError("subject")):
+    with mock.patch("northstar.emails.render_email", side_effect=KeyError("subject")):
         result = send_outbound_email.apply(args=[queued.pk])
     assert isinstance(result.result, KeyError)
     queued.refresh_from_db()

@@ -1,4 +1,4 @@
-"""What a delivery carries to its decision maker: the letter, the CSV and the printable PDF.
+"""What a delivery carries to its decision maker: the CSV and the printable PDF (with the letter).
 
 Every piece is built from the delivery's own signatures (`Signature.delivery`),
 so a delivery sent again carries exactly what it carried the first time.
@@ -15,7 +15,7 @@ is printed as MISSING_GLYPH, and the packet says which names it spoiled
 (`undrawn_names`); the CSV carries every name as typed.
 
 The packet's files are made once, when the delivery is claimed, and kept
-(`petitions.delivery.store_packet`): what was posted or emailed is what staff
+(`petitions.delivery.services.store_packet`): what was posted or emailed is what staff
 download ever after, whatever the settings or the letter say today.
 
 Emails go to a decision maker only when the petition offers it
@@ -35,16 +35,15 @@ from django.utils.text import slugify
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from wagtail.models import Site
 
-from .jurisdictions import jurisdiction_name
-from .reports import neutralise_formula
+from ..jurisdictions import jurisdiction_name
+from ..reports import neutralise_formula
+from .letter import delivery_date, delivery_letter, long_date, organisation_name
 
-DEFAULT_ORGANISATION = "North Star"
 CSV_HEADER = ("name", "zip_code", "state", "signed_on", "comment", "email")
 ROWS_CHUNK_SIZE = 2000
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "DejaVuSans"
 # Tried in this order for a character DejaVu Sans lacks: (family, file in FONT_DIR).
 FALLBACK_FONTS = (
@@ -65,9 +64,6 @@ FALLBACK_FONTS = (
     ("NotoSansEthiopic", "NotoSansEthiopic-Regular.ttf"),
     ("WenQuanYiMicroHei", "WenQuanYiMicroHei.ttc"),
 )
-NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"}
-# Jurisdictions read with "the": "residents of the District of Columbia".
-NAMES_WITH_ARTICLE = ("District of Columbia", "Northern Mariana Islands", "U.S. Virgin Islands")
 
 # The signature table on a US Letter page: (heading, width in mm); comment takes the rest.
 # "No." is the signature's row in the delivery's CSV (after its header).
@@ -119,71 +115,12 @@ def fallback_cmaps():
     return cmaps
 
 
-def organisation_name():
-    """The organisation named in the site settings of the default site."""
-    from northstar.models import SiteSettings
-
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        return DEFAULT_ORGANISATION
-    return SiteSettings.for_site(site).organisation_name.strip() or DEFAULT_ORGANISATION
-
-
-def delivery_date(delivery):
-    return timezone.localdate(delivery.created_at)
-
-
-def long_date(day):
-    return f"{day:%B} {day.day}, {day.year}"
-
-
-def place_name(code):
-    name = jurisdiction_name(code)
-    return f"the {name}" if name in NAMES_WITH_ARTICLE else name
-
-
-def last_name(full_name):
-    """ "Ken Paxton" -> "Paxton"; "John Smith Jr." -> "Smith"."""
-    words = full_name.replace(",", " ").split()
-    while len(words) > 1 and words[-1].lower() in NAME_SUFFIXES:
-        words.pop()
-    return words[-1] if words else ""
-
-
 def delivery_filename(delivery):
     """`signatures-<slug>-<jurisdiction>-<date>-<key>`: ASCII letters, digits and hyphens only."""
     slug = slugify(delivery.petition.slug)[:60].strip("-") or "petition"
     jurisdiction = slugify(delivery.target.jurisdiction) or "target"
     key = str(delivery.key).replace("-", "")[:8]
     return f"signatures-{slug}-{jurisdiction}-{delivery_date(delivery).isoformat()}-{key}"
-
-
-def greeting(target):
-    title = target.title.strip() or "Attorney General"
-    surname = last_name(target.name)
-    return f"Dear {title} {surname}," if surname else f"Dear {title},"
-
-
-def count_paragraph(delivery):
-    count = delivery.signature_count
-    place = place_name(delivery.target.jurisdiction)
-    if count == 1:
-        return f"1 resident of {place} has signed this petition, listed in the attached pages."
-    return (
-        f"{count:,} residents of {place} have signed this petition, listed in the attached pages."
-    )
-
-
-def delivery_letter(delivery):
-    """The petition's letter to the target, in plain text: greeting, letter, count, closing."""
-    body = delivery.petition.letter.replace("\r\n", "\n").replace("\r", "\n").strip()
-    paragraphs = [
-        greeting(delivery.target),
-        body,
-        count_paragraph(delivery),
-        f"Sincerely,\n{organisation_name()}",
-    ]
-    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph) + "\n"
 
 
 def delivery_rows(delivery):
@@ -401,7 +338,7 @@ class PacketPDF(FPDF):
         self.ln(6)
         address = [
             target.name,
-            f"{target.title} of {place_name(target.jurisdiction)}",
+            target.office_title,
             target.office,
             *target.postal_address.replace("\r\n", "\n").split("\n"),
         ]

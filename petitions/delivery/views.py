@@ -10,13 +10,12 @@ Every view requires permission to edit the petition: the packets and CSVs
 hold signers' names, ZIP codes and comments.
 
 Figures are aggregate queries (GROUP BY in the database); the views parse
-input, call one service from `petitions.delivery`, and redirect back with a
+input, call one service from `petitions.delivery.services`, and redirect back with a
 message. Bad input changes nothing and says why.
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -27,25 +26,19 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 from wagtail.admin import messages
 from wagtail.admin.paginator import WagtailPaginator
+from wagtail.log_actions import log
 
-from .admin_views import editable_petition
-from .delivery import (
-    awaiting_delivery,
-    mark_posted,
-    resend,
-    stored_csv,
-    stored_pdf,
-    waiting_by_target,
-)
-from .models import Delivery, Signature, Target
-from .packets import delivery_date, delivery_filename, long_date
+from northstar.log_actions import DELIVERY_POSTED, DELIVERY_RESENT, DELIVERY_STARTED, delivery_data
+
+from ..admin_views import editable_petition
+from ..models import Delivery
+from .letter import delivery_date, long_date
+from .packets import delivery_filename
+from .services import mark_posted, resend, stored_csv, stored_pdf
+from .status import signature_figures, target_rows, waiting_signatures
 from .tasks import deliver_signatures
 
 DELIVERIES_PER_PAGE = 50
-DELIVERED_STATES = Delivery.DELIVERED_STATES
-READY_STATES = (Delivery.Status.READY,)
-# A failed delivery still holds its signatures until staff send it again.
-IN_FLIGHT_STATES = (*Delivery.IN_FLIGHT_STATES, Delivery.Status.FAILED)
 MAX_NOTE_LENGTH = 1000
 
 
@@ -106,98 +99,10 @@ def petition_delivery(petition, delivery_id):
 
 
 def delivery_name(delivery):
-    """ "1,234 signatures to the Attorney General of Texas"."""
-    count, target = delivery.signature_count, delivery.target
+    """ "1,234 signatures to the Attorney General of Texas" (`Target.addressed_as`)."""
+    count = delivery.signature_count
     noun = "signature" if count == 1 else "signatures"
-    return f"{count:,} {noun} to the {target.title} of {target.jurisdiction_name}"
-
-
-def waiting_signatures(petition):
-    """({target_id: waiting}, waiting with no decision maker) for confirmed, undelivered signatures.
-
-    A waiting signature without a target (signed before its state's target
-    existed) counts for the target that the next delivery will give it; if its
-    state has no active target, it counts as having no decision maker.
-    """
-    waiting = waiting_by_target(petition)
-    untargeted = dict(
-        awaiting_delivery(petition)
-        .filter(target__isnull=True)
-        .values_list("state")
-        .annotate(total=Count("pk"))
-        .order_by()
-    )
-    routes = dict(
-        Target.objects.filter(
-            group=petition.target_group, active=True, jurisdiction__in=list(untargeted)
-        ).values_list("jurisdiction", "pk")
-    )
-    unrouted = 0
-    for state, total in untargeted.items():
-        if state in routes:
-            waiting[routes[state]] = waiting.get(routes[state], 0) + total
-        else:
-            unrouted += total
-    return waiting, unrouted
-
-
-def signature_figures(petition, waiting, unrouted):
-    """Signatures per status, and where the confirmed ones stand."""
-    by_status = dict(
-        Signature.objects.filter(petition=petition)
-        .values_list("status")
-        .annotate(total=Count("pk"))
-        .order_by()
-    )
-    by_delivery = Delivery.objects.filter(petition=petition).aggregate(
-        delivered=Sum("signature_count", filter=Q(status__in=DELIVERED_STATES), default=0),
-        ready=Sum("signature_count", filter=Q(status__in=READY_STATES), default=0),
-        in_flight=Sum("signature_count", filter=Q(status__in=IN_FLIGHT_STATES), default=0),
-        failed=Sum("signature_count", filter=Q(status=Delivery.Status.FAILED), default=0),
-    )
-    return {
-        "statuses": [
-            {"label": label, "count": by_status.get(value, 0)}
-            for value, label in Signature.Status.choices
-        ],
-        "delivered": by_delivery["delivered"],
-        "ready": by_delivery["ready"],
-        "in_flight": by_delivery["in_flight"],
-        "failed": by_delivery["failed"],
-        "waiting": sum(waiting.values()) + unrouted,
-        "unrouted": unrouted,
-    }
-
-
-def target_rows(petition, waiting):
-    """Per decision maker: signatures delivered, ready to post, in flight and waiting."""
-    rows = {}
-    sums = (
-        Delivery.objects.filter(petition=petition)
-        .values("target")
-        .annotate(
-            delivered=Sum("signature_count", filter=Q(status__in=DELIVERED_STATES), default=0),
-            ready=Sum("signature_count", filter=Q(status__in=READY_STATES), default=0),
-            in_flight=Sum("signature_count", filter=Q(status__in=IN_FLIGHT_STATES), default=0),
-        )
-        .order_by()
-    )
-    for row in sums:
-        rows[row["target"]] = {key: row[key] for key in ("delivered", "ready", "in_flight")}
-    for target_id, count in waiting.items():
-        rows.setdefault(target_id, {})["waiting"] = count
-    targets = Target.objects.in_bulk(list(rows))
-    table = [
-        {
-            "target": targets[target_id],
-            "delivered": row.get("delivered", 0),
-            "ready": row.get("ready", 0),
-            "in_flight": row.get("in_flight", 0),
-            "waiting": row.get("waiting", 0),
-        }
-        for target_id, row in rows.items()
-    ]
-    return sorted(table, key=lambda row: row["target"].jurisdiction_name)
+    return f"{count:,} {noun} to {delivery.target.addressed_as(with_name=False)}"
 
 
 def history_page(petition, page_number, bound_form=None):
@@ -268,6 +173,8 @@ def deliver_now(request, page_id):
         messages.warning(request, nothing_to_deliver_message(unrouted))
         return redirect(deliveries_url(petition))
     deliver_signatures.delay_on_commit(petition.pk, force=True)
+    started = {"signatures": waiting, "targets": targets}
+    log(petition, DELIVERY_STARTED, user=request.user, data=started)
     noun = "signature" if waiting == 1 else "signatures"
     to = "1 decision maker" if targets == 1 else f"{targets:,} decision makers"
     messages.success(
@@ -305,6 +212,7 @@ def resend_delivery(request, page_id, delivery_id):
             f"{delivery.get_status_display().lower()}. Nothing was sent.",
         )
     else:
+        log(petition, DELIVERY_RESENT, user=request.user, data=delivery_data(delivery))
         messages.success(request, f"Sending again: {delivery_name(delivery)}.")
     return redirect(deliveries_url(petition))
 
@@ -331,6 +239,8 @@ def mark_delivery_posted(request, page_id, delivery_id):
         delivery.refresh_from_db(fields=["status"])
         messages.error(request, not_ready_message(delivery))
     else:
+        posted = {**data, "posted_on": data["posted_on"].isoformat()}
+        log(petition, DELIVERY_POSTED, user=request.user, data=delivery_data(delivery, **posted))
         how = "Marked hand-delivered" if data["by_hand"] else "Marked posted"
         messages.success(
             request, f"{how} on {long_date(data['posted_on'])}: {delivery_name(delivery)}."

@@ -1,4 +1,4 @@
-"""Delivering confirmed signatures to their decision makers, each exactly once.
+"""Delivering confirmed signatures to their decision makers, each exactly once: the services.
 
 A delivery is claimed in one transaction: the `Delivery` row is written and
 the signatures it carries are marked with it, before anything is sent. Then a
@@ -6,7 +6,9 @@ task moves it on: a postal delivery becomes `ready` for staff to print and
 mark posted; an email delivery goes `sending` -> `sent` (or `failed` once
 retries run out). A worker killed at any point leaves the delivery pending or
 sending; the task runs again (acks_late, or the sweeper) and sends it with
-the same idempotency key. The window left is the provider call itself: a
+the same idempotency key. State changes are `Delivery`'s own methods (they
+check, change and log); the email leaves through the site's one send function,
+`northstar.emails.deliver`. The window left is the provider call itself: a
 worker killed after SendGrid accepted the message and before the row says
 `sent` sends it again, with the same Message-ID and X-Delivery-Key headers.
 
@@ -20,17 +22,17 @@ once, on its first download.
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from northstar.emails import render_email
+from northstar.emails import Attachment, Message, deliver, render_email
+from northstar.models import SiteSettings
 
-from .models import Delivery, DeliverySchedule, PetitionPage, Signature, Target
-from .packets import delivery_filename, delivery_letter, delivery_packet
+from ..models import Delivery, DeliverySchedule, PetitionPage, Signature, Target
+from .letter import delivery_letter
+from .packets import delivery_filename, delivery_packet
 
 MAX_SIGNATURES_PER_DELIVERY = 5000
 STALLED_AFTER = timedelta(minutes=10)
@@ -193,62 +195,42 @@ def deliver_due_petitions():
 
 
 def start_sending(delivery_id):
-    """Lock the delivery and mark an attempt; None if it is not an email waiting to go."""
+    """Lock the delivery and record an attempt (`Delivery.start_sending`).
+
+    Returns the delivery, or None if it is not an email still waiting to go.
+    """
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(of=("self",))
             .select_related("petition", "target")
-            .filter(pk=delivery_id, channel=Delivery.Channel.EMAIL)
+            .filter(pk=delivery_id)
             .first()
         )
-        if delivery is None or delivery.status not in Delivery.IN_FLIGHT_STATES:
+        if delivery is None or not delivery.start_sending():
             return None
-        delivery.status = Delivery.Status.SENDING
-        delivery.attempts += 1
-        delivery.save(update_fields=["status", "attempts"])
     return delivery
 
 
-def mark_sent(delivery):
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
-        status=Delivery.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
-
-
-def mark_failed(delivery, error):
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
-        status=Delivery.Status.FAILED, last_error=str(error)[:2000]
-    )
-
-
 def mark_ready(delivery_id):
-    """A postal delivery's packet can be printed: it waits for staff to post it."""
-    return Delivery.objects.filter(
-        pk=delivery_id, channel=Delivery.Channel.POST, status=Delivery.Status.PENDING
-    ).update(status=Delivery.Status.READY)
+    """A postal delivery's packet can be printed (`Delivery.mark_ready`); True if it changed."""
+    delivery = Delivery.objects.filter(pk=delivery_id, channel=Delivery.Channel.POST).first()
+    return delivery is not None and delivery.mark_ready()
 
 
 def mark_posted(delivery, user, posted_on, note="", by_hand=False):
-    """Staff posted (or handed over) a ready packet; True if the delivery changed."""
-    status = Delivery.Status.HAND_DELIVERED if by_hand else Delivery.Status.POSTED
-    return bool(
-        Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.READY).update(
-            status=status, posted_on=posted_on, posted_note=note, posted_by=user
-        )
-    )
+    """Staff posted (or handed over) a ready packet (`Delivery.mark_posted`); True if it changed."""
+    return delivery.mark_posted(by=user, posted_on=posted_on, note=note, by_hand=by_hand)
 
 
 def resend(delivery):
-    """Send a failed delivery again: same signatures, same idempotency key."""
+    """Send a failed delivery again: same signatures, same idempotency key; True if it will."""
     from .tasks import process_delivery
 
     with transaction.atomic():
-        changed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(
-            status=Delivery.Status.PENDING, last_error=""
-        )
+        changed = delivery.mark_for_resend()
         if changed:
             process_delivery.delay_on_commit(delivery.pk)
-    return bool(changed)
+    return changed
 
 
 def stalled_deliveries():
@@ -258,16 +240,16 @@ def stalled_deliveries():
     )
 
 
-def delivery_message(delivery):
-    """The email to the target's office, with the signatures as PDF and CSV attachments.
+def delivery_message(delivery: Delivery, org: SiteSettings | None = None) -> Message:
+    """The email to the target's office (a `northstar.emails.Message`), with the letter as its
+    body and the kept PDF and CSV attached.
 
-    From and Reply-To are the organisation's, as on every email (`northstar.emails.sender`).
+    Its key is `delivery-<Delivery.key>`, so its Message-ID is the same on every
+    attempt, and it carries the key in an `X-Delivery-Key` header for the
+    provider to de-duplicate by. `org` is the organisation's `SiteSettings` (the
+    default site's when None).
     """
-    from northstar.emails import sender
-    from northstar.models import SiteSettings
-
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
-    org = SiteSettings.for_default_site()
+    org = org or SiteSettings.for_default_site()
     subject, text, html = render_email(
         "petitions/delivery",
         {
@@ -277,18 +259,25 @@ def delivery_message(delivery):
         },
         org=org,
     )
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        to=[delivery.recipient_email],
-        headers={
-            "Message-ID": f"<delivery-{delivery.key}@{domain}>",
-            "X-Delivery-Key": str(delivery.key),
-        },
-        **sender(org),
-    )
-    message.attach_alternative(html, "text/html")
     name = delivery_filename(delivery)
-    message.attach(f"{name}.pdf", stored_pdf(delivery), "application/pdf")
-    message.attach(f"{name}.csv", stored_csv(delivery), "text/csv")
-    return message
+    return Message(
+        to=delivery.recipient_email,
+        subject=subject,
+        text=text,
+        html=html,
+        key=f"delivery-{delivery.key}",
+        headers={"X-Delivery-Key": str(delivery.key)},
+        attachments=(
+            Attachment(f"{name}.pdf", stored_pdf(delivery), "application/pdf"),
+            Attachment(f"{name}.csv", stored_csv(delivery), "text/csv"),
+        ),
+    )
+
+
+def send_delivery(delivery: Delivery) -> None:
+    """Email a delivery that `start_sending` claimed, through `northstar.emails.deliver`.
+
+    Errors are `deliver`'s, unchanged; the task asks `northstar.failures` what they mean.
+    """
+    org = SiteSettings.for_default_site()
+    deliver(delivery_message(delivery, org), org)
