@@ -11,6 +11,7 @@ from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.models import Page
 
+from . import log_actions  # noqa: F401  registers the staff actions' log entries (audit trail)
 from .protection import kept_records, refusal_message, refusals
 
 
