@@ -10,17 +10,18 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from northstar.blocks import BaseStreamBlock
 from northstar.counters import ShardedCounter
 from northstar.memo import Memo
-from northstar.pagecache import CSRF_PLACEHOLDER
 
 from .admin_forms import PetitionPageForm, PetitionUpdateForm, state_codes
 from .jurisdictions import JURISDICTION_CHOICES, jurisdiction_name, place_name
@@ -169,6 +170,31 @@ class Target(index.Indexed, models.Model):
         )
 
 
+class PetitionPageQuerySet(PageQuerySet):
+    """Petitions by whether they take signatures, in SQL, as `PetitionPage.is_open` decides.
+
+    Close dates are stored as aware times, so "now" is the same instant in the
+    site's time zone and in the database's.
+    """
+
+    def open(self, now=None):
+        """Petitions that take signatures at `now` (default: this moment): status open and
+        no close date, or one still ahead."""
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(close_date__isnull=True) | models.Q(close_date__gt=now),
+            status=PetitionPage.Status.OPEN,
+        )
+
+    def closed(self, now=None):
+        """Petitions that no longer take signatures at `now`: closed, won, or past their
+        close date."""
+        now = now or timezone.now()
+        return self.filter(
+            ~models.Q(status=PetitionPage.Status.OPEN) | models.Q(close_date__lte=now)
+        )
+
+
 class PetitionPage(RoutablePageMixin, Page):
     """A petition to decision makers, signed by supporters on the public site."""
 
@@ -284,8 +310,11 @@ class PetitionPage(RoutablePageMixin, Page):
 
     base_form_class = PetitionPageForm
 
+    objects = PageManager.from_queryset(PetitionPageQuerySet)()
+
     @property
     def is_open(self):
+        """Whether this petition takes signatures now; `PetitionPage.objects.open()` agrees."""
         if self.status != self.Status.OPEN:
             return False
         return self.close_date is None or self.close_date > timezone.now()
@@ -301,6 +330,10 @@ class PetitionPage(RoutablePageMixin, Page):
         if target and target.name:
             return f"Your signature goes to the {target.title} of {place}, {target.name}."
         return f"Your signature goes to the Attorney General of {place}."
+
+    def sign_url(self):
+        """Where the sign form posts: the one address that takes a signature."""
+        return reverse("petitions:sign", args=[self.pk])
 
     def thank_you_url(self):
         return recent_petitions.get(
@@ -325,24 +358,18 @@ class PetitionPage(RoutablePageMixin, Page):
     def published_updates(self):
         return self.updates.filter(show_on_page=True).select_related("target", "document")
 
-    def get_context(self, request, *args, form=None, **kwargs):
-        from .forms import SignatureForm
-
+    def get_context(self, request, *args, **kwargs):
+        """The count, goal, recent signers and updates; the view adds the sign form."""
         context = super().get_context(request, *args, **kwargs)
         count = self.signature_count()
         goal = self.goal_for(count)
         context.update(
-            csrf_placeholder=CSRF_PLACEHOLDER,
             signature_count=count,
             goal=goal,
             goal_percent=min(100, count * 100 // goal) if goal else 0,
             recent_signatures=self.recent_public_signatures(),
             updates=self.published_updates(),
         )
-        context["form"] = form = form or SignatureForm(petition=self)
-        state = getattr(form, "cleaned_data", {}).get("state")
-        if state:
-            context["recipient"] = self.recipient_line(state)
         return context
 
     @path("")

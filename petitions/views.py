@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from northstar.models import SiteSettings
-from northstar.pagecache import with_csrf_placeholder
+from northstar.pagecache import CSRF_PLACEHOLDER, with_csrf_placeholder
 from northstar.ratelimit import allow, client_ip
 from northstar.sharing import share_links
 
@@ -26,23 +26,33 @@ HOUR = 3600
 PAGE_CACHE_SECONDS = 1
 
 
-def render_petition(request, petition, status=200, cache_seconds=0, **kwargs):
-    """The petition page; its sign form carries a CSRF placeholder filled in by the page cache."""
-    response = petition.render(request, **kwargs)
+def render_petition(request, petition, form=None, status=200, cache_seconds=0, notice=None):
+    """The petition page with its sign form (`form`, or an empty one).
+
+    The form's CSRF field carries the page cache's placeholder, which the page
+    cache fills with the visitor's own token. A form that named a state shows
+    who receives the signature; `notice` ("closed") explains a refused signature.
+    """
+    form = form or SignatureForm(petition=petition)
+    context = {"form": form, "csrf_placeholder": CSRF_PLACEHOLDER, "notice": notice}
+    state = getattr(form, "cleaned_data", {}).get("state")
+    if state:
+        context["recipient"] = petition.recipient_line(state)
+    response = petition.render(request, context_overrides=context)
     response.status_code = status
     return with_csrf_placeholder(response.render(), cache_seconds)
 
 
 def petition_page(request, petition):
-    if request.method == "POST":
-        return sign(request, petition)
+    """The page (GET and HEAD); signing has one address of its own, `petitions:sign`."""
     if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     return render_petition(request, petition, cache_seconds=PAGE_CACHE_SECONDS)
 
 
 def sign_petition(request, petition_id):
-    """Where the sign form posts: straight to the petition, without Wagtail's page routing."""
+    """Where the sign form posts (the one way to sign): straight to the petition, without
+    Wagtail's page routing. A GET is sent to the petition's page."""
     petition = signable_petition(petition_id)
     if petition is None:
         raise Http404
@@ -64,7 +74,7 @@ def sign(request, petition):
     email (`take_signature`), never in this response.
     """
     if not petition.is_open:
-        return render_petition(request, petition, context_overrides={"notice": "closed"})
+        return render_petition(request, petition, notice="closed")
     form = SignatureForm(request.POST, petition=petition)
     ip_limit = settings.PETITION_SIGNS_PER_IP_PER_HOUR
     if not allow("petition-sign-ip", client_ip(request), ip_limit, HOUR):

@@ -139,13 +139,9 @@ class HomePage(Page):
     def open_petitions(self):
         from petitions.models import PetitionPage
 
-        return [
-            petition
-            for petition in PetitionPage.objects.live()
-            .descendant_of(self)
-            .order_by("-first_published_at")
-            if petition.is_open
-        ]
+        return (
+            PetitionPage.objects.live().open().descendant_of(self).order_by("-first_published_at")
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def post(client, petition, **overrides):
-    return client.post(petition.url, form_data(**overrides))
+    return client.post(petition.sign_url(), form_data(**overrides))
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,7 @@ def test_an_invalid_field_is_explained_and_nothing_is_saved(
 
 
 def test_missing_fields_are_explained_and_nothing_is_saved(client, petition):
-    response = client.post(petition.url, {})
+    response = client.post(petition.sign_url(), {})
     assert response.status_code == 200
     assert response.content.decode().count("This field is required.") == 4
     assert not Signature.objects.exists()
@@ -101,7 +101,7 @@ def test_other_methods_are_refused(client, petition, method):
 def test_a_post_without_the_csrf_token_is_refused(petition):
     from django.test import Client
 
-    response = Client(enforce_csrf_checks=True).post(petition.url, form_data())
+    response = Client(enforce_csrf_checks=True).post(petition.sign_url(), form_data())
     assert response.status_code == 403
     assert not Signature.objects.exists()
 

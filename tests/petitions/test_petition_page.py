@@ -122,6 +122,47 @@ def test_the_home_page_lists_open_petitions_only(client, home_page):
     assert "Closed one" not in html
 
 
+def test_the_home_page_leaves_out_a_petition_past_its_close_date(client, home_page):
+    PetitionPageFactory(title="Still open", close_date=timezone.now() + timedelta(days=1))
+    PetitionPageFactory(title="Ran out", close_date=timezone.now() - timedelta(minutes=1))
+    html = client.get("/").content.decode()
+    assert "Still open" in html
+    assert "Ran out" not in html
+
+
+OPEN_AND_CLOSED = [
+    pytest.param({}, True, id="open"),
+    pytest.param({"status": PetitionPage.Status.CLOSED}, False, id="closed-by-staff"),
+    pytest.param({"status": PetitionPage.Status.VICTORY}, False, id="victory"),
+    pytest.param({"close_date": timedelta(minutes=-1)}, False, id="past-close-date"),
+    pytest.param({"close_date": timedelta(days=1)}, True, id="future-close-date"),
+    pytest.param(
+        {"status": PetitionPage.Status.CLOSED, "close_date": timedelta(days=1)},
+        False,
+        id="closed-with-future-close-date",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fields", "is_open"), OPEN_AND_CLOSED)
+def test_the_open_and_closed_queries_agree_with_the_petition_itself(home_page, fields, is_open):
+    if "close_date" in fields:
+        fields = {**fields, "close_date": timezone.now() + fields["close_date"]}
+    petition = PetitionPageFactory(**fields)
+    assert petition.is_open is is_open
+    assert PetitionPage.objects.open().filter(pk=petition.pk).exists() is is_open
+    assert PetitionPage.objects.closed().filter(pk=petition.pk).exists() is not is_open
+
+
+def test_a_petition_leaves_the_open_query_the_moment_its_close_date_passes(home_page):
+    close_date = timezone.now() + timedelta(hours=1)
+    petition = PetitionPageFactory(close_date=close_date)
+    just_before = close_date - timedelta(microseconds=1)
+    assert list(PetitionPage.objects.open(now=just_before)) == [petition]
+    assert list(PetitionPage.objects.closed(now=close_date)) == [petition]
+    assert not PetitionPage.objects.open(now=close_date).exists()
+
+
 def test_a_petition_nobody_has_signed_invites_the_first_signer(client, petition):
     html = client.get(petition.url).content.decode()
     assert "Be the first to sign" in html
@@ -173,7 +214,7 @@ def test_the_home_page_counts_one_supporter_in_the_singular(client, petition):
 
 
 def test_a_sign_form_with_errors_is_never_stored_by_a_cache(client, petition):
-    response = client.post(petition.url, form_data(email="maria@example.org", zip_code="1"))
+    response = client.post(petition.sign_url(), form_data(email="maria@example.org", zip_code="1"))
     assert response.status_code == 200
     assert "maria@example.org" in response.content.decode()
     assert "no-store" in response["Cache-Control"]

@@ -28,7 +28,7 @@ SAVEPOINT = re.compile(r"(RELEASE |ROLLBACK TO )?SAVEPOINT ")
 
 
 def sign(client, petition, **overrides):
-    return client.post(petition.url, form_data(**overrides))
+    return client.post(petition.sign_url(), form_data(**overrides))
 
 
 def test_signing_with_a_texas_zip_routes_the_signature_to_the_texas_attorney_general(
@@ -99,7 +99,7 @@ def test_every_signer_gets_the_confirmation_email_from_the_worker(home_page, wor
     petition = PetitionPageFactory()
     addresses = [f"signer{n}@example.org" for n in range(3)]
     for address in addresses:
-        assert Client().post(petition.url, form_data(email=address)).status_code == 302
+        assert Client().post(petition.sign_url(), form_data(email=address)).status_code == 302
 
     for address in addresses:
         [email] = worker_outbox.wait_for(address)
@@ -194,6 +194,19 @@ def test_the_sign_form_posts_to_the_petitions_own_signing_address(client, petiti
 
 def test_the_signing_address_of_an_unknown_petition_is_not_found(client, petition):
     assert client.post("/petitions/999999/sign/", form_data()).status_code == 404
+
+
+def test_a_post_to_the_petition_page_itself_is_refused_and_signs_nothing(client, petition):
+    response = client.post(petition.url, form_data())
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert not Signature.objects.exists()
+
+
+def test_opening_the_signing_address_takes_the_visitor_to_the_petition(client, petition):
+    response = client.get(petition.sign_url())
+    assert response.status_code == 302
+    assert response["Location"] == petition.url
 
 
 # An address that has signed: the visitor learns nothing, its owner is told by email.
@@ -384,7 +397,10 @@ def statements(queries):
 def test_a_signer_who_signs_again_hears_it_from_the_worker(home_page, worker_outbox):
     petition = PetitionPageFactory(require_confirmation=False)
     for _ in range(2):
-        assert Client().post(petition.url, form_data(email="twice@example.org")).status_code == 302
+        assert (
+            Client().post(petition.sign_url(), form_data(email="twice@example.org")).status_code
+            == 302
+        )
 
     [email] = worker_outbox.wait_for("twice@example.org")
     assert email["Subject"].startswith("You have already signed: ")

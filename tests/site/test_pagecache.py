@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from northstar.pagecache import CSRF_PLACEHOLDER
 from petitions.models import Signature
@@ -20,6 +22,14 @@ def petition(home_page):
     return PetitionPageFactory(require_confirmation=False)
 
 
+def get_from_the_cache(client, url):
+    """GET `url`, checking that the page came from the cache (no SQL at all)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert len(queries) == 0, "the page was rendered, not served from the cache"
+    return response
+
+
 def csrf_token_in(html):
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
@@ -27,15 +37,51 @@ def csrf_token_in(html):
 def test_a_visitor_served_from_the_cache_gets_a_working_csrf_token(petition):
     Client().get(petition.url)  # fills the cache
     visitor = Client(enforce_csrf_checks=True)
-    html = visitor.get(petition.url).content.decode()
+    html = get_from_the_cache(visitor, petition.url).content.decode()
     assert CSRF_PLACEHOLDER not in html
 
     response = visitor.post(
-        petition.url, {**form_data(), "csrfmiddlewaretoken": csrf_token_in(html)}
+        petition.sign_url(), {**form_data(), "csrfmiddlewaretoken": csrf_token_in(html)}
     )
 
     assert response.status_code == 302
     assert Signature.objects.count() == 1
+
+
+def test_a_returning_visitor_keeps_their_csrf_cookie_on_a_cached_page(petition):
+    visitor = Client(enforce_csrf_checks=True)
+    cookie = visitor.get(petition.url).cookies["csrftoken"].value
+    cached = get_from_the_cache(visitor, petition.url)
+    assert cached.cookies["csrftoken"].value == cookie  # a form in another tab still works
+
+    response = visitor.post(
+        petition.sign_url(),
+        {**form_data(), "csrfmiddlewaretoken": csrf_token_in(cached.content.decode())},
+    )
+
+    assert response.status_code == 302
+    assert Signature.objects.count() == 1
+
+
+def test_a_post_with_a_token_from_another_visitors_cached_page_is_refused(petition):
+    html = Client().get(petition.url).content.decode()
+    stranger = Client(enforce_csrf_checks=True)
+    get_from_the_cache(stranger, petition.url)  # a cookie of their own
+
+    response = stranger.post(
+        petition.sign_url(), {**form_data(), "csrfmiddlewaretoken": csrf_token_in(html)}
+    )
+
+    assert response.status_code == 403
+    assert not Signature.objects.exists()
+
+
+def test_a_cached_page_is_never_kept_by_a_shared_cache_or_shown_in_a_frame(petition):
+    Client().get(petition.url)
+    cached = get_from_the_cache(Client(), petition.url)
+    assert "private" in cached["Cache-Control"]
+    assert "Cookie" in cached["Vary"]
+    assert cached["X-Frame-Options"] == "DENY"
 
 
 def test_each_visitor_gets_their_own_token(petition):

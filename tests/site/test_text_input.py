@@ -56,7 +56,7 @@ def no_stripe(settings):
 def test_a_signer_named_in_any_script_signs_and_the_name_is_stored_in_nfc(
     client, petition, first, last, stored_first, stored_last
 ):
-    client.post(petition.url, form_data(first_name=first, last_name=last))
+    client.post(petition.sign_url(), form_data(first_name=first, last_name=last))
     signature = Signature.objects.get()
     assert (signature.first_name, signature.last_name) == (stored_first, stored_last)
 
@@ -113,21 +113,23 @@ def test_a_name_must_start_with_a_letter_and_marks_must_follow_one(petition, nam
 
 @pytest.mark.django_db
 def test_control_and_bidi_characters_are_removed_from_a_name_before_it_is_checked(client, petition):
-    client.post(petition.url, form_data(first_name="\u202eAn\x1bna\u200f", last_name="Lee\u2066"))
+    client.post(
+        petition.sign_url(), form_data(first_name="\u202eAn\x1bna\u200f", last_name="Lee\u2066")
+    )
     signature = Signature.objects.get()
     assert (signature.first_name, signature.last_name) == ("Anna", "Lee")
 
 
 @pytest.mark.django_db
 def test_a_tab_or_line_break_in_a_one_line_field_becomes_a_space(client, petition):
-    client.post(petition.url, form_data(first_name="Anna\tMaria", last_name="de\r\nla Cruz"))
+    client.post(petition.sign_url(), form_data(first_name="Anna\tMaria", last_name="de\r\nla Cruz"))
     signature = Signature.objects.get()
     assert (signature.first_name, signature.last_name) == ("Anna Maria", "de la Cruz")
 
 
 @pytest.mark.django_db
 def test_an_email_with_an_international_domain_is_stored_nfc_and_lower_case(client, petition):
-    client.post(petition.url, form_data(email="Maria@Exa\u0308mple.ORG"))
+    client.post(petition.sign_url(), form_data(email="Maria@Exa\u0308mple.ORG"))
     assert Signature.objects.get().email == "maria@ex\u00e4mple.org"
 
 
@@ -140,8 +142,8 @@ def test_the_donate_form_cleans_an_email_to_nfc_and_lower_case():
 
 @pytest.mark.django_db
 def test_one_address_typed_decomposed_and_precomposed_is_one_signer(client, petition):
-    client.post(petition.url, form_data(email="ana@exa\u0308mple.org"))
-    client.post(petition.url, form_data(email="ana@ex\u00e4mple.org"))
+    client.post(petition.sign_url(), form_data(email="ana@exa\u0308mple.org"))
+    client.post(petition.sign_url(), form_data(email="ana@ex\u00e4mple.org"))
     assert Signature.objects.count() == 1
 
 
