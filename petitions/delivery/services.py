@@ -186,11 +186,11 @@ def deliver_signatures(petition, force=False):
 def deliver_due_petitions():
     """For beat: scheduled deliveries of live petitions, final deliveries of closed ones."""
     claimed = []
-    for petition in PetitionPage.objects.live():
-        if not petition.is_open:
-            claimed += deliver_signatures(petition, force=True)
-        elif petition.delivery_schedule != DeliverySchedule.OFF:
-            claimed += deliver_signatures(petition)
+    for petition in PetitionPage.objects.live().closed():
+        claimed += deliver_signatures(petition, force=True)
+    scheduled = PetitionPage.objects.live().open().exclude(delivery_schedule=DeliverySchedule.OFF)
+    for petition in scheduled:
+        claimed += deliver_signatures(petition)
     return claimed
 
 
