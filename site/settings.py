@@ -231,6 +231,8 @@ SENDGRID_API_KEY = env.str("SENDGRID_API_KEY", default="")
 ANYMAIL = {
     "SENDGRID_API_KEY": SENDGRID_API_KEY,
     "SENDGRID_API_URL": env.str("SENDGRID_API_URL", default="https://api.sendgrid.com/v3/"),
+    # Seconds to wait for the provider (Anymail's own default); a timeout is retried.
+    "REQUESTS_TIMEOUT": env.float("ANYMAIL_REQUESTS_TIMEOUT", default=30.0),
 }
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",

@@ -27,7 +27,8 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from northstar.emails import Attachment, Message, deliver, render_email
+from northstar import emails
+from northstar.emails import Attachment, Message, render_email
 from northstar.models import SiteSettings
 
 from ..models import Delivery, DeliverySchedule, PetitionPage, Signature, Target
@@ -280,4 +281,4 @@ def send_delivery(delivery: Delivery) -> None:
     Errors are `deliver`'s, unchanged; the task asks `northstar.failures` what they mean.
     """
     org = SiteSettings.for_default_site()
-    deliver(delivery_message(delivery, org), org)
+    emails.deliver(delivery_message(delivery, org), org)

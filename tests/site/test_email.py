@@ -1,13 +1,15 @@
 """Supporter email: written in the caller's transaction, sent by the real worker after commit."""
 
 import json
+from unittest import mock
 
 import pytest
 import responses
 from django.db import transaction
 
+from northstar import emails
 from northstar.emails import build_message, send_email
-from northstar.models import OutboundEmail
+from northstar.models import OutboundEmail, SiteSettings
 from northstar.tasks import send_outbound_email
 from petitions.delivery.services import deliver_signatures
 from petitions.delivery.tasks import process_delivery
@@ -236,3 +238,69 @@ def test_sendgrid_is_given_the_sender_and_reply_to_of_the_site_settings(
     sent = json.loads(sendgrid.calls[0].request.body)
     assert sent["from"] == {"email": "care@harborlight.test", "name": "Harbor Light Supporter Care"}
     assert sent["reply_to_list"] == [{"email": "replies@harborlight.test"}]
+
+
+# One send function: supporter mail and deliveries to offices both leave through
+# northstar.emails.deliver, which sets the Message-ID, From and Reply-To.
+
+
+def delivery_to_alaska():
+    TargetFactory(jurisdiction="AK", name="Stephen Cox", email="attorney.general@alaska.gov")
+    petition = PetitionPageFactory(delivery_schedule=DeliverySchedule.OFF)
+    signed = record_signature(petition, signer(state="AK", zip_code="99501"), target=None)
+    confirm_signature(signed.signature)
+    [delivery] = deliver_signatures(petition, force=True)
+    return delivery
+
+
+@pytest.mark.django_db
+def test_supporter_mail_and_a_delivery_to_an_office_both_leave_through_the_one_send_function(
+    harbor_light_sender, mailoutbox
+):
+    supporter = queue_account_message("through-deliver@example.org")
+    delivery = delivery_to_alaska()
+    sent = []
+    real_deliver = emails.deliver
+
+    def spy(message, org=None):
+        sent.append(message.to)
+        real_deliver(message, org)
+
+    with mock.patch("northstar.emails.deliver", spy):
+        send_outbound_email.apply(args=[supporter.pk])
+        process_delivery.apply(args=[delivery.pk])
+
+    assert sent == ["through-deliver@example.org", "attorney.general@alaska.gov"]
+    assert [message.to for message in mailoutbox] == [sent[:1], sent[1:]]
+
+
+@pytest.mark.django_db
+def test_supporter_mail_and_a_delivery_carry_the_same_sender_and_their_own_stable_message_id(
+    harbor_light_sender, mailoutbox
+):
+    supporter = queue_account_message("headers@example.org")
+    delivery = delivery_to_alaska()
+
+    send_outbound_email.apply(args=[supporter.pk])
+    process_delivery.apply(args=[delivery.pk])
+
+    to_supporter, to_office = (message.message() for message in mailoutbox)
+    for headers in (to_supporter, to_office):
+        assert headers["From"] == "Harbor Light Supporter Care <care@harborlight.test>"
+        assert headers["Reply-To"] == "replies@harborlight.test"
+    assert to_supporter["Message-ID"] == f"<{supporter.uuid}@northstar.test>"
+    assert to_office["Message-ID"] == f"<delivery-{delivery.key}@northstar.test>"
+    assert to_office["X-Delivery-Key"] == str(delivery.key)
+
+
+def test_a_message_may_not_set_the_headers_the_send_function_owns():
+    message = emails.Message(
+        to="office@example.org",
+        subject="Subject",
+        text="Text",
+        html="<p>Text</p>",
+        key="a-key",
+        headers={"Reply-To": "someone-else@example.org"},
+    )
+    with pytest.raises(ValueError, match="reply-to"):
+        emails.email_message(message, org=SiteSettings())

@@ -10,6 +10,7 @@ import smtplib
 import socket
 import sqlite3
 import threading
+import time
 from unittest import mock
 
 import pytest
@@ -267,3 +268,125 @@ def test_with_the_real_worker_an_email_first_refused_a_connection_is_sent_once(
     finally:
         worker.stop()
         worker.purge_broker()
+
+
+# With the real worker: a delivery to an office meets the same network errors.
+# Each ends `sent`, carried once: the stand-in accepts one message per
+# X-Delivery-Key, and the delivery's signatures are the ones it holds.
+
+
+class StallingSendGrid(FakeSendGridOnPort):
+    """The stand-in, answering nothing to its first `stall_first` requests (the client times
+    out); it records them in `stalled` and accepts none of them."""
+
+    def __init__(self, port, stall_first, stall_seconds, **kwargs):
+        super().__init__(port, **kwargs)
+        self.stall_first = stall_first
+        self.stall_seconds = stall_seconds
+        self.stalled = []
+
+    def record(self, body):
+        with self.lock:
+            stall = len(self.stalled) < self.stall_first
+            if stall:
+                self.stalled.append(body)
+        if stall:
+            time.sleep(self.stall_seconds)
+            return False
+        return super().record(body)
+
+
+def sendgrid_worker(tmp_path, port, **extra_env):
+    return WorkerProcess(
+        database_url=database_url_for(connection.settings_dict),
+        broker_url=settings.CELERY_BROKER_URL,
+        mail_dir=tmp_path / "mail",
+        log_path=tmp_path / "worker.log",
+        extra_env={
+            "EMAIL_BACKEND": "anymail.backends.sendgrid.EmailBackend",
+            "SENDGRID_API_KEY": "SG.fake",
+            "SENDGRID_API_URL": f"http://127.0.0.1:{port}/v3/",
+            **extra_env,
+        },
+    )
+
+
+def claimed_email_delivery():
+    """An email delivery of two Alaskan signatures, claimed (its task queued on commit)."""
+    target = TargetFactory(jurisdiction="AK", name="Stephen Cox", email="ag@alaska.gov")
+    petition = PetitionPageFactory(delivery_schedule=DeliverySchedule.OFF)
+    for email in ("one@example.org", "two@example.org"):
+        signature = record_signature(
+            petition, signer(email=email, state="AK", zip_code="99501"), target=target
+        ).signature
+        confirm_signature(signature)
+    [delivery] = deliver_signatures(petition, force=True)
+    return delivery
+
+
+def delivery_status(delivery):
+    return Delivery.objects.get(pk=delivery.pk).status
+
+
+def require_postgresql_and_redis():
+    if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis"):
+        pytest.fail("The worker test needs PostgreSQL and Redis: run it with `make test`.")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_with_the_real_worker_a_delivery_first_refused_a_connection_is_sent_once(
+    home_page, session_worker_paused, tmp_path
+):
+    require_postgresql_and_redis()
+    port = unused_port()  # nothing listens here yet: every connection is refused
+    worker = sendgrid_worker(tmp_path, port)
+    worker.purge_broker()
+    worker.start()
+    try:
+        delivery = claimed_email_delivery()
+        wait_until(
+            lambda: Delivery.objects.get(pk=delivery.pk).attempts >= 2,
+            timeout=30,
+            message="a second try after the refused connection",
+        )
+        assert delivery_status(delivery) != Delivery.Status.FAILED
+        with FakeSendGridOnPort(port) as esp:
+            wait_until(
+                lambda: delivery_status(delivery) == Delivery.Status.SENT,
+                timeout=60,
+                message="the delivery to be sent once the provider answers",
+            )
+            assert [request.key for request in esp.requests] == [str(delivery.key)]
+            assert len(esp.requests[0].csv_rows()) == delivery.signature_count == 2
+    finally:
+        worker.stop()
+        worker.purge_broker()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_with_the_real_worker_a_delivery_whose_first_tries_time_out_is_sent_once(
+    home_page, session_worker_paused, tmp_path
+):
+    require_postgresql_and_redis()
+    port = unused_port()
+    worker = sendgrid_worker(tmp_path, port, ANYMAIL_REQUESTS_TIMEOUT="1")
+    with StallingSendGrid(port, stall_first=2, stall_seconds=3) as esp:
+        worker.purge_broker()
+        worker.start()
+        try:
+            delivery = claimed_email_delivery()
+            wait_until(
+                lambda: delivery_status(delivery) == Delivery.Status.SENT,
+                timeout=90,
+                message="the delivery to be sent after two timeouts",
+            )
+            sent = Delivery.objects.get(pk=delivery.pk)
+            assert len(esp.stalled) == 2
+            assert sent.attempts == 3
+            assert [request.key for request in esp.requests] == [str(delivery.key)]
+            assert list(esp.accepted) == [str(delivery.key)]
+        finally:
+            worker.stop()
+            worker.purge_broker()
