@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from petitions.reports import EXPORT_COLUMNS
-from tests.petitions.factories import add_signature, make_petition
+from tests.petitions.factories import SignatureFactory, make_petition
 from tests.site.factories import StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +40,13 @@ def staff_client(client):
 
 def test_export_holds_only_confirmed_signatures_under_a_header(home_page, staff_client):
     petition = make_petition(home_page)
-    add_signature(petition, "confirmed@example.org", confirmed_at=local(2025, 3, 1))
-    add_signature(petition, "pending@example.org")
+    SignatureFactory(
+        petition=petition,
+        email="confirmed@example.org",
+        confirmed=True,
+        confirmed_at=local(2025, 3, 1),
+    )
+    SignatureFactory(petition=petition, email="pending@example.org")
 
     response = staff_client.get(export_url(petition))
 
@@ -54,9 +59,10 @@ def test_export_holds_only_confirmed_signatures_under_a_header(home_page, staff_
 def test_export_row_has_every_column_with_an_iso_confirmation_time(home_page, staff_client):
     petition = make_petition(home_page)
     confirmed_at = local(2025, 3, 1, 9, 30)
-    add_signature(
-        petition,
-        "maria@example.org",
+    SignatureFactory(
+        petition=petition,
+        email="maria@example.org",
+        confirmed=True,
         confirmed_at=confirmed_at,
         comment="For my sister.",
         show_publicly=True,
@@ -81,8 +87,12 @@ def test_export_row_has_every_column_with_an_iso_confirmation_time(home_page, st
 def test_export_leaves_out_other_petitions_signatures(home_page, staff_client):
     petition = make_petition(home_page)
     other = make_petition(home_page, slug="another-petition")
-    add_signature(petition, "mine@example.org", confirmed_at=local(2025, 3, 1))
-    add_signature(other, "theirs@example.org", confirmed_at=local(2025, 3, 1))
+    SignatureFactory(
+        petition=petition, email="mine@example.org", confirmed=True, confirmed_at=local(2025, 3, 1)
+    )
+    SignatureFactory(
+        petition=other, email="theirs@example.org", confirmed=True, confirmed_at=local(2025, 3, 1)
+    )
 
     rows = read_csv(staff_client.get(export_url(petition)))
 
@@ -105,8 +115,20 @@ def test_export_is_streamed_as_a_csv_attachment_named_for_the_petition(home_page
 
 def test_export_filters_by_state(home_page, staff_client):
     petition = make_petition(home_page)
-    add_signature(petition, "texan@example.org", state="TX", confirmed_at=local(2025, 3, 1))
-    add_signature(petition, "ohioan@example.org", state="OH", confirmed_at=local(2025, 3, 1))
+    SignatureFactory(
+        petition=petition,
+        email="texan@example.org",
+        state="TX",
+        confirmed=True,
+        confirmed_at=local(2025, 3, 1),
+    )
+    SignatureFactory(
+        petition=petition,
+        email="ohioan@example.org",
+        state="OH",
+        confirmed=True,
+        confirmed_at=local(2025, 3, 1),
+    )
 
     rows = read_csv(staff_client.get(export_url(petition, state="OH")))
 
@@ -115,8 +137,20 @@ def test_export_filters_by_state(home_page, staff_client):
 
 def test_export_accepts_a_lower_case_state_code(home_page, staff_client):
     petition = make_petition(home_page)
-    add_signature(petition, "texan@example.org", state="TX", confirmed_at=local(2025, 3, 1))
-    add_signature(petition, "ohioan@example.org", state="OH", confirmed_at=local(2025, 3, 1))
+    SignatureFactory(
+        petition=petition,
+        email="texan@example.org",
+        state="TX",
+        confirmed=True,
+        confirmed_at=local(2025, 3, 1),
+    )
+    SignatureFactory(
+        petition=petition,
+        email="ohioan@example.org",
+        state="OH",
+        confirmed=True,
+        confirmed_at=local(2025, 3, 1),
+    )
 
     rows = read_csv(staff_client.get(export_url(petition, state="tx")))
 
@@ -125,10 +159,30 @@ def test_export_accepts_a_lower_case_state_code(home_page, staff_client):
 
 def test_export_filters_by_confirmation_dates_inclusive_of_both_days(home_page, staff_client):
     petition = make_petition(home_page)
-    add_signature(petition, "before@example.org", confirmed_at=local(2025, 3, 1, 23, 59))
-    add_signature(petition, "first-day@example.org", confirmed_at=local(2025, 3, 2, 0, 0))
-    add_signature(petition, "last-day@example.org", confirmed_at=local(2025, 3, 5, 23, 59))
-    add_signature(petition, "after@example.org", confirmed_at=local(2025, 3, 6, 0, 0))
+    SignatureFactory(
+        petition=petition,
+        email="before@example.org",
+        confirmed=True,
+        confirmed_at=local(2025, 3, 1, 23, 59),
+    )
+    SignatureFactory(
+        petition=petition,
+        email="first-day@example.org",
+        confirmed=True,
+        confirmed_at=local(2025, 3, 2, 0, 0),
+    )
+    SignatureFactory(
+        petition=petition,
+        email="last-day@example.org",
+        confirmed=True,
+        confirmed_at=local(2025, 3, 5, 23, 59),
+    )
+    SignatureFactory(
+        petition=petition,
+        email="after@example.org",
+        confirmed=True,
+        confirmed_at=local(2025, 3, 6, 0, 0),
+    )
 
     rows = read_csv(
         staff_client.get(export_url(petition, date_from="2025-03-02", date_to="2025-03-05"))
@@ -139,8 +193,12 @@ def test_export_filters_by_confirmation_dates_inclusive_of_both_days(home_page, 
 
 def test_export_with_only_a_from_date_has_everything_since(home_page, staff_client):
     petition = make_petition(home_page)
-    add_signature(petition, "old@example.org", confirmed_at=local(2025, 1, 1))
-    add_signature(petition, "new@example.org", confirmed_at=local(2025, 6, 1))
+    SignatureFactory(
+        petition=petition, email="old@example.org", confirmed=True, confirmed_at=local(2025, 1, 1)
+    )
+    SignatureFactory(
+        petition=petition, email="new@example.org", confirmed=True, confirmed_at=local(2025, 6, 1)
+    )
 
     rows = read_csv(staff_client.get(export_url(petition, date_from="2025-03-01")))
 
@@ -154,7 +212,13 @@ def test_export_neutralises_a_cell_a_spreadsheet_would_run_as_a_formula(
     home_page, staff_client, value
 ):
     petition = make_petition(home_page)
-    add_signature(petition, "maria@example.org", confirmed_at=local(2025, 3, 1), comment=value)
+    SignatureFactory(
+        petition=petition,
+        email="maria@example.org",
+        confirmed=True,
+        confirmed_at=local(2025, 3, 1),
+        comment=value,
+    )
 
     rows = read_csv(staff_client.get(export_url(petition)))
 
@@ -163,9 +227,10 @@ def test_export_neutralises_a_cell_a_spreadsheet_would_run_as_a_formula(
 
 def test_export_neutralises_formulas_in_names_too(home_page, staff_client):
     petition = make_petition(home_page)
-    add_signature(
-        petition,
-        "maria@example.org",
+    SignatureFactory(
+        petition=petition,
+        email="maria@example.org",
+        confirmed=True,
         confirmed_at=local(2025, 3, 1),
         first_name="=cmd|' /C calc'!A0",
     )
@@ -177,8 +242,12 @@ def test_export_neutralises_formulas_in_names_too(home_page, staff_client):
 
 def test_export_leaves_ordinary_text_alone(home_page, staff_client):
     petition = make_petition(home_page)
-    add_signature(
-        petition, "maria@example.org", confirmed_at=local(2025, 3, 1), comment="Thanks = hope"
+    SignatureFactory(
+        petition=petition,
+        email="maria@example.org",
+        confirmed=True,
+        confirmed_at=local(2025, 3, 1),
+        comment="Thanks = hope",
     )
 
     rows = read_csv(staff_client.get(export_url(petition)))
@@ -213,7 +282,9 @@ def test_export_answers_bad_filters_with_400_and_says_why(
 
 def test_export_redirects_a_logged_out_visitor_to_the_login(home_page, client):
     petition = make_petition(home_page)
-    add_signature(petition, "maria@example.org", confirmed_at=local(2025, 3, 1))
+    SignatureFactory(
+        petition=petition, email="maria@example.org", confirmed=True, confirmed_at=local(2025, 3, 1)
+    )
 
     response = client.get(export_url(petition))
 
@@ -223,7 +294,9 @@ def test_export_redirects_a_logged_out_visitor_to_the_login(home_page, client):
 
 def test_export_turns_away_a_supporter_without_admin_access(home_page, client):
     petition = make_petition(home_page)
-    add_signature(petition, "maria@example.org", confirmed_at=local(2025, 3, 1))
+    SignatureFactory(
+        petition=petition, email="maria@example.org", confirmed=True, confirmed_at=local(2025, 3, 1)
+    )
     client.force_login(UserFactory())
 
     response = client.get(export_url(petition))
@@ -234,7 +307,9 @@ def test_export_turns_away_a_supporter_without_admin_access(home_page, client):
 
 def test_export_forbids_admin_users_who_cannot_edit_the_petition(home_page, client):
     petition = make_petition(home_page)
-    add_signature(petition, "maria@example.org", confirmed_at=local(2025, 3, 1))
+    SignatureFactory(
+        petition=petition, email="maria@example.org", confirmed=True, confirmed_at=local(2025, 3, 1)
+    )
     user = UserFactory(is_staff=True)
     user.user_permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")

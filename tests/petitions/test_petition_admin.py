@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from petitions.models import DeliverySchedule, PetitionPage, PetitionUpdate
-from tests.petitions.factories import TargetFactory, add_signature
+from tests.petitions.factories import SignatureFactory, TargetFactory
 from tests.site.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,11 +111,10 @@ def test_an_open_petition_past_its_close_date_says_it_has_closed_itself(staff_cl
 
 
 def test_the_status_says_how_many_signers_a_victory_will_email(staff_client, petition):
-    now = timezone.now()
-    add_signature(petition, "a@example.org", confirmed_at=now, opt_in_updates=True)
-    add_signature(petition, "b@example.org", confirmed_at=now, opt_in_updates=True)
-    add_signature(petition, "quiet@example.org", confirmed_at=now)
-    add_signature(petition, "pending@example.org", opt_in_updates=True)
+    SignatureFactory(petition=petition, email="a@example.org", confirmed=True, opt_in_updates=True)
+    SignatureFactory(petition=petition, email="b@example.org", confirmed=True, opt_in_updates=True)
+    SignatureFactory(petition=petition, email="quiet@example.org", confirmed=True)
+    SignatureFactory(petition=petition, email="pending@example.org", opt_in_updates=True)
 
     text = help_text(staff_client, edit_url(petition), "status")
 
@@ -150,10 +149,11 @@ def test_the_delivery_schedule_says_when_and_to_how_many_offices(staff_client, p
     texas_ag.email = "ag@texas.example"
     texas_ag.save()
     indiana = TargetFactory(jurisdiction="IN", name="Todd Rokita")
-    now = timezone.now()
-    add_signature(petition, "a@example.org", confirmed_at=now, target=texas_ag)
-    add_signature(petition, "b@example.org", confirmed_at=now, target=texas_ag)
-    add_signature(petition, "c@example.org", state="IN", confirmed_at=now, target=indiana)
+    SignatureFactory(petition=petition, email="a@example.org", confirmed=True, target=texas_ag)
+    SignatureFactory(petition=petition, email="b@example.org", confirmed=True, target=texas_ag)
+    SignatureFactory(
+        petition=petition, email="c@example.org", state="IN", confirmed=True, target=indiana
+    )
 
     text = help_text(staff_client, edit_url(petition), "delivery_schedule")
 

@@ -7,11 +7,10 @@ message says what the object holds and what to do instead.
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from petitions.models import Delivery, PetitionPage, PetitionUpdate, Signature, Target
 from petitions.updates import email_update, queue_update_batch
-from tests.petitions.factories import PetitionPageFactory, TargetFactory, add_signature
+from tests.petitions.factories import PetitionPageFactory, SignatureFactory, TargetFactory
 from tests.site.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +27,8 @@ def staff_client(client):
 @pytest.fixture
 def signed_petition(petition, texas_ag):
     for n in range(3):
-        add_signature(
-            petition, f"signer{n}@example.org", confirmed_at=timezone.now(), target=texas_ag
+        SignatureFactory(
+            petition=petition, email=f"signer{n}@example.org", confirmed=True, target=texas_ag
         )
     return petition
 

@@ -4,27 +4,26 @@ import pytest
 
 from northstar.models import OutboundEmail
 from petitions.models import PetitionPage, PetitionUpdate, UpdateRecipient
-from petitions.services import confirm_signature, record_signature
 from petitions.updates import email_update, queue_update_batch, unsubscribe_token
-from tests.petitions.factories import TargetFactory, signer
+from tests.petitions.factories import SignatureFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def add_signer(petition, email, state="TX", opt_in=True):
-    result = record_signature(
-        petition, signer(email=email, state=state, opt_in_updates=opt_in), target=None
-    )
-    confirm_signature(result.signature)
-    return result.signature
 
 
 @pytest.fixture
 def signers(petition):
     return [
-        add_signer(petition, "texan@example.org", "TX"),
-        add_signer(petition, "hoosier@example.org", "IN"),
-        add_signer(petition, "quiet@example.org", "TX", opt_in=False),
+        SignatureFactory(
+            petition=petition, email="texan@example.org", opt_in_updates=True, confirmed=True
+        ),
+        SignatureFactory(
+            petition=petition,
+            email="hoosier@example.org",
+            state="IN",
+            opt_in_updates=True,
+            confirmed=True,
+        ),
+        SignatureFactory(petition=petition, email="quiet@example.org", confirmed=True),
     ]
 
 
@@ -212,7 +211,9 @@ def test_a_signer_opting_in_between_the_count_and_the_send_does_not_block_it(
 ):
     data = update_form(petition, email_signers="on", states="tx")
     first = add_update(staff_client, data)
-    add_signer(petition, "new-texan@example.org", "TX")
+    SignatureFactory(
+        petition=petition, email="new-texan@example.org", opt_in_updates=True, confirmed=True
+    )
 
     add_update(staff_client, {**data, "send_now": "on", "audience_shown": shown_audience(first)})
 

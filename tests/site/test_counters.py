@@ -11,16 +11,9 @@ from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from donations.models import DonationTotal
 from northstar.counters import registered_counters
 from petitions.models import Signature, SignatureCount
-from petitions.services import confirm_signature, record_signature
-from tests.petitions.factories import PetitionPageFactory, signer
+from petitions.services import confirm_signature
+from tests.petitions.factories import PetitionPageFactory, SignatureFactory
 from tests.support.threads import run_at_once
-
-
-def confirmed(petition, email, state="TX"):
-    """A signature confirmed through the real confirmation service (so counted)."""
-    signature = record_signature(petition, signer(email=email, state=state)).signature
-    confirm_signature(signature)
-    return signature
 
 
 @pytest.fixture
@@ -84,9 +77,9 @@ def test_adding_without_an_amount_or_to_an_unknown_amount_is_refused(petition):
 
 @pytest.mark.django_db
 def test_rebuild_repairs_drift_and_reports_what_it_was(petition):
-    confirmed(petition, "a@example.org", "TX")
-    confirmed(petition, "b@example.org", "TX")
-    confirmed(petition, "c@example.org", "NY")
+    SignatureFactory(petition=petition, state="TX", confirmed=True)
+    SignatureFactory(petition=petition, state="TX", confirmed=True)
+    SignatureFactory(petition=petition, state="NY", confirmed=True)
     SignatureCount.objects.filter(state="TX").delete()
     SignatureCount.objects.add(petition.pk, "TX", count=7)
     SignatureCount.objects.add(petition.pk, "CA", count=3)
@@ -106,8 +99,8 @@ def test_rebuild_repairs_drift_and_reports_what_it_was(petition):
 
 @pytest.mark.django_db
 def test_rebuild_of_a_counter_that_matches_reports_nothing_and_keeps_its_totals(petition):
-    confirmed(petition, "a@example.org", "TX")
-    confirmed(petition, "b@example.org", "NY")
+    SignatureFactory(petition=petition, state="TX", confirmed=True)
+    SignatureFactory(petition=petition, state="NY", confirmed=True)
 
     assert SignatureCount.objects.rebuild() == {}
     assert petition.signature_count() == 2
@@ -115,7 +108,7 @@ def test_rebuild_of_a_counter_that_matches_reports_nothing_and_keeps_its_totals(
 
 @pytest.mark.django_db
 def test_rebuild_leaves_no_empty_shard_rows_behind(petition):
-    confirmed(petition, "a@example.org", "TX")
+    SignatureFactory(petition=petition, state="TX", confirmed=True)
 
     SignatureCount.objects.rebuild(petition=petition.pk)
 
@@ -159,10 +152,7 @@ def test_a_hundred_adds_at_once_are_all_counted(petition):
 def test_a_rebuild_while_supporters_confirm_loses_and_doubles_nothing(petition):
     if connections["default"].vendor != "postgresql":
         pytest.skip("concurrency needs PostgreSQL")
-    pending = [
-        record_signature(petition, signer(email=f"s{i}@example.org", state="TX")).signature
-        for i in range(40)
-    ]
+    pending = SignatureFactory.create_batch(40, petition=petition, state="TX")
     SignatureCount.objects.add(petition.pk, "TX", count=5)  # drift for the rebuilds to find
 
     def confirm_or_rebuild(i):
