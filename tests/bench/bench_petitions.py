@@ -41,6 +41,7 @@ from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = Path(__file__).resolve().parent
+PROGRAMS = BENCH_DIR / "programs"  # run in processes of their own; ruff checks them
 SIGN_SCRIPT = BENCH_DIR / "sign.lua"
 REPORT_SCRIPT = BENCH_DIR / "report.lua"
 STATIC_ROOT = ROOT / "static_root"  # settings.STATIC_ROOT
@@ -65,13 +66,8 @@ SIGN_RPS_TARGET = 0.10  # of the bare insert rate
 SIGN_P99_TARGET_MS = 100
 PAGE_RPS_TARGET = 0.80  # of the same-size static file's rate
 
-CEILING_TABLE = "bench_insert_ceiling"
-PGBENCH_SQL = """\
-BEGIN;
-INSERT INTO bench_insert_ceiling (email, created_at)
-  VALUES ('bench-' || :client_id || '-' || random() || '@example.org', now());
-COMMIT;
-"""
+CEILING_TABLE = "bench_insert_ceiling"  # the table programs/insert_one_row.sql inserts into
+PGBENCH_SCRIPT = PROGRAMS / "insert_one_row.sql"
 
 HIDDEN_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_ACTION = re.compile(rb'action="(/petitions/\d+/sign/)"')
@@ -347,8 +343,6 @@ def parse_bench_line(result):
 def measure_insert_ceiling(database_url, server):
     """pgbench: PGBENCH_CLIENTS clients each committing one-row INSERTs, as fast as they can."""
     pgbench = Path(os.environ.get("NORTHSTAR_PG_BIN", "/usr/lib/postgresql/15/bin")) / "pgbench"
-    script = ROOT / "var" / "bench-insert.sql"
-    script.write_text(PGBENCH_SQL)
     with psycopg.connect(database_url, autocommit=True) as connection:
         connection.execute(f"DROP TABLE IF EXISTS {CEILING_TABLE}")
         connection.execute(
@@ -359,7 +353,7 @@ def measure_insert_ceiling(database_url, server):
     try:
         with CpuUsage(server, "pgbench", settled=lambda: pgbench_gone(database_url)) as cpu:
             result = subprocess.run(
-                [str(pgbench), *params, "-f", str(script), database_url],
+                [str(pgbench), *params, "-f", str(PGBENCH_SCRIPT), database_url],
                 capture_output=True,
                 text=True,
                 timeout=PGBENCH_SECONDS + 60,
@@ -368,13 +362,12 @@ def measure_insert_ceiling(database_url, server):
     finally:
         with psycopg.connect(database_url, autocommit=True) as connection:
             connection.execute(f"DROP TABLE IF EXISTS {CEILING_TABLE}")
-        script.unlink(missing_ok=True)
     tps = re.search(r"tps = ([\d.]+)", result.stdout)
     latency = re.search(r"latency average = ([\d.]+) ms", result.stdout)
     return {
         "tps": float(tps.group(1)),
         "latency_ms": float(latency.group(1)) if latency else None,
-        "command": "pgbench " + " ".join(params) + " -f <one-row INSERT; COMMIT>",
+        "command": f"pgbench {' '.join(params)} -f {PGBENCH_SCRIPT.relative_to(ROOT)}",
         "cpu": cpu.result,
     }
 
@@ -642,27 +635,18 @@ class CpuUsage:
         }
 
 
-CONFIRMATION_QUEUEING_SCRIPT = """
-import json, time
-import django
-django.setup()
-from petitions.services import queue_due_confirmations
-started, cpu = time.monotonic(), time.process_time()
-queued = queue_due_confirmations()
-print("QUEUED " + json.dumps({"queued": queued, "seconds": time.monotonic() - started,
-                             "cpu": time.process_time() - cpu}))
-"""
-
-
 def measure_confirmation_queueing(env):
     """What signing left to the worker: `queue_due_confirmations` for the run's signatures."""
-    return run_script(env, CONFIRMATION_QUEUEING_SCRIPT, "QUEUED", timeout=600)
+    return run_program(env, "queue_confirmations", tag="QUEUED", timeout=600)
 
 
-def run_script(env, script, tag, timeout):
-    """Run `script` in a fresh Python with the site's environment; the JSON after `tag`."""
+def run_program(env, name, *args, tag, timeout):
+    """Run tests/bench/programs/`name`.py in a fresh Python with the site's environment.
+
+    Returns the JSON the program printed after `tag` on a line of its own.
+    """
     result = subprocess.run(
-        [sys.executable, "-c", script],
+        [sys.executable, "-m", f"tests.bench.programs.{name}", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -674,47 +658,9 @@ def run_script(env, script, tag, timeout):
     return json.loads(line.split(" ", 1)[1])
 
 
-STATEMENT_COUNT_SCRIPT = """
-import json, re, uuid
-import northstar.wsgi  # set up as gunicorn's workers are, ZIP index built
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
-
-path = {path!r}
-client = Client(HTTP_HOST="127.0.0.1")
-
-def statements(method, url, **kwargs):
-    with CaptureQueriesContext(connection) as queries:
-        response = getattr(client, method)(url, **kwargs)
-    return response.status_code, len(queries)
-
-first = client.get(path).content
-sign_path = re.search(rb'action="(/petitions/[0-9]+/sign/)"', first).group(1).decode()
-
-def sign():
-    return statements("post", sign_path, data={{
-        "first_name": "Bench", "last_name": "Count", "zip_code": "78701", "state": "",
-        "email": "bench-count-" + uuid.uuid4().hex[:8] + "@example.org",
-        "comment": "", "website": "",
-    }})
-
-first_sign = sign()  # reads the petition and the target, then keeps them for a second
-client.get(path)
-counts = {{
-    "cached": statements("get", path),
-    "render": statements("get", path + "?bench=" + uuid.uuid4().hex),
-    "first_sign": first_sign,
-    "sign": sign(),
-}}
-print("STATEMENTS " + json.dumps(counts))
-"""
-
-
 def count_statements(env):
     """SQL statements per request (BEGIN, COMMIT, savepoints included), in the test client."""
-    script = STATEMENT_COUNT_SCRIPT.format(path=PETITION_PATH)
-    counts = run_script(env, script, "STATEMENTS", timeout=120)
+    counts = run_program(env, "count_statements", PETITION_PATH, tag="STATEMENTS", timeout=120)
     expected = {"render": 200, "cached": 200, "first_sign": 302, "sign": 302}
     for name, (status, _) in counts.items():
         if status != expected[name]:
