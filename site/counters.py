@@ -31,6 +31,7 @@ them all.
 """
 
 import random
+import zlib
 from collections import namedtuple
 
 from django.apps import apps
@@ -140,15 +141,17 @@ class CounterQuerySet(models.QuerySet):
 
         `key` is a filter as for `total` (nothing: the whole counter); keys are
         full key tuples, `was` and `now` the model's `Totals`. In one
-        transaction: every shard row of every known key is made to exist and
-        locked first, so a writer of those keys waits until the rebuild
-        commits and is then added on top, never counted twice nor lost. A
+        transaction: rebuilds of one counter queue up (`_one_rebuild_at_a_time`),
+        then every shard row of every known key is made to exist and locked,
+        so a writer of those keys waits until the rebuild commits and is then
+        added on top, never counted twice nor lost. A
         drifted key is rewritten as one row holding the true values.
         """
         model = self.model
         names = model.amount_fields
         key_attnames = [_attname(model, name) for name in model.key_fields]
         with transaction.atomic(using=self.db):
+            _one_rebuild_at_a_time(connections[self.db], model)
             known = {_as_tuple(k) for k in model.true_values(**key)}
             known |= {_as_tuple(k) for k in self.totals(**key)}
             model.objects.using(self.db).bulk_create(
@@ -252,6 +255,20 @@ def registered_counters():
         for model in apps.get_models()
         if issubclass(model, ShardedCounter) and not model._meta.abstract
     ]
+
+
+def _one_rebuild_at_a_time(connection, model):
+    """Make rebuilds of one counter wait for each other, until the transaction ends.
+
+    A rebuild locks the shard rows it sees; one that ran meanwhile could have
+    replaced them with rows it never saw. Writers never take this lock. On
+    PostgreSQL a transaction-scoped advisory lock named by the table; SQLite
+    lets one writing transaction in at a time anyway.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            lock_id = zlib.crc32(model._meta.db_table.encode())
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
 
 
 def _pk(value):
