@@ -39,6 +39,10 @@ def with_csrf_placeholder(response, cache_seconds=0):
 
 
 def cache_key(request):
+    """(host, path, query without tracking parameters) for an anonymous GET or HEAD, else None.
+
+    A visitor with a session or messages waiting is never served from the cache.
+    """
     if request.method not in ("GET", "HEAD"):
         return None
     cookies = request.COOKIES
@@ -60,6 +64,8 @@ recent_pages = Memo(seconds=1, max_entries=500)
 
 
 class AnonymousPageCacheMiddleware:
+    """Serve a page its view marked with `with_csrf_placeholder` from memory for its seconds."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from northstar.memo import clear_all
+from northstar.pagecache import CSRF_PLACEHOLDER
 from petitions.models import PetitionPage, Signature, next_milestone
 from petitions.services import confirm_signature, record_signature
 from petitions.views import private, render_petition
@@ -161,6 +162,15 @@ def test_a_petition_leaves_the_open_query_the_moment_its_close_date_passes(home_
     assert list(PetitionPage.objects.open(now=just_before)) == [petition]
     assert list(PetitionPage.objects.closed(now=close_date)) == [petition]
     assert not PetitionPage.objects.open(now=close_date).exists()
+
+
+def test_staff_previewing_a_petition_see_its_sign_form(petition):
+    response = petition.make_preview_request()
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'action="{petition.sign_url()}"' in html
+    assert 'name="email"' in html
+    assert CSRF_PLACEHOLDER not in html
 
 
 def test_a_petition_nobody_has_signed_invites_the_first_signer(client, petition):
