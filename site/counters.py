@@ -59,6 +59,7 @@ class CounterQuerySet(models.QuerySet):
         For roll-ups: a gift counted on its page and on every level above it.
         Keys are written in the order given; give them in one fixed order
         (deepest level first, say) so that concurrent writers never deadlock.
+        A key given twice raises ValueError (one statement changes a row once).
         """
         model = self.model
         if not amounts:
@@ -66,9 +67,11 @@ class CounterQuerySet(models.QuerySet):
         unknown = set(amounts) - set(model.amount_fields)
         if unknown:
             raise TypeError(f"{model.__name__} has no amount field(s) {sorted(unknown)}")
-        keys = [tuple(key) for key in keys]
+        keys = [tuple(_pk(value) for value in key) for key in keys]
         if not keys:
             return
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"Each key once per statement, got {keys!r}")
         connection = connections[self.db]
         quote = connection.ops.quote_name
         opts = model._meta
