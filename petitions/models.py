@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -127,6 +128,11 @@ class Target(index.Indexed, models.Model):
         return f"{self.office_title}: {who}"
 
     @classmethod
+    def office_for(cls, group, state):
+        """The active target for `state` in `group`, else its `stand_in`: what to name."""
+        return cls.for_state(group, state) or cls.stand_in(group, state)
+
+    @classmethod
     def stand_in(cls, group, state):
         """An unsaved target for `state` in `group` with no office holder, to name the office
         when no target exists yet ("the Attorney General of Texas")."""
@@ -138,6 +144,11 @@ class Target(index.Indexed, models.Model):
         return jurisdiction_name(self.jurisdiction)
 
     @property
+    def place(self):
+        """The jurisdiction as it reads in a sentence: "the District of Columbia", "Texas"."""
+        return place_name(self.jurisdiction)
+
+    @property
     def display_title(self):
         """The office holder's title ("Attorney General"), else the title of the target group's."""
         return self.title.strip() or GROUP_TITLES.get(self.group, "Decision maker")
@@ -146,7 +157,7 @@ class Target(index.Indexed, models.Model):
     def office_title(self):
         """ "Attorney General of the District of Columbia": the title and the place as it reads
         in a sentence (`petitions.jurisdictions.place_name`)."""
-        return f"{self.display_title} of {place_name(self.jurisdiction)}"
+        return f"{self.display_title} of {self.place}"
 
     def addressed_as(self, with_name=True):
         """The one way to name this office in a sentence, wherever the site names it.
@@ -324,12 +335,9 @@ class PetitionPage(RoutablePageMixin, Page):
         return self.status == self.Status.VICTORY
 
     def recipient_line(self, state):
-        """ "Your signature goes to ..." for a signer from `state`."""
-        target = Target.for_state(self.target_group, state)
-        place = jurisdiction_name(state)
-        if target and target.name:
-            return f"Your signature goes to the {target.title} of {place}, {target.name}."
-        return f"Your signature goes to the Attorney General of {place}."
+        """ "Your signature goes to ..." for a signer from `state` (`Target.addressed_as`)."""
+        office = Target.office_for(self.target_group, state)
+        return f"Your signature goes to {office.addressed_as()}."
 
     def sign_url(self):
         """Where the sign form posts: the one address that takes a signature."""
@@ -491,6 +499,12 @@ class Signature(models.Model):
     @property
     def state_name(self):
         return jurisdiction_name(self.state)
+
+    @property
+    def office(self):
+        """The `Target` this signature goes to: its own, else the office its state's target
+        will hold (`Target.stand_in`). Name it with `office.addressed_as`."""
+        return self.target or Target.stand_in(self.petition.target_group, self.state)
 
 
 class SignatureCount(ShardedCounter):
@@ -770,7 +784,7 @@ class PetitionUpdate(models.Model):
     @property
     def heading(self):
         if self.kind == self.Kind.RESPONSE and self.target_id:
-            return f"The {self.target.title} of {self.target.jurisdiction_name} responded"
+            return f"{capfirst(self.target.addressed_as(with_name=False))} responded"
         return self.title
 
     def clean(self):

@@ -72,11 +72,8 @@ def queue_confirmation_email(signature):
 
 
 def target_line(signature):
-    target = signature.target
-    if target is None:
-        return f"the Attorney General of {signature.state_name}"
-    who = f", {target.name}" if target.name else ""
-    return f"the {target.title} of {target.jurisdiction_name}{who}"
+    """Whom the signature goes to, in the words of `Target.addressed_as`."""
+    return signature.office.addressed_as()
 
 
 def record_signature(petition, data, target=None):

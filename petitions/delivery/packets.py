@@ -361,8 +361,7 @@ class PacketPDF(FPDF):
         self.add_page()
         count = delivery.signature_count
         noun = "signature" if count == 1 else "signatures"
-        place = jurisdiction_name(delivery.target.jurisdiction)
-        self.paragraph(f"{count:,} {noun} from {place}", 6, size=12, style="B")
+        self.paragraph(f"{count:,} {noun} from {delivery.target.place}", 6, size=12, style="B")
         self.ln(2)
         if undrawn:
             self.paragraph(undrawn_notice(undrawn), 4.5, size=9)

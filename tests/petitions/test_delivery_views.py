@@ -135,9 +135,9 @@ def test_the_page_counts_delivered_ready_in_flight_and_waiting_signatures_per_ta
 
     assert response.status_code == 200
     text = text_of(response, "deliveries-per-target")
-    assert "Alaska: Stephen Cox Email 0 0 2 0" in text
-    assert "Ohio: Dave Yost Post 0 1 0 0" in text
-    assert "Texas: Ken Paxton Post 3 0 0 2" in text
+    assert "The Attorney General of Alaska, Stephen Cox Email 0 0 2 0" in text
+    assert "The Attorney General of Ohio, Dave Yost Post 0 1 0 0" in text
+    assert "The Attorney General of Texas, Ken Paxton Post 3 0 0 2" in text
     assert "All decision makers 3 1 2 2" in text
 
 
@@ -243,9 +243,10 @@ def test_the_history_lists_deliveries_newest_first_with_their_details(petition, 
     response = staff_client.get(url("deliveries", petition))
 
     text = text_of(response, "deliveries-history")
-    assert text.index("Alaska: Stephen Cox") < text.index("Texas: Ken Paxton")
-    assert "Alaska: Stephen Cox By email to attorney.general@alaska.gov Sent 1 attempt 1" in text
-    assert "Texas: Ken Paxton By post Ready to post 2" in text
+    assert text.index("of Alaska, Stephen Cox") < text.index("of Texas, Ken Paxton")
+    sent = "By email to attorney.general@alaska.gov Sent 1 attempt 1"
+    assert f"The Attorney General of Alaska, Stephen Cox {sent}" in text
+    assert "The Attorney General of Texas, Ken Paxton By post Ready to post 2" in text
     html = response.content.decode()
     for delivery in (texas, alaska):
         assert url("delivery-pdf", petition, delivery.pk) in html
