@@ -229,3 +229,81 @@ def test_a_closed_petition_gets_a_final_delivery_of_everything_waiting(home_page
 
     assert not Signature.objects.filter(delivery__isnull=True).exists()
     assert Delivery.objects.count() == 2
+
+
+# Delivery's state changes: each checks the state it starts from, changes it, and logs it.
+
+
+def ready_packet(petition):
+    add_signers(petition, "TX", 1)
+    [delivery] = deliver_signatures(petition, force=True)
+    process_delivery.apply(args=[delivery.pk])
+    return Delivery.objects.get(pk=delivery.pk)
+
+
+def test_a_packet_marked_posted_twice_keeps_the_first_date_and_poster(petition):
+    delivery = ready_packet(petition)
+    first, second = StaffUserFactory(), StaffUserFactory()
+    stale = Delivery.objects.get(pk=delivery.pk)
+
+    assert delivery.mark_posted(by=first, posted_on=date(2026, 11, 20))
+    assert not stale.mark_posted(by=second, posted_on=date(2026, 11, 21), by_hand=True)
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.posted_on, delivery.posted_by) == (
+        Delivery.Status.POSTED,
+        date(2026, 11, 20),
+        first,
+    )
+    assert stale.status == Delivery.Status.READY  # the stale copy was not changed either
+
+
+def test_an_email_delivery_is_never_made_ready_to_post(petition):
+    add_signers(petition, "AK", 1)
+    [delivery] = deliver_signatures(petition, force=True)
+
+    assert not delivery.mark_ready()
+    assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.PENDING
+
+
+def test_a_sent_delivery_cannot_be_marked_failed_afterwards(petition):
+    add_signers(petition, "AK", 1)
+    [delivery] = deliver_signatures(petition, force=True)
+    assert delivery.start_sending()
+    assert delivery.mark_sent()
+
+    assert not delivery.mark_failed("a late error")
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.last_error, delivery.attempts) == (
+        Delivery.Status.SENT,
+        "",
+        1,
+    )
+
+
+def test_a_failed_delivery_keeps_the_reason_and_can_be_queued_again_once(petition):
+    add_signers(petition, "AK", 1)
+    [delivery] = deliver_signatures(petition, force=True)
+    delivery.start_sending()
+    assert delivery.mark_failed(ValueError("550 mailbox unavailable"))
+    assert Delivery.objects.get(pk=delivery.pk).last_error == "550 mailbox unavailable"
+
+    assert delivery.mark_for_resend()
+    assert not delivery.mark_for_resend()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.last_error) == (Delivery.Status.PENDING, "")
+
+
+def test_each_state_change_of_a_delivery_is_logged(petition, caplog):
+    add_signers(petition, "AK", 1)
+    [delivery] = deliver_signatures(petition, force=True)
+
+    with caplog.at_level("INFO", logger="petitions.delivery"):
+        delivery.start_sending()
+        delivery.mark_sent()
+
+    assert [record.getMessage() for record in caplog.records] == [
+        f"Delivery {delivery.pk} (email): pending -> sending",
+        f"Delivery {delivery.pk} (email): sending -> sent",
+    ]
