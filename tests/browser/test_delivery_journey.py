@@ -51,7 +51,8 @@ def delivery_row(page, deliveries_url, jurisdiction):
     while True:
         page.goto(f"{deliveries_url}?p={page_number}")
         history = page.get_by_role("region", name="Delivery history")
-        row = history.get_by_role("row").filter(has_text=f"{jurisdiction}:")
+        # The office is named as everywhere: "The Attorney General of Texas, Ken Paxton".
+        row = history.get_by_role("row").filter(has_text=re.compile(rf" of {jurisdiction}\b"))
         if row.count():
             return row
         if not history.get_by_role("link", name="Next").get_attribute("href"):
