@@ -1,16 +1,82 @@
-"""The campaign's edit form in the Wagtail admin: money typed in dollars, stored as cents."""
+"""Campaign forms: the admin's edit forms (money typed in dollars, stored as cents), and
+the public "start a fundraiser" form a supporter fills in."""
 
+import re
+
+from django import forms
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.images.fields import WagtailImageField
 
 from donations.money import (
     DEFAULT_CURRENCY,
     CurrencyField,
+    InvalidAmount,
     MoneyField,
+    amount_cents,
     currency_name,
+    format_money,
+    minor_units,
     normalise_currency,
 )
+from northstar.forms import TypedTextMixin
 
 MAXIMUM_GOAL_CENTS = 100_000_000_000  # $1,000,000,000: a typo guard, far above any real goal
+MAXIMUM_PERSONAL_GOAL_CENTS = 100_000_000  # $1,000,000 for one supporter's page
+MAXIMUM_SUGGESTED_AMOUNTS = 6
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MIN_SIDE = 200  # pixels: smaller looks broken beside the story
+PHOTO_MAX_SIDE = 8000
+# "25, 50, 100" or "25 50 100": a comma followed by a space, or spaces, separate
+# amounts; a comma inside a number ("1,000") is a thousands separator.
+AMOUNT_SEPARATORS = re.compile(r"(?:,[ \t]+|[ \t;]+)")
+
+
+class SuggestedAmountsField(forms.CharField):
+    """Whole amounts typed in the currency's ordinary unit ("25, 50, 100, 250"), cleaned to
+    a list of minor units ([2500, 5000, 10000, 25000]), in the order typed, at most six.
+
+    Whole units only: the donate form offers each as a whole number of dollars.
+    """
+
+    def __init__(self, *, currency=DEFAULT_CURRENCY, **kwargs):
+        self.currency = currency
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            unit = minor_units(self.currency)
+            return ", ".join(f"{cents // unit:,}" for cents in value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        text = super().to_python(value).strip()
+        if not text:
+            return []
+        amounts = []
+        unit = minor_units(self.currency)
+        for part in AMOUNT_SEPARATORS.split(text.strip(",; ")):
+            try:
+                cents = amount_cents(part, self.currency)
+            except InvalidAmount as exc:
+                raise forms.ValidationError(
+                    f"“{part}” is not an amount: {exc} Separate amounts with a comma and a space."
+                ) from exc
+            if cents < unit or cents % unit:
+                raise forms.ValidationError(
+                    f"“{part}”: suggested amounts are whole numbers, at least "
+                    f"{format_money(unit, self.currency)}."
+                )
+            amounts.append(cents)
+        if len(amounts) > MAXIMUM_SUGGESTED_AMOUNTS:
+            raise forms.ValidationError(
+                f"Please suggest at most {MAXIMUM_SUGGESTED_AMOUNTS} amounts."
+            )
+        if len(set(amounts)) != len(amounts):
+            raise forms.ValidationError("Each suggested amount should appear once.")
+        return amounts
 
 
 class FundraisingCampaignPageForm(WagtailAdminPageForm):
@@ -37,6 +103,25 @@ class FundraisingCampaignPageForm(WagtailAdminPageForm):
         error_messages={"required": "Please choose the currency of the campaign."},
     )
 
+    suggested_amounts = SuggestedAmountsField(
+        label="Suggested amounts",
+        help_text=(
+            "The amounts the donate forms offer, in whole units, e.g. 25, 50, 100, 250. "
+            "Leave empty for the usual ones."
+        ),
+    )
+
+    default_fundraiser_goal_cents = MoneyField(
+        label="Default personal goal",
+        min_cents=100,
+        max_cents=MAXIMUM_PERSONAL_GOAL_CENTS,
+        error_messages={
+            "required": "Please enter the goal a supporter's page starts with, like 500.",
+            "min_cents": "The default personal goal must be at least %(limit)s.",
+            "max_cents": "The default personal goal can be at most %(limit)s.",
+        },
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         currency = normalise_currency(getattr(self.instance, "currency", "")) or DEFAULT_CURRENCY
@@ -47,3 +132,130 @@ class FundraisingCampaignPageForm(WagtailAdminPageForm):
             f"The amount to raise, in {currency_name(currency)}, "
             "e.g. 25,000 or 25,000.00 (at most two digits after the point)."
         )
+        for name in ("suggested_amounts", "default_fundraiser_goal_cents"):
+            if name in self.fields:
+                self.fields[name].currency = currency
+
+
+class GoalPageForm(WagtailAdminPageForm):
+    """A team's or a supporter's page in the admin: the goal typed in dollars, stored as cents.
+
+    (The currency is the campaign's; in the admin, the goal reads in dollars.)
+    """
+
+    goal_cents = MoneyField(
+        label="Goal",
+        min_cents=100,
+        max_cents=MAXIMUM_PERSONAL_GOAL_CENTS,
+        error_messages={
+            "required": "Please enter the goal, like 500.",
+            "min_cents": "The goal must be at least %(limit)s.",
+            "max_cents": "The goal can be at most %(limit)s.",
+        },
+    )
+
+
+class PhotoField(WagtailImageField):
+    """An image upload checked as Wagtail checks one (a real image in an allowed format),
+    and also at most `PHOTO_MAX_BYTES` and between `PHOTO_MIN_SIDE` and `PHOTO_MAX_SIDE`
+    pixels a side, each with its own message."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_upload_size = PHOTO_MAX_BYTES
+        self.max_upload_size_text = "5 MB"
+        self.error_messages["file_too_large"] = (
+            "This photo is too big (%(file_size)s). Please choose one of at most 5 MB."
+        )
+        self.error_messages["invalid_image"] = (
+            "This file is not a photo we can use. Please choose a JPEG, PNG or WebP image."
+        )
+        self.help_text = "Optional. A JPEG, PNG or WebP image of at most 5 MB."
+
+    def to_python(self, data):
+        f = super().to_python(data)
+        if f is None:
+            return f
+        width, height = f.image.size
+        if min(width, height) < PHOTO_MIN_SIDE:
+            raise forms.ValidationError(
+                f"This photo is too small ({width}×{height} pixels). "
+                f"Please choose one at least {PHOTO_MIN_SIDE} pixels on each side."
+            )
+        if max(width, height) > PHOTO_MAX_SIDE:
+            raise forms.ValidationError(
+                f"This photo is too large ({width}×{height} pixels). "
+                f"Please choose one at most {PHOTO_MAX_SIDE} pixels on each side."
+            )
+        return f
+
+
+class StartFundraiserForm(TypedTextMixin, forms.Form):
+    """What a supporter types to open their own page in `campaign`.
+
+    Valid data: `title` (str), `goal_cents` (int, minor units of the campaign's
+    currency), `story` (str, plain paragraphs), `photo` (an uploaded image file
+    or None), `team` (a live `TeamPage` of the campaign or None) and
+    `new_team_title` (str, "" unless the supporter creates a team).
+    """
+
+    title = forms.CharField(
+        label="Your page's title",
+        max_length=80,
+        help_text="For example, “Maria's walk for Spring into Action”.",
+        error_messages={"required": "Please give your page a title."},
+    )
+    goal_cents = MoneyField(
+        label="Your goal",
+        min_cents=100,
+        max_cents=MAXIMUM_PERSONAL_GOAL_CENTS,
+        error_messages={
+            "required": "Please enter your goal, like 500.",
+            "min_cents": "Your goal must be at least %(limit)s.",
+            "max_cents": "Your goal can be at most %(limit)s.",
+        },
+    )
+    story = forms.CharField(
+        label="Your story",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Why this matters to you. Separate paragraphs with an empty line.",
+        error_messages={"required": "Please tell your story in a few words."},
+    )
+    photo = PhotoField(label="Your photo", required=False)
+    team = forms.ModelChoiceField(
+        label="Join a team",
+        queryset=None,
+        required=False,
+        empty_label="No team",
+        error_messages={"invalid_choice": "Please choose one of the teams listed."},
+    )
+    new_team_title = forms.CharField(
+        label="Or create a team",
+        max_length=80,
+        required=False,
+        help_text="Its name, e.g. your church, school or company.",
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        goal = self.fields["goal_cents"]
+        goal.currency = campaign.currency
+        goal.label = f"Your goal ({currency_name(campaign.currency)})"
+        self.fields["team"].queryset = campaign.live_teams()
+        if not campaign.teams_allowed:
+            del self.fields["team"]
+            del self.fields["new_team_title"]
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not any(char.isalnum() for char in title):
+            raise forms.ValidationError("Please use some letters or digits in your title.")
+        return title
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("team") and cleaned.get("new_team_title"):
+            self.add_error("new_team_title", "Please either join a team or create one, not both.")
+        return cleaned

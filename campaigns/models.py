@@ -5,16 +5,24 @@ stores page fields in every revision, and publishing an old draft would write
 back a stale total.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail import blocks
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.fields import StreamField
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from campaigns.forms import FundraisingCampaignPageForm
+from campaigns.forms import FundraisingCampaignPageForm, GoalPageForm
 from donations.models import Donation, DonationTotal
 from donations.money import CURRENCY_CHOICES, DEFAULT_CURRENCY, normalise_currency
 from northstar.blocks import BaseStreamBlock
@@ -68,6 +76,56 @@ class FundraisingCampaignPage(Page):
             "'Help survivors find safety: give to Spring into Action'."
         ),
     )
+    start_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The first day of the campaign (leave empty if it has already begun).",
+    )
+    steps = StreamField(
+        [("step", blocks.CharBlock(max_length=80, label="Step"))],
+        blank=True,
+        max_num=6,
+        use_json_field=True,
+        help_text=(
+            "What supporters are asked to do, in order, e.g. 'Create your page', "
+            "'Ask five friends', 'Thank your donors'."
+        ),
+    )
+    # Whole units of the currency in minor units ([2500, 5000, 10000]); empty: the
+    # donate form's own presets. Staff type "25, 50, 100" (campaigns.forms).
+    suggested_amounts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The amounts the donate forms offer, e.g. 25, 50, 100, 250.",
+    )
+    default_fundraiser_goal_cents = models.PositiveBigIntegerField(
+        "default personal goal",
+        default=50_000,
+        help_text="The goal a supporter's own page starts with, e.g. 500.",
+    )
+    default_fundraiser_story = models.TextField(
+        "default story",
+        blank=True,
+        help_text=(
+            "The story a supporter's own page starts from; they can change it. "
+            "Plain paragraphs, separated by an empty line."
+        ),
+    )
+    approval_workflow = models.ForeignKey(
+        "wagtailcore.Workflow",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "The workflow a supporter's new page goes through before it is public. "
+            "Leave empty to publish new pages at once."
+        ),
+    )
+    teams_allowed = models.BooleanField(
+        default=True,
+        help_text="Supporters may create teams (a church, a school, a company) and join them.",
+    )
 
     objects = PageManager.from_queryset(CampaignQuerySet)()
 
@@ -88,13 +146,34 @@ class FundraisingCampaignPage(Page):
         FieldPanel("ask_text"),
     ]
 
+    fundraising_panels = [
+        FieldPanel("start_date"),
+        FieldPanel("steps"),
+        FieldPanel("suggested_amounts"),
+        MultiFieldPanel(
+            [FieldPanel("default_fundraiser_goal_cents"), FieldPanel("default_fundraiser_story")],
+            heading="Supporters' own pages start with",
+        ),
+        FieldPanel("approval_workflow"),
+        FieldPanel("teams_allowed"),
+    ]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Content"),
+            ObjectList(fundraising_panels, heading="Peer-to-peer"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
+
     search_fields = Page.search_fields + [
         index.SearchField("intro"),
         index.SearchField("body"),
     ]
 
     parent_page_types = ["northstar.HomePage"]
-    subpage_types = []
+    subpage_types = ["campaigns.FundraiserPage", "campaigns.TeamPage"]
 
     class Meta:
         verbose_name = "fundraising campaign"
@@ -136,25 +215,19 @@ class FundraisingCampaignPage(Page):
     def progress(self):
         """The total raised toward the goal: amounts in cents with their currency (templates
         show them with `|money:progress.currency`), the number of gifts and a percentage."""
-        totals = self.totals()
-        goal = self.goal_cents
-        return {
-            "raised_cents": totals.amount_cents,
-            "goal_cents": goal,
-            "currency": self.currency,
-            "donation_count": totals.donation_count,
-            "percent": min(100, totals.amount_cents * 100 // goal) if goal else 0,
-        }
+        return progress_toward(self.totals(), self.goal_cents, self.currency)
 
     def recent_public_donations(self, limit=10):
         """Paid gifts whose donors agreed to show their name (never their email or amount)."""
-        return (
-            Donation.objects.filter(
-                page_id=self.pk, status__in=Donation.COUNTED_STATES, show_name_publicly=True
-            )
-            .only("first_name", "last_name", "message", "paid_at")
-            .order_by("-paid_at")[:limit]
-        )
+        return recent_public_donations(self.pk, limit)
+
+    def accepts_fundraisers(self):
+        """New fundraiser pages are opened up to and including the deadline's day."""
+        return self.accepts_donations
+
+    def live_teams(self):
+        """The campaign's live teams, by title (for the "join a team" choice)."""
+        return TeamPage.objects.child_of(self).live().order_by("title")
 
     def get_context(self, request, *args, form=None, **kwargs):
         from donations.forms import DonationForm
@@ -166,6 +239,172 @@ class FundraisingCampaignPage(Page):
             recent_donations=self.recent_public_donations(),
             form=form or DonationForm(currency=self.currency),
             payments_by_stripe=stripe_enabled(),
+        )
+        return context
+
+
+def recent_public_donations(page_id, limit=10):
+    """Paid gifts to page `page_id` whose donors agreed to show their name (first name and
+    last initial, by `Donation.public_name`), newest first; never their email or amount."""
+    return (
+        Donation.objects.filter(
+            page_id=page_id, status__in=Donation.COUNTED_STATES, show_name_publicly=True
+        )
+        .only("first_name", "last_name", "message", "paid_at")
+        .order_by("-paid_at")[:limit]
+    )
+
+
+def progress_toward(total, goal_cents, currency):
+    """{"raised_cents", "goal_cents", "currency", "donation_count", "percent"} for a
+    `DonationTotal` reading `total` against `goal_cents` (cents), percent capped at 100."""
+    return {
+        "raised_cents": total.amount_cents,
+        "goal_cents": goal_cents,
+        "currency": currency,
+        "donation_count": total.donation_count,
+        "percent": min(100, total.amount_cents * 100 // goal_cents) if goal_cents else 0,
+    }
+
+
+class TeamPage(Page):
+    """A group of supporters' pages under one campaign (a church, a school, a company),
+    with its own goal. Its members are the fundraiser pages whose `team` is this page."""
+
+    captain = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="captained_teams",
+        help_text="The supporter who created the team.",
+    )
+    goal_cents = models.PositiveBigIntegerField(
+        "goal", help_text="The amount the team means to raise, in the campaign's currency."
+    )
+    description = models.TextField(
+        blank=True, max_length=2000, help_text="Who the team is, in a few sentences."
+    )
+
+    base_form_class = GoalPageForm
+
+    content_panels = Page.content_panels + [
+        FieldPanel("captain"),
+        FieldPanel("goal_cents"),
+        FieldPanel("description"),
+    ]
+
+    search_fields = Page.search_fields + [index.SearchField("description")]
+
+    parent_page_types = ["campaigns.FundraisingCampaignPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "fundraising team"
+
+    @property
+    def campaign(self):
+        return FundraisingCampaignPage.objects.ancestor_of(self).first()
+
+
+class FundraiserPage(Page):
+    """A supporter's own page in a campaign: their photo, story and goal, and a donate form.
+
+    Opened and edited by its owner from the public site (`campaigns.services`),
+    never the Wagtail admin; each change is a revision, so staff moderate it
+    with the campaign's workflow. The owner is this row's `supporter`, not
+    Wagtail's `owner` (which staff can change and a revision can rewrite).
+    No total is stored here: `DonationTotal.objects.total(page=...)` reads it.
+    """
+
+    # PROTECT: a page that collected gifts under a person's name is never left
+    # ownerless by deleting their account; staff unpublish or reassign it first.
+    supporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="fundraiser_pages",
+        verbose_name="owner",
+        help_text="The supporter whose page this is.",
+    )
+    goal_cents = models.PositiveBigIntegerField(
+        "personal goal", help_text="The amount the supporter means to raise."
+    )
+    story = models.TextField(max_length=5000, help_text="Plain paragraphs, in the owner's words.")
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The owner's photo, shown beside their story.",
+    )
+    team = models.ForeignKey(
+        "campaigns.TeamPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member_pages",
+        help_text="The team this page raises money with, if any.",
+    )
+
+    base_form_class = GoalPageForm
+
+    content_panels = Page.content_panels + [
+        FieldPanel("supporter"),
+        FieldPanel("goal_cents"),
+        FieldPanel("story"),
+        FieldPanel("photo"),
+        FieldPanel("team"),
+    ]
+
+    search_fields = Page.search_fields + [index.SearchField("story")]
+
+    parent_page_types = ["campaigns.FundraisingCampaignPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "fundraiser page"
+
+    @property
+    def campaign(self):
+        """The campaign this page is part of (its parent), cached per instance."""
+        if not hasattr(self, "_campaign"):
+            self._campaign = FundraisingCampaignPage.objects.ancestor_of(self).first()
+        return self._campaign
+
+    @property
+    def currency(self):
+        """Gifts to the page are in its campaign's currency (the donate form and `give` read it)."""
+        return self.campaign.currency
+
+    @property
+    def accepts_donations(self):
+        """Gifts are taken while the page is live and its campaign takes gifts."""
+        return self.live and self.campaign is not None and self.campaign.accepts_donations
+
+    def progress(self):
+        """Raised toward the personal goal, as `progress_toward` gives it."""
+        total = DonationTotal.objects.total(page=self.pk)
+        return progress_toward(total, self.goal_cents, self.currency)
+
+    def share_links(self, request=None):
+        from northstar.sharing import share_links
+
+        url = self.get_full_url(request)
+        return share_links(url, f"Help me raise money for {self.campaign.title}: {self.title}")
+
+    def get_context(self, request, *args, form=None, **kwargs):
+        from donations.forms import DonationForm
+        from donations.services import stripe_enabled
+
+        context = super().get_context(request, *args, **kwargs)
+        campaign = self.campaign
+        context.update(
+            campaign=campaign,
+            progress=self.progress(),
+            campaign_progress=campaign.progress(),
+            recent_donations=recent_public_donations(self.pk),
+            form=form or DonationForm(currency=self.currency),
+            payments_by_stripe=stripe_enabled(),
+            share_links=self.share_links(request),
         )
         return context
 
