@@ -113,6 +113,13 @@ def test_the_admin_allows_the_inline_script_wagtail_writes_and_frames_only_itsel
     assert policy["object-src"] == ["'none'"]
 
 
+def test_a_changed_policy_setting_takes_effect_at_once(client, petition, settings):
+    client.get(petition.url)
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**PUBLIC_POLICY, "img-src": ["'self'"]}}
+
+    assert directives(client.get(petition.url))["img-src"] == ["'self'"]
+
+
 def policy_with(env):
     """The CONTENT_SECURITY_POLICY directives a fresh process reads from `env`."""
     result = run_manage(
