@@ -176,7 +176,7 @@ class PhotoField(WagtailImageField):
         f = super().to_python(data)
         if f is None:
             return f
-        width, height = f.image.size
+        width, height = f.image.get_size()
         if min(width, height) < PHOTO_MIN_SIDE:
             raise forms.ValidationError(
                 f"This photo is too small ({width}×{height} pixels). "

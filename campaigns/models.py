@@ -304,6 +304,15 @@ class TeamPage(Page):
     def campaign(self):
         return FundraisingCampaignPage.objects.ancestor_of(self).first()
 
+    def live_members(self):
+        """The team's live fundraiser pages, by title."""
+        return self.member_pages.live().order_by("title")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(campaign=self.campaign, members=self.live_members())
+        return context
+
 
 class FundraiserPage(Page):
     """A supporter's own page in a campaign: their photo, story and goal, and a donate form.

@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("petitions/", include("petitions.urls")),
     path("donations/", include("donations.urls")),
+    path("campaigns/", include("campaigns.urls")),
 ]
 
 if settings.DEBUG:

@@ -4,8 +4,9 @@ import factory
 from django.utils import timezone
 from django.utils.text import slugify
 
-from campaigns.models import FundraisingCampaignPage
+from campaigns.models import FundraiserPage, FundraisingCampaignPage, TeamPage
 from northstar.models import HomePage
+from tests.site.factories import UserFactory
 
 
 class FundraisingCampaignPageFactory(factory.Factory):
@@ -24,4 +25,41 @@ class FundraisingCampaignPageFactory(factory.Factory):
     def _create(cls, model_class, *args, parent=None, **kwargs):
         page = model_class(*args, **kwargs)
         (parent or HomePage.objects.get()).add_child(instance=page)
+        return page
+
+
+class TeamPageFactory(factory.Factory):
+    """A live team under `parent` (a campaign: pass it), captained by a new supporter."""
+
+    class Meta:
+        model = TeamPage
+
+    title = factory.Sequence(lambda n: f"Grace Church {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    captain = factory.SubFactory(UserFactory)
+    goal_cents = 250_000
+
+    @classmethod
+    def _create(cls, model_class, *args, parent, **kwargs):
+        page = model_class(*args, **kwargs)
+        parent.add_child(instance=page)
+        return page
+
+
+class FundraiserPageFactory(factory.Factory):
+    """A live supporter's page with a $500 goal under `parent` (a campaign: pass it)."""
+
+    class Meta:
+        model = FundraiserPage
+
+    title = factory.Sequence(lambda n: f"Maria's walk {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    supporter = factory.SubFactory(UserFactory)
+    goal_cents = 50_000
+    story = "I walk for survivors.\n\nPlease help me reach my goal."
+
+    @classmethod
+    def _create(cls, model_class, *args, parent, **kwargs):
+        page = model_class(*args, **kwargs)
+        parent.add_child(instance=page)
         return page

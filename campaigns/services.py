@@ -1,0 +1,137 @@
+"""Supporters' own pages: opened from the public site, saved as Wagtail revisions.
+
+Built as Wagtail's own create view builds a page (`wagtail/admin/views/pages/create.py`):
+the page unsaved with `live=False`, `add_child`, `save_revision(user=..., log_action=True)`,
+then the campaign's approval workflow started, or the revision published at once.
+"""
+
+from django.db import transaction
+from django.utils.text import slugify
+from wagtail.coreutils import find_available_slug
+from wagtail.images import get_image_model
+from wagtail.images.forms import get_image_form
+
+from .models import FundraiserPage, FundraisingCampaignPage, TeamPage
+
+FALLBACK_SLUG = "fundraiser"
+
+
+class FundraiserRefused(Exception):
+    """The page cannot be opened; `str(exc)` says why, in words for the supporter.
+
+    `field` names the form field the message belongs to (None: the whole form).
+    """
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+def title_taken(campaign: FundraisingCampaignPage, title: str) -> bool:
+    """Whether a page (a fundraiser or a team) under `campaign` already has `title`,
+    compared without regard to case."""
+    return campaign.get_children().filter(title__iexact=title).exists()
+
+
+def available_slug(campaign: FundraisingCampaignPage, title: str) -> str:
+    """A slug from `title`, free under `campaign`: "marias-walk", else "marias-walk-1", ...
+
+    A title with no letters a slug can keep becomes "fundraiser" (numbered likewise).
+    """
+    return find_available_slug(campaign, slugify(title)[:200] or FALLBACK_SLUG)
+
+
+def save_photo(photo, *, title: str, owner):
+    """Store an uploaded photo (already checked by `forms.PhotoField`) as a Wagtail image,
+    through the image model's own form, so it lands in the configured storage (S3 in
+    production). Returns the saved image. Raises FundraiserRefused if the image form
+    refuses the file."""
+    image_model = get_image_model()
+    photo.seek(0)
+    form = get_image_form(image_model)(
+        data={"title": title[:255]},
+        files={"file": photo},
+        instance=image_model(uploaded_by_user=owner),
+    )
+    if not form.is_valid():
+        errors = form.errors.get("file") or ["This photo could not be used."]
+        raise FundraiserRefused(errors[0], field="photo")
+    return form.save()
+
+
+def publish_or_submit(page, owner):
+    """Save `page`'s first revision as `owner`, then start the campaign's approval workflow
+    (the page stays not live until staff approve it) or, with none, publish it."""
+    revision = page.save_revision(user=owner, log_action=True)
+    workflow = page.get_parent().specific.approval_workflow
+    if workflow is not None and workflow.active:
+        workflow.start(page, owner)
+    else:
+        # The supporter has no Wagtail permissions: the campaign's setting (no approval
+        # needed) is the permission, as the public form is the only way here.
+        revision.publish(user=owner, skip_permission_checks=True)
+
+
+@transaction.atomic
+def open_fundraiser(campaign: FundraisingCampaignPage, owner, data: dict) -> FundraiserPage:
+    """Open `owner`'s own page under `campaign` from a valid `StartFundraiserForm`'s data.
+
+    `data`: "title", "goal_cents" (int, the campaign's minor units), "story",
+    optional "photo" (an uploaded image), "team" (a TeamPage of the campaign)
+    and "new_team_title" (creates a team captained by `owner`, if the campaign
+    allows teams). The page's slug is its title's, numbered if taken.
+    Returns the page: live, or waiting in the campaign's workflow.
+
+    Raises FundraiserRefused (nothing is saved) if the campaign is past its
+    deadline, or a page or team of the same title is already in the campaign.
+    """
+    campaign = FundraisingCampaignPage.objects.select_for_update().get(pk=campaign.pk)
+    if not campaign.accepts_fundraisers():
+        raise FundraiserRefused(
+            f"{campaign.title} has ended, so new fundraiser pages can no longer be opened."
+        )
+    title = data["title"]
+    if title_taken(campaign, title):
+        raise FundraiserRefused(
+            "A page in this campaign already has this title. "
+            "Please choose another, for example with your name in it.",
+            field="title",
+        )
+    team = data.get("team") if campaign.teams_allowed else None
+    new_team_title = data.get("new_team_title", "") if campaign.teams_allowed else ""
+    if team is not None and team.get_parent().pk != campaign.pk:
+        raise FundraiserRefused("Please choose one of the teams listed.", field="team")
+    if new_team_title:
+        if title_taken(campaign, new_team_title) or new_team_title.casefold() == title.casefold():
+            raise FundraiserRefused(
+                "A team or page in this campaign already has this name. "
+                "Please join that team, or choose another name.",
+                field="new_team_title",
+            )
+        team = TeamPage(
+            title=new_team_title,
+            slug=available_slug(campaign, new_team_title),
+            captain=owner,
+            goal_cents=data["goal_cents"] * 5,  # a first guess; the captain changes it later
+            live=False,
+            owner=owner,
+        )
+        campaign.add_child(instance=team)
+        publish_or_submit(team, owner)
+
+    photo = data.get("photo")
+    page = FundraiserPage(
+        title=title,
+        slug=available_slug(campaign, title),
+        supporter=owner,
+        goal_cents=data["goal_cents"],
+        story=data["story"],
+        photo=save_photo(photo, title=title, owner=owner) if photo else None,
+        team=team,
+        live=False,
+        owner=owner,  # Wagtail's own owner too, as its create view sets it
+    )
+    campaign.add_child(instance=page)
+    publish_or_submit(page, owner)
+    page.refresh_from_db()
+    return page

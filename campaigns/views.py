@@ -1,0 +1,60 @@
+"""Supporters open their own fundraiser page from the public site: parse, call one service,
+render."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from .forms import StartFundraiserForm
+from .models import FundraiserPage, FundraisingCampaignPage
+from .services import FundraiserRefused, open_fundraiser
+
+
+def live_campaign_or_404(campaign_id):
+    return get_object_or_404(FundraisingCampaignPage.objects.live().public(), pk=campaign_id)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def start_fundraiser(request, campaign_id):
+    """The "start your own fundraiser" form; on a valid post, the page is opened and the
+    supporter is sent to the page that says what happens next."""
+    campaign = live_campaign_or_404(campaign_id)
+    context = {"campaign": campaign, "page": campaign}
+    if not campaign.accepts_fundraisers():
+        return TemplateResponse(request, "campaigns/start_fundraiser_closed.html", context)
+    if request.method == "POST":
+        form = StartFundraiserForm(request.POST, request.FILES, campaign=campaign)
+        if form.is_valid():
+            try:
+                fundraiser = open_fundraiser(campaign, request.user, form.cleaned_data)
+            except FundraiserRefused as refused:
+                form.add_error(refused.field, str(refused))
+            else:
+                return redirect("campaigns:fundraiser-opened", fundraiser_id=fundraiser.pk)
+    else:
+        form = StartFundraiserForm(
+            campaign=campaign,
+            initial={
+                "goal_cents": campaign.default_fundraiser_goal_cents,
+                "story": campaign.default_fundraiser_story,
+            },
+        )
+    context["form"] = form
+    return TemplateResponse(request, "campaigns/start_fundraiser.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def fundraiser_opened(request, fundraiser_id):
+    """After opening a page: a link to it if live, else "Waiting for approval". Only its
+    owner sees this (404 for anyone else)."""
+    fundraiser = get_object_or_404(
+        FundraiserPage.objects.select_related("supporter"), pk=fundraiser_id, supporter=request.user
+    )
+    context = {"fundraiser": fundraiser, "campaign": fundraiser.campaign}
+    return TemplateResponse(request, "campaigns/fundraiser_opened.html", context)

@@ -1,0 +1,122 @@
+"""A supporter's fundraiser page: its progress, its campaign's, its donate form and donors."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from donations.models import Donation, DonationTotal
+from donations.services import fulfil_checkout_session
+from tests.campaigns.factories import FundraiserPageFactory
+from tests.donations.factories import DonationFactory, donate_form
+from tests.site.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fundraiser(campaign):
+    owner = UserFactory(email="maria.lopez@example.org", first_name="Maria", last_name="Lopez")
+    return FundraiserPageFactory(
+        parent=campaign, title="Maria's walk", slug="marias-walk", supporter=owner
+    )
+
+
+def pay(page, amount_cents, **fields):
+    """A gift to `page` paid through the same fulfilment as the test checkout."""
+    donation = DonationFactory(page=page, amount_cents=amount_cents, **fields)
+    fulfil_checkout_session(
+        donation.checkout_session_id, f"pi_{donation.pk}", amount_cents, donation.currency
+    )
+    return donation
+
+
+def test_the_page_shows_its_progress_and_the_campaigns_after_a_paid_gift(
+    client, campaign, fundraiser
+):
+    pay(fundraiser, 32_000)
+    pay(campaign, 589_000)
+
+    html = client.get(fundraiser.url).content.decode()
+
+    assert '$320</span> <span class="count__label">raised of $500' in html
+    assert "Part of Spring into Action: $6,210 of $10,000" in html
+    assert '<rect class="progress__bar" width="64%"' in html
+
+
+def test_a_gift_to_a_fundraiser_page_counts_on_the_page_and_on_the_campaign(campaign, fundraiser):
+    pay(fundraiser, 5_000)
+
+    assert DonationTotal.objects.total(page=fundraiser.pk).amount_cents == 5_000
+    assert DonationTotal.objects.total(page=campaign.pk).amount_cents == 5_000
+    assert DonationTotal.objects.total(page=campaign.pk).donation_count == 1
+
+
+def test_the_donate_form_posts_a_gift_attributed_to_the_fundraiser_page(
+    client, settings, fundraiser
+):
+    settings.STRIPE_SECRET_KEY = ""
+
+    response = client.post(reverse("donations:give", args=[fundraiser.pk]), donate_form())
+
+    assert response.status_code == 302
+    donation = Donation.objects.get()
+    assert (donation.page_id, donation.amount_cents) == (fundraiser.pk, 5_000)
+
+
+def test_the_page_shows_the_time_left_in_its_campaign(client, campaign, fundraiser):
+    campaign.deadline = timezone.localdate() + timedelta(days=3)
+    campaign.save()
+
+    assert "3 days left" in client.get(fundraiser.url).content.decode()
+
+
+def test_after_the_deadline_the_page_takes_no_gifts(client, campaign, fundraiser):
+    campaign.deadline = timezone.localdate() - timedelta(days=1)
+    campaign.save()
+
+    html = client.get(fundraiser.url).content.decode()
+
+    assert not fundraiser.accepts_donations
+    assert "Gifts are no longer being taken for this campaign." in html
+    assert "Continue to payment" not in html
+
+
+def test_recent_donors_show_only_those_who_chose_to_with_their_message(client, fundraiser):
+    pay(
+        fundraiser,
+        5_000,
+        first_name="Amal",
+        last_name="Haddad",
+        show_name_publicly=True,
+        message="For a safe spring",
+    )
+    pay(fundraiser, 7_500, first_name="Hidden", last_name="Giver", show_name_publicly=False)
+
+    html = client.get(fundraiser.url).content.decode()
+
+    assert "<bdi>Amal H.</bdi>" in html
+    assert "<q><bdi>For a safe spring</bdi></q>" in html
+    assert "Hidden" not in html
+
+
+def test_the_owners_email_never_appears_on_the_page(client, fundraiser):
+    assert "maria.lopez@example.org" not in client.get(fundraiser.url).content.decode()
+
+
+def test_the_story_is_shown_as_plain_paragraphs(client, fundraiser):
+    fundraiser.story = "I walk for survivors.\n\n<script>alert(1)</script>"
+    fundraiser.save()
+
+    html = client.get(fundraiser.url).content.decode()
+
+    assert "<p>I walk for survivors.</p>" in html
+    assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>" in html
+
+
+def test_the_page_offers_plain_share_links_to_itself(client, fundraiser):
+    html = client.get(fundraiser.url).content.decode()
+
+    assert "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2F" in html
+    assert "marias-walk" in html.split("facebook.com/sharer")[1][:200]

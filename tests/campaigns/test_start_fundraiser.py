@@ -1,0 +1,242 @@
+"""A supporter opens their own fundraiser page from the public site."""
+
+import io
+import os
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+from wagtail.models import GroupApprovalTask, Workflow, WorkflowState, WorkflowTask
+
+from campaigns.models import FundraiserPage, TeamPage
+from tests.campaigns.factories import FundraiserPageFactory, TeamPageFactory
+from tests.site.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def supporter():
+    return UserFactory(email="maria.lopez@example.org", first_name="Maria", last_name="Lopez")
+
+
+@pytest.fixture
+def signed_in(client, supporter):
+    client.force_login(supporter)
+    return client
+
+
+def start_url(campaign):
+    return reverse("campaigns:start-fundraiser", args=[campaign.pk])
+
+
+def page_form(**overrides):
+    data = {
+        "title": "Maria's walk for survivors",
+        "goal_cents": "500",
+        "story": "I walk.\n\nJoin me.",
+    }
+    data.update(overrides)
+    return data
+
+
+def png(width=400, height=300, fmt="PNG"):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), (20, 120, 110)).save(buffer, fmt)
+    return SimpleUploadedFile("maria.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def approval_workflow(campaign):
+    task = GroupApprovalTask.objects.create(name="Staff review")
+    workflow = Workflow.objects.create(name="Approve fundraiser pages")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    campaign.approval_workflow = workflow
+    campaign.save()
+    return workflow
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in_and_back(client, campaign):
+    response = client.get(start_url(campaign))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next={start_url(campaign)}"
+
+
+def test_the_form_starts_from_the_campaigns_default_goal_and_story(signed_in, campaign):
+    campaign.default_fundraiser_goal_cents = 75_000
+    campaign.default_fundraiser_story = "Survivors need a safe month."
+    campaign.save()
+
+    html = signed_in.get(start_url(campaign)).content.decode()
+
+    assert 'value="750.00"' in html
+    assert "Survivors need a safe month." in html
+
+
+def test_without_a_workflow_the_page_goes_live_at_once(signed_in, campaign, supporter):
+    response = signed_in.post(start_url(campaign), page_form())
+
+    fundraiser = FundraiserPage.objects.get()
+    assert fundraiser.live
+    assert fundraiser.get_parent().pk == campaign.pk
+    assert fundraiser.goal_cents == 50_000
+    assert fundraiser.slug == "marias-walk-for-survivors"
+    assert response["Location"] == reverse("campaigns:fundraiser-opened", args=[fundraiser.pk])
+    assert "Your page is live" in signed_in.get(response["Location"]).content.decode()
+
+
+def test_the_owner_is_stored_on_the_pages_own_row(signed_in, campaign, supporter):
+    signed_in.post(start_url(campaign), page_form())
+
+    fundraiser = FundraiserPage.objects.get()
+    assert fundraiser.supporter == supporter
+    assert fundraiser.revisions.get().user == supporter
+
+
+def test_with_a_workflow_the_page_waits_for_approval_unseen(
+    signed_in, client, campaign, approval_workflow
+):
+    response = signed_in.post(start_url(campaign), page_form())
+
+    fundraiser = FundraiserPage.objects.get()
+    assert not fundraiser.live
+    state = WorkflowState.objects.get(base_content_type__isnull=False, object_id=str(fundraiser.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert state.workflow == approval_workflow
+    assert "Waiting for approval" in signed_in.get(response["Location"]).content.decode()
+    signed_in.logout()
+    assert client.get(f"{campaign.url}marias-walk-for-survivors/").status_code == 404
+
+
+def test_a_page_waiting_for_approval_takes_no_gifts(signed_in, campaign, approval_workflow):
+    signed_in.post(start_url(campaign), page_form())
+    fundraiser = FundraiserPage.objects.get()
+
+    response = signed_in.post(reverse("donations:give", args=[fundraiser.pk]), {"amount": "50"})
+
+    assert response.status_code == 404
+    assert not fundraiser.accepts_donations
+
+
+def test_a_photo_is_stored_as_a_wagtail_image(signed_in, campaign, supporter):
+    signed_in.post(start_url(campaign), page_form(photo=png()))
+
+    fundraiser = FundraiserPage.objects.get()
+    assert fundraiser.photo.uploaded_by_user == supporter
+    assert (fundraiser.photo.width, fundraiser.photo.height) == (400, 300)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"title": ""}, "Please give your page a title."),
+        ({"title": "   "}, "Please give your page a title."),
+        ({"goal_cents": "0"}, "Your goal must be at least $1."),
+        ({"goal_cents": "-50"}, "Please enter an amount"),
+        ({"goal_cents": "five hundred"}, "Please enter an amount"),
+        ({"goal_cents": ""}, "Please enter your goal, like 500."),
+        ({"story": ""}, "Please tell your story in a few words."),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_saves_nothing(signed_in, campaign, overrides, message):
+    response = signed_in.post(start_url(campaign), page_form(**overrides))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not FundraiserPage.objects.exists()
+
+
+def test_a_file_that_is_not_an_image_is_refused(signed_in, campaign):
+    fake = SimpleUploadedFile("maria.png", b"%PDF-1.4 not a photo", content_type="image/png")
+
+    response = signed_in.post(start_url(campaign), page_form(photo=fake))
+
+    assert "This file is not a photo we can use." in response.content.decode()
+    assert not FundraiserPage.objects.exists()
+    assert not get_image_model().objects.exists()
+
+
+def test_a_photo_over_five_megabytes_is_refused(signed_in, campaign):
+    noise = PILImage.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, "PNG")  # noise does not compress: about 5.9 MB
+    assert buffer.tell() > 5 * 1024 * 1024
+    big = SimpleUploadedFile("big.png", buffer.getvalue(), content_type="image/png")
+
+    response = signed_in.post(start_url(campaign), page_form(photo=big))
+
+    assert "Please choose one of at most 5 MB." in response.content.decode()
+    assert not FundraiserPage.objects.exists()
+
+
+def test_a_tiny_photo_is_refused(signed_in, campaign):
+    response = signed_in.post(start_url(campaign), page_form(photo=png(40, 40)))
+
+    assert "This photo is too small (40×40 pixels)." in response.content.decode()
+    assert not FundraiserPage.objects.exists()
+
+
+def test_a_title_already_taken_in_the_campaign_is_refused(signed_in, campaign):
+    FundraiserPageFactory(parent=campaign, title="Maria's walk for survivors")
+
+    response = signed_in.post(start_url(campaign), page_form(title="MARIA'S WALK FOR SURVIVORS"))
+
+    assert "A page in this campaign already has this title." in response.content.decode()
+    assert FundraiserPage.objects.count() == 1
+
+
+def test_a_title_whose_slug_is_taken_gets_a_numbered_slug(signed_in, campaign):
+    FundraiserPageFactory(parent=campaign, title="Marias walk", slug="marias-walk")
+
+    signed_in.post(start_url(campaign), page_form(title="Maria's walk"))
+
+    assert FundraiserPage.objects.get(title="Maria's walk").slug == "marias-walk-1"
+
+
+def test_a_campaign_past_its_deadline_takes_no_new_pages(signed_in, campaign):
+    campaign.deadline = timezone.localdate() - timedelta(days=1)
+    campaign.save()
+
+    get = signed_in.get(start_url(campaign))
+    post = signed_in.post(start_url(campaign), page_form())
+
+    assert "New fundraiser pages can no longer be opened" in get.content.decode()
+    assert "New fundraiser pages can no longer be opened" in post.content.decode()
+    assert not FundraiserPage.objects.exists()
+
+
+def test_a_supporter_joins_a_team_of_the_campaign(signed_in, campaign):
+    team = TeamPageFactory(parent=campaign, title="Grace Church")
+
+    signed_in.post(start_url(campaign), page_form(team=str(team.pk)))
+
+    assert FundraiserPage.objects.get().team == team
+
+
+def test_a_supporter_creates_a_team_and_captains_it(signed_in, campaign, supporter):
+    signed_in.post(start_url(campaign), page_form(new_team_title="Lincoln High School"))
+
+    team = TeamPage.objects.get()
+    assert (team.title, team.captain, team.live) == ("Lincoln High School", supporter, True)
+    assert FundraiserPage.objects.get().team == team
+
+
+def test_teams_are_not_offered_when_the_campaign_allows_none(signed_in, campaign):
+    campaign.teams_allowed = False
+    campaign.save()
+
+    signed_in.post(start_url(campaign), page_form(new_team_title="Lincoln High School"))
+
+    assert not TeamPage.objects.exists()
+    assert FundraiserPage.objects.get().team is None
+
+
+def test_the_campaign_page_links_to_the_start_form(client, campaign):
+    html = client.get(campaign.url).content.decode()
+
+    assert f'href="{start_url(campaign)}">Start your own fundraiser</a>' in html
