@@ -138,3 +138,20 @@ def test_the_admin_dashboard_and_page_editor_break_no_directive(watched, live_se
     watched.get_by_role("button", name="More actions").click()
     expect(watched.get_by_role("button", name="Publish")).to_be_visible()
     assert watched.violations() == []
+
+
+def test_staff_see_a_public_page_with_wagtails_user_bar_and_break_no_directive(
+    watched, live_server, demo, settings
+):
+    settings.WAGTAILADMIN_BASE_URL = live_server.url  # the user bar's scripts come from here
+    petition = PetitionPage.objects.get(slug="stop-human-traffickers")
+    watched.goto(f"{live_server.url}/accounts/login/")
+    watched.get_by_label("Email").fill(DEMO_STAFF_EMAIL)
+    watched.get_by_label("Password").fill(DEMO_STAFF_PASSWORD)
+    watched.get_by_role("button", name="Log in").click()
+    watched.wait_for_url(f"{live_server.url}/")
+
+    found = visit(watched, f"{live_server.url}{petition.url}")
+
+    assert found == []
+    expect(watched.locator("wagtail-userbar")).to_have_count(1)
