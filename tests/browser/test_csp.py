@@ -129,10 +129,15 @@ def test_the_admin_dashboard_and_page_editor_break_no_directive(watched, live_se
         f"/admin/pages/{home.pk}/edit/",
         f"/admin/pages/{petition.pk}/edit/",
         "/admin/reports/site-history/",
+        f"/admin/petitions/{petition.pk}/report/",
+        f"/admin/petitions/{petition.pk}/deliveries/",
     ]
     found = {url: visit(watched, f"{live_server.url}{url}") for url in urls}
 
     assert found == dict.fromkeys(urls, [])
+    # The deliveries page's styles come from its own stylesheet, not an inline <style>.
+    figures = watched.locator(".petition-deliveries .figures").first
+    assert figures.evaluate("element => getComputedStyle(element).display") == "flex"
     # The editor's own scripts run: its action menu opens.
     watched.goto(f"{live_server.url}/admin/pages/{petition.pk}/edit/")
     watched.get_by_role("button", name="More actions").click()
