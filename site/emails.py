@@ -14,6 +14,11 @@ organisation's, `sender`), any extra headers and the attachments, and sends
 through Django's mail API: Anymail's SendGrid backend in production, the
 console otherwise. What a failure means (try again, or give up) is decided
 in one place, `northstar.failures`, which the tasks ask.
+
+A delivery is not queued through the `OutboundEmail` outbox: its `Delivery`
+row is already its outbox (the signatures it carries, its state, attempts and
+idempotency key, its kept files), so a second row would be a second record of
+whether it was sent. Both rows feed the same `deliver`.
 """
 
 from dataclasses import dataclass, field
