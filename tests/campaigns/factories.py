@@ -63,3 +63,21 @@ class FundraiserPageFactory(factory.Factory):
         page = model_class(*args, **kwargs)
         parent.add_child(instance=page)
         return page
+
+
+def peer_to_peer_admin_fields(**overrides):
+    """The campaign edit form's peer-to-peer tab as the admin posts it, all left as created
+    (for `wagtail.test.utils.form_data.nested_form_data`)."""
+    from wagtail.test.utils.form_data import streamfield
+
+    fields = {
+        "start_date": "",
+        "steps": streamfield([]),
+        "suggested_amounts": "",
+        "default_fundraiser_goal_cents": "500",
+        "default_fundraiser_story": "",
+        "approval_workflow": "",
+        "teams_allowed": "on",
+    }
+    fields.update(overrides)
+    return fields

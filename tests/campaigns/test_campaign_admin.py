@@ -4,6 +4,7 @@ import pytest
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from campaigns.models import FundraisingCampaignPage
+from tests.campaigns.factories import peer_to_peer_admin_fields
 from tests.site.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +20,9 @@ def edit_url(campaign):
     return f"/admin/pages/{campaign.pk}/edit/"
 
 
-def edit_form(campaign, goal):
-    """What the admin's edit form posts for `campaign`, with the goal typed as `goal`."""
+def edit_form(campaign, goal, **peer_to_peer):
+    """What the admin's edit form posts for `campaign`, with the goal typed as `goal` (and
+    the peer-to-peer tab's fields as given)."""
     return nested_form_data(
         {
             "title": campaign.title,
@@ -32,6 +34,7 @@ def edit_form(campaign, goal):
             "deadline": campaign.deadline.isoformat(),
             "ask_text": campaign.ask_text,
             "comments": inline_formset([]),
+            **peer_to_peer_admin_fields(**peer_to_peer),
         }
     )
 
@@ -97,6 +100,7 @@ def test_a_new_campaign_takes_its_goal_in_dollars(staff_client, home_page):
             "deadline": "2031-08-31",
             "ask_text": "",
             "comments": inline_formset([]),
+            **peer_to_peer_admin_fields(),
         }
     )
     add_url = f"/admin/pages/add/campaigns/fundraisingcampaignpage/{home_page.pk}/"

@@ -14,7 +14,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 from campaigns.models import FundraisingCampaignPage
 from donations.models import Donation
 from donations.money import SUPPORTED_CURRENCIES
-from tests.campaigns.factories import FundraisingCampaignPageFactory
+from tests.campaigns.factories import FundraisingCampaignPageFactory, peer_to_peer_admin_fields
 from tests.donations.factories import donate_form
 from tests.donations.test_webhook import checkout_event, deliver
 from tests.site.factories import StaffUserFactory
@@ -59,6 +59,7 @@ def publish_with_currency(staff_client, campaign, currency):
             "deadline": campaign.deadline.isoformat(),
             "ask_text": campaign.ask_text,
             "comments": inline_formset([]),
+            **peer_to_peer_admin_fields(),
         }
     )
     data["action-publish"] = "action-publish"
