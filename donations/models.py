@@ -115,20 +115,21 @@ class Donation(models.Model):
         return True
 
 
-# The page types whose total counts every gift to the pages below them ("levels").
-# A gift counts toward its own page and each ancestor of one of these types:
-# today a campaign counts the gifts to its fundraiser pages; a team, if teams
-# become pages above their members, is added here and nothing else changes.
+# The levels a gift counts toward, besides its own page (see `gift_levels`):
+# - every ancestor of one of these page types (a fundraiser page's campaign);
 COUNTED_LEVELS = ("campaigns.FundraisingCampaignPage",)
+# - the page that a page of one of these types names in the given field (a
+#   fundraiser page's team, a sibling page under the campaign).
+LINKED_LEVELS = {"campaigns.FundraiserPage": "team"}
 
 
 class DonationTotal(ShardedCounter):
     """Paid gifts counted toward one page, spread over `SHARDS` rows (sum them to read).
 
-    A page's total counts the gifts to the page itself and, if it is a counted
-    level (`COUNTED_LEVELS`), to every page below it: a campaign's total
-    includes its fundraiser pages' gifts. Totals are in the page's currency: a
-    fundraiser page takes gifts in its campaign's currency. `count_gift`
+    A page's total counts the gifts to the page itself and to every page that
+    counts it as a level (`gift_levels`): a campaign's total includes its
+    fundraiser pages' gifts, a team's its members' gifts. Totals are in the
+    page's currency: a fundraiser page takes gifts in its campaign's currency. `count_gift`
     changes every level of a gift at once; `total(page=...)` reads one.
     """
 
@@ -158,7 +159,7 @@ class DonationTotal(ShardedCounter):
             wanted = dict(Page.objects.filter(**lookups).values_list("pk", "path"))
         paid = Donation.objects.filter(status__in=Donation.COUNTED_STATES)
         if wanted is not None and len(wanted) <= 100:
-            under = models.Q(pk__in=[])
+            under = models.Q(page_id__in=_pages_linked_to(wanted))
             for path in wanted.values():
                 under |= models.Q(page__path__startswith=path)
             paid = paid.filter(under)
@@ -170,9 +171,12 @@ class DonationTotal(ShardedCounter):
         levels_by_path = dict(
             Page.objects.filter(content_type__in=counted_level_types()).values_list("path", "pk")
         )
+        rows = list(rows)
+        links = _linked_levels([page_id for page_id, *_ in rows])
         result = {}
         for page_id, path, amount, count in rows:
-            for level in [page_id, *_counted_ancestors(path, levels_by_path)]:
+            ancestors = _counted_ancestors(path, levels_by_path)
+            for level in dict.fromkeys([page_id, *links.get(page_id, []), *ancestors]):
                 if wanted is not None and level not in wanted:
                     continue
                 was = result.get((level,), {"amount_cents": 0, "donation_count": 0})
@@ -209,11 +213,35 @@ def _counted_ancestors(path, levels_by_path):
     return [levels_by_path[prefix] for prefix in prefixes if prefix in levels_by_path]
 
 
-def gift_levels(page_id):
-    """Ids of the pages a gift to `page_id` counts toward: the page, then its counted levels.
+def _linked_levels(page_ids):
+    """{page id: [level ids]} for the pages among `page_ids` that name a level (`LINKED_LEVELS`)."""
+    links = {}
+    for label, field in LINKED_LEVELS.items():
+        model = apps.get_model(label)
+        attname = model._meta.get_field(field).attname
+        pairs = model.objects.filter(pk__in=page_ids, **{f"{attname}__isnull": False})
+        for pk, level in pairs.values_list("pk", attname):
+            links.setdefault(pk, []).append(level)
+    return links
 
-    Deepest first (the page, its team if teams are levels, its campaign), so
-    concurrent gifts lock shard rows in one order. Two queries.
+
+def _pages_linked_to(level_ids):
+    """Ids of the pages that name one of `level_ids` as a level (a team's members)."""
+    ids = []
+    for label, field in LINKED_LEVELS.items():
+        model = apps.get_model(label)
+        attname = model._meta.get_field(field).attname
+        ids += model.objects.filter(**{f"{attname}__in": level_ids}).values_list("pk", flat=True)
+    return ids
+
+
+def gift_levels(page_id):
+    """Ids of the pages a gift to `page_id` counts toward, each once, deepest first.
+
+    The page itself; the page it names as a level (`LINKED_LEVELS`: a
+    fundraiser page's team); then its ancestors of a `COUNTED_LEVELS` type
+    (its campaign). Deepest first, so concurrent gifts lock shard rows in one
+    order. Three queries (one more per linked page type).
     """
     path = Page.objects.filter(pk=page_id).values_list("path", flat=True).get()
     step = Page.steplen
@@ -223,7 +251,8 @@ def gift_levels(page_id):
             "path", "pk"
         )
     )
-    return [page_id, *_counted_ancestors(path, levels_by_path)]
+    linked = _linked_levels([page_id]).get(page_id, [])
+    return list(dict.fromkeys([page_id, *linked, *_counted_ancestors(path, levels_by_path)]))
 
 
 def count_gift(donation, sign=1):

@@ -1,8 +1,4 @@
-"""A gift counts on its page and on every counted level above it, once each, and undoes together.
-
-Fundraiser pages do not exist yet: a plain page under the campaign stands in
-for one (a gift may be given to any page).
-"""
+"""A gift counts on its page, its team and its campaign, once each; a refund undoes all three."""
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +7,7 @@ from wagtail.models import Page
 
 from donations.models import Donation, DonationTotal, count_gift, gift_levels
 from donations.services import fulfil_checkout_session
+from tests.campaigns.factories import FundraiserPageFactory, TeamPageFactory
 from tests.donations.factories import DonationFactory
 from tests.support.threads import run_at_once
 
@@ -26,20 +23,38 @@ def total(page):
 
 
 @pytest.fixture
-def maria(campaign):
-    """A supporter's page under the campaign (a fundraiser page, later)."""
-    return campaign.add_child(instance=Page(title="Maria's page", slug="maria"))
+def team(campaign):
+    return TeamPageFactory(parent=campaign, title="Grace Church")
+
+
+@pytest.fixture
+def maria(campaign, team):
+    """A supporter's fundraiser page in the campaign, on the team."""
+    return FundraiserPageFactory(parent=campaign, title="Maria's page", team=team)
 
 
 @pytest.mark.django_db
-def test_a_gift_to_a_page_under_a_campaign_counts_on_the_page_and_the_campaign_once_each(
-    campaign, maria
+def test_a_gift_to_a_fundraiser_page_counts_on_the_page_its_team_and_its_campaign_once_each(
+    campaign, team, maria
 ):
     fulfil(DonationFactory(page=maria, amount_cents=5000))
 
     assert total(maria) == (5000, 1)
+    assert total(team) == (5000, 1)
     assert total(campaign) == (5000, 1)
     assert campaign.totals() == (5000, 1)
+
+
+@pytest.mark.django_db
+def test_a_gift_to_a_fundraiser_page_with_no_team_counts_on_the_page_and_the_campaign(
+    campaign, team
+):
+    solo = FundraiserPageFactory(parent=campaign, title="Solo walk")
+    fulfil(DonationFactory(page=solo, amount_cents=2000))
+
+    assert total(solo) == (2000, 1)
+    assert total(team) == (0, 0)
+    assert total(campaign) == (2000, 1)
 
 
 @pytest.mark.django_db
@@ -51,10 +66,19 @@ def test_a_gift_to_the_campaign_itself_counts_on_the_campaign_only(campaign, mar
 
 
 @pytest.mark.django_db
-def test_the_levels_of_a_gift_run_from_its_page_up_to_its_campaign(campaign, maria, home_page):
-    assert gift_levels(maria.pk) == [maria.pk, campaign.pk]
+def test_the_levels_of_a_gift_run_from_its_page_to_its_team_to_its_campaign(
+    campaign, team, maria, home_page
+):
+    assert gift_levels(maria.pk) == [maria.pk, team.pk, campaign.pk]
+    assert gift_levels(team.pk) == [team.pk, campaign.pk]
     assert gift_levels(campaign.pk) == [campaign.pk]
     assert gift_levels(home_page.pk) == [home_page.pk]
+
+
+@pytest.mark.django_db
+def test_a_plain_page_under_a_campaign_still_counts_toward_the_campaign(campaign):
+    page = campaign.add_child(instance=Page(title="A plain page", slug="plain"))
+    assert gift_levels(page.pk) == [page.pk, campaign.pk]
 
 
 @pytest.mark.django_db
@@ -62,13 +86,13 @@ def test_a_gift_is_counted_on_every_level_in_one_statement(
     campaign, maria, django_assert_num_queries
 ):
     donation = DonationFactory(page=maria, amount_cents=5000)
-    with django_assert_num_queries(3):  # the page's path, its levels, one upsert
+    with django_assert_num_queries(4):  # the page's path, its campaign, its team; one upsert
         count_gift(donation)
     assert total(campaign) == (5000, 1)
 
 
 @pytest.mark.django_db
-def test_a_refund_undoes_the_gift_on_every_level(campaign, maria):
+def test_a_refund_undoes_the_gift_on_every_level(campaign, team, maria):
     kept = DonationFactory(page=maria, amount_cents=1000)
     refunded = DonationFactory(page=maria, amount_cents=5000)
     fulfil(kept)
@@ -77,6 +101,7 @@ def test_a_refund_undoes_the_gift_on_every_level(campaign, maria):
     count_gift(refunded, sign=-1)
 
     assert total(maria) == (1000, 1)
+    assert total(team) == (1000, 1)
     assert total(campaign) == (1000, 1)
 
 
@@ -90,12 +115,12 @@ def test_a_gift_counted_with_any_other_sign_is_refused_and_changes_nothing(campa
 
 @pytest.mark.django_db
 def test_recount_rebuilds_every_level_from_the_paid_gifts_and_reports_drift(
-    campaign, maria, capsys
+    campaign, team, maria, capsys
 ):
     fulfil(DonationFactory(page=maria, amount_cents=5000))
     fulfil(DonationFactory(page=campaign, amount_cents=2500))
     DonationFactory(page=maria, amount_cents=9900, status=Donation.Status.FAILED)
-    DonationTotal.objects.filter(page=campaign).delete()
+    DonationTotal.objects.filter(page__in=[campaign, team]).delete()
     DonationTotal.objects.add(maria.pk, amount_cents=100, donation_count=1)
 
     call_command("recount")
@@ -106,9 +131,22 @@ def test_recount_rebuilds_every_level_from_the_paid_gifts_and_reports_drift(
         "counted $0 from 0 gifts, paid gifts $75 from 2: corrected"
     ) in out
     assert f"Maria's page ({maria.pk}): counted $51 from 2 gifts, paid gifts $50 from 1" in out
-    assert "donations.DonationTotal: corrected drift on 2 key(s)." in out
+    assert f"Grace Church ({team.pk}): counted $0 from 0 gifts, paid gifts $50 from 1" in out
+    assert "donations.DonationTotal: corrected drift on 3 key(s)." in out
     assert total(campaign) == (7500, 2)
+    assert total(team) == (5000, 1)
     assert total(maria) == (5000, 1)
+
+
+@pytest.mark.django_db
+def test_rebuilding_one_team_counts_its_members_gifts(campaign, team, maria):
+    fulfil(DonationFactory(page=maria, amount_cents=5000))
+    DonationTotal.objects.filter(page=team).delete()
+
+    drift = DonationTotal.objects.rebuild(page=team.pk)
+
+    assert drift == {(team.pk,): ((0, 0), (5000, 1))}
+    assert total(team) == (5000, 1)
 
 
 @pytest.mark.django_db
@@ -129,14 +167,12 @@ def test_recount_of_an_unknown_counter_says_which_exist(capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_thirty_gifts_to_pages_of_one_campaign_paid_at_once_count_exactly_on_every_level(
-    campaign,
+def test_thirty_gifts_to_pages_of_one_team_paid_at_once_count_exactly_on_every_level(
+    campaign, team
 ):
     if connection.vendor != "postgresql":
         pytest.skip("concurrency needs PostgreSQL")
-    pages = [
-        campaign.add_child(instance=Page(title=f"Page {n}", slug=f"page-{n}")) for n in range(3)
-    ]
+    pages = [FundraiserPageFactory(parent=campaign, title=f"Page {n}", team=team) for n in range(3)]
     donations = [DonationFactory(page=pages[i % 3], amount_cents=1000 + i) for i in range(30)]
 
     run_at_once(lambda i: fulfil(donations[i]), 30)
@@ -144,5 +180,5 @@ def test_thirty_gifts_to_pages_of_one_campaign_paid_at_once_count_exactly_on_eve
     for n, page in enumerate(pages):
         gifts = [1000 + i for i in range(30) if i % 3 == n]
         assert total(page) == (sum(gifts), 10)
-    assert total(campaign) == (sum(1000 + i for i in range(30)), 30)
+    assert total(team) == total(campaign) == (sum(1000 + i for i in range(30)), 30)
     assert DonationTotal.objects.rebuild() == {}
