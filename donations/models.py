@@ -129,8 +129,9 @@ class DonationTotal(ShardedCounter):
     A page's total counts the gifts to the page itself and to every page that
     counts it as a level (`gift_levels`): a campaign's total includes its
     fundraiser pages' gifts, a team's its members' gifts. Totals are in the
-    page's currency: a fundraiser page takes gifts in its campaign's currency. `count_gift`
-    changes every level of a gift at once; `total(page=...)` reads one.
+    page's currency: a fundraiser page takes gifts in its campaign's currency.
+    `count_gift` changes every level of a gift at once; `total(page=...)`
+    reads one.
     """
 
     key_fields = ("page",)
