@@ -2,18 +2,22 @@
 with who did it, and shown in the page's history and the admin's Site history."""
 
 import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from wagtail.models import ModelLogEntry, PageLogEntry
+from wagtail.models import GroupApprovalTask, ModelLogEntry, PageLogEntry, Workflow, WorkflowTask
 
+from campaigns.services import open_fundraiser
 from northstar.log_actions import DELIVERY_POSTED, DELIVERY_RESENT, DELIVERY_STARTED
 from petitions.models import Delivery, DeliverySchedule, PetitionUpdate
 from petitions.services import confirm_signature, record_signature
 from petitions.updates import EMAILED_ACTION
+from tests.campaigns.factories import FundraisingCampaignPageFactory
 from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
 from tests.petitions.test_delivery_views import deliver, plain, url
 from tests.petitions.test_updates import add_update, shown_audience, update_form
-from tests.site.factories import StaffUserFactory
+from tests.site.factories import StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +155,32 @@ def test_the_staff_actions_show_in_the_petitions_history(petition, staff_client)
     text = plain(staff_client.get(f"/admin/pages/{petition.pk}/history/").content.decode())
 
     assert "Delivery started now: 1 waiting signature for 1 decision maker" in text
+
+
+def test_approving_a_fundraiser_page_in_its_workflow_logs_who_approved_it(
+    home_page, staff_client, staff
+):
+    campaign = FundraisingCampaignPageFactory()
+    task = GroupApprovalTask.objects.create(name="Staff review")
+    task.groups.add(Group.objects.get(name="Moderators"))
+    campaign.approval_workflow = Workflow.objects.create(name="Approve fundraiser pages")
+    WorkflowTask.objects.create(workflow=campaign.approval_workflow, task=task, sort_order=0)
+    campaign.save()
+    supporter = UserFactory(email="maria.lopez@example.org")
+    fundraiser = open_fundraiser(
+        campaign, supporter, {"title": "Maria's walk", "goal_cents": 50_000, "story": "I walk."}
+    )
+    task_state = fundraiser.current_workflow_task_state
+
+    staff_client.post(
+        reverse(
+            "wagtailadmin_pages:workflow_action", args=[fundraiser.pk, "approve", task_state.pk]
+        ),
+        {"comment": ""},
+    )
+
+    [entry] = PageLogEntry.objects.filter(action="wagtail.workflow.approve")
+    assert (entry.page_id, entry.user_id) == (fundraiser.pk, staff.pk)
+    text = plain(staff_client.get("/admin/reports/site-history/").content.decode())
+    assert "Approved" in text
+    assert "Maria's walk" in text
