@@ -14,7 +14,9 @@ Registered here (imported by `northstar.wagtail_hooks`):
 
 Emailing a petition update is logged by `petitions.updates` (its own action,
 `petitions.email_update`, on the update). Approving a page submitted for
-moderation is logged by Wagtail's workflow itself.
+moderation (a supporter's fundraiser page) is logged by Wagtail's workflow
+itself. Gifts have no staff action yet (payments and refunds arrive from
+Stripe's webhook); a staff refund or "mark paid" should register its action here.
 """
 
 from datetime import date
