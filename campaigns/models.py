@@ -380,6 +380,13 @@ class FundraiserPage(Page):
         return self._campaign
 
     @property
+    def owner_public_name(self):
+        """The owner as the public page names them: first name and last initial ("Maria L."),
+        as donors are named; "" if they gave no name. Never their email."""
+        first, last = self.supporter.first_name.strip(), self.supporter.last_name.strip()
+        return f"{first} {last[:1]}." if first and last else first
+
+    @property
     def currency(self):
         """Gifts to the page are in its campaign's currency (the donate form and `give` read it)."""
         return self.campaign.currency

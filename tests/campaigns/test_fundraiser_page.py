@@ -120,3 +120,10 @@ def test_the_page_offers_plain_share_links_to_itself(client, fundraiser):
 
     assert "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2F" in html
     assert "marias-walk" in html.split("facebook.com/sharer")[1][:200]
+
+
+def test_the_page_names_its_owner_by_first_name_and_last_initial(client, fundraiser):
+    html = client.get(fundraiser.url).content.decode()
+
+    assert "<bdi>Maria L.</bdi> is raising money for Spring into Action" in html
+    assert "Lopez" not in html
