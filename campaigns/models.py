@@ -221,6 +221,12 @@ class FundraisingCampaignPage(Page):
         """Paid gifts whose donors agreed to show their name (never their email or amount)."""
         return recent_public_donations(self.pk, limit)
 
+    def donation_form(self, data=None):
+        """The donate form for this campaign or a page in it (`data`: a POST or None):
+        `donations.forms.DonationForm` in the campaign's currency, offering the campaign's
+        suggested amounts if staff set them."""
+        return donation_form_for(self, data)
+
     def accepts_fundraisers(self):
         """New fundraiser pages are opened up to and including the deadline's day."""
         return self.accepts_donations
@@ -230,17 +236,36 @@ class FundraisingCampaignPage(Page):
         return TeamPage.objects.child_of(self).live().order_by("title")
 
     def get_context(self, request, *args, form=None, **kwargs):
-        from donations.forms import DonationForm
         from donations.services import stripe_enabled
 
         context = super().get_context(request, *args, **kwargs)
         context.update(
             progress=self.progress(),
             recent_donations=self.recent_public_donations(),
-            form=form or DonationForm(currency=self.currency),
+            form=form or self.donation_form(),
             payments_by_stripe=stripe_enabled(),
         )
         return context
+
+
+def donation_form_for(campaign, data=None):
+    """`DonationForm` bound to `data` (or unbound) in `campaign`'s currency; its preset
+    amounts are `campaign.suggested_amounts` (minor units, whole units of the currency)
+    when set, else the form's own. The middle suggestion is chosen to start with."""
+    from donations.forms import OTHER, DonationForm
+    from donations.money import format_money, minor_units
+
+    form = DonationForm(data, currency=campaign.currency)
+    if campaign.suggested_amounts:
+        unit = minor_units(campaign.currency)
+        presets = [str(cents // unit) for cents in campaign.suggested_amounts]
+        field = form.fields["amount"]
+        field.choices = [
+            (units, format_money(int(units) * unit, campaign.currency)) for units in presets
+        ] + [(OTHER, "Other amount")]
+        if field.initial not in presets:
+            field.initial = presets[(len(presets) - 1) // 2]
+    return form
 
 
 def recent_public_donations(page_id, limit=10):
@@ -396,6 +421,10 @@ class FundraiserPage(Page):
         """Gifts are taken while the page is live and its campaign takes gifts."""
         return self.live and self.campaign is not None and self.campaign.accepts_donations
 
+    def donation_form(self, data=None):
+        """The campaign's donate form (its currency and suggested amounts) for this page."""
+        return donation_form_for(self.campaign, data)
+
     def progress(self):
         """Raised toward the personal goal, as `progress_toward` gives it."""
         total = DonationTotal.objects.total(page=self.pk)
@@ -408,7 +437,6 @@ class FundraiserPage(Page):
         return share_links(url, f"Help me raise money for {self.campaign.title}: {self.title}")
 
     def get_context(self, request, *args, form=None, **kwargs):
-        from donations.forms import DonationForm
         from donations.services import stripe_enabled
 
         context = super().get_context(request, *args, **kwargs)
@@ -418,7 +446,7 @@ class FundraiserPage(Page):
             progress=self.progress(),
             campaign_progress=campaign.progress(),
             recent_donations=recent_public_donations(self.pk),
-            form=form or DonationForm(currency=self.currency),
+            form=form or self.donation_form(),
             payments_by_stripe=stripe_enabled(),
             share_links=self.share_links(request),
         )

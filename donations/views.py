@@ -51,7 +51,10 @@ def give(request, page_id):
         return redirect(page.url)
     if request.method != "POST":
         return redirect(page.url)
-    form = DonationForm(request.POST, currency=page.currency)
+    if hasattr(page, "donation_form"):  # a campaign's page: its currency and suggested amounts
+        form = page.donation_form(request.POST)
+    else:
+        form = DonationForm(request.POST, currency=page.currency)
     limit = settings.DONATION_STARTS_PER_IP_PER_HOUR
     if not allow("donation-start-ip", client_ip(request), limit, HOUR):
         form.is_valid()

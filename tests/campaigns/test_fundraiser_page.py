@@ -127,3 +127,24 @@ def test_the_page_names_its_owner_by_first_name_and_last_initial(client, fundrai
 
     assert "<bdi>Maria L.</bdi> is raising money for Spring into Action" in html
     assert "Lopez" not in html
+
+
+def test_the_donate_form_offers_the_campaigns_suggested_amounts(client, campaign, fundraiser):
+    campaign.suggested_amounts = [2_000, 4_000, 7_500]
+    campaign.save()
+
+    html = client.get(fundraiser.url).content.decode()
+
+    assert 'value="40" id="id_amount_1" checked' in html
+    assert ">$75</label>" in html
+    assert ">$250</label>" not in html
+
+
+def test_a_suggested_amount_given_is_the_amount_charged(client, settings, campaign, fundraiser):
+    settings.STRIPE_SECRET_KEY = ""
+    campaign.suggested_amounts = [2_000, 4_000, 7_500]
+    campaign.save()
+
+    client.post(reverse("donations:give", args=[fundraiser.pk]), donate_form(amount="75"))
+
+    assert Donation.objects.get().amount_cents == 7_500
