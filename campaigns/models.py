@@ -333,9 +333,17 @@ class TeamPage(Page):
         """The team's live fundraiser pages, by title."""
         return self.member_pages.live().order_by("title")
 
+    def progress(self):
+        """Raised by the team's members toward its goal, as `progress_toward` gives it
+        (`DonationTotal` counts a member page's gifts on its team: LINKED_LEVELS)."""
+        total = DonationTotal.objects.total(page=self.pk)
+        return progress_toward(total, self.goal_cents, self.campaign.currency)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(campaign=self.campaign, members=self.live_members())
+        context.update(
+            campaign=self.campaign, members=self.live_members(), progress=self.progress()
+        )
         return context
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from donations.models import Donation, DonationTotal
 from donations.services import fulfil_checkout_session
-from tests.campaigns.factories import FundraiserPageFactory
+from tests.campaigns.factories import FundraiserPageFactory, TeamPageFactory
 from tests.donations.factories import DonationFactory, donate_form
 from tests.site.factories import UserFactory
 
@@ -148,3 +148,18 @@ def test_a_suggested_amount_given_is_the_amount_charged(client, settings, campai
     client.post(reverse("donations:give", args=[fundraiser.pk]), donate_form(amount="75"))
 
     assert Donation.objects.get().amount_cents == 7_500
+
+
+def test_a_gift_to_a_team_members_page_counts_on_the_team_and_its_page_shows_it(
+    client, campaign, fundraiser
+):
+    team = TeamPageFactory(parent=campaign, title="Grace Church", goal_cents=200_000)
+    fundraiser.team = team
+    fundraiser.save()
+
+    pay(fundraiser, 5_000)
+
+    assert DonationTotal.objects.total(page=team.pk).amount_cents == 5_000
+    html = client.get(team.url).content.decode()
+    assert "$50 raised of $2,000" in html
+    assert "Maria&#x27;s walk" in html
