@@ -46,6 +46,7 @@ def test_a_supporter_opens_a_page_and_a_fifty_dollar_gift_raises_both_totals(
     maria = UserFactory(email="maria.lopez@example.org", first_name="Maria", last_name="Lopez")
     EmailAddress.objects.create(user=maria, email=maria.email, verified=True, primary=True)
     page.goto(f"{live_server.url}{demo_campaign.url}")
+    save_screenshots(page, "campaign-start-fundraiser")
     page.get_by_role("link", name="Start your own fundraiser").click()
 
     page.get_by_label("Email").fill("maria.lopez@example.org")
@@ -61,6 +62,7 @@ def test_a_supporter_opens_a_page_and_a_fifty_dollar_gift_raises_both_totals(
         "Every gift here counts toward Spring into Action. Thank you for walking with me."
     )
     page.get_by_label("Your photo").set_input_files(portrait(tmp_path / "maria.jpg"))
+    save_screenshots(page, "fundraiser-start-form")
     page.get_by_role("button", name="Open my page").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your page is live")

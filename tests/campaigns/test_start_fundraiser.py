@@ -240,3 +240,13 @@ def test_the_campaign_page_links_to_the_start_form(client, campaign):
     html = client.get(campaign.url).content.decode()
 
     assert f'href="{start_url(campaign)}">Start your own fundraiser</a>' in html
+
+
+def test_only_the_owner_sees_the_page_that_says_what_happens_next(client, signed_in, campaign):
+    signed_in.post(start_url(campaign), page_form())
+    fundraiser = FundraiserPage.objects.get()
+    client.force_login(UserFactory(email="someone.else@example.org"))
+
+    response = client.get(reverse("campaigns:fundraiser-opened", args=[fundraiser.pk]))
+
+    assert response.status_code == 404
