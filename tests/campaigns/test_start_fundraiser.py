@@ -14,7 +14,7 @@ from wagtail.models import GroupApprovalTask, Workflow, WorkflowState, WorkflowT
 
 from campaigns.models import FundraiserPage, TeamPage
 from tests.campaigns.factories import FundraiserPageFactory, TeamPageFactory
-from tests.site.factories import UserFactory
+from tests.site.factories import StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +250,19 @@ def test_only_the_owner_sees_the_page_that_says_what_happens_next(client, signed
     response = client.get(reverse("campaigns:fundraiser-opened", args=[fundraiser.pk]))
 
     assert response.status_code == 404
+
+
+def test_a_title_typed_in_decomposed_unicode_is_stored_composed(signed_in, campaign):
+    signed_in.post(start_url(campaign), page_form(title="Jose\u0301's walk"))
+
+    assert FundraiserPage.objects.get().title == "Jos\u00e9's walk"
+
+
+def test_staff_open_a_fundraiser_page_in_the_admin_with_its_goal_in_dollars(client, campaign):
+    fundraiser = FundraiserPageFactory(parent=campaign, goal_cents=50_000)
+    client.force_login(StaffUserFactory())
+
+    response = client.get(f"/admin/pages/{fundraiser.pk}/edit/")
+
+    assert response.status_code == 200
+    assert 'value="500.00"' in response.content.decode()
