@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from petitions.reports import bar_chart, confirmation_rate, signatures_per_day
-from tests.petitions.factories import add_signature, make_petition
+from tests.petitions.factories import SignatureFactory, make_petition
 from tests.site.factories import StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +42,21 @@ def test_report_lists_confirmed_signatures_per_state(home_page, staff_client):
     petition = make_petition(home_page)
     yesterday = noon(timezone.localdate() - timedelta(days=1))
     for n in range(3):
-        add_signature(petition, f"texan{n}@example.org", state="TX", confirmed_at=yesterday)
-    add_signature(petition, "ohioan@example.org", state="OH", confirmed_at=yesterday)
-    add_signature(petition, "pending@example.org", state="CA")
+        SignatureFactory(
+            petition=petition,
+            email=f"texan{n}@example.org",
+            state="TX",
+            confirmed=True,
+            confirmed_at=yesterday,
+        )
+    SignatureFactory(
+        petition=petition,
+        email="ohioan@example.org",
+        state="OH",
+        confirmed=True,
+        confirmed_at=yesterday,
+    )
+    SignatureFactory(petition=petition, email="pending@example.org", state="CA")
 
     response = staff_client.get(report_url(petition))
 
@@ -58,9 +70,19 @@ def test_report_lists_confirmed_signatures_per_state(home_page, staff_client):
 
 def test_report_shows_the_confirmation_rate_with_both_numbers(home_page, staff_client):
     petition = make_petition(home_page)
-    add_signature(petition, "a@example.org", confirmed_at=noon(timezone.localdate()))
-    add_signature(petition, "b@example.org", confirmed_at=noon(timezone.localdate()))
-    add_signature(petition, "c@example.org")
+    SignatureFactory(
+        petition=petition,
+        email="a@example.org",
+        confirmed=True,
+        confirmed_at=noon(timezone.localdate()),
+    )
+    SignatureFactory(
+        petition=petition,
+        email="b@example.org",
+        confirmed=True,
+        confirmed_at=noon(timezone.localdate()),
+    )
+    SignatureFactory(petition=petition, email="c@example.org")
 
     text = text_of(staff_client.get(report_url(petition)))
 
@@ -79,7 +101,12 @@ def test_report_of_a_petition_without_signatures_says_so(home_page, staff_client
 
 def test_report_draws_signatures_per_day_as_an_inline_svg_bar_chart(home_page, staff_client):
     petition = make_petition(home_page)
-    add_signature(petition, "a@example.org", confirmed_at=noon(timezone.localdate()))
+    SignatureFactory(
+        petition=petition,
+        email="a@example.org",
+        confirmed=True,
+        confirmed_at=noon(timezone.localdate()),
+    )
 
     html = staff_client.get(report_url(petition)).content.decode()
 
@@ -139,11 +166,25 @@ def test_page_listing_offers_the_signatures_report_for_a_petition(home_page, sta
 def test_signatures_per_day_counts_confirmations_on_each_day_and_zero_on_quiet_days(home_page):
     petition = make_petition(home_page)
     today = timezone.localdate()
-    add_signature(petition, "a@example.org", confirmed_at=noon(today))
-    add_signature(petition, "b@example.org", confirmed_at=noon(today))
-    add_signature(petition, "c@example.org", confirmed_at=noon(today - timedelta(days=2)))
-    add_signature(petition, "too-old@example.org", confirmed_at=noon(today - timedelta(days=60)))
-    add_signature(petition, "pending@example.org")
+    SignatureFactory(
+        petition=petition, email="a@example.org", confirmed=True, confirmed_at=noon(today)
+    )
+    SignatureFactory(
+        petition=petition, email="b@example.org", confirmed=True, confirmed_at=noon(today)
+    )
+    SignatureFactory(
+        petition=petition,
+        email="c@example.org",
+        confirmed=True,
+        confirmed_at=noon(today - timedelta(days=2)),
+    )
+    SignatureFactory(
+        petition=petition,
+        email="too-old@example.org",
+        confirmed=True,
+        confirmed_at=noon(today - timedelta(days=60)),
+    )
+    SignatureFactory(petition=petition, email="pending@example.org")
 
     days = signatures_per_day(petition, days=60, today=today)
 
@@ -169,7 +210,9 @@ def test_bar_chart_scales_the_busiest_day_to_the_top_of_the_plot(home_page):
     petition = make_petition(home_page)
     today = timezone.localdate()
     for n in range(5):
-        add_signature(petition, f"s{n}@example.org", confirmed_at=noon(today))
+        SignatureFactory(
+            petition=petition, email=f"s{n}@example.org", confirmed=True, confirmed_at=noon(today)
+        )
 
     chart = bar_chart(signatures_per_day(petition, days=60, today=today))
 
