@@ -18,7 +18,7 @@ from petitions.delivery.packets import (
     delivery_rows,
 )
 from petitions.models import Delivery, Signature
-from tests.petitions.factories import PetitionPageFactory, TargetFactory
+from tests.petitions.factories import PetitionPageFactory, SignatureFactory, TargetFactory
 from tests.support.pdf import pdf_glyph_code_points
 from tests.support.pdf import pdf_text as extract_text
 
@@ -31,14 +31,12 @@ def local(year, month, day, hour=12):
 
 def sign(petition, first_name, last_name, *, day=1, **fields):
     """A confirmed signature from Texas, confirmed on `day` of March 2025."""
-    return Signature.objects.create(
+    fields.setdefault("email", f"{first_name}.{last_name}@example.org".lower())
+    return SignatureFactory(
         petition=petition,
         first_name=first_name,
         last_name=last_name,
-        email=fields.pop("email", f"{first_name}.{last_name}@example.org".lower()),
-        zip_code=fields.pop("zip_code", "78701"),
-        state=fields.pop("state", "TX"),
-        status=Signature.Status.CONFIRMED,
+        confirmed=True,
         confirmed_at=local(2025, 3, day),
         **fields,
     )
