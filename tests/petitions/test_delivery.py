@@ -17,8 +17,7 @@ from petitions.delivery.services import (
 )
 from petitions.delivery.tasks import process_delivery
 from petitions.models import Delivery, DeliverySchedule, PetitionPage, Signature
-from petitions.services import confirm_signature, record_signature
-from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
+from tests.petitions.factories import PetitionPageFactory, SignatureFactory, TargetFactory
 from tests.site.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,12 +41,13 @@ def petition(home_page, targets):
 def add_signers(petition, state, count, start=0):
     zip_code = {"TX": "78701", "AK": "99501"}[state]
     for i in range(start, start + count):
-        result = record_signature(
-            petition,
-            signer(email=f"{state.lower()}{i}@example.org", state=state, zip_code=zip_code),
-            target=None,
+        SignatureFactory(
+            petition=petition,
+            email=f"{state.lower()}{i}@example.org",
+            state=state,
+            zip_code=zip_code,
+            confirmed=True,
         )
-        confirm_signature(result.signature)
 
 
 def test_delivering_puts_each_waiting_signature_in_one_delivery_for_its_target(petition):
@@ -70,7 +70,7 @@ def test_delivering_again_claims_nothing_already_delivered(petition):
 
 
 def test_unconfirmed_signatures_are_not_delivered(petition, targets):
-    record_signature(petition, signer(email="pending@example.org"), target=targets["TX"])
+    SignatureFactory(petition=petition, email="pending@example.org", target=targets["TX"])
     assert deliver_signatures(petition, force=True) == []
 
 
