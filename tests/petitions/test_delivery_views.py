@@ -15,8 +15,7 @@ from petitions.delivery.services import deliver_signatures
 from petitions.delivery.tasks import deliver_signatures as deliver_signatures_task
 from petitions.delivery.tasks import process_delivery
 from petitions.models import Delivery, DeliverySchedule, Signature
-from petitions.services import confirm_signature, record_signature
-from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
+from tests.petitions.factories import PetitionPageFactory, SignatureFactory, TargetFactory
 from tests.site.factories import StaffUserFactory, UserFactory
 from tests.support.pdf import pdf_text
 
@@ -65,18 +64,14 @@ def admin_without_edit(client):
 
 def add_signers(petition, state, count, start=0, confirm=True, **fields):
     for i in range(start, start + count):
-        result = record_signature(
-            petition,
-            signer(
-                email=f"{state.lower()}{i}@example.org",
-                state=state,
-                zip_code=ZIP_CODES[state],
-                **fields,
-            ),
-            target=None,
+        SignatureFactory(
+            petition=petition,
+            email=f"{state.lower()}{i}@example.org",
+            state=state,
+            zip_code=ZIP_CODES[state],
+            confirmed=confirm,
+            **fields,
         )
-        if confirm:
-            confirm_signature(result.signature)
 
 
 def deliver(petition, state):
