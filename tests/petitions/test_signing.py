@@ -13,13 +13,8 @@ from django.utils import timezone
 from northstar.emails import absolute_url, render_email
 from northstar.models import OutboundEmail
 from petitions.models import PetitionPage, Signature, SignatureCount
-from petitions.services import (
-    confirm_signature,
-    queue_due_confirmations,
-    record_signature,
-    signature_for_token,
-)
-from tests.petitions.factories import PetitionPageFactory, form_data, signer
+from petitions.services import queue_due_confirmations, signature_for_token
+from tests.petitions.factories import PetitionPageFactory, SignatureFactory, form_data
 from tests.support.outbox import text_body
 
 pytestmark = pytest.mark.django_db
@@ -234,16 +229,6 @@ def tasks_run_at_once(monkeypatch, django_capture_on_commit_callbacks):
     return sign_and_work
 
 
-def pending_signature(petition, email):
-    return record_signature(petition, signer(email=email)).signature
-
-
-def confirmed_signature(petition, email):
-    signature = pending_signature(petition, email)
-    confirm_signature(signature)
-    return signature
-
-
 def signed_again_emails(address):
     return list(OutboundEmail.objects.filter(template="petitions/signed_again", to=address))
 
@@ -262,8 +247,8 @@ def what_the_visitor_sees(client, response):
 
 
 def test_a_new_a_pending_and_a_confirmed_address_get_the_same_answer(tasks_run_at_once, petition):
-    pending_signature(petition, "pending@example.org")
-    confirmed_signature(petition, "confirmed@example.org")
+    SignatureFactory(petition=petition, email="pending@example.org")
+    SignatureFactory(petition=petition, email="confirmed@example.org", confirmed=True)
 
     answers = [
         what_the_visitor_sees(client, tasks_run_at_once(client, petition, email=address))
@@ -283,7 +268,7 @@ def test_a_new_a_pending_and_a_confirmed_address_get_the_same_answer(tasks_run_a
 def test_signing_again_with_a_confirmed_address_tells_its_owner_by_email(
     tasks_run_at_once, client, petition
 ):
-    confirmed_signature(petition, "ana@example.org")
+    SignatureFactory(petition=petition, email="ana@example.org", confirmed=True)
 
     tasks_run_at_once(client, petition, email="ana@example.org", first_name="Somebody")
 
@@ -299,7 +284,7 @@ def test_signing_again_with_a_confirmed_address_tells_its_owner_by_email(
 def test_signing_again_with_a_pending_address_emails_its_owner_the_link_again(
     tasks_run_at_once, client, petition
 ):
-    signature = pending_signature(petition, "ana@example.org")
+    signature = SignatureFactory(petition=petition, email="ana@example.org")
     queue_due_confirmations()
 
     with time_machine.travel(timezone.now() + timedelta(minutes=61)):
@@ -319,7 +304,7 @@ def test_signing_again_with_a_pending_address_emails_its_owner_the_link_again(
 def test_the_owner_is_emailed_about_signing_again_at_most_once_an_hour(
     tasks_run_at_once, client, petition
 ):
-    confirmed_signature(petition, "ana@example.org")
+    SignatureFactory(petition=petition, email="ana@example.org", confirmed=True)
     for _ in range(3):
         tasks_run_at_once(client, petition, email="ana@example.org")
     assert len(signed_again_emails("ana@example.org")) == 1
@@ -332,7 +317,7 @@ def test_the_owner_is_emailed_about_signing_again_at_most_once_an_hour(
 def test_signing_again_within_the_hour_of_the_confirmation_email_sends_nothing_more(
     tasks_run_at_once, client, petition
 ):
-    pending_signature(petition, "ana@example.org")
+    SignatureFactory(petition=petition, email="ana@example.org")
     queue_due_confirmations()
 
     tasks_run_at_once(client, petition, email="ana@example.org")
@@ -345,7 +330,7 @@ def test_signing_again_within_the_hour_of_the_confirmation_email_sends_nothing_m
 def test_signing_again_before_the_confirmation_is_queued_leaves_it_to_the_worker(
     tasks_run_at_once, client, petition
 ):
-    pending_signature(petition, "ana@example.org")
+    SignatureFactory(petition=petition, email="ana@example.org")
 
     tasks_run_at_once(client, petition, email="ana@example.org")
     queue_due_confirmations()
@@ -359,7 +344,7 @@ def test_signing_again_before_the_confirmation_is_queued_leaves_it_to_the_worker
 def test_the_per_email_limit_skips_the_email_and_answers_as_ever(
     tasks_run_at_once, client, petition
 ):
-    signature = confirmed_signature(petition, "ana@example.org")
+    signature = SignatureFactory(petition=petition, email="ana@example.org", confirmed=True)
     tasks_run_at_once(client, petition, email="ana@example.org")
     Signature.objects.filter(pk=signature.pk).update(
         confirmation_sent_at=timezone.now() - timedelta(hours=2)
@@ -375,7 +360,7 @@ def test_the_per_email_limit_skips_the_email_and_answers_as_ever(
 def test_signing_again_does_no_more_work_in_the_request_than_a_new_signature(
     client, petition, django_capture_on_commit_callbacks
 ):
-    confirmed_signature(petition, "ana@example.org")
+    SignatureFactory(petition=petition, email="ana@example.org", confirmed=True)
     sign(client, petition, email="warm-up@example.org")  # site and petition lookups, read once
 
     with CaptureQueriesContext(connection) as new, django_capture_on_commit_callbacks():
