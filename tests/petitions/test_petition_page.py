@@ -11,17 +11,10 @@ from django.utils import timezone
 from northstar.memo import clear_all
 from northstar.pagecache import CSRF_PLACEHOLDER
 from petitions.models import PetitionPage, Signature, next_milestone
-from petitions.services import confirm_signature, record_signature
 from petitions.views import private, render_petition
-from tests.petitions.factories import PetitionPageFactory, form_data, signer
+from tests.petitions.factories import PetitionPageFactory, SignatureFactory, form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def add_confirmed(petition, n, **overrides):
-    for i in range(n):
-        result = record_signature(petition, signer(email=f"s{i}@example.org", **overrides))
-        confirm_signature(result.signature)
 
 
 def queries_to_render(client, petition):
@@ -32,15 +25,17 @@ def queries_to_render(client, petition):
 
 
 def test_the_page_costs_the_same_queries_however_many_signers_it_lists(client, petition):
-    add_confirmed(petition, 1, show_publicly=True)
+    SignatureFactory(petition=petition, confirmed=True, show_publicly=True)
     queries_to_render(client, petition)  # site root paths and settings, read once
     with_one = queries_to_render(client, petition)
-    add_confirmed(petition, 10, show_publicly=True, first_name="Ana")
+    SignatureFactory.create_batch(
+        10, petition=petition, confirmed=True, show_publicly=True, first_name="Ana"
+    )
     assert queries_to_render(client, petition) == with_one
 
 
 def test_the_page_invites_visitors_to_join_the_live_count(client, petition):
-    add_confirmed(petition, 3)
+    SignatureFactory.create_batch(3, petition=petition, confirmed=True)
     html = client.get(petition.url).content.decode()
     assert "Join 3 supporters" in html
 
@@ -59,7 +54,7 @@ def test_a_staff_goal_replaces_the_milestone(client, home_page):
 
 def test_a_closed_petition_says_how_many_supported_it_and_has_no_form(client, home_page):
     petition = PetitionPageFactory()
-    add_confirmed(petition, 2)
+    SignatureFactory.create_batch(2, petition=petition, confirmed=True)
     petition.status = PetitionPage.Status.CLOSED
     petition.save_revision().publish()
     html = client.get(petition.url).content.decode()
@@ -80,21 +75,15 @@ def test_a_victorious_petition_shows_the_victory_text_and_no_form(client, home_p
 
 
 def test_recent_signers_show_only_those_who_chose_to_be_public(client, petition):
-    record = record_signature(
-        petition,
-        signer(
-            email="public@example.org",
-            first_name="Ana",
-            last_name="Lopez",
-            show_publicly=True,
-            comment="For my sister.",
-        ),
+    SignatureFactory(
+        petition=petition,
+        first_name="Ana",
+        last_name="Lopez",
+        show_publicly=True,
+        comment="For my sister.",
+        confirmed=True,
     )
-    confirm_signature(record.signature)
-    private = record_signature(
-        petition, signer(email="private@example.org", first_name="Hidden", last_name="Person")
-    )
-    confirm_signature(private.signature)
+    SignatureFactory(petition=petition, first_name="Hidden", last_name="Person", confirmed=True)
     html = client.get(petition.url).content.decode()
     assert "Ana L." in html
     assert "Lopez" not in html
@@ -103,15 +92,13 @@ def test_recent_signers_show_only_those_who_chose_to_be_public(client, petition)
 
 
 def test_no_signer_email_appears_on_the_public_page(client, petition):
-    add_confirmed(petition, 2, show_publicly=True)
+    SignatureFactory.create_batch(2, petition=petition, confirmed=True, show_publicly=True)
     html = client.get(petition.url).content.decode()
     assert "@example.org" not in html
 
 
 def test_unconfirmed_signers_are_not_listed(client, petition):
-    record_signature(
-        petition, signer(email="pending@example.org", first_name="Pending", show_publicly=True)
-    )
+    SignatureFactory(petition=petition, first_name="Pending", show_publicly=True)
     assert "Pending" not in client.get(petition.url).content.decode()
 
 
@@ -180,7 +167,7 @@ def test_a_petition_nobody_has_signed_invites_the_first_signer(client, petition)
 
 
 def test_one_supporter_reads_in_the_singular(client, petition):
-    add_confirmed(petition, 1)
+    SignatureFactory(petition=petition, confirmed=True)
     html = client.get(petition.url).content.decode()
     assert "Join 1 supporter<" in html
     assert "1 supporters" not in html
@@ -188,26 +175,30 @@ def test_one_supporter_reads_in_the_singular(client, petition):
 
 def test_a_victory_with_one_supporter_reads_in_the_singular(client, home_page):
     petition = PetitionPageFactory(status=PetitionPage.Status.VICTORY)
-    add_confirmed(petition, 1)
+    SignatureFactory(petition=petition, confirmed=True)
     assert "1 supporter made this happen." in client.get(petition.url).content.decode()
 
 
 def test_a_signer_confirmed_seconds_ago_was_signed_just_now(client, petition):
-    add_confirmed(petition, 1, show_publicly=True)
+    SignatureFactory(petition=petition, confirmed=True, show_publicly=True)
     html = client.get(petition.url).content.decode()
     assert "· just now" in html
     assert "0\xa0minutes" not in html
 
 
 def test_a_signer_confirmed_an_hour_ago_reads_in_the_singular(client, petition):
-    add_confirmed(petition, 1, show_publicly=True)
+    SignatureFactory(petition=petition, confirmed=True, show_publicly=True)
     Signature.objects.update(confirmed_at=timezone.now() - timedelta(minutes=61))
     assert "· 1\xa0hour ago" in client.get(petition.url).content.decode()
 
 
 def test_a_comment_with_a_right_to_left_override_cannot_reverse_the_text_after_it(client, petition):
-    add_confirmed(
-        petition, 1, show_publicly=True, first_name="\u202eAna", comment="\u202eevil comment"
+    SignatureFactory(
+        petition=petition,
+        confirmed=True,
+        show_publicly=True,
+        first_name="\u202eAna",
+        comment="\u202eevil comment",
     )
     html = client.get(petition.url).content.decode()
     assert "<strong><bdi>\u202eAna G.</bdi></strong>" in html
@@ -215,7 +206,7 @@ def test_a_comment_with_a_right_to_left_override_cannot_reverse_the_text_after_i
 
 
 def test_the_home_page_counts_one_supporter_in_the_singular(client, petition):
-    add_confirmed(petition, 1)
+    SignatureFactory(petition=petition, confirmed=True)
     html = client.get("/").content.decode()
     assert '1 <span class="count__label">supporter</span>' in html
 
