@@ -33,7 +33,7 @@ from django.utils import timezone
 from petitions.delivery.services import STALLED_AFTER, deliver_signatures
 from petitions.delivery.tasks import resume_stalled_deliveries
 from petitions.models import Delivery, DeliverySchedule, Signature
-from tests.petitions.factories import PetitionPageFactory, TargetFactory
+from tests.petitions.factories import PetitionPageFactory, SignatureFactory, TargetFactory
 from tests.support.fake_sendgrid import FakeSendGrid
 from tests.support.waiting import wait_until
 from tests.support.worker import WorkerProcess, database_url_for
@@ -126,37 +126,31 @@ def petition(home_page, targets):
 
 def add_signatures(petition, targets, trial, rng):
     """A few new confirmed signatures in most states, and one that is never confirmed."""
-    signatures = []
+    n = 0
     for state, (_email, zip_prefix) in STATES.items():
         for i in range(rng.randint(0, 6)):
-            n = len(signatures)
-            signatures.append(
-                Signature(
-                    petition=petition,
-                    target=targets[state],
-                    first_name=rng.choice(FIRST_NAMES),
-                    last_name=f"Signer {trial}-{i}",
-                    email=f"t{trial}-{state.lower()}{i}@example.org",
-                    zip_code=f"{zip_prefix}{n % 100:02d}",
-                    state=state,
-                    comment=rng.choice(["", "Post the hotline, please.", "Line one,\nline two"]),
-                    status=Signature.Status.CONFIRMED,
-                    confirmed_at=timezone.now(),
-                    share_email_with_target=True,
-                )
+            SignatureFactory(
+                petition=petition,
+                target=targets[state],
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=f"Signer {trial}-{i}",
+                email=f"t{trial}-{state.lower()}{i}@example.org",
+                zip_code=f"{zip_prefix}{n % 100:02d}",
+                state=state,
+                comment=rng.choice(["", "Post the hotline, please.", "Line one,\nline two"]),
+                share_email_with_target=True,
+                confirmed=True,
             )
-    signatures.append(
-        Signature(
-            petition=petition,
-            target=targets["AK"],
-            first_name="Pending",
-            last_name=f"Signer {trial}",
-            email=f"t{trial}-pending@example.org",
-            zip_code="99501",
-            state="AK",
-        )
+            n += 1
+    SignatureFactory(
+        petition=petition,
+        target=targets["AK"],
+        first_name="Pending",
+        last_name=f"Signer {trial}",
+        email=f"t{trial}-pending@example.org",
+        zip_code="99501",
+        state="AK",
     )
-    Signature.objects.bulk_create(signatures)
 
 
 def in_flight():
