@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from northstar.models import HomePage
-from petitions.models import PetitionPage, Signature, SignatureCount, Target, TargetGroup
+from petitions.models import PetitionPage, Signature, Target, TargetGroup
 from petitions.services import confirm_signature
 
 
@@ -128,23 +128,3 @@ def make_petition(home_page, slug="stop-trafficking"):
     )
     home_page.add_child(instance=petition)
     return petition
-
-
-def add_signature(petition, email, *, state="TX", confirmed_at=None, **fields):
-    """A signature made directly (no form); confirmed and counted when `confirmed_at` is given."""
-    status = Signature.Status.CONFIRMED if confirmed_at else Signature.Status.PENDING
-    signature = Signature.objects.create(
-        petition=petition,
-        first_name=fields.pop("first_name", "Maria"),
-        last_name=fields.pop("last_name", "Garcia"),
-        email=email,
-        zip_code=fields.pop("zip_code", "78701"),
-        state=state,
-        status=status,
-        confirmed_at=confirmed_at,
-        created_at=confirmed_at or timezone.now(),
-        **fields,
-    )
-    if confirmed_at:
-        SignatureCount.objects.add(petition.pk, state, count=1)
-    return signature
