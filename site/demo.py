@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from .models import HomePage, SiteSettings
 
@@ -21,6 +21,12 @@ def create_root_page():
         language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
     )
     return Page.add_root(instance=Page(title="Root", slug="root"))
+
+
+def load_root_collection():
+    """The root collection images go in, which Wagtail's migrations make (and a flush removes)."""
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
 
 
 def load_home_page():
@@ -113,7 +119,14 @@ def load_campaigns():
     load_campaigns()
 
 
-LOADERS = [load_home_page, load_site_settings, load_staff_user, load_petitions, load_campaigns]
+LOADERS = [
+    load_root_collection,
+    load_home_page,
+    load_site_settings,
+    load_staff_user,
+    load_petitions,
+    load_campaigns,
+]
 
 
 def load_demo_data():
