@@ -17,7 +17,7 @@ from wagtail.models import Page
 
 from northstar.counters import ShardedCounter
 
-from .money import format_money, format_money_exact
+from .money import format_money
 
 
 def new_checkout_token():
@@ -75,11 +75,6 @@ class Donation(models.Model):
     @property
     def amount_display(self):
         return format_money(self.amount_cents, self.currency)
-
-    @property
-    def amount_exact(self):
-        """ "$1,000.00": the amount with its cents, as a checkout shows it."""
-        return format_money_exact(self.amount_cents, self.currency)
 
     @property
     def donor_name(self):

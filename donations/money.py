@@ -109,14 +109,6 @@ def amount_cents(text, currency=DEFAULT_CURRENCY):
     return dollars * 100 + cents
 
 
-def parse_amount_cents(text, currency=DEFAULT_CURRENCY):
-    """The cents in an amount a person typed ("$1,250.50" -> 125050); None if it is not one."""
-    try:
-        return amount_cents(text, currency)
-    except InvalidAmount:
-        return None
-
-
 def format_money(cents, currency=DEFAULT_CURRENCY, *, exact=False):
     """An amount in minor units as people read it: the one money format of the project.
 
@@ -137,11 +129,6 @@ def format_money(cents, currency=DEFAULT_CURRENCY, *, exact=False):
     if info:
         return f"{sign}{info.symbol}{text}"
     return f"{sign}{text} {normalise_currency(currency).upper()}"
-
-
-def format_money_exact(cents, currency=DEFAULT_CURRENCY):
-    """ "$1,000.00": always with the cents, as a checkout or receipt shows an amount."""
-    return format_money(cents, currency, exact=True)
 
 
 def format_amount_for_input(cents):

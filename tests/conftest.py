@@ -11,6 +11,7 @@ import os
 import pytest
 
 from tests.support.outbox import Outbox
+from tests.support.services import require_postgresql_and_redis
 from tests.support.worker import WorkerProcess, database_url_for
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
@@ -24,8 +25,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.conf import settings
     from django.db import connection
 
-    if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis"):
-        pytest.fail("The worker tests need PostgreSQL and Redis: run them with `make test`.")
+    require_postgresql_and_redis()
     worker = WorkerProcess(
         database_url=database_url_for(connection.settings_dict),
         broker_url=settings.CELERY_BROKER_URL,

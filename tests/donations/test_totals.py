@@ -2,13 +2,13 @@
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from wagtail.models import Page
 
 from donations.models import Donation, DonationTotal, count_gift, gift_levels
 from donations.services import fulfil_checkout_session
 from tests.campaigns.factories import FundraiserPageFactory, TeamPageFactory
 from tests.donations.factories import DonationFactory
+from tests.support.services import require_postgresql
 from tests.support.threads import run_at_once
 
 
@@ -170,8 +170,7 @@ def test_recount_of_an_unknown_counter_says_which_exist(capsys):
 def test_thirty_gifts_to_pages_of_one_team_paid_at_once_count_exactly_on_every_level(
     campaign, team
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency needs PostgreSQL")
+    require_postgresql()
     pages = [FundraiserPageFactory(parent=campaign, title=f"Page {n}", team=team) for n in range(3)]
     donations = [DonationFactory(page=pages[i % 3], amount_cents=1000 + i) for i in range(30)]
 

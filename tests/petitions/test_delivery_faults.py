@@ -35,6 +35,7 @@ from petitions.delivery.tasks import resume_stalled_deliveries
 from petitions.models import Delivery, DeliverySchedule, Signature
 from tests.petitions.factories import PetitionPageFactory, SignatureFactory, TargetFactory
 from tests.support.fake_sendgrid import FakeSendGrid
+from tests.support.services import require_postgresql_and_redis
 from tests.support.waiting import wait_until
 from tests.support.worker import WorkerProcess, database_url_for
 
@@ -89,8 +90,7 @@ def fake_sendgrid():
 @pytest.fixture
 def sendgrid_worker(session_worker_paused, fake_sendgrid, tmp_path):
     """A worker that sends through Anymail's SendGrid backend to the fake SendGrid."""
-    if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis"):
-        pytest.fail("The fault test needs PostgreSQL and Redis: run it with `make test`.")
+    require_postgresql_and_redis()
     worker = WorkerProcess(
         database_url=database_url_for(connection.settings_dict),
         broker_url=settings.CELERY_BROKER_URL,

@@ -13,6 +13,7 @@ from northstar.counters import registered_counters
 from petitions.models import Signature, SignatureCount
 from petitions.services import confirm_signature
 from tests.petitions.factories import PetitionPageFactory, SignatureFactory
+from tests.support.services import require_postgresql
 from tests.support.threads import run_at_once
 
 
@@ -139,8 +140,7 @@ def test_every_counter_is_registered_with_a_unique_key_per_shard():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_hundred_adds_at_once_are_all_counted(petition):
-    if connections["default"].vendor != "postgresql":
-        pytest.skip("concurrency needs PostgreSQL")
+    require_postgresql()
 
     run_at_once(lambda i: SignatureCount.objects.add(petition.pk, "TX", count=1), 100)
 
@@ -150,8 +150,7 @@ def test_a_hundred_adds_at_once_are_all_counted(petition):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_rebuild_while_supporters_confirm_loses_and_doubles_nothing(petition):
-    if connections["default"].vendor != "postgresql":
-        pytest.skip("concurrency needs PostgreSQL")
+    require_postgresql()
     pending = SignatureFactory.create_batch(40, petition=petition, state="TX")
     SignatureCount.objects.add(petition.pk, "TX", count=5)  # drift for the rebuilds to find
 
