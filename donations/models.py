@@ -18,6 +18,7 @@ from wagtail.models import Page
 from northstar.counters import ShardedCounter
 
 from .money import format_money
+from .signals import gift_paid
 
 
 def new_checkout_token():
@@ -99,6 +100,7 @@ class Donation(models.Model):
         self.payment_intent_id = payment_intent_id or self.payment_intent_id
         self.save(update_fields=["status", "paid_at", "payment_intent_id", "checkout_session_id"])
         count_gift(self)
+        gift_paid.send(sender=Donation, donation=self)
         return True
 
     def mark_failed(self):
