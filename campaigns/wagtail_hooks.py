@@ -1,0 +1,7 @@
+"""The campaigns app in the Wagtail admin."""
+
+from wagtail import hooks  # noqa: F401
+
+# --- campaign report ---
+
+# --- taking down a fundraiser page ---
