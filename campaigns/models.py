@@ -482,3 +482,6 @@ def ask_to_give_context():
         return {"campaign": campaign, "progress": campaign.progress()}
 
     return recent_asks.get("ask", find)
+
+
+from campaigns.invitations import Invitation  # noqa: E402, F401 (so Django finds the model)
