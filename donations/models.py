@@ -52,6 +52,11 @@ class Donation(models.Model):
         default=False, help_text="The donor agreed to show their first name and last initial."
     )
     message = models.TextField(max_length=500, blank=True)
+    referral = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The invitation token of the link the donor came by, if any (never shown).",
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     checkout_token = models.CharField(
         max_length=64, unique=True, default=new_checkout_token, editable=False
