@@ -1,4 +1,4 @@
-""" "Ask five friends": a fundraiser page's owner invites friends by email, each with their own link.
+"""Ask five friends: a fundraiser page's owner invites friends by email, each with a link.
 
 An `Invitation` is one friend asked by one page's owner: their name and email
 (used for the invitation and its reminders only: they never join any list,
@@ -14,10 +14,18 @@ state, so the campaign report still counts invitations sent and gifts they led t
 """
 
 import secrets
+from datetime import timedelta
+from urllib.parse import urlencode
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
+
+from donations.signals import gift_paid
+from northstar.emails import send_email
+from northstar.models import normalise_email
+from northstar.ratelimit import allow
 
 
 def new_invitation_token():
@@ -97,3 +105,241 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"Invitation {self.pk} ({self.get_state_display()})"
+
+
+# --- Services ---------------------------------------------------------------------------------
+
+# How many friends one page may invite in all (all batches, reminders aside): enough for
+# anyone's own circle, too few for a mailing list. The form takes five at a time.
+MAX_INVITATIONS_PER_PAGE = 50
+FRIENDS_PER_BATCH = 5
+# Invitation and reminder emails one owner may send in an hour, across all their pages.
+INVITATION_EMAILS_PER_OWNER_PER_HOUR = 30
+# A friend hears from a page at most once in this many days (the invitation, then reminders).
+REMIND_AFTER = timedelta(days=3)
+# Friends' names and emails are blanked this long after their campaign's deadline.
+ERASE_AFTER = timedelta(days=30)
+EMAIL_TEMPLATE = "campaigns/invitation"
+HOUR = 3600
+
+
+class InvitationRefused(Exception):
+    """Nothing was saved or sent; `str(exc)` says why, in words for the page's owner."""
+
+
+def invitation_url(invitation: Invitation, page=None) -> str:
+    """The invitation's own link: its fundraiser page's public URL with `?invitation=<token>`.
+
+    The token is random: it names no one, and the page shows nothing of the friend.
+    """
+    from donations.services import public_url
+
+    page = page or invitation.page
+    return f"{public_url(page.url)}?{urlencode({'invitation': invitation.token})}"
+
+
+def owner_first_name(page) -> str:
+    """How the invitation signs: the owner's first name, else the page's public name."""
+    return page.supporter.first_name.strip() or page.owner_public_name or "A friend of yours"
+
+
+def queue_invitation_email(invitation: Invitation, page, *, reminder: bool = False):
+    """Queue the invitation (or a reminder) to the friend through the outbox: the worker
+    sends it once the current transaction commits. Returns the `OutboundEmail`."""
+    progress = page.progress()
+    return send_email(
+        EMAIL_TEMPLATE,
+        invitation.email,
+        {
+            "friend_name": invitation.name,
+            "owner_first_name": owner_first_name(page),
+            "page_title": page.title,
+            "campaign_title": page.campaign.title,
+            "raised_cents": progress["raised_cents"],  # shown with the `money` filter
+            "goal_cents": progress["goal_cents"],
+            "currency": progress["currency"],
+            "url": invitation_url(invitation, page),
+            "reminder": reminder,
+        },
+    )
+
+
+def check_page_can_invite(page):
+    """Raise InvitationRefused unless `page` is live and its campaign still takes gifts."""
+    if not page.live:
+        raise InvitationRefused(
+            "Your page is waiting for approval. You can ask friends as soon as it is live."
+        )
+    if not page.accepts_donations:
+        raise InvitationRefused(
+            f"{page.campaign.title} has ended, so invitations can no longer be sent."
+        )
+
+
+def check_rate_limit(owner, emails: int):
+    """Count `emails` invitation emails for `owner`; InvitationRefused once past the hourly
+    limit (`INVITATION_EMAILS_PER_OWNER_PER_HOUR`, kept in the shared cache)."""
+    limit = INVITATION_EMAILS_PER_OWNER_PER_HOUR
+    counted = [allow("invitation-email-owner", owner.pk, limit, HOUR) for _ in range(emails)]
+    if not all(counted):
+        raise InvitationRefused(
+            "You have sent a lot of invitations in the last hour. "
+            "Please try again in an hour; nothing was sent this time."
+        )
+
+
+@transaction.atomic
+def invite(page, owner, friends: list[tuple[str, str]]) -> list[Invitation]:
+    """Invite `friends` ([(name, email)], at most FRIENDS_PER_BATCH, emails already
+    validated) to give on `page`, a `FundraiserPage` of `owner`. All or nothing: each gets
+    an `Invitation` (state sent) and its email is queued, sent by the worker after commit.
+
+    Raises InvitationRefused (nothing saved, nothing sent) if `owner` is not the page's,
+    the page is not live or its campaign has ended, there are no friends or more than
+    FRIENDS_PER_BATCH, an address repeats one in the batch or already invited from this
+    page, the page would pass MAX_INVITATIONS_PER_PAGE, or the owner passed
+    INVITATION_EMAILS_PER_OWNER_PER_HOUR. Addresses are stored as `normalise_email` gives
+    them (trimmed, lower-case) and compared so.
+    """
+    from .models import FundraiserPage
+
+    # Locked, so two batches for one page are checked against the cap one after the other.
+    page = FundraiserPage.objects.select_for_update(of=("self",)).get(pk=page.pk)
+    if page.supporter_id != owner.pk:
+        raise InvitationRefused("Only the page's owner can invite friends to it.")
+    check_page_can_invite(page)
+    if not friends:
+        raise InvitationRefused("Please enter a friend's name and email address.")
+    if len(friends) > FRIENDS_PER_BATCH:
+        raise InvitationRefused(f"You can invite up to {FRIENDS_PER_BATCH} friends at a time.")
+    friends = [(" ".join(name.split()), normalise_email(email)) for name, email in friends]
+    addresses = [email for _, email in friends]
+    if len(set(addresses)) < len(addresses):
+        raise InvitationRefused("The same email address is in the list twice.")
+    invited = page.invitations.annotate(address=Lower("email")).filter(address__in=addresses)
+    already = sorted(set(invited.values_list("email", flat=True)))
+    if already:
+        raise InvitationRefused(f"You have already invited {', '.join(already)} from this page.")
+    count = page.invitations.count()
+    if count + len(friends) > MAX_INVITATIONS_PER_PAGE:
+        left = max(0, MAX_INVITATIONS_PER_PAGE - count)
+        raise InvitationRefused(
+            f"A page can invite up to {MAX_INVITATIONS_PER_PAGE} friends. "
+            f"You have invited {count}, so you can invite {left} more."
+        )
+    check_rate_limit(owner, len(friends))
+    now = timezone.now()
+    invitations = Invitation.objects.bulk_create(
+        [Invitation(page=page, name=name, email=email, sent_at=now) for name, email in friends]
+    )
+    for invitation in invitations:
+        queue_invitation_email(invitation, page)
+    return invitations
+
+
+def next_reminder_at(invitation: Invitation):
+    """When the friend may next be reminded: REMIND_AFTER after their last email."""
+    last = invitation.last_reminded_at or invitation.sent_at or invitation.created_at
+    return last + REMIND_AFTER
+
+
+@transaction.atomic
+def remind(invitation: Invitation, owner) -> Invitation:
+    """Send the friend of `invitation` a reminder (queued, sent by the worker after commit)
+    and record when. Returns the invitation, updated.
+
+    Raises InvitationRefused (nothing sent) if `owner` is not the page's, the friend
+    already gave, the address was erased, the page cannot invite (not live, campaign
+    ended), the friend heard from the page less than REMIND_AFTER ago, or the owner
+    passed INVITATION_EMAILS_PER_OWNER_PER_HOUR.
+    """
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("page__supporter")
+        .get(pk=invitation.pk)
+    )
+    page = invitation.page
+    if page.supporter_id != owner.pk:
+        raise InvitationRefused("Only the page's owner can remind their friends.")
+    if invitation.state == Invitation.State.GAVE:
+        raise InvitationRefused(f"{invitation.name} has already given: no reminder needed.")
+    if not invitation.email:
+        raise InvitationRefused("This friend's address has been erased.")
+    check_page_can_invite(page)
+    now = timezone.now()
+    if now < next_reminder_at(invitation):
+        when = date_format(timezone.localtime(next_reminder_at(invitation)), "F j")
+        raise InvitationRefused(
+            f"{invitation.name} heard from you less than {REMIND_AFTER.days} days ago. "
+            f"You can remind them again on {when}."
+        )
+    check_rate_limit(owner, 1)
+    invitation.last_reminded_at = now
+    invitation.save(update_fields=["last_reminded_at"])
+    queue_invitation_email(invitation, page, reminder=True)
+    return invitation
+
+
+def mark_gave(donation) -> int:
+    """Mark the invitation whose link `donation` came by (`Donation.referral`) "gave", if
+    it was sent from the page the gift went to. Returns the number marked (0 or 1).
+
+    Called inside the transaction that marks the gift paid (on `gift_paid`), so the
+    invitation's state commits with the gift. A token of another page, an unknown
+    token or an invitation that already gave changes nothing.
+    """
+    if not donation.referral:
+        return 0
+    return Invitation.objects.filter(
+        token=donation.referral,
+        page_id=donation.page_id,
+        state__in=(Invitation.State.SENT, Invitation.State.BOUNCED),
+    ).update(
+        state=Invitation.State.GAVE,
+        gave_at=donation.paid_at or timezone.now(),
+        donation=donation,
+    )
+
+
+def mark_gave_on_gift_paid(sender, donation, **kwargs):
+    """`donations.signals.gift_paid` receiver: see `mark_gave`."""
+    mark_gave(donation)
+
+
+def connect_receivers():
+    """Connect this module's receivers to `gift_paid` (once, however often it is called;
+    `campaigns.signals`, imported by `CampaignsConfig.ready`, calls it)."""
+    gift_paid.connect(
+        mark_gave_on_gift_paid, dispatch_uid="campaigns.invitations.mark_gave_on_gift_paid"
+    )
+
+
+def erase_expired(today=None) -> int:
+    """Blank the names and emails of invitations whose campaign's deadline was more than
+    ERASE_AFTER before `today` (a date; the site's today when None). States and counts
+    stay, for the campaign report. Returns the number of invitations erased."""
+    from .models import FundraisingCampaignPage
+
+    today = today or timezone.localdate()
+    ended = FundraisingCampaignPage.objects.filter(deadline__lt=today - ERASE_AFTER)
+    erased = 0
+    now = timezone.now()
+    for campaign in ended.only("path", "depth"):
+        erased += (
+            Invitation.objects.of_campaign(campaign)
+            .filter(erased_at__isnull=True)
+            .update(name="", email="", erased_at=now)
+        )
+    return erased
+
+
+def invitations_for_owner(page) -> list[Invitation]:
+    """The invitations of `page`, newest first, each with `can_remind_at` (a datetime) and
+    `can_remind_now` (a bool) for the dashboard. Only the page's owner may be shown them
+    (their friends' names and addresses)."""
+    now = timezone.now()
+    invitations = list(page.invitations.all())
+    for invitation in invitations:
+        invitation.can_remind_at = next_reminder_at(invitation)
+        invitation.can_remind_now = now >= invitation.can_remind_at
+    return invitations

@@ -4,6 +4,8 @@ The rule for the amount, written on the form and followed by its script: an
 amount typed in "Your amount" is the amount given, whichever preset is chosen.
 """
 
+import re
+
 from django import forms
 
 from northstar.forms import SupporterForm
@@ -23,6 +25,7 @@ PRESET_AMOUNTS = (25, 50, 100, 250)  # whole units of the campaign's currency (d
 OTHER = "other"
 MINIMUM_CENTS = 100
 MAXIMUM_CENTS = 2_500_000
+REFERRAL_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class DonationForm(SupporterForm):
@@ -67,6 +70,8 @@ class DonationForm(SupporterForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown with your name, if you choose to show it.",
     )
+    # The invitation token of the link the donor came by (`?invitation=`), kept on the gift.
+    referral = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, currency=DEFAULT_CURRENCY, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +88,11 @@ class DonationForm(SupporterForm):
 
     def clean_message(self):
         return self.cleaned_data.get("message", "").strip()
+
+    def clean_referral(self):
+        """A token-shaped value, else "": a mangled link never stops a gift."""
+        referral = self.cleaned_data.get("referral", "").strip()
+        return referral if REFERRAL_PATTERN.fullmatch(referral) else ""
 
     def clean(self):
         """The amount given, as `amount_cents`: a typed amount wins over the chosen preset.

@@ -56,6 +56,7 @@ def start_donation(page, data):
         email=data["email"],
         show_name_publicly=data.get("show_name_publicly", False),
         message=data.get("message", ""),
+        referral=data.get("referral", ""),
     )
     if not stripe_enabled():
         donation.checkout_session_id = LOCAL_SESSION_PREFIX + secrets.token_hex(16)

@@ -296,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "petitions.tasks.resume_stalled_deliveries",
         "schedule": 300.0,
     },
+    # Friends' addresses from "ask five friends", 30 days after their campaign's deadline.
+    "erase-expired-invitations": {
+        "task": "campaigns.tasks.erase_expired_invitations",
+        "schedule": 86400.0,
+    },
 }
 
 WAGTAIL_SITE_NAME = "North Star"
