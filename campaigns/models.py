@@ -485,3 +485,8 @@ def ask_to_give_context():
 
 
 from campaigns.invitations import Invitation  # noqa: E402, F401 (so Django finds the model)
+from campaigns.notifications import (  # noqa: E402, F401 (so Django finds the models)
+    FundraiserMilestone,
+    FundraiserNotice,
+    GiftNotice,
+)

@@ -1,0 +1,255 @@
+"""Telling a fundraiser page's owner about its gifts: "someone gave" and goal milestones.
+
+Every paid gift reaches `gift_paid_received` (connected to `donations.signals.gift_paid`
+in `CampaignsConfig.ready`) inside the transaction that marks it paid, after `count_gift`
+changed the totals. For a gift to a `FundraiserPage` it:
+
+1. locks the page's `FundraiserNotice` row (made on the first gift), so gifts to one page
+   take this step one at a time, each seeing the gifts that took it before (committed);
+2. records the gift as not yet told (`GiftNotice`) and, if no notice is already waiting,
+   notes when the first untold gift arrived and queues `campaigns.tasks.send_gift_notice`
+   on commit, `GIFT_NOTICE_DELAY` later: the gifts of those minutes go out as ONE email;
+3. reads the page's total and, for each of `MILESTONES` (percent of the personal goal) it
+   has reached, inserts a `FundraiserMilestone` row (unique per page and percent) in a
+   savepoint; only the transaction whose insert succeeded queues the milestone email
+   (`send_email`, so it is sent after commit or not at all).
+
+Why the lock: the total is a sharded counter (`DonationTotal`), whose shard rows a
+concurrent gift may have changed but not committed. Each gift takes the lock only after
+its own `count_gift`, so the last gift to take it sees every earlier one's amount: a
+milestone reached by concurrent gifts is never missed, and never recorded twice.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from donations.models import Donation, DonationTotal
+from donations.services import public_url
+from northstar.emails import send_email
+
+# Gifts to one page within this many minutes of the first untold one go out in one email.
+GIFT_NOTICE_DELAY = timedelta(minutes=getattr(settings, "GIFT_NOTICE_DELAY_MINUTES", 5))
+# A waiting notice whose task should have run this long ago is sent by the sweep
+# (`send_overdue_gift_notices`): a task lost by the broker delays a notice, never drops it.
+OVERDUE_AFTER = GIFT_NOTICE_DELAY + timedelta(minutes=10)
+# The personal goal's milestones the owner is told of, each once.
+MILESTONES = (50, 100)
+
+
+class FundraiserNotice(models.Model):
+    """A fundraiser page's notice state: the row gifts to the page lock one at a time, and
+    when the first gift not yet told to its owner arrived (None: nothing waiting)."""
+
+    page = models.OneToOneField(
+        "campaigns.FundraiserPage",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    first_untold_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "fundraiser notice state"
+
+    def __str__(self):
+        return f"Notices for page {self.page_id}"
+
+
+class GiftNotice(models.Model):
+    """One paid gift to a fundraiser page, and the "someone gave" email that told its owner
+    (`told_at` None: not told yet)."""
+
+    donation = models.OneToOneField(
+        Donation, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    page = models.ForeignKey("campaigns.FundraiserPage", on_delete=models.CASCADE, related_name="+")
+    told_at = models.DateTimeField(null=True, blank=True)
+    email = models.ForeignKey(
+        "northstar.OutboundEmail",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["page", "told_at"])]
+
+    def __str__(self):
+        return f"Gift {self.donation_id} to page {self.page_id}"
+
+
+class FundraiserMilestone(models.Model):
+    """A page's total reached `percent` of its personal goal: its owner was emailed once."""
+
+    page = models.ForeignKey("campaigns.FundraiserPage", on_delete=models.CASCADE, related_name="+")
+    percent = models.PositiveSmallIntegerField()
+    reached_at = models.DateTimeField(default=timezone.now)
+    raised_cents = models.BigIntegerField(help_text="The page's total when it was reached.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["page", "percent"], name="one_milestone_per_percent"),
+        ]
+
+    def __str__(self):
+        return f"{self.percent}% of page {self.page_id}"
+
+
+def locked_notice(page_id):
+    """The page's `FundraiserNotice`, made if missing and locked FOR UPDATE (call it in a
+    transaction). Two statements: an insert that does nothing if the row exists, a select."""
+    FundraiserNotice.objects.bulk_create([FundraiserNotice(page_id=page_id)], ignore_conflicts=True)
+    return FundraiserNotice.objects.select_for_update().get(page_id=page_id)
+
+
+def gift_paid_received(sender, donation, **kwargs):
+    """`gift_paid` receiver: for a gift to a fundraiser page, record it for the owner's next
+    "someone gave" email and record (and email) any milestone its page has now reached.
+
+    Runs in the gift's transaction; emails and tasks happen only if it commits.
+    Gifts to any other page (a campaign itself) are left alone.
+    """
+    from .models import FundraiserPage
+
+    page = FundraiserPage.objects.filter(pk=donation.page_id).select_related("supporter").first()
+    if page is None:
+        return
+    notice = locked_notice(page.pk)
+    record_gift(notice, donation)
+    record_milestones(page)
+
+
+def record_gift(notice, donation):
+    """Note `donation` as not yet told; if nothing was waiting (or the waiting notice is
+    overdue), queue the notice task `GIFT_NOTICE_DELAY` after commit. `notice` is locked."""
+    from .tasks import send_gift_notice
+
+    GiftNotice.objects.create(donation=donation, page_id=notice.page_id)
+    now = timezone.now()
+    if notice.first_untold_at is None or notice.first_untold_at < now - OVERDUE_AFTER:
+        notice.first_untold_at = now
+        notice.save(update_fields=["first_untold_at"])
+        page_id, countdown = notice.page_id, GIFT_NOTICE_DELAY.total_seconds()
+        transaction.on_commit(
+            lambda: send_gift_notice.apply_async(args=[page_id], countdown=countdown)
+        )
+
+
+def record_milestones(page):
+    """Record, once each, the `MILESTONES` the page's total has reached, and queue their
+    emails. Call it with the page's notice row locked, after the gift was counted."""
+    goal = page.goal_cents
+    if not goal:
+        return
+    raised = DonationTotal.objects.total(page=page.pk).amount_cents
+    reached = [percent for percent in MILESTONES if raised * 100 >= goal * percent]
+    if not reached:
+        return
+    recorded = set(
+        FundraiserMilestone.objects.filter(page=page, percent__in=reached).values_list(
+            "percent", flat=True
+        )
+    )
+    for percent in reached:
+        if percent in recorded:
+            continue
+        try:
+            with transaction.atomic():  # a savepoint: a duplicate leaves the gift's work intact
+                FundraiserMilestone.objects.create(page=page, percent=percent, raised_cents=raised)
+        except IntegrityError:
+            continue  # another transaction recorded it: that one sends the email
+        send_email(
+            "campaigns/milestone",
+            page.supporter.email,
+            {**page_context(page), "percent": percent, "raised_cents": raised},
+        )
+
+
+def page_context(page):
+    """What every owner email says about the page: owner's first name, title, link, goal."""
+    return {
+        "first_name": page.supporter.first_name,
+        "page_title": page.title,
+        "page_url": public_url(page.url or ""),
+        "dashboard_url": public_url("/dashboard/"),
+        "goal_cents": page.goal_cents,
+        "currency": page.currency,
+    }
+
+
+def gift_line(donation):
+    """One gift as the owner's email lists it: the donor's public name (or "Anonymous"),
+    the amount in minor units with its currency, and the donor's message."""
+    return {
+        "name": donation.public_name if donation.show_name_publicly else "Anonymous",
+        "amount_cents": donation.amount_cents,
+        "currency": donation.currency,
+        "message": donation.message,
+    }
+
+
+@transaction.atomic
+def send_gift_notice(page_id, now=None):
+    """Email the owner of page `page_id` ONE "someone gave to your page" message listing every
+    gift not yet told, and mark them told; returns the `OutboundEmail` (None: nothing to tell).
+
+    Under the page's notice lock, so two runs never tell the same gifts twice: the second
+    finds nothing left. `now` (a datetime, default the current time) is when they are told.
+    """
+    from .models import FundraiserPage
+
+    now = now or timezone.now()
+    notice = FundraiserNotice.objects.select_for_update().filter(page_id=page_id).first()
+    if notice is None:
+        return None
+    untold = list(
+        GiftNotice.objects.filter(page_id=page_id, told_at__isnull=True)
+        .select_related("donation")
+        .order_by("donation__paid_at", "donation_id")
+    )
+    notice.first_untold_at = None
+    if not untold:
+        notice.save(update_fields=["first_untold_at"])
+        return None
+    page = FundraiserPage.objects.select_related("supporter").get(pk=page_id)
+    gifts = [gift_line(gift.donation) for gift in untold]
+    message = send_email(
+        "campaigns/gifts_received",
+        page.supporter.email,
+        {
+            **page_context(page),
+            "gifts": gifts,
+            "total_cents": sum(gift["amount_cents"] for gift in gifts),
+            "raised_cents": DonationTotal.objects.total(page=page_id).amount_cents,
+        },
+    )
+    GiftNotice.objects.filter(pk__in=[gift.pk for gift in untold]).update(
+        told_at=now, email=message
+    )
+    notice.last_sent_at = now
+    notice.save(update_fields=["first_untold_at", "last_sent_at"])
+    return message
+
+
+def overdue_gift_notices(now=None):
+    """Ids of pages whose waiting notice should have been sent `OVERDUE_AFTER` ago (a lost task)."""
+    now = now or timezone.now()
+    return list(
+        FundraiserNotice.objects.filter(first_untold_at__lt=now - OVERDUE_AFTER).values_list(
+            "page_id", flat=True
+        )[:1000]
+    )
+
+
+def connect_owner_notifications():
+    """Connect `gift_paid_received` to `donations.signals.gift_paid` (`CampaignsConfig.ready`)."""
+    from donations.signals import gift_paid
+
+    gift_paid.connect(
+        gift_paid_received, sender=Donation, dispatch_uid="campaigns.owner_notifications"
+    )
