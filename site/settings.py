@@ -296,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "petitions.tasks.resume_stalled_deliveries",
         "schedule": 300.0,
     },
+    # "Someone gave to your page" notices whose queued task was lost.
+    "send-overdue-gift-notices": {
+        "task": "campaigns.tasks.send_overdue_gift_notices",
+        "schedule": 300.0,
+    },
     # Friends' addresses from "ask five friends", 30 days after their campaign's deadline.
     "erase-expired-invitations": {
         "task": "campaigns.tasks.erase_expired_invitations",
