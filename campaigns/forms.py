@@ -4,6 +4,7 @@ the public "start a fundraiser" form a supporter fills in."""
 import re
 
 from django import forms
+from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.images.fields import WagtailImageField
 
@@ -190,14 +191,18 @@ class PhotoField(WagtailImageField):
         return f
 
 
-class StartFundraiserForm(TypedTextMixin, forms.Form):
-    """What a supporter types to open their own page in `campaign`.
+class FundraiserPageFields(TypedTextMixin, forms.Form):
+    """What a supporter types for their own page in `campaign`, to open it or to edit it
+    (the fields and checks both forms share).
 
     Valid data: `title` (str), `goal_cents` (int, minor units of the campaign's
     currency), `story` (str, plain paragraphs), `photo` (an uploaded image file
     or None), `team` (a live `TeamPage` of the campaign or None) and
-    `new_team_title` (str, "" unless the supporter creates a team).
+    `new_team_title` (str, "" unless the supporter creates a team). Without
+    teams allowed in the campaign, `team` and `new_team_title` are left out.
     """
+
+    PHOTO_AGAIN = "Please choose your photo again: it could not be kept while the form had errors."
 
     title = forms.CharField(
         label="Your page's title",
@@ -243,10 +248,21 @@ class StartFundraiserForm(TypedTextMixin, forms.Form):
         goal = self.fields["goal_cents"]
         goal.currency = campaign.currency
         goal.label = f"Your goal ({currency_name(campaign.currency)})"
-        self.fields["team"].queryset = campaign.live_teams()
+        self.fields["team"].queryset = self.team_choices()
         if not campaign.teams_allowed:
             del self.fields["team"]
             del self.fields["new_team_title"]
+
+    def team_choices(self):
+        """The teams the supporter may join: the campaign's live teams."""
+        return self.campaign.live_teams()
+
+    def ask_for_photo_again(self):
+        """After a failed post that carried a photo, tell the supporter to choose it again
+        (a browser never sends a file back): an error on the photo field, unless it already
+        has one. Call it once the form (or the service) refused the post."""
+        if self.files.get("photo") and "photo" in self.fields and not self.has_error("photo"):
+            self.add_error("photo", self.PHOTO_AGAIN)
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
@@ -259,3 +275,45 @@ class StartFundraiserForm(TypedTextMixin, forms.Form):
         if cleaned.get("team") and cleaned.get("new_team_title"):
             self.add_error("new_team_title", "Please either join a team or create one, not both.")
         return cleaned
+
+
+class StartFundraiserForm(FundraiserPageFields):
+    """What a supporter types to open their own page in `campaign` (`FundraiserPageFields`)."""
+
+
+class EditFundraiserForm(FundraiserPageFields):
+    """What the owner of `page` changes on it from the dashboard: the fields of
+    `FundraiserPageFields`, starting from `page`'s latest revision (pass it as `page`); the
+    photo is kept unless a new one is chosen, and the page's own team stays offered even
+    when it is not live yet."""
+
+    def __init__(self, *args, page, **kwargs):
+        self.page = page
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": page.title,
+                "goal_cents": page.goal_cents,
+                "story": page.story,
+                "team": page.team_id,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        photo = self.fields["photo"]
+        photo.label = "Replace your photo" if page.photo_id else "Your photo"
+        photo.help_text = (
+            "Optional: leave empty to keep your photo. A JPEG, PNG or WebP image of at most 5 MB."
+            if page.photo_id
+            else photo.help_text
+        )
+
+    def team_choices(self):
+        teams = super().team_choices()
+        if self.page.team_id:
+            team_model = teams.model
+            teams = (
+                team_model.objects.child_of(self.campaign)
+                .filter(Q(live=True) | Q(pk=self.page.team_id))
+                .order_by("title")
+            )
+        return teams

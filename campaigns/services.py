@@ -6,6 +6,8 @@ then the campaign's approval workflow started, or the revision published at once
 """
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
 from wagtail.images import get_image_model
@@ -27,10 +29,40 @@ class FundraiserRefused(Exception):
         self.field = field
 
 
-def title_taken(campaign: FundraisingCampaignPage, title: str) -> bool:
+def title_taken(campaign: FundraisingCampaignPage, title: str, *, exclude=None) -> bool:
     """Whether a page (a fundraiser or a team) under `campaign` already has `title`,
-    compared without regard to case."""
-    return campaign.get_children().filter(title__iexact=title).exists()
+    compared without regard to case; the page `exclude` (a page or None) does not count."""
+    pages = campaign.get_children().filter(title__iexact=title)
+    if exclude is not None:
+        pages = pages.exclude(pk=exclude.pk)
+    return pages.exists()
+
+
+def not_started(campaign: FundraisingCampaignPage) -> bool:
+    """Whether `campaign`'s start date is still to come, in the site's time zone."""
+    return campaign.start_date is not None and campaign.start_date > timezone.localdate()
+
+
+def start_day(campaign: FundraisingCampaignPage) -> str:
+    """The campaign's start date as a supporter reads it: "April 1" (this year), else
+    "April 1, 2027"; "" if it has none."""
+    if campaign.start_date is None:
+        return ""
+    fmt = "F j" if campaign.start_date.year == timezone.localdate().year else "F j, Y"
+    return format_date(campaign.start_date, fmt)
+
+
+def opening_refusal(campaign: FundraisingCampaignPage) -> str | None:
+    """Why no fundraiser page can be opened in `campaign` today, in words for the
+    supporter (before its start date, or after its deadline); None if pages can be opened."""
+    if not_started(campaign):
+        return (
+            f"{campaign.title} starts on {start_day(campaign)}. "
+            "Fundraiser pages can be opened from that day."
+        )
+    if not campaign.accepts_fundraisers():
+        return f"{campaign.title} has ended, so new fundraiser pages can no longer be opened."
+    return None
 
 
 def available_slug(campaign: FundraisingCampaignPage, title: str) -> str:
@@ -82,42 +114,17 @@ def open_fundraiser(campaign: FundraisingCampaignPage, owner, data: dict) -> Fun
     allows teams). The page's slug is its title's, numbered if taken.
     Returns the page: live, or waiting in the campaign's workflow.
 
-    Raises FundraiserRefused (nothing is saved) if the campaign is past its
-    deadline, or a page or team of the same title is already in the campaign.
+    Raises FundraiserRefused (nothing is saved) if the campaign has not started
+    or is past its deadline, or a page or team of the same title is already in
+    the campaign.
     """
     campaign = FundraisingCampaignPage.objects.select_for_update().get(pk=campaign.pk)
-    if not campaign.accepts_fundraisers():
-        raise FundraiserRefused(
-            f"{campaign.title} has ended, so new fundraiser pages can no longer be opened."
-        )
+    refusal = opening_refusal(campaign)
+    if refusal:
+        raise FundraiserRefused(refusal)
     title = data["title"]
-    if title_taken(campaign, title):
-        raise FundraiserRefused(
-            "A page in this campaign already has this title. "
-            "Please choose another, for example with your name in it.",
-            field="title",
-        )
-    team = data.get("team") if campaign.teams_allowed else None
-    new_team_title = data.get("new_team_title", "") if campaign.teams_allowed else ""
-    if team is not None and team.get_parent().pk != campaign.pk:
-        raise FundraiserRefused("Please choose one of the teams listed.", field="team")
-    if new_team_title:
-        if title_taken(campaign, new_team_title) or new_team_title.casefold() == title.casefold():
-            raise FundraiserRefused(
-                "A team or page in this campaign already has this name. "
-                "Please join that team, or choose another name.",
-                field="new_team_title",
-            )
-        team = TeamPage(
-            title=new_team_title,
-            slug=available_slug(campaign, new_team_title),
-            captain=owner,
-            goal_cents=data["goal_cents"] * 5,  # a first guess; the captain changes it later
-            live=False,
-            owner=owner,
-        )
-        campaign.add_child(instance=team)
-        publish_or_submit(team, owner)
+    check_title_free(campaign, title)
+    team = chosen_team(campaign, owner, data, page_title=title)
 
     photo = data.get("photo")
     page = FundraiserPage(
@@ -135,3 +142,50 @@ def open_fundraiser(campaign: FundraisingCampaignPage, owner, data: dict) -> Fun
     publish_or_submit(page, owner)
     page.refresh_from_db()
     return page
+
+
+def check_title_free(campaign: FundraisingCampaignPage, title: str, *, page=None) -> None:
+    """Raise FundraiserRefused (field "title") if another page under `campaign` than
+    `page` (None: any page) already has `title`, compared without regard to case."""
+    if title_taken(campaign, title, exclude=page):
+        raise FundraiserRefused(
+            "A page in this campaign already has this title. "
+            "Please choose another, for example with your name in it.",
+            field="title",
+        )
+
+
+def chosen_team(campaign: FundraisingCampaignPage, owner, data: dict, *, page_title: str):
+    """The team a fundraiser page form's valid `data` chose: its "team" (a TeamPage of
+    `campaign`, or None), or a new team named "new_team_title", created here (captained
+    by `owner`, its goal five times the page's "goal_cents", and published or sent to the
+    campaign's workflow as a page is). None if the campaign allows no teams.
+
+    Raises FundraiserRefused if the team is not one of the campaign's, or the new team's
+    name is taken in the campaign or is `page_title`.
+    """
+    team = data.get("team") if campaign.teams_allowed else None
+    new_team_title = data.get("new_team_title", "") if campaign.teams_allowed else ""
+    if team is not None and team.get_parent().pk != campaign.pk:
+        raise FundraiserRefused("Please choose one of the teams listed.", field="team")
+    if new_team_title:
+        if (
+            title_taken(campaign, new_team_title)
+            or new_team_title.casefold() == page_title.casefold()
+        ):
+            raise FundraiserRefused(
+                "A team or page in this campaign already has this name. "
+                "Please join that team, or choose another name.",
+                field="new_team_title",
+            )
+        team = TeamPage(
+            title=new_team_title,
+            slug=available_slug(campaign, new_team_title),
+            captain=owner,
+            goal_cents=data["goal_cents"] * 5,  # a first guess; the captain changes it later
+            live=False,
+            owner=owner,
+        )
+        campaign.add_child(instance=team)
+        publish_or_submit(team, owner)
+    return team

@@ -1,10 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import dashboard, views
 
 app_name = "campaigns"
 
 urlpatterns = [
     path("<int:campaign_id>/start/", views.start_fundraiser, name="start-fundraiser"),
     path("pages/<int:fundraiser_id>/opened/", views.fundraiser_opened, name="fundraiser-opened"),
+]
+
+# The supporter's dashboard, mounted at /dashboard/ by the site's URLs (namespace
+# "dashboard"): "dashboard:home" and "dashboard:edit-page" (fundraiser_id).
+dashboard_urlpatterns = [
+    path("", dashboard.dashboard, name="home"),
+    path("pages/<int:fundraiser_id>/edit/", dashboard.edit_page, name="edit-page"),
 ]

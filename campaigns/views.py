@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from .forms import StartFundraiserForm
 from .models import FundraiserPage, FundraisingCampaignPage
-from .services import FundraiserRefused, open_fundraiser
+from .services import FundraiserRefused, not_started, open_fundraiser, start_day
 
 
 def live_campaign_or_404(campaign_id):
@@ -24,6 +24,9 @@ def start_fundraiser(request, campaign_id):
     supporter is sent to the page that says what happens next."""
     campaign = live_campaign_or_404(campaign_id)
     context = {"campaign": campaign, "page": campaign}
+    if not_started(campaign):
+        context["start_day"] = start_day(campaign)
+        return TemplateResponse(request, "campaigns/start_fundraiser_not_started.html", context)
     if not campaign.accepts_fundraisers():
         return TemplateResponse(request, "campaigns/start_fundraiser_closed.html", context)
     if request.method == "POST":
@@ -35,6 +38,7 @@ def start_fundraiser(request, campaign_id):
                 form.add_error(refused.field, str(refused))
             else:
                 return redirect("campaigns:fundraiser-opened", fundraiser_id=fundraiser.pk)
+        form.ask_for_photo_again()
     else:
         form = StartFundraiserForm(
             campaign=campaign,

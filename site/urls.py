@@ -5,6 +5,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from campaigns import urls as campaign_urls
+
 from . import errors
 
 # Every way to log in goes through allauth's login, which limits failed
@@ -26,6 +28,7 @@ urlpatterns = [
     path("petitions/", include("petitions.urls")),
     path("donations/", include("donations.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("dashboard/", include((campaign_urls.dashboard_urlpatterns, "dashboard"))),
 ]
 
 if settings.DEBUG:

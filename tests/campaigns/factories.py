@@ -81,3 +81,22 @@ def peer_to_peer_admin_fields(**overrides):
     }
     fields.update(overrides)
     return fields
+
+
+class ApprovalWorkflowFactory(factory.django.DjangoModelFactory):
+    """An active Wagtail workflow of one group approval task ("Staff review"), for a
+    campaign's `approval_workflow`."""
+
+    class Meta:
+        model = "wagtailcore.Workflow"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Approve fundraiser pages {n}")
+
+    @factory.post_generation
+    def task(workflow, create, extracted, **kwargs):
+        from wagtail.models import GroupApprovalTask, WorkflowTask
+
+        if create:
+            task = extracted or GroupApprovalTask.objects.create(name=f"Staff review {workflow.pk}")
+            WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)

@@ -1,0 +1,175 @@
+"""The supporter's dashboard (`/dashboard/`): their fundraiser pages, each with its
+progress and moderation state in words, a share link, recent gifts to them; and the
+form that edits one of their pages. Views parse, call one service, render."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Page, WorkflowState
+
+from donations.models import Donation, DonationTotal
+
+from .editing import PUBLISHED, edit_fundraiser, owned_page, page_as_edited
+from .forms import EditFundraiserForm
+from .models import FundraiserPage, FundraisingCampaignPage, progress_toward
+from .services import FundraiserRefused
+
+RECENT_GIFTS = 10
+
+WAITING = "Waiting for approval"
+LIVE = "Live"
+EDITS_WAITING = "Live — your edits are waiting for approval"
+NOT_LIVE = "Not live"
+
+
+@dataclass
+class PageSummary:
+    """One of the supporter's pages on the dashboard: the `page` (its live or latest saved
+    row), its `campaign`, its `progress` (as `progress_toward` gives it: raised, goal,
+    donors, percent) and its moderation `state` in words."""
+
+    page: FundraiserPage
+    campaign: FundraisingCampaignPage
+    progress: dict
+    state: str
+
+    @property
+    def needs_changes(self):
+        return self.state.startswith(("Changes requested", "Live — changes requested"))
+
+
+def state_in_words(page: FundraiserPage, workflow_state: WorkflowState | None) -> str:
+    """The page's moderation state as its owner reads it: "Waiting for approval", "Live",
+    "Changes requested: <the staff comment>", "Live — your edits are waiting for
+    approval", "Live — changes requested to your edits: <comment>", or "Not live" (e.g.
+    taken down). `workflow_state` is the page's active workflow state, or None; its
+    `current_task_state` (the rejected task when changes are asked) is read, not queried."""
+    if workflow_state is not None and workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        task_state = workflow_state.current_task_state
+        comment = (task_state.comment or "").strip() if task_state else ""
+        if page.live:
+            return f"Live — changes requested to your edits: {comment or 'see our email'}"
+        return f"Changes requested: {comment}" if comment else "Changes requested"
+    if workflow_state is not None and workflow_state.status == WorkflowState.STATUS_IN_PROGRESS:
+        return EDITS_WAITING if page.live else WAITING
+    return LIVE if page.live else NOT_LIVE
+
+
+def supporter_dashboard(user, *, recent=RECENT_GIFTS) -> dict:
+    """What `user`'s dashboard shows, in a constant number of queries however many pages
+    they have: {"pages": [PageSummary, newest first], "recent_gifts": the last `recent`
+    paid gifts to any of them (Donation rows with their page; amounts in cents)}."""
+    pages = list(
+        FundraiserPage.objects.filter(supporter=user)
+        .select_related("photo")
+        .order_by("-first_published_at", "-pk")
+    )
+    if not pages:
+        return {"pages": [], "recent_gifts": []}
+    ids = [page.pk for page in pages]
+    step = FundraiserPage.steplen
+    campaigns = {
+        campaign.path: campaign
+        for campaign in FundraisingCampaignPage.objects.filter(
+            path__in={page.path[:-step] for page in pages}
+        )
+    }
+    totals = DonationTotal.objects.totals(page__in=ids)
+    states = {
+        int(state.object_id): state
+        for state in WorkflowState.objects.active()
+        .filter(
+            base_content_type=ContentType.objects.get_for_model(Page),
+            object_id__in=[str(i) for i in ids],
+        )
+        .select_related("current_task_state")
+    }
+    summaries = []
+    for page in pages:
+        campaign = campaigns.get(page.path[:-step])
+        if campaign is None:  # moved out of a campaign by staff: nothing to show it with
+            continue
+        page._campaign = campaign  # FundraiserPage.campaign's cache: no query per page
+        total = totals.get(page.pk, DonationTotal.ZERO)
+        summaries.append(
+            PageSummary(
+                page=page,
+                campaign=campaign,
+                progress=progress_toward(total, page.goal_cents, campaign.currency),
+                state=state_in_words(page, states.get(page.pk)),
+            )
+        )
+    by_id = {page.pk: page for page in pages}
+    recent_gifts = list(
+        Donation.objects.filter(page_id__in=ids, status__in=Donation.COUNTED_STATES)
+        .only(
+            "page_id",
+            "amount_cents",
+            "currency",
+            "first_name",
+            "last_name",
+            "show_name_publicly",
+            "message",
+            "paid_at",
+        )
+        .order_by("-paid_at", "-pk")[:recent]
+    )
+    for gift in recent_gifts:
+        gift.fundraiser = by_id[gift.page_id]
+    return {"pages": summaries, "recent_gifts": recent_gifts}
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def dashboard(request):
+    """The signed-in supporter's fundraiser pages and recent gifts to them."""
+    context = supporter_dashboard(request.user)
+    return TemplateResponse(request, "campaigns/dashboard/dashboard.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def edit_page(request, fundraiser_id):
+    """The owner's form for their page; a valid post saves a new revision (live at once,
+    or waiting for approval) and goes back to the dashboard. 404 for anyone else."""
+    page = owned_page(request.user, fundraiser_id)
+    if page is None:
+        raise Http404("No such page of yours.")
+    draft = page_as_edited(page)
+    campaign = page.campaign
+    if request.method == "POST":
+        form = EditFundraiserForm(request.POST, request.FILES, campaign=campaign, page=draft)
+        if form.is_valid():
+            try:
+                edited = edit_fundraiser(page, request.user, form.cleaned_data)
+            except FundraiserRefused as refused:
+                form.add_error(refused.field, str(refused))
+            else:
+                messages.success(request, saved_message(edited))
+                return redirect("dashboard:home")
+        form.ask_for_photo_again()
+    else:
+        form = EditFundraiserForm(campaign=campaign, page=draft)
+    context = {"fundraiser": page, "draft": draft, "campaign": campaign, "form": form}
+    return TemplateResponse(request, "campaigns/dashboard/edit_page.html", context)
+
+
+def saved_message(edited) -> str:
+    """What the owner is told after saving an edit (an `editing.Edited`)."""
+    if edited.outcome == PUBLISHED:
+        return "Your changes are live."
+    if edited.live:
+        return (
+            "Your changes are waiting for approval. "
+            "Your page stays as it was until our staff approve them."
+        )
+    return "Your changes are saved. Your page is waiting for approval."

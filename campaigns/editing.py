@@ -1,0 +1,127 @@
+"""The owner edits their own fundraiser page from the public site (the dashboard).
+
+Built as Wagtail's own edit view saves a page (`wagtail/admin/views/pages/edit.py`):
+the form works on the page's latest revision; the page's row is saved only while
+the page is not live (a live page's row is its live version, which stays up);
+`save_revision(user=owner, log_action=True)` makes a new revision each time; then,
+if the campaign has an approval workflow, the revision goes through it again (a
+workflow that asked for changes is resumed, one in progress is restarted on the
+new revision, else a new one is started), else the revision is published at once.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from wagtail.models import Revision, WorkflowState
+
+from .models import FundraiserPage, FundraisingCampaignPage
+from .services import FundraiserRefused, check_title_free, chosen_team, save_photo
+
+logger = logging.getLogger(__name__)
+
+PUBLISHED = "published"
+SUBMITTED = "submitted"
+
+
+@dataclass(frozen=True)
+class Edited:
+    """What `edit_fundraiser` did: the new `revision`, and `outcome` (PUBLISHED: the edit
+    is live; SUBMITTED: it waits in the campaign's workflow), and whether the page was
+    `live` before (a live page stays up, unchanged, while its edit waits)."""
+
+    revision: Revision
+    outcome: str
+    live: bool
+
+
+def owned_page(owner, page_id) -> FundraiserPage | None:
+    """`owner`'s fundraiser page `page_id` (an int), or None if there is none or it is
+    someone else's (staff included: the public site edits only one's own pages)."""
+    if not owner.is_authenticated:
+        return None
+    return FundraiserPage.objects.filter(pk=page_id, supporter=owner).first()
+
+
+def page_as_edited(page: FundraiserPage) -> FundraiserPage:
+    """`page` as its owner last saved it: its latest revision (which may be waiting for
+    approval while the live version is older), else the page itself."""
+    return page.get_latest_revision_as_object() if page.latest_revision_id else page
+
+
+@transaction.atomic
+def edit_fundraiser(page: FundraiserPage, owner, data: dict) -> Edited:
+    """Save `owner`'s changes to their page `page` from a valid `EditFundraiserForm`'s
+    data, as a new revision.
+
+    `data`: "title", "goal_cents" (int, the campaign's minor units), "story",
+    optional "photo" (a new uploaded image; None keeps the current one), "team" and
+    "new_team_title" (as `services.chosen_team` reads them; a campaign that allows
+    no teams keeps the page's team). The slug never changes, so shared links keep
+    working. Returns an `Edited`.
+
+    Raises FundraiserRefused (nothing is saved) if `owner` is not the page's owner,
+    or another page or team of the campaign already has the title.
+    """
+    row = FundraiserPage.objects.select_for_update().filter(pk=page.pk).first()
+    if row is None or row.supporter_id != owner.pk:
+        raise FundraiserRefused("Only the owner of a page can change it.")
+    campaign = FundraisingCampaignPage.objects.get(pk=row.get_parent().pk)
+    title = data["title"]
+    check_title_free(campaign, title, page=row)
+    draft = page_as_edited(row)
+    if campaign.teams_allowed:
+        draft.team = chosen_team(campaign, owner, data, page_title=title)
+    draft.title = title
+    draft.goal_cents = data["goal_cents"]
+    draft.story = data["story"]
+    photo = data.get("photo")
+    if photo:
+        draft.photo = save_photo(photo, title=title, owner=owner)
+
+    was_live = row.live
+    if not was_live:
+        # As Wagtail's edit view does (form.save(commit=not page.live)): a page that is
+        # not live keeps its latest content on its row too.
+        draft.save()
+    revision = draft.save_revision(user=owner, log_action=True)
+    outcome = submit_or_publish(draft, revision, campaign, owner)
+    logger.info(
+        "Fundraiser page %s edited by its owner %s: revision %s %s",
+        row.pk,
+        owner.pk,
+        revision.pk,
+        outcome,
+    )
+    return Edited(revision=revision, outcome=outcome, live=was_live)
+
+
+def submit_or_publish(page: FundraiserPage, revision: Revision, campaign, owner) -> str:
+    """Send `page`'s new `revision` through `campaign`'s approval workflow (resuming one
+    that asked for changes, restarting one in progress, else starting one) and return
+    SUBMITTED; with no active workflow, end any left over and publish the revision at
+    once, returning PUBLISHED."""
+    state = (
+        WorkflowState.objects.active()
+        .filter(base_content_type=page.get_base_content_type(), object_id=str(page.pk))
+        .first()
+    )
+    workflow = campaign.approval_workflow
+    if workflow is not None and workflow.active:
+        if (
+            state is not None
+            and state.workflow_id == workflow.pk
+            and state.status == WorkflowState.STATUS_NEEDS_CHANGES
+        ):
+            state.resume(owner)  # the rejected task starts again, on the new revision
+            return SUBMITTED
+        if state is not None:
+            state.cancel(user=owner)
+        workflow.start(page, owner)
+        return SUBMITTED
+    if state is not None:
+        state.cancel(user=owner)
+    # The supporter has no Wagtail permissions: the campaign's setting (no approval
+    # needed) is the permission, as the dashboard is the only way here.
+    revision.publish(user=owner, skip_permission_checks=True)
+    return PUBLISHED
