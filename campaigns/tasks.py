@@ -4,6 +4,16 @@ from celery import shared_task  # noqa: F401
 
 # --- invitations ("ask five friends") ---
 
+
+@shared_task
+def erase_expired_invitations():
+    """Blank friends' names and emails 30 days after their campaign's deadline (the beat
+    runs this daily); returns how many invitations were erased."""
+    from .invitations import erase_expired
+
+    return erase_expired()
+
+
 # --- owner notifications ---
 
 

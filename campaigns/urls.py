@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard, views
+from . import dashboard, invitation_views, views
 
 app_name = "campaigns"
 
@@ -14,4 +14,5 @@ urlpatterns = [
 dashboard_urlpatterns = [
     path("", dashboard.dashboard, name="home"),
     path("pages/<int:fundraiser_id>/edit/", dashboard.edit_page, name="edit-page"),
+    *invitation_views.urlpatterns,
 ]

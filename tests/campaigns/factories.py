@@ -100,3 +100,15 @@ class ApprovalWorkflowFactory(factory.django.DjangoModelFactory):
         if create:
             task = extracted or GroupApprovalTask.objects.create(name=f"Staff review {workflow.pk}")
             WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A friend invited from `page` (pass it: a fundraiser page), their email sent just now
+    (no email is queued: use `campaigns.invitations.invite` for that)."""
+
+    class Meta:
+        model = "campaigns.Invitation"
+
+    name = factory.Sequence(lambda n: f"Friend {n}")
+    email = factory.Sequence(lambda n: f"friend{n}@example.net")
+    sent_at = factory.LazyFunction(timezone.now)
