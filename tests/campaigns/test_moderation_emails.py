@@ -1,0 +1,128 @@
+"""Wagtail's moderation emails go through the site's outbox, to the right people."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.urls import reverse
+from wagtail.models import GroupApprovalTask, Workflow, WorkflowState, WorkflowTask
+from wagtail.signals import workflow_approved
+
+from campaigns.moderation import tell_approved
+from campaigns.services import open_fundraiser
+from northstar.models import OutboundEmail
+from tests.site.factories import StaffUserFactory, UserFactory
+
+
+@pytest.fixture
+def moderator(db):
+    group = Group.objects.create(name="Fundraiser moderators")
+    user = UserFactory(email="moderator@northstar.test", is_staff=True)
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def staff(db):
+    return StaffUserFactory(email="admin@northstar.test")
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(email="maria@example.org", first_name="Maria", last_name="Lopez")
+
+
+@pytest.fixture
+def approval_workflow(campaign, moderator):
+    task = GroupApprovalTask.objects.create(name="Staff review")
+    task.groups.set(moderator.groups.all())
+    workflow = Workflow.objects.create(name="Approve fundraiser pages")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    campaign.approval_workflow = workflow
+    campaign.save()
+    return workflow
+
+
+@pytest.fixture
+def waiting_page(campaign, approval_workflow, owner):
+    """Maria's page, submitted to the campaign's workflow from the public start form."""
+    return open_fundraiser(
+        campaign, owner, {"title": "Maria's walk", "goal_cents": 50_000, "story": "I walk."}
+    )
+
+
+def act(client, staff, page, action, comment=""):
+    """`staff` approves or rejects `page`'s current task in the admin, as the buttons post."""
+    state = WorkflowState.objects.get(object_id=str(page.pk), status="in_progress")
+    client.force_login(staff)
+    url = reverse(
+        "wagtailadmin_pages:workflow_action", args=[page.pk, action, state.current_task_state_id]
+    )
+    response = client.post(url, {"comment": comment})
+    assert response.status_code == 302
+    return response
+
+
+def sent(template):
+    return list(OutboundEmail.objects.filter(template=template).order_by("to"))
+
+
+def test_a_submitted_page_emails_its_moderators_and_superusers_not_the_owner(
+    moderator, staff, owner, waiting_page
+):
+    emails = sent("campaigns/moderation_submitted")
+
+    assert [e.to for e in emails] == [staff.email, moderator.email]
+    assert emails[0].context["page_title"] == "Maria's walk"
+    assert emails[0].context["review_url"].endswith(f"/admin/pages/{waiting_page.pk}/edit/")
+    assert mail.outbox == []
+
+
+def test_approving_a_page_emails_its_owner_that_it_is_live(client, waiting_page, staff, owner):
+    OutboundEmail.objects.all().delete()
+
+    act(client, staff, waiting_page, "approve")
+
+    waiting_page.refresh_from_db()
+    assert waiting_page.live
+    (email,) = OutboundEmail.objects.all()
+    assert (email.template, email.to) == ("campaigns/moderation_approved", owner.email)
+    assert email.context["page_url"].endswith(waiting_page.url)
+    assert email.context["first_name"] == "Maria"
+
+
+def test_requesting_changes_emails_the_owner_the_staff_comment(client, waiting_page, staff, owner):
+    OutboundEmail.objects.all().delete()
+
+    act(client, staff, waiting_page, "reject", comment="Please take out your phone number.")
+
+    waiting_page.refresh_from_db()
+    assert not waiting_page.live
+    (email,) = OutboundEmail.objects.all()
+    assert (email.template, email.to) == ("campaigns/moderation_changes_requested", owner.email)
+    assert email.context["comment"] == "Please take out your phone number."
+
+
+def test_wagtail_sends_no_moderation_mail_of_its_own(client, waiting_page, staff):
+    act(client, staff, waiting_page, "reject", comment="Too short.")
+
+    assert mail.outbox == []
+
+
+def test_our_receivers_stand_where_wagtails_notifiers_were():
+    receivers = list(workflow_approved._live_receivers(WorkflowState)[0])
+
+    assert tell_approved in receivers
+    assert not any(type(r).__module__ == "wagtail.admin.mail" for r in receivers)
+
+
+def test_the_changes_requested_email_reads_as_the_owner_gets_it(client, waiting_page, staff, owner):
+    from northstar.emails import outbound_message
+
+    OutboundEmail.objects.all().delete()
+    act(client, staff, waiting_page, "reject", comment="Please take out your phone number.")
+
+    message = outbound_message(OutboundEmail.objects.get())
+
+    assert message.subject == "Changes requested: Maria's walk"
+    assert "Hi Maria," in message.text
+    assert '"Please take out your phone number."' in message.text
