@@ -174,6 +174,24 @@ def local_checkout_receipt(client):
     paid_gift(f"{LOCAL_SESSION_PREFIX}receipt")
 
 
+def friend_invited(client, reminder=False):
+    from campaigns.invitations import invite, remind
+    from tests.campaigns.factories import FundraiserPageFactory
+
+    campaign = FundraisingCampaignPageFactory(title="Spring into Action")
+    owner = UserFactory(first_name="Maria")
+    page = FundraiserPageFactory(parent=campaign, title="Maria's walk", supporter=owner)
+    [invitation] = invite(page, owner, [("Ana Ruiz", "ana@example.net")])
+    if reminder:
+        invitation.sent_at -= timedelta(days=4)
+        invitation.save()
+        remind(invitation, owner)
+
+
+def friend_reminded(client):
+    friend_invited(client, reminder=True)
+
+
 def signup_confirmation(client):
     client.post(
         "/accounts/signup/",
@@ -205,6 +223,7 @@ OUTBOX_SCENARIOS = {
     "petitions/signed_again": [signed_again_while_pending, signed_again_once_confirmed],
     "petitions/update": [petition_update],
     "donation_receipt": [donation_receipt, local_checkout_receipt],
+    "campaigns/invitation": [friend_invited, friend_reminded],
     "account_message": [
         signup_confirmation,
         account_already_exists,
