@@ -5,8 +5,12 @@ stores page fields in every revision, and publishing an old draft would write
 back a stale total.
 """
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from wagtail import blocks
@@ -30,6 +34,34 @@ from northstar.memo import Memo
 
 # What the "ask to give" card after signing shows may be this old (see northstar.memo).
 recent_asks = Memo(seconds=1)
+
+# The campaign milestones a banner celebrates (percent of the goal), highest first,
+# with the words it opens with.
+MILESTONES = (
+    (100, "Goal reached!"),
+    (75, "Three quarters of the way there!"),
+    (50, "Halfway there!"),
+    (25, "A quarter of the way there!"),
+)
+
+
+def fold_for_search(text):
+    """`text` as the fundraiser search compares it: compatibility-decomposed (NFKD), without
+    combining marks, case-folded, spaces collapsed ("  José ÁLVAREZ" -> "jose alvarez")."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
+
+
+def with_raised(pages):
+    """`pages` (a queryset of pages) annotated with `raised_cents` and `gift_count`: the
+    page's `DonationTotal` shard rows summed in SQL (0 for a page with none), so a board
+    can order by them in the same single query."""
+    shards = DonationTotal.objects.filter(page=OuterRef("pk")).values("page")
+    return pages.annotate(
+        raised_cents=Coalesce(Subquery(shards.annotate(sum=Sum("amount_cents")).values("sum")), 0),
+        gift_count=Coalesce(Subquery(shards.annotate(sum=Sum("donation_count")).values("sum")), 0),
+    )
 
 
 class CampaignQuerySet(PageQuerySet):
@@ -235,13 +267,61 @@ class FundraisingCampaignPage(Page):
         """The campaign's live teams, by title (for the "join a team" choice)."""
         return TeamPage.objects.child_of(self).live().order_by("title")
 
+    def live_fundraisers(self):
+        """The campaign's live, public fundraiser pages (never one waiting for approval or
+        unpublished), with their owner (`supporter`) fetched in the same query."""
+        return FundraiserPage.objects.child_of(self).live().public().select_related("supporter")
+
+    def top_fundraisers(self, limit=10):
+        """The `limit` live fundraiser pages that raised the most (more than nothing), most
+        first, each with `raised_cents` and `gift_count`: one query however many pages."""
+        pages = with_raised(self.live_fundraisers()).filter(raised_cents__gt=0)
+        return pages.order_by("-raised_cents", "title", "pk")[:limit]
+
+    def top_teams(self, limit=5):
+        """The `limit` live teams that raised the most (more than nothing), most first, each
+        with `raised_cents` and `gift_count` (their members' gifts): one query."""
+        teams = with_raised(TeamPage.objects.child_of(self).live().public())
+        return teams.filter(raised_cents__gt=0).order_by("-raised_cents", "title", "pk")[:limit]
+
+    def recent_gifts(self, limit=10):
+        """The latest paid gifts to the campaign and to its live pages, newest first, each
+        with its `page` (one query). Donors who did not choose to show their name are shown
+        as "Anonymous" by the template; emails and amounts are never shown."""
+        return (
+            Donation.objects.filter(
+                page__path__startswith=self.path,
+                page__depth__lte=self.depth + 1,
+                page__live=True,
+                status__in=Donation.COUNTED_STATES,
+            )
+            .select_related("page")
+            .order_by("-paid_at", "-pk")[:limit]
+        )
+
+    def milestone(self, progress=None):
+        """The highest milestone the campaign reached (`MILESTONES`), as {"percent",
+        "headline"}, or None below 25% or with no goal. Exact: $2,500 of $10,000 is 25%."""
+        progress = progress or self.progress()
+        raised, goal = progress["raised_cents"], progress["goal_cents"]
+        if not goal:
+            return None
+        for percent, headline in MILESTONES:
+            if raised * 100 >= goal * percent:
+                return {"percent": percent, "headline": headline}
+        return None
+
     def get_context(self, request, *args, form=None, **kwargs):
         from donations.services import stripe_enabled
 
         context = super().get_context(request, *args, **kwargs)
+        progress = self.progress()
         context.update(
-            progress=self.progress(),
-            recent_donations=self.recent_public_donations(),
+            progress=progress,
+            milestone=self.milestone(progress),
+            recent_donations=self.recent_gifts(),
+            top_fundraisers=self.top_fundraisers(),
+            top_teams=self.top_teams(),
             form=form or self.donation_form(),
             payments_by_stripe=stripe_enabled(),
         )
@@ -275,7 +355,7 @@ def recent_public_donations(page_id, limit=10):
         Donation.objects.filter(
             page_id=page_id, status__in=Donation.COUNTED_STATES, show_name_publicly=True
         )
-        .only("first_name", "last_name", "message", "paid_at")
+        .only("first_name", "last_name", "show_name_publicly", "message", "paid_at")
         .order_by("-paid_at")[:limit]
     )
 
@@ -330,8 +410,10 @@ class TeamPage(Page):
         return FundraisingCampaignPage.objects.ancestor_of(self).first()
 
     def live_members(self):
-        """The team's live fundraiser pages, by title."""
-        return self.member_pages.live().order_by("title")
+        """The team's live, public fundraiser pages with their owners, each with
+        `raised_cents` and `gift_count`, most raised first: one query however many."""
+        members = self.member_pages.live().public().select_related("supporter")
+        return with_raised(members).order_by("-raised_cents", "title", "pk")
 
     def progress(self):
         """Raised by the team's members toward its goal, as `progress_toward` gives it
@@ -386,6 +468,10 @@ class FundraiserPage(Page):
         related_name="member_pages",
         help_text="The team this page raises money with, if any.",
     )
+    # What "find a fundraiser" searches: the title and the owner's first and last name,
+    # folded (`fold_for_search`), so "jose" finds "José Álvarez" on any database. Kept
+    # up to date by `save`.
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     base_form_class = GoalPageForm
 
@@ -404,6 +490,23 @@ class FundraiserPage(Page):
 
     class Meta:
         verbose_name = "fundraiser page"
+
+    def save(self, *args, **kwargs):
+        """Save, with `search_text` refolded from the title and the owner's names (and
+        saved too when `update_fields` names the title or owner)."""
+        self.search_text = self.searchable_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "supporter", "supporter_id"} & set(
+            update_fields
+        ):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        return super().save(*args, **kwargs)
+
+    def searchable_text(self):
+        """The folded title and owner's first and last name (`fold_for_search`)."""
+        owner = self.supporter if self.supporter_id else None
+        names = (owner.first_name, owner.last_name) if owner else ()
+        return fold_for_search(" ".join([self.title or "", *names]))
 
     @property
     def campaign(self):

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import dashboard, invitation_views, views
+from . import dashboard, invitation_views, search, views
 
 app_name = "campaigns"
 
 urlpatterns = [
     path("<int:campaign_id>/start/", views.start_fundraiser, name="start-fundraiser"),
+    path("<int:campaign_id>/find/", search.find_fundraiser, name="find-fundraiser"),
     path("pages/<int:fundraiser_id>/opened/", views.fundraiser_opened, name="fundraiser-opened"),
 ]
 

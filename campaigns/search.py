@@ -1,0 +1,78 @@
+"""Find a fundraiser: a donor told "give on Maria's page" finds it from the campaign page.
+
+A GET form (it works without JavaScript) searches the campaign's LIVE, public
+fundraiser pages by title and by the owner's first and last name, ignoring
+accents and case on every database: each page keeps its folded text in
+`FundraiserPage.search_text`, and the query is folded the same way
+(`fold_for_search`) and matched word by word with `contains`. One query for
+the pages, their owners and their totals, however many pages there are.
+"""
+
+from django import forms
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods
+
+from northstar.forms import TypedTextMixin
+
+from .models import FundraisingCampaignPage, fold_for_search, with_raised
+
+MAX_QUERY_LENGTH = 100
+MAX_RESULTS = 20
+
+
+class FindFundraiserForm(TypedTextMixin, forms.Form):
+    """The search box: a name or a page title, 1 to MAX_QUERY_LENGTH characters."""
+
+    q = forms.CharField(
+        label="Find a fundraiser",
+        max_length=MAX_QUERY_LENGTH,
+        help_text="A supporter's name or their page's title.",
+        error_messages={
+            "required": "Type a name or a page title to search for.",
+            "max_length": (
+                f"That is too long to search for: use at most {MAX_QUERY_LENGTH} characters, "
+                "e.g. a first name."
+            ),
+        },
+    )
+
+    def clean_q(self):
+        words = fold_for_search(self.cleaned_data["q"])
+        if not words:
+            raise forms.ValidationError("Type a name or a page title to search for.")
+        return self.cleaned_data["q"]
+
+
+def find_fundraisers(campaign, query, limit=MAX_RESULTS):
+    """The live, public fundraiser pages of `campaign` whose title or owner's first or last
+    name contain every word of `query` (a str), accents and case ignored; each with its
+    `supporter`, `raised_cents` and `gift_count`; most raised first, at most `limit`.
+    One query. An empty query finds nothing."""
+    words = fold_for_search(query).split()
+    if not words:
+        return []
+    pages = campaign.live_fundraisers()
+    for word in words[:10]:
+        pages = pages.filter(search_text__contains=word)
+    return list(with_raised(pages).order_by("-raised_cents", "title", "pk")[:limit])
+
+
+@require_http_methods(["GET", "HEAD"])
+def find_fundraiser(request, campaign_id):
+    """/campaigns/<id>/find/?q=maria: the matching pages with raised of goal and a link;
+    "no pages match" with a way to give to the campaign itself; a clear message for an
+    empty or too long query."""
+    campaign = get_object_or_404(FundraisingCampaignPage.objects.live().public(), pk=campaign_id)
+    form = FindFundraiserForm(request.GET if "q" in request.GET else None)
+    results = None
+    if form.is_valid():
+        results = find_fundraisers(campaign, form.cleaned_data["q"])
+    context = {
+        "campaign": campaign,
+        "page": campaign,
+        "form": form,
+        "results": results,
+        "max_results": MAX_RESULTS,
+    }
+    return TemplateResponse(request, "campaigns/find_fundraiser.html", context)
