@@ -83,6 +83,37 @@ def peer_to_peer_admin_fields(**overrides):
     return fields
 
 
+class ApprovalWorkflowFactory(factory.django.DjangoModelFactory):
+    """An active Wagtail workflow of one group approval task ("Staff review"), for a
+    campaign's `approval_workflow`."""
+
+    class Meta:
+        model = "wagtailcore.Workflow"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Approve fundraiser pages {n}")
+
+    @factory.post_generation
+    def task(workflow, create, extracted, **kwargs):
+        from wagtail.models import GroupApprovalTask, WorkflowTask
+
+        if create:
+            task = extracted or GroupApprovalTask.objects.create(name=f"Staff review {workflow.pk}")
+            WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A friend invited from `page` (pass it: a fundraiser page), their email sent just now
+    (no email is queued: use `campaigns.invitations.invite` for that)."""
+
+    class Meta:
+        model = "campaigns.Invitation"
+
+    name = factory.Sequence(lambda n: f"Friend {n}")
+    email = factory.Sequence(lambda n: f"friend{n}@example.net")
+    sent_at = factory.LazyFunction(timezone.now)
+
+
 def paid_gift(page, amount_cents, **fields):
     """A gift of `amount_cents` to `page` paid through `Donation.mark_paid`, so it counts on
     the page, its team and its campaign as a real one does (pass donor fields to override)."""
