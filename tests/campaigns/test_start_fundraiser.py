@@ -266,3 +266,42 @@ def test_staff_open_a_fundraiser_page_in_the_admin_with_its_goal_in_dollars(clie
 
     assert response.status_code == 200
     assert 'value="500.00"' in response.content.decode()
+
+
+def test_a_campaign_before_its_start_date_takes_no_new_pages(signed_in, campaign):
+    campaign.start_date = timezone.localdate() + timedelta(days=3)
+    campaign.save()
+
+    get = signed_in.get(start_url(campaign))
+    post = signed_in.post(start_url(campaign), page_form())
+
+    assert "Fundraiser pages can be opened from" in get.content.decode()
+    assert "Spring into Action has not started yet" in post.content.decode()
+    assert not FundraiserPage.objects.exists()
+
+
+def test_the_service_refuses_a_page_before_the_start_date(campaign, supporter):
+    from campaigns.services import FundraiserRefused, open_fundraiser
+
+    campaign.start_date = timezone.localdate() + timedelta(days=1)
+    campaign.save()
+
+    with pytest.raises(FundraiserRefused, match="Fundraiser pages can be opened from that day"):
+        open_fundraiser(campaign, supporter, {"title": "Walk", "goal_cents": 500, "story": "I."})
+    assert not FundraiserPage.objects.exists()
+
+
+def test_a_campaign_on_its_start_date_takes_new_pages(signed_in, campaign):
+    campaign.start_date = timezone.localdate()
+    campaign.save()
+
+    signed_in.post(start_url(campaign), page_form())
+
+    assert FundraiserPage.objects.exists()
+
+
+def test_a_chosen_photo_is_asked_for_again_when_another_field_failed(signed_in, campaign):
+    response = signed_in.post(start_url(campaign), page_form(goal_cents="0", photo=png()))
+
+    assert "Please choose your photo again" in response.content.decode()
+    assert not get_image_model().objects.exists()
