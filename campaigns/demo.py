@@ -1,21 +1,41 @@
-"""The demo campaign for `manage.py load_demo_data`: Spring into Action, with a few paid gifts.
+"""The demo campaign for `manage.py load_demo_data`: Spring into Action, with supporters' pages.
 
-The gifts are made up (addresses at example.org) and marked paid directly,
-without a checkout; the total is then rebuilt from them.
+What it makes, each part found by its title or address and left alone on a
+later run (so loading twice changes nothing):
+
+- the campaign, $10,000 by the next April 15 at least 60 days away, with its
+  steps, suggested amounts and Wagtail's "Moderators approval" workflow for
+  new fundraiser pages, and 15 gifts to the campaign itself;
+- two teams (Grace Church, Eastside High School) and a dozen live fundraiser
+  pages, eight of them in a team, each with a few paid gifts;
+- one page waiting for approval, opened as a supporter opens one
+  (`campaigns.services.open_fundraiser`, which starts the workflow);
+- the demo supporter login (`DEMO_SUPPORTER_EMAIL` / `DEMO_SUPPORTER_PASSWORD`),
+  email verified, owning one of the live pages, with a few invitations.
+
+The gifts and invitations are made up (addresses at example.org), written
+directly (no checkout, no email sent); the totals are then rebuilt from the
+paid gifts (`DonationTotal.objects.rebuild()`).
 """
 
 from datetime import date, timedelta
 
+from django.contrib.auth.models import Group
 from django.utils import timezone
+from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
 
 from donations.models import Donation, DonationTotal
-from northstar.models import HomePage
+from northstar.models import HomePage, User
 
-from .models import FundraisingCampaignPage
+from .models import FundraiserPage, FundraisingCampaignPage, TeamPage
 
 SPRING_INTO_ACTION_SLUG = "spring-into-action"
+DEMO_SUPPORTER_EMAIL = "supporter@northstar.test"
+DEMO_SUPPORTER_PASSWORD = "northstar-demo"  # noqa: S105 (documented demo login)
+DEADLINE_AT_LEAST_DAYS_AWAY = 60
+MODERATORS_APPROVAL = "Moderators approval"  # Wagtail's default workflow (migration 0048)
 
-# (first name, last name, dollars, show name, message)
+# Gifts to the campaign itself: (first name, last name, dollars, show name, message)
 DEMO_GIFTS = [
     ("Grace", "Okafor", 1000, True, "For every survivor starting over this spring."),
     ("Daniel", "Kim", 750, True, ""),
@@ -34,56 +54,387 @@ DEMO_GIFTS = [
     ("Olivia", "Johnson", 25, True, "Every little bit."),
 ]  # $3,450 in all
 
+CAMPAIGN_STEPS = ["Create your page", "Ask five friends", "Thank your donors"]
+SUGGESTED_DOLLARS = [25, 50, 100, 250]
+DEFAULT_STORY = (
+    "This spring I am raising money for Spring into Action, so that survivors of human "
+    "trafficking have a safe place to sleep, food and clothing for a month while they "
+    "rebuild their lives.\n\n"
+    "Every gift on this page counts toward the campaign's goal. Thank you for helping."
+)
 
-def next_april_15(today=None):
-    """April 15 of this year, or of next year once this year's has passed."""
+# (title, captain's email, goal in dollars, description)
+DEMO_TEAMS = [
+    (
+        "Grace Church",
+        "ana.souza@example.org",
+        2500,
+        "The congregation of Grace Church, Austin, raising a month of shelter together.",
+    ),
+    (
+        "Eastside High School",
+        "aisha.bello@example.org",
+        1500,
+        "Students and teachers of Eastside High, one bake sale and car wash at a time.",
+    ),
+]
+
+# The live pages: owner (email, first, last), title, goal in dollars, team title or None,
+# and its gifts: (first name, last name, dollars, show name, message).
+DEMO_PAGES = [
+    {
+        "owner": (DEMO_SUPPORTER_EMAIL, "Jordan", "Ellis"),
+        "title": "Jordan's spring 10K for survivors",
+        "goal": 500,
+        "team": "Grace Church",
+        "gifts": [
+            ("Alex", "Morgan", 150, True, "Run fast, Jordan!"),
+            ("Karen", "Ellis", 100, True, "So proud of you."),
+            ("Brian", "Foster", 50, False, ""),
+            ("Tanya", "Reed", 20, True, ""),
+        ],
+    },
+    {
+        "owner": ("ana.souza@example.org", "Ana", "Souza"),
+        "title": "Ana's birthday fundraiser",
+        "goal": 500,
+        "team": "Grace Church",
+        "gifts": [
+            ("Lucas", "Souza", 250, True, "Happy birthday, Ana!"),
+            ("Joanne", "Price", 100, False, ""),
+            ("Mark", "Daniels", 50, True, ""),
+            ("Irene", "Walsh", 50, True, "For the shelter."),
+            ("Omar", "Said", 25, False, ""),
+        ],
+    },
+    {
+        "owner": ("david.nguyen@example.org", "David", "Nguyen"),
+        "title": "David bikes 100 miles",
+        "goal": 500,
+        "team": None,
+        "gifts": [
+            ("Linh", "Tran", 500, True, "Every mile counts."),
+            ("Chris", "Hall", 100, False, ""),
+        ],
+    },
+    {
+        "owner": ("aisha.bello@example.org", "Aisha", "Bello"),
+        "title": "Eastside High stands with survivors",
+        "goal": 1000,
+        "team": "Eastside High School",
+        "gifts": [
+            ("Grace", "Bello", 100, True, "Go Eastside!"),
+            ("Paul", "Meyer", 75, True, ""),
+            ("Jenny", "Cho", 25, False, ""),
+        ],
+    },
+    {
+        "owner": ("tom.becker@example.org", "Tom", "Becker"),
+        "title": "Mr. Becker's class challenge",
+        "goal": 500,
+        "team": "Eastside High School",
+        "gifts": [
+            ("Rita", "Gomez", 50, True, "From room 12's parents."),
+            ("Steve", "Olsen", 50, False, ""),
+            ("Maya", "Brooks", 35, True, ""),
+        ],
+    },
+    {
+        "owner": ("rosa.jimenez@example.org", "Rosa", "Jimenez"),
+        "title": "Rosa's quilt raffle",
+        "goal": 400,
+        "team": None,
+        "gifts": [("Elena", "Ruiz", 250, True, "I hope I win the quilt!")],
+    },
+    {
+        "owner": ("kevin.obrien@example.org", "Kevin", "O'Brien"),
+        "title": "Kevin's coffee for a cause",
+        "goal": 250,
+        "team": "Grace Church",
+        "gifts": [
+            ("Sean", "Murphy", 60, True, ""),
+            ("Claire", "Dunn", 40, False, ""),
+        ],
+    },
+    {
+        "owner": ("lena.fischer@example.org", "Lena", "Fischer"),
+        "title": "Lena runs the Austin half marathon",
+        "goal": 750,
+        "team": None,
+        "gifts": [
+            ("Jonas", "Weber", 180, True, "See you at the finish line."),
+            ("Amy", "Lin", 20, True, ""),
+        ],
+    },
+    {
+        "owner": ("samuel.adeyemi@example.org", "Samuel", "Adeyemi"),
+        "title": "Samuel's choir concert",
+        "goal": 500,
+        "team": "Grace Church",
+        "gifts": [
+            ("Ruth", "Okoro", 100, True, "Beautiful singing for a beautiful cause."),
+            ("Peter", "Lang", 50, False, ""),
+            ("Dora", "Vance", 25, True, ""),
+            ("Felix", "Baum", 25, True, ""),
+        ],
+    },
+    {
+        "owner": ("chloe.martin@example.org", "Chloe", "Martin"),
+        "title": "Chloe's lemonade stand",
+        "goal": 200,
+        "team": "Eastside High School",
+        "gifts": [("Nina", "Martin", 150, True, "Best lemonade on the block.")],
+    },
+    {
+        "owner": ("ben.carter@example.org", "Ben", "Carter"),
+        "title": "Ben's book sale",
+        "goal": 300,
+        "team": None,
+        "gifts": [
+            ("Gail", "Porter", 50, True, ""),
+            ("Victor", "Hale", 30, False, ""),
+        ],
+    },
+    {
+        "owner": ("yusuf.demir@example.org", "Yusuf", "Demir"),
+        "title": "Yusuf's board game night",
+        "goal": 250,
+        "team": "Eastside High School",
+        "gifts": [("Selin", "Demir", 50, True, "Good luck, Yusuf!")],
+    },
+]  # $2,760 in 30 gifts; with the campaign's own, $6,210 of $10,000 in 45
+
+WAITING_PAGE = {
+    "owner": ("ruth.adler@example.org", "Ruth", "Adler"),
+    "title": "Ruth's spring bake sale",
+    "goal": 300,
+}
+
+# Friends the demo supporter asked: (name, email, gave with the gift of this donor or None).
+DEMO_INVITATIONS = [
+    ("Alex Morgan", "alex.morgan@example.org", ("Alex", "Morgan")),
+    ("Sam Okafor", "sam.okafor@example.org", None),
+    ("Priya Shah", "priya.shah@example.org", None),
+]
+
+
+def next_april_15(today=None, at_least_days=DEADLINE_AT_LEAST_DAYS_AWAY):
+    """The first April 15 at least `at_least_days` days after `today` (default: the site's
+    today), so a freshly loaded demo campaign always has weeks to run."""
     today = today or timezone.localdate()
     deadline = date(today.year, 4, 15)
-    return deadline if deadline >= today else date(today.year + 1, 4, 15)
+    while (deadline - today).days < at_least_days:
+        deadline = date(deadline.year + 1, 4, 15)
+    return deadline
 
 
 def load_campaigns():
+    """Spring into Action and everything in it (see the module's docstring); returns it."""
+    campaign = load_spring_into_action()
+    teams = {title: load_team(campaign, title, *rest) for title, *rest in DEMO_TEAMS}
+    pages = [load_fundraiser(campaign, spec, teams) for spec in DEMO_PAGES]
+    load_waiting_page(campaign)
+    load_invitations(pages[0])
+    DonationTotal.objects.rebuild()
+    return campaign
+
+
+def load_spring_into_action():
+    """The campaign, made once; a campaign from before supporters' pages gains their settings."""
     campaign = FundraisingCampaignPage.objects.filter(slug=SPRING_INTO_ACTION_SLUG).first()
-    if campaign is not None:
-        return campaign
-    campaign = FundraisingCampaignPage(
-        title="Spring into Action",
-        slug=SPRING_INTO_ACTION_SLUG,
-        intro=(
-            "Raise $10,000 by April 15 for a month of transitional housing, food and "
-            "clothing for survivors of human trafficking."
-        ),
-        body=[
-            (
-                "paragraph",
-                "<p>Leaving a trafficking situation is only the first step. The weeks after "
-                "are when survivors most need a safe place to sleep, food on the table and "
-                "clothes for job interviews, and when shelters are fullest.</p>"
-                "<p>This spring our partners can house survivors for a month while they "
-                "see a lawyer, a doctor and a counsellor, and make a plan. "
-                "<b>$10,000 covers the whole month</b>: every gift brings the next "
-                "survivor a step closer to a home of their own.</p>",
+    if campaign is None:
+        campaign = FundraisingCampaignPage(
+            title="Spring into Action",
+            slug=SPRING_INTO_ACTION_SLUG,
+            intro=(
+                "Raise $10,000 by April 15 for a month of transitional housing, food and "
+                "clothing for survivors of human trafficking."
             ),
-            (
-                "quote",
-                {
-                    "text": "The month in the shelter gave me time to breathe, and then to plan.",
-                    "attribution": "A survivor supported by our partners",
-                },
-            ),
-            ("hotline_callout", {"heading": "If you or someone you know needs help"}),
-        ],
-        goal_cents=1_000_000,
-        currency="usd",
-        deadline=next_april_15(),
-        ask_text="Help survivors find safety: give to Spring into Action",
-    )
-    HomePage.objects.get().add_child(instance=campaign)
-    campaign.save_revision().publish()
+            body=[
+                (
+                    "paragraph",
+                    "<p>Leaving a trafficking situation is only the first step. The weeks "
+                    "after are when survivors most need a safe place to sleep, food on the "
+                    "table and clothes for job interviews, and when shelters are fullest.</p>"
+                    "<p>This spring our partners can house survivors for a month while they "
+                    "see a lawyer, a doctor and a counsellor, and make a plan. "
+                    "<b>$10,000 covers the whole month</b>: every gift brings the next "
+                    "survivor a step closer to a home of their own.</p>",
+                ),
+                (
+                    "quote",
+                    {
+                        "text": "The month in the shelter gave me time to breathe, and then to "
+                        "plan.",
+                        "attribution": "A survivor supported by our partners",
+                    },
+                ),
+                ("hotline_callout", {"heading": "If you or someone you know needs help"}),
+            ],
+            goal_cents=1_000_000,
+            currency="usd",
+            deadline=next_april_15(),
+            ask_text="Help survivors find safety: give to Spring into Action",
+        )
+        set_peer_to_peer_settings(campaign)
+        HomePage.objects.get().add_child(instance=campaign)
+        campaign.save_revision().publish()
+        add_gifts(campaign, DEMO_GIFTS, hours_apart=5)
+    elif not campaign.steps:
+        set_peer_to_peer_settings(campaign)
+        campaign.save_revision().publish()
+    return campaign
+
+
+def set_peer_to_peer_settings(campaign):
+    """Steps, suggested amounts, what a supporter's page starts with, approval by moderators."""
+    today = timezone.localdate()
+    campaign.start_date = today - timedelta(days=14)
+    campaign.steps = [("step", step) for step in CAMPAIGN_STEPS]
+    campaign.suggested_amounts = [dollars * 100 for dollars in SUGGESTED_DOLLARS]
+    campaign.default_fundraiser_goal_cents = 50_000
+    campaign.default_fundraiser_story = DEFAULT_STORY
+    campaign.approval_workflow = moderators_approval()
+    campaign.teams_allowed = True
+
+
+def moderators_approval():
+    """Wagtail's default "Moderators approval" workflow (its migrations make it; a flush
+    removes it, so it is made again then: one task for the Moderators group)."""
+    workflow = Workflow.objects.filter(name=MODERATORS_APPROVAL, active=True).first()
+    if workflow is None:
+        moderators, _ = Group.objects.get_or_create(name="Moderators")
+        task = GroupApprovalTask.objects.create(name=MODERATORS_APPROVAL)
+        task.groups.set([moderators])
+        workflow = Workflow.objects.create(name=MODERATORS_APPROVAL)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    return workflow
+
+
+def load_supporter(email, first_name, last_name):
+    """A supporter's account. The demo supporter can log in (verified address, documented
+    password); the others cannot (no usable password)."""
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        password = DEMO_SUPPORTER_PASSWORD if email == DEMO_SUPPORTER_EMAIL else None
+        user = User.objects.create_user(email, password, first_name=first_name, last_name=last_name)
+    if email == DEMO_SUPPORTER_EMAIL:
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+    return user
+
+
+def child_titled(campaign, model, title):
+    return model.objects.child_of(campaign).filter(title=title).first()
+
+
+def publish_as(page, owner):
+    """Save `page`'s first revision as its owner and publish it, as `open_fundraiser` does
+    for a campaign without approval (the demo's pages are live as if approved)."""
+    revision = page.save_revision(user=owner, log_action=True)
+    revision.publish(user=owner, skip_permission_checks=True)
+
+
+def load_team(campaign, title, captain_email, goal_dollars, description):
+    team = child_titled(campaign, TeamPage, title)
+    if team is None:
+        (owner,) = [spec["owner"] for spec in DEMO_PAGES if spec["owner"][0] == captain_email]
+        captain = load_supporter(*owner)
+        team = TeamPage(
+            title=title,
+            slug=title_slug(title),
+            captain=captain,
+            goal_cents=goal_dollars * 100,
+            description=description,
+            live=False,
+            owner=captain,
+        )
+        campaign.add_child(instance=team)
+        publish_as(team, captain)
+    return team
+
+
+def load_fundraiser(campaign, spec, teams):
+    """A live fundraiser page and its gifts (the gifts only if the page has none yet)."""
+    page = child_titled(campaign, FundraiserPage, spec["title"])
+    if page is None:
+        owner = load_supporter(*spec["owner"])
+        page = FundraiserPage(
+            title=spec["title"],
+            slug=title_slug(spec["title"]),
+            supporter=owner,
+            goal_cents=spec["goal"] * 100,
+            story=DEFAULT_STORY,
+            team=teams[spec["team"]] if spec["team"] else None,
+            live=False,
+            owner=owner,
+        )
+        campaign.add_child(instance=page)
+        publish_as(page, owner)
+    if not Donation.objects.filter(page=page).exists():
+        add_gifts(page, spec["gifts"], hours_apart=7, first_hours_ago=DEMO_PAGES.index(spec) + 1)
+    return page
+
+
+def load_waiting_page(campaign):
+    """A page opened through the public site's service, waiting in the approval workflow."""
+    from .services import open_fundraiser
+
+    page = child_titled(campaign, FundraiserPage, WAITING_PAGE["title"])
+    if page is None:
+        owner = load_supporter(*WAITING_PAGE["owner"])
+        page = open_fundraiser(
+            campaign,
+            owner,
+            {
+                "title": WAITING_PAGE["title"],
+                "goal_cents": WAITING_PAGE["goal"] * 100,
+                "story": DEFAULT_STORY,
+            },
+        )
+    return page
+
+
+def load_invitations(page):
+    """The demo supporter's friends asked from their page; one gave (through their link)."""
+    from .invitations import Invitation
+
+    if Invitation.objects.filter(page=page).exists():
+        return
+    now = timezone.now()
+    for index, (name, email, donor) in enumerate(DEMO_INVITATIONS):
+        sent_at = now - timedelta(days=6 - index)
+        invitation = Invitation.objects.create(
+            page=page, name=name, email=email, created_at=sent_at, sent_at=sent_at
+        )
+        if donor is not None:
+            gift = Donation.objects.filter(
+                page=page, first_name=donor[0], last_name=donor[1]
+            ).first()
+            if gift is not None:
+                gift.referral = invitation.token
+                gift.save(update_fields=["referral"])
+                invitation.state = Invitation.State.GAVE
+                invitation.gave_at = gift.paid_at
+                invitation.donation = gift
+                invitation.save(update_fields=["state", "gave_at", "donation"])
+
+
+def title_slug(title):
+    from django.utils.text import slugify
+
+    return slugify(title)[:200]
+
+
+def add_gifts(page, gifts, hours_apart, first_hours_ago=1):
+    """Paid gifts to `page`, newest first, `hours_apart` apart (counted by the final rebuild)."""
     now = timezone.now()
     Donation.objects.bulk_create(
         Donation(
-            page=campaign,
+            page=page,
             amount_cents=dollars * 100,
             first_name=first,
             last_name=last,
@@ -91,10 +442,8 @@ def load_campaigns():
             show_name_publicly=public,
             message=message,
             status=Donation.Status.PAID,
-            created_at=now - timedelta(hours=5 * index + 1),
-            paid_at=now - timedelta(hours=5 * index + 1),
+            created_at=now - timedelta(hours=hours_apart * index + first_hours_ago),
+            paid_at=now - timedelta(hours=hours_apart * index + first_hours_ago),
         )
-        for index, (first, last, dollars, public, message) in enumerate(DEMO_GIFTS)
+        for index, (first, last, dollars, public, message) in enumerate(gifts)
     )
-    DonationTotal.objects.rebuild(page=campaign.pk)
-    return campaign
