@@ -3,5 +3,45 @@
 from wagtail import hooks  # noqa: F401
 
 # --- campaign report ---
+# isort: split
+from django.urls import include, path
+from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.models import Page
+
+from campaigns import admin_views as report_views
+from campaigns.models import FundraisingCampaignPage
+
+
+class CampaignReportButton(PageMenuItem):
+    """ "Campaign report" on a campaign: for staff who may edit it (it lists owners' emails)."""
+
+    label = "Campaign report"
+    icon_name = "table"
+    url_name = "campaign_report:report"
+
+    def is_shown(self, user):
+        return issubclass(self.page.specific_class or Page, FundraisingCampaignPage) and (
+            self.page.permissions_for_user(user).can_edit()
+        )
+
+
+@hooks.register("register_admin_urls")
+def register_campaign_report_urls():
+    urls = [
+        path("<int:page_id>/report/", report_views.report, name="report"),
+        path("<int:page_id>/fundraiser-pages.csv", report_views.export, name="export"),
+    ]
+    return [path("campaign-report/", include((urls, "campaign_report")))]
+
+
+@hooks.register("register_page_header_buttons")
+def campaign_report_header_button(page, user, view_name, next_url=None):
+    yield CampaignReportButton(page=page, priority=62)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def campaign_report_listing_button(page, user, next_url=None):
+    yield CampaignReportButton(page=page, priority=45)
+
 
 # --- taking down a fundraiser page ---
