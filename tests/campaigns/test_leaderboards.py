@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def board(html, heading):
     """The rows of the leaderboard under `heading` as [(title, raised)], in order."""
-    section = html.split(f"<h3 class=\"h4\">{heading}</h3>", 1)[1].split("</ol>", 1)[0]
+    section = html.split(f'<h3 class="h4">{heading}</h3>', 1)[1].split("</ol>", 1)[0]
     rows = re.findall(
         r'<a href="[^"]*"><bdi>([^<]*)</bdi></a>.*?<strong>([^<]*)</strong>', section, re.S
     )
@@ -176,7 +176,7 @@ def test_recent_gifts_span_the_campaign_and_its_pages_with_the_page_given_to(cli
     recent = html.split('id="recent-donors-heading"', 1)[1].split("</section>", 1)[0]
 
     assert recent.index("Anonymous") < recent.index("Grace O.")  # newest first
-    assert "to <a href=\"/spring-into-action/sams-swim/\"><bdi>Sam&#x27;s swim</bdi></a>" in recent
+    assert 'to <a href="/spring-into-action/sams-swim/"><bdi>Sam&#x27;s swim</bdi></a>' in recent
     assert "Go Sam!" in recent
     assert "Hidden" not in html
     assert "hidden@example.org" not in html
