@@ -45,3 +45,25 @@ def campaign_report_listing_button(page, user, next_url=None):
 
 
 # --- taking down a fundraiser page ---
+# isort: split
+from campaigns import takedown  # noqa: E402
+
+
+@hooks.register("register_admin_urls")
+def register_take_down_urls():
+    return takedown.admin_urls()
+
+
+@hooks.register("register_page_header_buttons")
+def take_down_header_button(page, user, view_name, next_url=None):
+    yield takedown.TakeDownButton(page=page, priority=70)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def take_down_listing_button(page, user, next_url=None):
+    yield takedown.TakeDownButton(page=page, priority=48)
+
+
+@hooks.register("register_log_actions")
+def register_take_down_log_action(actions):
+    actions.register_action(takedown.TAKEN_DOWN)(takedown.TakenDownFormatter)
