@@ -21,6 +21,7 @@ from .reports import (
     bar_chart,
     export_filename,
     export_rows,
+    invitation_share,
     money_chart,
     page_counts,
     pages_per_day,
@@ -65,6 +66,7 @@ def report(request, page_id):
             "top_pages": top_pages(campaign),
             "top_teams": top_teams(campaign),
             "quiet_pages": pages_without_gifts(campaign),
+            "invitations": invitation_share(campaign),
             "report_days": REPORT_DAYS,
         },
     )

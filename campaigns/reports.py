@@ -17,6 +17,7 @@ page made without one, when it was first published.
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
@@ -38,6 +39,7 @@ from donations.models import Donation, DonationTotal
 from donations.money import format_money
 from petitions.reports import bar_chart, export_cell, start_of_day
 
+from .invitations import Invitation
 from .models import FundraiserPage, FundraisingCampaignPage, TeamPage
 
 REPORT_DAYS = 60
@@ -272,6 +274,29 @@ def page_counts(campaign: FundraisingCampaignPage) -> PageCounts:
         with_gifts=Count("pk", filter=Q(gift_count__gt=0)),
     )
     return PageCounts(**counts)
+
+
+@dataclass(frozen=True)
+class InvitationShare:
+    """Invitations sent from the campaign's pages ("ask five friends"), and how many led to
+    a paid gift through their link."""
+
+    sent: int
+    gave: int
+
+    @property
+    def percent(self):
+        """Those that led to a gift as a percentage of those sent, to one decimal place;
+        None if none were sent."""
+        if not self.sent:
+            return None
+        return (Decimal(self.gave) * 100 / self.sent).quantize(Decimal("0.1"))
+
+
+def invitation_share(campaign: FundraisingCampaignPage) -> InvitationShare:
+    """How many invitations the campaign's fundraiser pages sent and how many gave, in one
+    query (erased invitations count: erasure blanks the friend, not the state)."""
+    return InvitationShare(**Invitation.objects.of_campaign(campaign).counts())
 
 
 # --- the CSV export ---

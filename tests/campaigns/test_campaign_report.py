@@ -18,7 +18,12 @@ from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
 
 from campaigns.services import open_fundraiser
 from donations.services import fulfil_checkout_session
-from tests.campaigns.factories import FundraiserPageFactory, TeamPageFactory
+from tests.campaigns.factories import (
+    FundraiserPageFactory,
+    FundraisingCampaignPageFactory,
+    InvitationFactory,
+    TeamPageFactory,
+)
 from tests.donations.factories import DonationFactory
 from tests.site.factories import StaffUserFactory, UserFactory
 
@@ -43,9 +48,9 @@ def open_page(campaign, title, *, owner=None, at=None, team=None, goal_cents=50_
         return open_fundraiser(campaign, owner, data)
 
 
-def pay(page, amount_cents, at=None):
+def pay(page, amount_cents, at=None, **fields):
     """A gift to `page` paid through the test checkout's fulfilment, at `at` (default: now)."""
-    donation = DonationFactory(page=page, amount_cents=amount_cents)
+    donation = DonationFactory(page=page, amount_cents=amount_cents, **fields)
     with time_machine.travel(at or timezone.now(), tick=False):
         fulfil_checkout_session(
             donation.checkout_session_id, f"pi_{donation.pk}", amount_cents, donation.currency
@@ -216,6 +221,28 @@ def test_pages_waiting_for_approval_are_not_listed_as_having_no_gift(
     assert "Every live fundraiser page has at least one gift." in text
 
 
+# --- invitations ---
+
+
+def test_the_report_shows_invitations_sent_and_the_share_that_led_to_a_gift(staff_client, campaign):
+    page = open_page(campaign, "Maria's walk")
+    invitations = [InvitationFactory(page=page) for _ in range(3)]
+    pay(page, 5_000, referral=invitations[0].token)
+
+    text = text_of(staff_client.get(report_url(campaign)), "report-totals")
+
+    assert "Invitations that led to a gift 33.3% 1 of 3 invitations sent" in text
+
+
+def test_invitations_from_another_campaigns_pages_are_not_counted(staff_client, campaign):
+    other = FundraisingCampaignPageFactory(title="Autumn appeal")
+    InvitationFactory(page=open_page(other, "Someone else's page"))
+
+    text = text_of(staff_client.get(report_url(campaign)), "report-totals")
+
+    assert "No invitations yet 0 of 0 invitations sent" in text
+
+
 # --- the CSV export ---
 
 
@@ -293,8 +320,6 @@ def test_the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(staff_
 
 
 def test_the_export_leaves_out_other_campaigns_pages(staff_client, campaign, home_page):
-    from tests.campaigns.factories import FundraisingCampaignPageFactory
-
     other = FundraisingCampaignPageFactory(title="Autumn appeal")
     open_page(other, "Someone else's page")
     open_page(campaign, "Maria's walk")
@@ -366,11 +391,13 @@ def test_a_fundraiser_pages_edit_page_has_no_campaign_report_link(staff_client, 
 
 
 def add_pages(campaign, teams, start, count):
-    """`count` pages: two of every three in a team with a gift, every third with none."""
+    """`count` pages, each in a team with one invitation sent: two of every three with a gift
+    through that invitation, every third with none."""
     for n in range(start, start + count):
         page = open_page(campaign, f"Page {n}", team=teams[n % 2], at=local(days_ago(n % 7), 9))
+        invitation = InvitationFactory(page=page)
         if n % 3:
-            pay(page, 1_000 * (n + 1), at=local(days_ago(n % 5), 15))
+            pay(page, 1_000 * (n + 1), at=local(days_ago(n % 5), 15), referral=invitation.token)
 
 
 def queries_for(client, url, stream=False):
