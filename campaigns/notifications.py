@@ -8,7 +8,7 @@ changed the totals. For a gift to a `FundraiserPage` it:
    take this step one at a time, each seeing the gifts that took it before (committed);
 2. records the gift as not yet told (`GiftNotice`) and, if no notice is already waiting,
    notes when the first untold gift arrived and queues `campaigns.tasks.send_gift_notice`
-   on commit, `GIFT_NOTICE_DELAY` later: the gifts of those minutes go out as ONE email;
+   on commit, `gift_notice_delay()` later: the gifts of those minutes go out as ONE email;
 3. reads the page's total and, for each of `MILESTONES` (percent of the personal goal) it
    has reached, inserts a `FundraiserMilestone` row (unique per page and percent) in a
    savepoint; only the transaction whose insert succeeded queues the milestone email
@@ -30,13 +30,22 @@ from donations.models import Donation, DonationTotal
 from donations.services import public_url
 from northstar.emails import send_email
 
-# Gifts to one page within this many minutes of the first untold one go out in one email.
-GIFT_NOTICE_DELAY = timedelta(minutes=getattr(settings, "GIFT_NOTICE_DELAY_MINUTES", 5))
 # A waiting notice whose task should have run this long ago is sent by the sweep
 # (`send_overdue_gift_notices`): a task lost by the broker delays a notice, never drops it.
-OVERDUE_AFTER = GIFT_NOTICE_DELAY + timedelta(minutes=10)
+OVERDUE_GRACE = timedelta(minutes=10)
 # The personal goal's milestones the owner is told of, each once.
 MILESTONES = (50, 100)
+
+
+def gift_notice_delay():
+    """How long after the first untold gift its page's "someone gave" email is sent: gifts
+    in that time go out together. settings.GIFT_NOTICE_DELAY_SECONDS (default 300)."""
+    return timedelta(seconds=settings.GIFT_NOTICE_DELAY_SECONDS)
+
+
+def overdue_after():
+    """How old a waiting notice is when its task must have been lost."""
+    return gift_notice_delay() + OVERDUE_GRACE
 
 
 class FundraiserNotice(models.Model):
@@ -126,15 +135,15 @@ def gift_paid_received(sender, donation, **kwargs):
 
 def record_gift(notice, donation):
     """Note `donation` as not yet told; if nothing was waiting (or the waiting notice is
-    overdue), queue the notice task `GIFT_NOTICE_DELAY` after commit. `notice` is locked."""
+    overdue), queue the notice task `gift_notice_delay()` after commit. `notice` is locked."""
     from .tasks import send_gift_notice
 
     GiftNotice.objects.create(donation=donation, page_id=notice.page_id)
     now = timezone.now()
-    if notice.first_untold_at is None or notice.first_untold_at < now - OVERDUE_AFTER:
+    if notice.first_untold_at is None or notice.first_untold_at < now - overdue_after():
         notice.first_untold_at = now
         notice.save(update_fields=["first_untold_at"])
-        page_id, countdown = notice.page_id, GIFT_NOTICE_DELAY.total_seconds()
+        page_id, countdown = notice.page_id, gift_notice_delay().total_seconds()
         transaction.on_commit(
             lambda: send_gift_notice.apply_async(args=[page_id], countdown=countdown)
         )
@@ -237,10 +246,10 @@ def send_gift_notice(page_id, now=None):
 
 
 def overdue_gift_notices(now=None):
-    """Ids of pages whose waiting notice should have been sent `OVERDUE_AFTER` ago (a lost task)."""
+    """Ids of pages whose waiting notice should have been sent `OVERDUE_GRACE` ago (a lost task)."""
     now = now or timezone.now()
     return list(
-        FundraiserNotice.objects.filter(first_untold_at__lt=now - OVERDUE_AFTER).values_list(
+        FundraiserNotice.objects.filter(first_untold_at__lt=now - overdue_after()).values_list(
             "page_id", flat=True
         )[:1000]
     )

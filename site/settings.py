@@ -63,18 +63,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "northstar.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Outside the page cache: a page served from the cache carries the policy too.
-    "northstar.csp.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Right after the CSRF middleware (it reads and sets the CSRF cookie of a cached
+    # page); a cached page keeps the headers the middleware below gave its render.
+    "northstar.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # After the CSRF middleware (it reads and sets the CSRF cookie of a cached page)
-    # and the header-setting middleware; before the view, the URL resolver and templates.
-    "northstar.pagecache.AnonymousPageCacheMiddleware",
+    "northstar.csp.SiteCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -183,6 +182,8 @@ NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 PETITION_SIGNS_PER_IP_PER_HOUR = env.int("PETITION_SIGNS_PER_IP_PER_HOUR", default=60)
 PETITION_SIGNS_PER_EMAIL_PER_HOUR = env.int("PETITION_SIGNS_PER_EMAIL_PER_HOUR", default=10)
 DONATION_STARTS_PER_IP_PER_HOUR = env.int("DONATION_STARTS_PER_IP_PER_HOUR", default=20)
+# Gifts to one fundraiser page within this many seconds go to its owner as one email.
+GIFT_NOTICE_DELAY_SECONDS = env.int("GIFT_NOTICE_DELAY_SECONDS", default=300)
 PETITION_CONFIRMATION_MAX_AGE_DAYS = 7
 
 LANGUAGE_CODE = "en-us"

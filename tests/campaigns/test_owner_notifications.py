@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.notifications import (
-    GIFT_NOTICE_DELAY,
     FundraiserMilestone,
     GiftNotice,
+    gift_notice_delay,
     send_gift_notice,
 )
 from donations.models import Donation, DonationTotal
@@ -113,7 +113,7 @@ def test_three_gifts_within_the_window_are_told_in_one_email(page, owner, queued
     assert queued_notices.call_count == 1
     assert queued_notices.call_args.kwargs == {
         "args": [page.pk],
-        "countdown": GIFT_NOTICE_DELAY.total_seconds(),
+        "countdown": 300.0,
     }
     send_gift_notice(page.pk)  # what the queued task runs, five minutes later
 
@@ -201,7 +201,36 @@ def test_the_sweep_finds_a_notice_whose_task_was_lost(page, queued_notices):
     from campaigns.notifications import overdue_gift_notices
 
     give(page, 5000)
-    later = timezone.now() + GIFT_NOTICE_DELAY + timedelta(minutes=11)
+    later = timezone.now() + gift_notice_delay() + timedelta(minutes=11)
 
     assert overdue_gift_notices() == []
     assert overdue_gift_notices(now=later) == [page.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_someone_gave_email_lists_each_gift_as_the_owner_reads_it(page, queued_notices):
+    from northstar.emails import outbound_message
+
+    give(page, 5000, first_name="Ana", last_name="Ruiz", show_name_publicly=True, message="Go!")
+    give(page, 2500, first_name="Ben", last_name="Cho")
+
+    message = outbound_message(send_gift_notice(page.pk))
+
+    assert message.subject == f"2 gifts, $75, to your page: {page.title}"
+    assert "Hi Maria," in message.text
+    assert '- Ana R.: $50\n  "Go!"' in message.text
+    assert "- Anonymous: $25" in message.text
+    assert "Ben" not in message.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_goal_reached_email_says_so(page, queued_notices):
+    from northstar.emails import outbound_message
+
+    give(page, 50_000)
+
+    sent = {e.context["percent"]: e for e in emails("campaigns/milestone")}
+    message = outbound_message(sent[100])
+
+    assert message.subject == f"You reached your goal: {page.title}"
+    assert "$500 raised of $500" in message.text
