@@ -192,6 +192,80 @@ def friend_reminded(client):
     friend_invited(client, reminder=True)
 
 
+def maria_page(goal_cents=50_000):
+    """Maria's live fundraiser page ($500 goal) in Spring into Action."""
+    from tests.campaigns.factories import FundraiserPageFactory
+
+    campaign = FundraisingCampaignPageFactory(title="Spring into Action")
+    owner = UserFactory(first_name="Maria", email="maria@example.org")
+    return FundraiserPageFactory(
+        parent=campaign, title="Maria's walk", supporter=owner, goal_cents=goal_cents
+    )
+
+
+def give_to(page, amount_cents, **fields):
+    donation = DonationFactory(page=page, amount_cents=amount_cents, **fields)
+    fulfil_checkout_session(donation.checkout_session_id, "pi_1", amount_cents, "usd")
+
+
+def gifts_told_to_owner(client):
+    from campaigns.notifications import send_gift_notice
+
+    page = maria_page()
+    give_to(page, 5000, show_name_publicly=True, message="Walk on!")
+    give_to(page, 2500)
+    send_gift_notice(page.pk)
+
+
+def half_of_goal(client):
+    give_to(maria_page(), 25_000)
+
+
+def goal_reached(client):
+    give_to(maria_page(), 50_000)
+
+
+def page_in_moderation(action=None, comment=""):
+    """Maria's page submitted to a one-step workflow; a superuser (a moderator) then takes
+    `action` ("approve", "reject") on it, through Wagtail's workflow API."""
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
+
+    from campaigns.services import open_fundraiser
+    from tests.site.factories import StaffUserFactory
+
+    staff = StaffUserFactory(first_name="Sam")
+    campaign = FundraisingCampaignPageFactory(title="Spring into Action")
+    task = GroupApprovalTask.objects.create(name="Staff review")
+    campaign.approval_workflow = Workflow.objects.create(name="Approve fundraiser pages")
+    WorkflowTask.objects.create(workflow=campaign.approval_workflow, task=task, sort_order=0)
+    campaign.save()
+    owner = UserFactory(first_name="Maria", email="maria@example.org")
+    page = open_fundraiser(
+        campaign, owner, {"title": "Maria's walk", "goal_cents": 50_000, "story": "I walk."}
+    )
+    if action:
+        task.on_action(page.current_workflow_task_state, staff, action, comment=comment)
+
+
+def page_submitted(client):
+    page_in_moderation()
+
+
+def page_approved(client):
+    page_in_moderation("approve")
+
+
+def page_changes_requested(client):
+    page_in_moderation("reject", comment="Please take out your phone number.")
+
+
+def page_taken_down(client):
+    from campaigns.takedown import take_down
+    from tests.site.factories import StaffUserFactory
+
+    take_down(maria_page(), StaffUserFactory(), "The story asks for gifts to a bank account.")
+
+
 def signup_confirmation(client):
     client.post(
         "/accounts/signup/",
@@ -224,6 +298,12 @@ OUTBOX_SCENARIOS = {
     "petitions/update": [petition_update],
     "donation_receipt": [donation_receipt, local_checkout_receipt],
     "campaigns/invitation": [friend_invited, friend_reminded],
+    "campaigns/gifts_received": [gifts_told_to_owner],
+    "campaigns/milestone": [half_of_goal, goal_reached],
+    "campaigns/moderation_submitted": [page_submitted],
+    "campaigns/moderation_approved": [page_approved],
+    "campaigns/moderation_changes_requested": [page_changes_requested],
+    "campaigns/page_taken_down": [page_taken_down],
     "account_message": [
         signup_confirmation,
         account_already_exists,
