@@ -166,10 +166,12 @@ def queue_invitation_email(invitation: Invitation, page, *, reminder: bool = Fal
 
 def check_page_can_invite(page):
     """Raise InvitationRefused unless `page` is live and its campaign still takes gifts."""
-    if not page.live:
+    if not page.live and page.first_published_at is None:
         raise InvitationRefused(
             "Your page is waiting for approval. You can ask friends as soon as it is live."
         )
+    if not page.live:
+        raise InvitationRefused("Your page is not live, so you cannot ask friends from it.")
     if not page.accepts_donations:
         raise InvitationRefused(
             f"{page.campaign.title} has ended, so invitations can no longer be sent."

@@ -203,7 +203,7 @@ def test_a_batch_that_would_pass_the_pages_cap_is_refused_whole(owner_client, fu
 
 
 def test_a_page_waiting_for_approval_cannot_invite_yet(owner_client, fundraiser):
-    fundraiser.live = False
+    fundraiser.live, fundraiser.first_published_at = False, None
     fundraiser.save()
 
     response = owner_client.post(friends_url(fundraiser), friends_form(FRIENDS[:1]))
@@ -211,6 +211,19 @@ def test_a_page_waiting_for_approval_cannot_invite_yet(owner_client, fundraiser)
     assert "Your page is waiting for approval." in response.content.decode()
     assert not Invitation.objects.exists()
     assert not invitation_emails().exists()
+
+
+def test_a_page_taken_down_cannot_invite(owner_client, fundraiser):
+    fundraiser.first_published_at = timezone.now() - timedelta(days=2)
+    fundraiser.live = False
+    fundraiser.save()
+
+    response = owner_client.post(friends_url(fundraiser), friends_form(FRIENDS[:1]))
+
+    assert "Your page is not live, so you cannot ask friends from it." in (
+        response.content.decode()
+    )
+    assert not Invitation.objects.exists()
 
 
 def test_someone_else_gets_a_404_for_the_friends_page_and_its_actions(client, fundraiser):
