@@ -33,7 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
-from wagtail.models import Page, Revision, WorkflowState
+from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
 
 from donations.models import Donation, DonationTotal
 from donations.money import format_money
@@ -41,6 +41,7 @@ from petitions.reports import bar_chart, export_cell, start_of_day
 
 from .invitations import Invitation
 from .models import FundraiserPage, FundraisingCampaignPage, TeamPage
+from .takedown import TAKEN_DOWN
 
 REPORT_DAYS = 60
 TOP_COUNT = 10
@@ -118,30 +119,45 @@ def with_created(pages):
 
 
 def with_workflow_status(pages):
-    """`pages` annotated with `workflow_status`: the status of the page's moderation under
-    way ("in_progress" or "needs_changes"; Wagtail allows one at a time), else None."""
+    """`pages` annotated with `workflow_status` and `workflow_started_at`: the status of the
+    page's moderation under way ("in_progress" or "needs_changes"; Wagtail allows one at a
+    time) and when it began, else None."""
     current = WorkflowState.objects.filter(
         base_content_type=_page_content_type(),
         object_id=Cast(OuterRef("pk"), output_field=CharField()),
         status__in=(WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES),
-    ).values("status")[:1]
-    return pages.annotate(workflow_status=Subquery(current))
+    )
+    return pages.annotate(
+        workflow_status=Subquery(current.values("status")[:1]),
+        workflow_started_at=Subquery(current.values("created_at")[:1]),
+    )
 
 
 def with_taken_down(pages):
-    """`pages` annotated with `is_taken_down` (False until pages can be taken down)."""
-    return pages.annotate(is_taken_down=Value(False))
+    """`pages` annotated with `taken_down_at`: when staff last took the page down
+    (`campaigns.takedown`, logged in its history), else None."""
+    last = (
+        PageLogEntry.objects.filter(page=OuterRef("pk"), action=TAKEN_DOWN)
+        .order_by("-timestamp", "-pk")
+        .values("timestamp")[:1]
+    )
+    return pages.annotate(taken_down_at=Subquery(last))
 
 
 def page_state(page) -> str:
     """The `PageState` of a page annotated by `with_workflow_status` and `with_taken_down`.
 
     A live page is live even while an edit of it waits for approval (the
-    public still sees the approved version).
+    public still sees the approved version). A page taken down stays "taken
+    down" until it is published again, or its owner sends an edit for approval
+    after the take-down.
     """
     if page.live:
         return PageState.LIVE
-    if page.is_taken_down:
+    moderated_since = page.workflow_status is not None and (
+        page.taken_down_at is None or page.workflow_started_at > page.taken_down_at
+    )
+    if page.taken_down_at is not None and not moderated_since:
         return PageState.TAKEN_DOWN
     if page.workflow_status == WorkflowState.STATUS_IN_PROGRESS:
         return PageState.WAITING

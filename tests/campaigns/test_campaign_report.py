@@ -17,6 +17,7 @@ from django.utils.dateformat import format as format_date
 from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
 
 from campaigns.services import open_fundraiser
+from campaigns.takedown import take_down
 from donations.services import fulfil_checkout_session
 from tests.campaigns.factories import (
     FundraiserPageFactory,
@@ -298,6 +299,7 @@ def test_the_export_names_each_pages_moderation_state(staff_client, campaign, ap
     approved = open_page(campaign, "Approved page")
     approved.current_workflow_task_state.approve(user=staff)
     FundraiserPageFactory(parent=campaign, title="Draft page", live=False)
+    take_down(approved_and_taken_down(campaign, staff), staff, "Not about the campaign.")
 
     rows = read_csv(staff_client.get(export_url(campaign)))
 
@@ -306,7 +308,30 @@ def test_the_export_names_each_pages_moderation_state(staff_client, campaign, ap
         "Rejected page": "changes requested",
         "Approved page": "live",
         "Draft page": "draft",
+        "Abusive page": "taken down",
     }
+
+
+def approved_and_taken_down(campaign, staff):
+    page = open_page(campaign, "Abusive page")
+    page.current_workflow_task_state.approve(user=staff)
+    page.refresh_from_db()
+    return page
+
+
+def test_a_page_taken_down_then_sent_for_approval_again_is_waiting_for_approval(
+    staff_client, campaign, approval_workflow
+):
+    staff = StaffUserFactory()
+    page = approved_and_taken_down(campaign, staff)
+    take_down(page, staff, "Not about the campaign.")
+    page.refresh_from_db()
+    page.save_revision(user=page.supporter)
+    approval_workflow.start(page, page.supporter)
+
+    (row,) = read_csv(staff_client.get(export_url(campaign)))
+
+    assert row["state"] == "waiting for approval"
 
 
 def test_the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(staff_client, campaign):
