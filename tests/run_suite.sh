@@ -112,7 +112,7 @@ export HTTPS=false STATIC_MANIFEST=false SITE_URL="http://testserver"
 export PATH="$VENV_BIN:$PATH"
 
 if [ "$MODE" = "--bench" ]; then
-  python -m tests.bench.run
+  python -m tests.bench.run "$@"  # names given (e.g. campaigns): only those benchmarks
   exit 0
 fi
 
