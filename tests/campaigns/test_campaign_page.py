@@ -102,7 +102,7 @@ def test_the_deadline_is_a_day_in_the_organisations_time_zone(campaign, settings
         assert campaign.deadline_line() == "This campaign has ended"
 
 
-def test_recent_donors_are_only_those_who_chose_to_show_their_name(client, campaign):
+def test_recent_donors_are_named_only_if_they_chose_to_show_their_name(client, campaign):
     paid(
         campaign,
         2345,
@@ -126,6 +126,7 @@ def test_recent_donors_are_only_those_who_chose_to_show_their_name(client, campa
 
     assert "Recent donors" in html
     assert "Grace O." in html
+    assert "<strong><bdi>Anonymous</bdi></strong>" in html
     assert "For every survivor." in html
     assert "Okafor" not in html
     assert "Hidden" not in html
