@@ -11,15 +11,22 @@ reader. Visitors with a session (logged in, or with messages waiting) always
 get a fresh render. Tracking parameters (utm_*, fbclid, ...) are left out of
 the key, so shared links with a click id in them still hit.
 
-The middleware sits after CsrfViewMiddleware (and the other middleware that
-only set headers), so that Django's CSRF middleware reads the visitor's
-CSRF cookie before a hit and sets it on the way out, for hits and renders
-alike; a hit skips the URL resolver, the view and the template.
+The middleware sits right after CsrfViewMiddleware, so that Django's CSRF
+middleware reads the visitor's CSRF cookie before a hit and sets it on the
+way out (`get_token`), for hits and renders alike. The middleware that only
+add headers to a page (clickjacking, the Content Security Policy) sit inside
+it: a page is kept with the headers its render was given and a hit is
+answered with them, so a hit skips those middleware as well as
+authentication, messages, the URL resolver, the view and the template. A page
+whose policy carries a nonce is never kept (a nonce must not be served twice),
+and a changed setting (`override_settings` in tests) empties the cache.
 """
 
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -28,6 +35,7 @@ from .memo import Memo
 
 CSRF_PLACEHOLDER = "__northstar_csrf_token__"
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
+NOT_KEPT_HEADERS = {"content-length", "set-cookie"}  # recomputed, or the visitor's own
 TRACKING_PARAMETERS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "ref"}
 
 
@@ -72,15 +80,16 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         key = cache_key(request)
         if key is not None:
-            content = recent_pages.peek(key)
-            if content is not None:
-                return self.with_token(request, HttpResponse(content))
+            kept = recent_pages.peek(key)
+            if kept is not None:
+                content, headers = kept
+                return self.with_token(request, HttpResponse(content, headers=headers))
         response = self.get_response(request)
         if not getattr(response, "csrf_placeholder", False):
             return response
         seconds = response.anonymous_cache_seconds
         if key is not None and seconds and response.status_code == 200 and is_shareable(response):
-            recent_pages.put(key, response.content, seconds)
+            recent_pages.put(key, (response.content, kept_headers(response)), seconds)
         return self.with_token(request, response)
 
     def with_token(self, request, response):
@@ -96,6 +105,19 @@ class AnonymousPageCacheMiddleware:
 
 
 def is_shareable(response):
-    """False for a response its view marked private or no-store (it carries personal data)."""
+    """False for a response its view marked private or no-store (it carries personal data),
+    or one whose Content Security Policy carries a nonce (good for one response only)."""
     directives = response.get("Cache-Control", "").lower()
-    return "private" not in directives and "no-store" not in directives
+    policy = response.get("Content-Security-Policy", "")
+    return "private" not in directives and "no-store" not in directives and "'nonce-" not in policy
+
+
+def kept_headers(response):
+    """The headers a hit is answered with: the render's, but for its length and cookies."""
+    return {name: value for name, value in response.items() if name.lower() not in NOT_KEPT_HEADERS}
+
+
+@receiver(setting_changed)
+def forget_pages(**kwargs):
+    """A page kept under other settings (a test's `override_settings`) is not served after."""
+    recent_pages.clear()

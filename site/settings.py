@@ -63,18 +63,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "northstar.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Outside the page cache: a page served from the cache carries the policy too.
-    "northstar.csp.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Right after the CSRF middleware (it reads and sets the CSRF cookie of a cached
+    # page); a cached page keeps the headers the middleware below gave its render.
+    "northstar.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # After the CSRF middleware (it reads and sets the CSRF cookie of a cached page)
-    # and the header-setting middleware; before the view, the URL resolver and templates.
-    "northstar.pagecache.AnonymousPageCacheMiddleware",
+    "northstar.csp.SiteCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
