@@ -143,10 +143,11 @@ def owner_first_name(page) -> str:
     return page.supporter.first_name.strip() or page.owner_public_name or "A friend of yours"
 
 
-def queue_invitation_email(invitation: Invitation, page, *, reminder: bool = False):
+def queue_invitation_email(invitation: Invitation, page, *, reminder=False, progress=None):
     """Queue the invitation (or a reminder) to the friend through the outbox: the worker
-    sends it once the current transaction commits. Returns the `OutboundEmail`."""
-    progress = page.progress()
+    sends it once the current transaction commits. `progress` is `page.progress()` (read
+    when None). Returns the `OutboundEmail`."""
+    progress = progress or page.progress()
     return send_email(
         EMAIL_TEMPLATE,
         invitation.email,
@@ -234,8 +235,9 @@ def invite(page, owner, friends: list[tuple[str, str]]) -> list[Invitation]:
     invitations = Invitation.objects.bulk_create(
         [Invitation(page=page, name=name, email=email, sent_at=now) for name, email in friends]
     )
+    progress = page.progress()
     for invitation in invitations:
-        queue_invitation_email(invitation, page)
+        queue_invitation_email(invitation, page, progress=progress)
     return invitations
 
 
