@@ -7,7 +7,8 @@ clock, so all backends agree and tests can move it with time-machine), and
 the entry's own expiry only clears it away afterwards.
 
 - Redis (Django's own `RedisCache`, production): one Lua script counts and
-  starts the window in one command, atomic across every process and machine.
+  starts the window in one round trip (EVALSHA and, inside it, HGET and
+  HINCRBY), atomic across every process and machine.
   It runs through redis-py's public API on a client of its own (one per
   process, with its own connection pool), made from the cache's LOCATION,
   on the key Django's cache would use (`cache.make_key`).
@@ -31,18 +32,22 @@ from django.core.cache import cache
 REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
 
 # KEYS[1]: the counter (a hash: `count`, `ends_ms`); ARGV: now and the window, in ms.
+# An attempt in an open window is two commands (HGET, HINCRBY); the first attempt of a
+# window three (HGET, HSET, PEXPIRE). A key of another type (never written here) is
+# replaced rather than failing the request.
 COUNT_ATTEMPT = """
 local now_ms = tonumber(ARGV[1])
 local window_ms = tonumber(ARGV[2])
-local kind = redis.call('TYPE', KEYS[1]).ok
-if kind ~= 'hash' and kind ~= 'none' then
+local ends_ms = redis.pcall('HGET', KEYS[1], 'ends_ms')
+if type(ends_ms) == 'table' and ends_ms.err then
   redis.call('DEL', KEYS[1])
+  ends_ms = false
 end
-local ends_ms = tonumber(redis.call('HGET', KEYS[1], 'ends_ms'))
+ends_ms = tonumber(ends_ms)
 if ends_ms == nil or ends_ms <= now_ms then
-  redis.call('DEL', KEYS[1])
-  redis.call('HSET', KEYS[1], 'ends_ms', now_ms + window_ms)
+  redis.call('HSET', KEYS[1], 'ends_ms', now_ms + window_ms, 'count', 1)
   redis.call('PEXPIRE', KEYS[1], window_ms)
+  return 1
 end
 return redis.call('HINCRBY', KEYS[1], 'count', 1)
 """

@@ -86,3 +86,12 @@ def test_the_count_is_kept_in_the_shared_cache_for_every_process_to_read(backend
         other_process_redis.close()
     else:
         assert other_process_cache.get(key)[0] == 1
+
+
+def test_a_counter_left_in_another_shape_in_redis_starts_again_rather_than_failing():
+    other_process_cache = caches.create_connection("default")
+    stale = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    stale.set(other_process_cache.make_key("ratelimit:test:203.0.113.9"), "7")
+    stale.close()
+
+    assert [allow("test", "203.0.113.9", 2, 60) for _ in range(3)] == [True, True, False]
