@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from wagtail import blocks
@@ -562,6 +564,20 @@ class FundraiserPage(Page):
             share_links=self.share_links(request),
         )
         return context
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def refold_owners_pages(sender, instance, update_fields=None, raw=False, **kwargs):
+    """When a supporter's name changes, their pages' `search_text` follows (one UPDATE per
+    page they own; nothing when a save names other fields only, as a login's does)."""
+    if raw or (update_fields is not None and not {"first_name", "last_name"} & set(update_fields)):
+        return
+    pages = FundraiserPage.objects.filter(supporter=instance).only("pk", "title", "search_text")
+    for page in pages:
+        page.supporter = instance
+        text = page.searchable_text()
+        if text != page.search_text:
+            FundraiserPage.objects.filter(pk=page.pk).update(search_text=text)
 
 
 def live_campaign():

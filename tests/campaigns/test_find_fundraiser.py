@@ -184,3 +184,12 @@ def test_the_search_makes_as_many_queries_at_1000_pages_as_at_10(client, campaig
     assert len(at_1000) == len(at_10)
     assert "10 pages matching" in first
     assert "The first 20 pages matching" in html
+
+
+def test_a_page_is_found_by_its_owners_new_name(campaign, pages):
+    maria = pages["maria"].supporter
+    maria.first_name = "Marisol"
+    maria.save()
+
+    assert found(campaign, "marisol") == {"My birthday fundraiser"}
+    assert found(campaign, "maria") == set()
