@@ -1,12 +1,14 @@
 """The demo data's Spring into Action campaign: its supporters' pages, teams, gifts and the
 demo supporter's login, loaded once however often `load_demo_data` runs."""
 
+import html
 from collections import defaultdict
 from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Sum
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import WorkflowState
 
@@ -115,3 +117,17 @@ def test_the_demo_supporter_owns_a_live_page_with_gifts_and_invitations(demo):
     assert page.progress()["raised_cents"] == 32_000
     states = sorted(page.invitations.values_list("state", flat=True))
     assert states == [Invitation.State.GAVE, Invitation.State.SENT, Invitation.State.SENT]
+
+
+def test_the_demo_supporter_sees_their_page_and_whom_they_asked_on_the_dashboard(demo, client):
+    client.post(
+        "/accounts/login/", {"login": DEMO_SUPPORTER_EMAIL, "password": DEMO_SUPPORTER_PASSWORD}
+    )
+    page = FundraiserPage.objects.get(supporter__email=DEMO_SUPPORTER_EMAIL)
+
+    dashboard = client.get(reverse("dashboard:home")).content.decode()
+    friends = client.get(reverse("dashboard:invite-friends", args=[page.pk])).content.decode()
+
+    assert html.escape(page.title) in dashboard
+    assert "3 invited, 1 gave." in friends
+    assert "Alex Morgan" in friends
