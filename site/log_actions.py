@@ -16,8 +16,9 @@ Emailing a petition update is logged by `petitions.updates` (its own action,
 `petitions.email_update`, on the update). Approving a page submitted for
 moderation (a supporter's fundraiser page) is logged by Wagtail's workflow
 itself; taking one down by `campaigns.takedown` (`campaigns.fundraiser_taken_down`,
-with the reason its owner was emailed, beside Wagtail's own "Unpublished"). Gifts have no staff action yet (payments and refunds arrive from
-Stripe's webhook); a staff refund or "mark paid" should register its action here.
+with the reason its owner was emailed, beside Wagtail's own "Unpublished"). Gifts
+have no staff action yet (payments and refunds arrive from Stripe's webhook); a
+staff refund or "mark paid" should register its action here.
 """
 
 from datetime import date
