@@ -8,17 +8,21 @@ show; money per day from the paid gifts themselves, since the counter has no
 dates. The export streams from a server-side cursor in chunks.
 
 Dates are days in the organisation's time zone (`TIME_ZONE`), as staff read
-them: a gift paid at 23:30 in New York counts on that New York day.
+them: a gift paid at 23:30 in New York counts on that New York day, even for
+a staff member who chose another time zone for the admin (Wagtail's account
+setting, which the admin activates for their requests).
 
 A page's "created" time is its first revision's (a supporter's page is
 saved as a revision the moment it is opened, `campaigns.services`), or, for a
 page made without one, when it was first published.
 """
 
+import zoneinfo
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     CharField,
@@ -37,7 +41,7 @@ from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
 
 from donations.models import Donation, DonationTotal
 from donations.money import format_money
-from petitions.reports import bar_chart, export_cell, start_of_day
+from petitions.reports import bar_chart, export_cell
 
 from .invitations import Invitation
 from .models import FundraiserPage, FundraisingCampaignPage, TeamPage
@@ -68,6 +72,16 @@ class PageState:
     CHANGES_REQUESTED = "changes requested"
     DRAFT = "draft"
     TAKEN_DOWN = "taken down"
+
+
+def organisation_zone():
+    """The organisation's time zone (`TIME_ZONE`), in which the report counts its days."""
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def start_of_day(day: date) -> datetime:
+    """The first instant of `day` in the organisation's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min), organisation_zone())
 
 
 # --- building blocks: one annotation each, so every list below stays one query ---
@@ -172,7 +186,7 @@ def page_state(page) -> str:
 def report_window(campaign: FundraisingCampaignPage, days=REPORT_DAYS, today=None):
     """(first, last) day of the report's charts, both inclusive: the `days` days up to today,
     or up to the deadline once the campaign has ended."""
-    today = today or timezone.localdate()
+    today = today or timezone.localdate(timezone=organisation_zone())
     last = min(today, campaign.deadline)
     return last - timedelta(days=days - 1), last
 
@@ -203,7 +217,7 @@ def raised_per_day(campaign: FundraisingCampaignPage, first: date, last: date):
             paid_at__gte=start_of_day(first),
             paid_at__lt=start_of_day(last + timedelta(days=1)),
         )
-        .annotate(day=TruncDate("paid_at"))
+        .annotate(day=TruncDate("paid_at", tzinfo=organisation_zone()))
         .values_list("day")
         .annotate(total=Sum("amount_cents"))
         .order_by()
@@ -219,7 +233,7 @@ def pages_per_day(campaign: FundraisingCampaignPage, first: date, last: date):
             created_at__gte=start_of_day(first),
             created_at__lt=start_of_day(last + timedelta(days=1)),
         )
-        .annotate(day=TruncDate("created_at"))
+        .annotate(day=TruncDate("created_at", tzinfo=organisation_zone()))
         .values_list("day")
         .annotate(total=Count("pk"))
         .order_by()
@@ -339,7 +353,7 @@ def export_rows(campaign: FundraisingCampaignPage, request=None):
         .order_by(F("created_at").asc(nulls_first=True), "pk")
         .iterator(chunk_size=EXPORT_CHUNK_SIZE)
     )
-    currency = campaign.currency
+    currency, zone = campaign.currency, organisation_zone()
     for page in pages:
         row = (
             page.title,
@@ -350,12 +364,12 @@ def export_rows(campaign: FundraisingCampaignPage, request=None):
             dollars(page.raised_cents, currency),
             page.gift_count,
             page_state(page),
-            page.created_at,
+            timezone.localtime(page.created_at, zone).isoformat() if page.created_at else "",
         )
         yield [export_cell(value) for value in row]
 
 
 def export_filename(campaign: FundraisingCampaignPage, today=None) -> str:
     """ "fundraiser-pages-<campaign slug>-<today>.csv"."""
-    today = today or timezone.localdate()
+    today = today or timezone.localdate(timezone=organisation_zone())
     return f"fundraiser-pages-{campaign.slug}-{today.isoformat()}.csv"

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
+from wagtail.users.models import UserProfile
 
 from campaigns.services import open_fundraiser
 from campaigns.takedown import take_down
@@ -114,6 +115,23 @@ def test_a_gift_paid_at_half_past_eleven_at_night_in_new_york_counts_on_that_day
 
     assert f"{day_label(days_ago(2))} $50 " in text
     assert f"{day_label(days_ago(1))} $0 " in text
+
+
+def test_days_stay_the_organisations_for_staff_who_chose_another_time_zone(client, campaign):
+    staff = StaffUserFactory()
+    profile = UserProfile.get_for_user(staff)
+    profile.current_time_zone = "America/Los_Angeles"
+    profile.save()
+    client.force_login(staff)
+    owner = UserFactory(email="maria.lopez@example.org")
+    page = open_page(campaign, "Maria's walk", owner=owner, at=local(days_ago(3), 1, 30))
+    pay(page, 5_000, at=local(days_ago(2), 0, 30))  # 21:30 the day before in Los Angeles
+
+    text = text_of(client.get(report_url(campaign)), "report-raised-per-day")
+    (row,) = read_csv(client.get(export_url(campaign)))
+
+    assert f"{day_label(days_ago(2))} $50 " in text
+    assert row["created"] == local(days_ago(3), 1, 30).isoformat()
 
 
 def test_raised_per_day_sums_the_days_gifts_to_the_campaign_and_its_pages(staff_client, campaign):
