@@ -131,3 +131,13 @@ def test_the_demo_supporter_sees_their_page_and_whom_they_asked_on_the_dashboard
     assert html.escape(page.title) in dashboard
     assert "3 invited, 1 gave." in friends
     assert "Alex Morgan" in friends
+
+
+def test_every_live_demo_page_opens_for_visitors_and_the_waiting_one_does_not(demo, client):
+    live = [demo, *TeamPage.objects.child_of(demo), *FundraiserPage.objects.live()]
+    waiting = FundraiserPage.objects.not_live().get()
+
+    assert {page.title: client.get(page.url).status_code for page in live} == {
+        page.title: 200 for page in live
+    }
+    assert client.get(f"/{demo.slug}/{waiting.slug}/").status_code == 404
