@@ -206,6 +206,38 @@ def measure_reading_rounds(server, view, path, static_path):
 # The report
 
 
+def limits(results):
+    """A paragraph per page: cached or rendered for each reader, and what its render costs."""
+    paragraphs = []
+    for view, name in VIEWS.items():
+        median = results[view]["median"]
+        render = results["queries_large"][view]
+        page_ms = per_request_ms(median, "gunicorn")
+        static_ms = per_request_ms(median["static_before"], "gunicorn")
+        if render["cached_queries"] == 0:
+            paragraphs.append(
+                f"**{name.capitalize()}** is answered from the anonymous page cache between "
+                f"renders: a read cost about {page_ms:.1f} ms of gunicorn CPU against "
+                f"{static_ms:.1f} ms for the static file; a render (at most once a cache "
+                f"period per process) takes {render['render_ms']:.0f} ms with "
+                f"{render['queries']} queries."
+            )
+        else:
+            paragraphs.append(
+                f"**{name.capitalize()} is rendered for every anonymous reader**: "
+                f"{render['queries']} queries and {render['render_ms']:.0f} ms in one process "
+                f"({render['sql_ms']:.0f} ms of it in SQL, the slowest query "
+                f"{render['slowest'][0]:.0f} ms) with {results['large']['pages']:,} pages; "
+                f"under load about {page_ms:.1f} ms of gunicorn CPU per page against "
+                f"{static_ms:.1f} ms per static file. What would move it: the one-second "
+                "anonymous page cache the petition page has (`northstar.pagecache`), so each "
+                "process renders it at most once a second, and for the slowest query an "
+                "index that serves its filter and order."
+            )
+        paragraphs.append("")
+    return paragraphs[:-1]
+
+
 def shorten(sql, length=400):
     """One line of at most `length` characters of `sql`, for the report (the columns of
     the outermost SELECT left out)."""
@@ -316,7 +348,8 @@ def report(results):
         "### Where the cores went",
         "",
         f'CPU from /proc during each run, in cores (of {cores}); "other" is everything else '
-        "running on the machine at the time.",
+        'running on the machine at the time; "postgres" counts every PostgreSQL process on '
+        "the machine (another suite's too, on a shared machine).",
         "",
         *cpu,
         "",
@@ -332,6 +365,10 @@ def report(results):
         "served by WhiteNoise from the same gunicorn).",
         f"- The whole benchmark took {results['seconds']:.0f} s, migrate, data and "
         "collectstatic included.",
+        "",
+        "### What limits us, and what would move it",
+        "",
+        *limits(results),
     ]
     if busiest_other > 0.25:
         lines += [
