@@ -141,3 +141,19 @@ def test_a_page_already_unpublished_offers_no_take_down(staff_client, page):
     html = staff_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
 
     assert take_down_url(page) not in html
+
+
+def test_staff_who_may_not_unpublish_the_page_are_refused(client, page):
+    from django.contrib.auth.models import Permission
+
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+
+    response = client.post(take_down_url(page), {"reason": REASON})
+
+    assert response.status_code == 302  # Wagtail's "Sorry, you do not have permission"
+    assert response["Location"] == reverse("wagtailadmin_home")
+    page.refresh_from_db()
+    assert page.live
+    assert not OutboundEmail.objects.exists()
