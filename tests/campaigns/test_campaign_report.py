@@ -173,6 +173,17 @@ def test_pages_opened_per_day_are_counted_on_the_day_of_their_first_revision(
     assert f"{day_label(days_ago(2))} 0 " in text
 
 
+def test_once_the_campaign_has_ended_the_charts_end_on_its_deadline(staff_client, campaign):
+    campaign.deadline = days_ago(10)
+    campaign.save()
+
+    html = staff_client.get(report_url(campaign)).content.decode()
+
+    desc = re.search(r'<desc id="raised-chart-desc">([^<]*)</desc>', html)[1]
+    first = days_ago(10) - timedelta(days=59)
+    assert f"from {format_date(first, 'M j, Y')} to {format_date(days_ago(10), 'M j, Y')}" in desc
+
+
 # --- leaders ---
 
 
