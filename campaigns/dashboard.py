@@ -66,11 +66,7 @@ def supporter_dashboard(user, *, recent=RECENT_GIFTS) -> dict:
     """What `user`'s dashboard shows, in a constant number of queries however many pages
     they have: {"pages": [PageSummary, newest first], "recent_gifts": the last `recent`
     paid gifts to any of them (Donation rows with their page; amounts in cents)}."""
-    pages = list(
-        FundraiserPage.objects.filter(supporter=user)
-        .select_related("photo")
-        .order_by("-first_published_at", "-pk")
-    )
+    pages = list(FundraiserPage.objects.filter(supporter=user).order_by("-pk"))
     if not pages:
         return {"pages": [], "recent_gifts": []}
     ids = [page.pk for page in pages]
@@ -159,7 +155,13 @@ def edit_page(request, fundraiser_id):
         form.ask_for_photo_again()
     else:
         form = EditFundraiserForm(campaign=campaign, page=draft)
-    context = {"fundraiser": page, "draft": draft, "campaign": campaign, "form": form}
+    context = {
+        "fundraiser": page,
+        "draft": draft,
+        "campaign": campaign,
+        "form": form,
+        "state": state_in_words(page, page.current_workflow_state),
+    }
     return TemplateResponse(request, "campaigns/dashboard/edit_page.html", context)
 
 

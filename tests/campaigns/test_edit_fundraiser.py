@@ -305,3 +305,16 @@ def test_a_chosen_photo_is_asked_for_again_when_another_field_failed(signed_in, 
 
     assert "Please choose your photo again" in response.content.decode()
     assert not FundraiserPage.objects.get(pk=fundraiser.pk).photo
+
+
+def test_the_form_shows_the_staff_comment_when_changes_were_requested(
+    signed_in, fundraiser, approval_needed
+):
+    signed_in.post(edit_url(fundraiser), edit_form())
+    active_state(fundraiser).current_task_state.reject(
+        user=StaffUserFactory(), comment="No phone numbers, please."
+    )
+
+    html = signed_in.get(edit_url(fundraiser)).content.decode()
+
+    assert "Live — changes requested to your edits: No phone numbers, please." in html

@@ -1,26 +1,34 @@
-// "Copy" buttons beside a readonly link: <button data-copy="#input-id">Copy</button>.
-// Without JavaScript the link is still there to select and copy by hand.
+// "Copy" buttons beside a readonly link: <button data-copy="#input-id" hidden>Copy</button>.
+// Without JavaScript the button stays hidden and the link is there to select by hand.
 (function () {
   "use strict";
   document.querySelectorAll("[data-copy]").forEach(function (button) {
+    var label = button.textContent;
+    var show = function (text) {
+      button.textContent = text;
+      window.setTimeout(function () { button.textContent = label; }, 3000);
+    };
     button.hidden = false;
     button.addEventListener("click", function () {
       var input = document.querySelector(button.dataset.copy);
       if (!input) return;
+      input.focus();
       input.select();
-      var label = button.textContent;
-      var done = function () {
-        button.textContent = "Copied";
-        window.setTimeout(function () { button.textContent = label; }, 2000);
-      };
-      if (navigator.clipboard) {
-        navigator.clipboard.writeText(input.value).then(done, function () {
-          document.execCommand("copy");
-          done();
-        });
+      var copied = false;
+      try {
+        copied = document.execCommand("copy");
+      } catch (error) {
+        copied = false;
+      }
+      if (copied) {
+        show("Copied");
+      } else if (navigator.clipboard) {
+        navigator.clipboard.writeText(input.value).then(
+          function () { show("Copied"); },
+          function () { show("Press Ctrl+C to copy"); }
+        );
       } else {
-        document.execCommand("copy");
-        done();
+        show("Press Ctrl+C to copy");
       }
     });
   });
