@@ -10,7 +10,7 @@ from django import forms
 from django.http import HttpResponseForbidden, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 
 from .jurisdictions import JURISDICTION_CHOICES
@@ -136,5 +136,5 @@ def export(request, page_id):
             )
         },
     )
-    patch_cache_control(response, private=True, no_store=True)
+    add_never_cache_headers(response)
     return response

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -31,7 +31,9 @@ def render_petition(request, petition, form=None, status=200, cache_seconds=0, n
 
     The form's CSRF field carries the page cache's placeholder, which the page
     cache fills with the visitor's own token. A form that named a state shows
-    who receives the signature; `notice` ("closed") explains a refused signature.
+    who receives the signature; `notice` ("closed") explains a refused signature. A
+    form shown again with what the visitor typed is never stored by any cache, the
+    page cache included (Django's `add_never_cache_headers`, as `never_cache` does).
     """
     form = form or SignatureForm(petition=petition)
     context = {"form": form, "csrf_placeholder": CSRF_PLACEHOLDER, "notice": notice}
@@ -40,6 +42,8 @@ def render_petition(request, petition, form=None, status=200, cache_seconds=0, n
         context["recipient"] = petition.recipient_line(state)
     response = petition.render(request, context_overrides=context)
     response.status_code = status
+    if form.is_bound:
+        add_never_cache_headers(response)
     return with_csrf_placeholder(response.render(), cache_seconds)
 
 
@@ -61,12 +65,6 @@ def sign_petition(request, petition_id):
     return sign(request, petition)
 
 
-def private(response):
-    """Mark `response` `private, no-store`: it shows what a visitor typed or a token unlocked."""
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
 def sign(request, petition):
     """Take a signature; every valid form gets the same redirect, whoever's address it names.
 
@@ -80,14 +78,14 @@ def sign(request, petition):
     if not allow("petition-sign-ip", client_ip(request), ip_limit, HOUR):
         return too_many_attempts(request, petition, form)
     if not form.is_valid():
-        return private(render_petition(request, petition, form=form))
+        return render_petition(request, petition, form=form)
     take_signature(petition, form.cleaned_data, target=form.target)
     return redirect(petition.thank_you_url(), permanent=False)
 
 
 def too_many_attempts(request, petition, form):
     form.add_error(None, "Too many attempts from your connection. Please try again in an hour.")
-    return private(render_petition(request, petition, status=429, form=form))
+    return render_petition(request, petition, status=429, form=form)
 
 
 def sharing_context(request, petition):
@@ -134,24 +132,23 @@ def confirm(request, token):
     return TemplateResponse(request, "petitions/thank_you.html", context)
 
 
+@never_cache
 def lookup_recipient(request, petition):
     """JSON for the sign form: which state a ZIP code is in, and who receives the signature.
 
-    Private and never stored: the ZIP code a person typed is in its address.
+    Private and never stored (`never_cache`): the ZIP code a person typed is in its address.
     """
     zip5 = normalise_zip(request.GET.get("zip"))
     states = states_for_zip(zip5) if zip5 else ()
     if len(states) != 1:
-        return private(JsonResponse({"state": None, "choices": list(states)}))
+        return JsonResponse({"state": None, "choices": list(states)})
     state = states[0]
-    return private(
-        JsonResponse(
-            {
-                "state": state,
-                "state_name": jurisdiction_name(state),
-                "recipient": petition.recipient_line(state),
-            }
-        )
+    return JsonResponse(
+        {
+            "state": state,
+            "state_name": jurisdiction_name(state),
+            "recipient": petition.recipient_line(state),
+        }
     )
 
 

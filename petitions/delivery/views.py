@@ -21,7 +21,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 from wagtail.admin import messages
@@ -280,7 +280,7 @@ def packet_response(request, page_id, delivery_id, content_type, extension, read
             )
         },
     )
-    patch_cache_control(response, private=True, no_store=True)
+    add_never_cache_headers(response)
     return response
 
 

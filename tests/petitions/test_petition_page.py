@@ -7,11 +7,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from northstar.memo import clear_all
 from northstar.pagecache import CSRF_PLACEHOLDER
 from petitions.models import PetitionPage, Signature, next_milestone
-from petitions.views import private, render_petition
+from petitions.views import render_petition
 from tests.petitions.factories import PetitionPageFactory, SignatureFactory, form_data
 
 pytestmark = pytest.mark.django_db
@@ -226,7 +227,8 @@ def test_the_page_cache_keeps_no_answer_its_view_marked_no_store(client, petitio
     def typed_page(request, petition):
         response = render_petition(request, petition, cache_seconds=60)
         response.content = response.content.replace(b"</main>", b"Maria's page</main>")
-        return private(response)
+        add_never_cache_headers(response)  # as never_cache does
+        return response
 
     monkeypatch.setattr("petitions.views.petition_page", typed_page)
     first = Client().get(petition.url)
