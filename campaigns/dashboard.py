@@ -16,7 +16,14 @@ from wagtail.models import Page, WorkflowState
 
 from donations.models import Donation, DonationTotal
 
-from .editing import PUBLISHED, edit_fundraiser, owned_page, page_as_edited
+from .editing import (
+    KEPT_AS_DRAFT,
+    PUBLISHED,
+    edit_fundraiser,
+    owned_page,
+    page_as_edited,
+    taken_down,
+)
 from .forms import EditFundraiserForm
 from .models import FundraiserPage, FundraisingCampaignPage, progress_toward
 from .services import FundraiserRefused
@@ -27,6 +34,7 @@ WAITING = "Waiting for approval"
 LIVE = "Live"
 EDITS_WAITING = "Live — your edits are waiting for approval"
 NOT_LIVE = "Not live"
+TAKEN_DOWN = "Not live: taken down by our staff (we emailed you why)"
 
 
 @dataclass
@@ -48,8 +56,8 @@ class PageSummary:
 def state_in_words(page: FundraiserPage, workflow_state: WorkflowState | None) -> str:
     """The page's moderation state as its owner reads it: "Waiting for approval", "Live",
     "Changes requested: <the staff comment>", "Live — your edits are waiting for
-    approval", "Live — changes requested to your edits: <comment>", or "Not live" (e.g.
-    taken down). `workflow_state` is the page's active workflow state, or None; its
+    approval", "Live — changes requested to your edits: <comment>", TAKEN_DOWN, or
+    "Not live". `workflow_state` is the page's active workflow state, or None; its
     `current_task_state` (the rejected task when changes are asked) is read, not queried."""
     if workflow_state is not None and workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
         task_state = workflow_state.current_task_state
@@ -59,7 +67,9 @@ def state_in_words(page: FundraiserPage, workflow_state: WorkflowState | None) -
         return f"Changes requested: {comment}" if comment else "Changes requested"
     if workflow_state is not None and workflow_state.status == WorkflowState.STATUS_IN_PROGRESS:
         return EDITS_WAITING if page.live else WAITING
-    return LIVE if page.live else NOT_LIVE
+    if page.live:
+        return LIVE
+    return TAKEN_DOWN if taken_down(page) else NOT_LIVE
 
 
 def supporter_dashboard(user, *, recent=RECENT_GIFTS) -> dict:
@@ -169,6 +179,11 @@ def saved_message(edited) -> str:
     """What the owner is told after saving an edit (an `editing.Edited`)."""
     if edited.outcome == PUBLISHED:
         return "Your changes are live."
+    if edited.outcome == KEPT_AS_DRAFT:
+        return (
+            "Your changes are saved, but your page stays down: our staff took it down. "
+            "Please reply to our email to ask them to look at it again."
+        )
     if edited.live:
         return (
             "Your changes are waiting for approval. "

@@ -22,13 +22,16 @@ logger = logging.getLogger(__name__)
 
 PUBLISHED = "published"
 SUBMITTED = "submitted"
+KEPT_AS_DRAFT = "draft"
 
 
 @dataclass(frozen=True)
 class Edited:
     """What `edit_fundraiser` did: the new `revision`, and `outcome` (PUBLISHED: the edit
-    is live; SUBMITTED: it waits in the campaign's workflow), and whether the page was
-    `live` before (a live page stays up, unchanged, while its edit waits)."""
+    is live; SUBMITTED: it waits in the campaign's workflow; KEPT_AS_DRAFT: saved only, as
+    staff took the page down and the campaign has no workflow to send it through), and
+    whether the page was `live` before (a live page stays up, unchanged, while its edit
+    waits)."""
 
     revision: Revision
     outcome: str
@@ -100,7 +103,8 @@ def submit_or_publish(page: FundraiserPage, revision: Revision, campaign, owner)
     """Send `page`'s new `revision` through `campaign`'s approval workflow (resuming one
     that asked for changes, restarting one in progress, else starting one) and return
     SUBMITTED; with no active workflow, end any left over and publish the revision at
-    once, returning PUBLISHED."""
+    once, returning PUBLISHED, unless staff took the page down (`taken_down`): then the
+    revision stays a draft (KEPT_AS_DRAFT)."""
     state = (
         WorkflowState.objects.active()
         .filter(base_content_type=page.get_base_content_type(), object_id=str(page.pk))
@@ -121,7 +125,15 @@ def submit_or_publish(page: FundraiserPage, revision: Revision, campaign, owner)
         return SUBMITTED
     if state is not None:
         state.cancel(user=owner)
+    if taken_down(page):
+        return KEPT_AS_DRAFT  # only staff put back a page they took down
     # The supporter has no Wagtail permissions: the campaign's setting (no approval
     # needed) is the permission, as the dashboard is the only way here.
     revision.publish(user=owner, skip_permission_checks=True)
     return PUBLISHED
+
+
+def taken_down(page: FundraiserPage) -> bool:
+    """Whether `page` was live once and is not now: staff unpublished it (took it down).
+    Its owner's edits never put it back up by themselves."""
+    return not page.live and page.first_published_at is not None

@@ -222,3 +222,15 @@ def test_the_dashboard_takes_as_many_queries_for_ten_pages_as_for_two(client, ca
     at_ten = dashboard_queries(client, campaign, many, workflow, 10)
 
     assert at_two == at_ten
+
+
+def test_a_page_staff_took_down_reads_taken_down(signed_in, campaign, owner):
+    from campaigns.takedown import take_down
+
+    page = my_page(campaign, owner)
+    page.save_revision().publish()
+    take_down(page, StaffUserFactory(), "Your story named a survivor.")
+
+    html = signed_in.get(DASHBOARD).content.decode()
+
+    assert "<strong>Not live: taken down by our staff (we emailed you why)</strong>" in html

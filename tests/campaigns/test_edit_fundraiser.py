@@ -318,3 +318,18 @@ def test_the_form_shows_the_staff_comment_when_changes_were_requested(
     html = signed_in.get(edit_url(fundraiser)).content.decode()
 
     assert "Live — changes requested to your edits: No phone numbers, please." in html
+
+
+def test_an_edit_of_a_page_staff_took_down_does_not_put_it_back_up(signed_in, client, fundraiser):
+    from campaigns.takedown import take_down
+
+    fundraiser.save_revision().publish()
+    take_down(fundraiser, StaffUserFactory(), "Your story named a survivor.")
+
+    response = signed_in.post(edit_url(fundraiser), edit_form())
+
+    fundraiser.refresh_from_db()
+    assert not fundraiser.live
+    assert latest_revision(fundraiser).as_object().title == "Maria's big walk"
+    assert "your page stays down" in signed_in.get(response["Location"]).content.decode()
+    assert client.get(f"{fundraiser.get_parent().url}marias-walk/").status_code == 404
