@@ -234,3 +234,17 @@ def test_the_goal_reached_email_says_so(page, queued_notices):
 
     assert message.subject == f"You reached your goal: {page.title}"
     assert "$500 raised of $500" in message.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_sends_the_owner_one_email_for_gifts_close_together(
+    page, owner, worker_outbox, settings
+):
+    settings.GIFT_NOTICE_DELAY_SECONDS = 3
+    give(page, 5000, first_name="Ana", last_name="Ruiz", show_name_publicly=True)
+    give(page, 2500)
+
+    [message] = worker_outbox.wait_for(owner.email)
+
+    assert message["Subject"] == f"2 gifts, $75, to your page: {page.title}"
+    assert OutboundEmail.objects.filter(template="campaigns/gifts_received").count() == 1
