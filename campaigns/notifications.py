@@ -17,7 +17,10 @@ changed the totals. For a gift to a `FundraiserPage` it:
 Why the lock: the total is a sharded counter (`DonationTotal`), whose shard rows a
 concurrent gift may have changed but not committed. Each gift takes the lock only after
 its own `count_gift`, so the last gift to take it sees every earlier one's amount: a
-milestone reached by concurrent gifts is never missed, and never recorded twice.
+milestone reached by concurrent gifts is never missed, and never recorded twice. (This
+relies on READ COMMITTED, PostgreSQL's default and the project's: each statement after
+the lock reads what committed before it.) The lock is a row of its own, not the page's:
+staff saving the page in the admin never hold up its gifts.
 """
 
 from datetime import timedelta
