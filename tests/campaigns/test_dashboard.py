@@ -234,3 +234,9 @@ def test_a_page_staff_took_down_reads_taken_down(signed_in, campaign, owner):
     html = signed_in.get(DASHBOARD).content.decode()
 
     assert "<strong>Not live: taken down by our staff (we emailed you why)</strong>" in html
+
+
+def test_a_signed_in_supporter_finds_the_dashboard_in_the_menu(signed_in, campaign):
+    html = signed_in.get(campaign.url).content.decode()
+
+    assert f'<a href="{DASHBOARD}">Your fundraising</a>' in html
