@@ -6,9 +6,15 @@ module migrates, loads the demo data, collects static files and runs the site
 under gunicorn (2 workers of 2 threads) on loopback, then measures:
 
 - signing: wrk POSTing the sign form (tests/bench/sign.lua, a new email per
-  request) against pgbench running a one-row INSERT-and-COMMIT on the same
-  PostgreSQL, the fastest a durable write can go here, in rounds each set
-  against the pgbench runs just before and after it;
+  request) against two ceilings: pgbench running a one-row INSERT-and-COMMIT on
+  the same PostgreSQL, the fastest a durable write can go here, and the same
+  POST to the smallest Django view that validates a form and inserts one row
+  (tests/bench/programs/minimal_form.py), served by the same gunicorn, the
+  framework's own limit; in rounds, each set against the pgbench runs just
+  before and after it and the minimal view's run in the same round;
+- the cost of one request in-process (tests/bench/programs/cost_per_request.py):
+  CPU time, SQL statements and Redis commands, figures that depend far less on
+  the machine and on what else runs on it than throughput does;
 - reading: wrk GETting the petition page against a static file of the same
   bytes served by WhiteNoise from the same gunicorn, the fastest this stack
   can answer a request of that size;
@@ -49,6 +55,8 @@ CEILING_FILE = "bench/petition-page-copy.html"
 GUNICORN_LOG = ROOT / "var" / "bench-gunicorn.log"
 
 PETITION_PATH = "/stop-human-traffickers/"
+MINIMAL_PATH = "/bench/minimal-form/"  # tests/bench/programs/minimal_form.py, bench URLs only
+BENCH_SETTINGS = "tests.bench.programs.bench_settings"  # the site's, with the minimal view
 WORKERS = 2
 THREADS = 2  # per worker: one thread runs Python while another waits on its commit
 SIGN_ROUNDS = 3  # each between two pgbench runs; the median round is reported
@@ -63,6 +71,7 @@ PAGE_CACHE_SECONDS = 1  # petitions.views.PAGE_CACHE_SECONDS
 FRESHNESS_PROBES = 4
 
 SIGN_RPS_TARGET = 0.10  # of the bare insert rate
+SIGN_MINIMAL_TARGET = 0.80  # of the minimal form view's rate
 SIGN_P99_TARGET_MS = 100
 PAGE_RPS_TARGET = 0.80  # of the same-size static file's rate
 
@@ -84,8 +93,10 @@ def run():
     GUNICORN_LOG.write_bytes(b"")
     say("migrate, demo data, collectstatic")
     prepare_site(env)
+    say("the cost of one request, in-process (also makes the minimal view's table)")
+    results = {"cost": run_program(env, "cost_per_request", PETITION_PATH, tag="COST", timeout=600)}
     say("counting SQL statements per request")
-    results = {"statements": count_statements(env)}
+    results["statements"] = count_statements(env)
     try:
         with Gunicorn(env) as server:
             page, token, cookie = fetch_page(server.url(PETITION_PATH))
@@ -128,7 +139,7 @@ def say(message):
 def server_env():
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="northstar.settings",
+        DJANGO_SETTINGS_MODULE=BENCH_SETTINGS,
         DEBUG="false",
         HTTPS="false",
         ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -382,17 +393,31 @@ def measure_signing_rounds(database_url, server, sign, run_id):
     say("pgbench: the insert ceiling")
     ceilings = [measure_insert_ceiling(database_url, server)]
     rounds = []
+    minimal = [MINIMAL_PATH, *sign[1:]]
     for number in range(SIGN_ROUNDS):
-        say(f"wrk: signing, round {number + 1} of {SIGN_ROUNDS}, then pgbench")
+        say(f"wrk: signing and the minimal view, round {number + 1} of {SIGN_ROUNDS}, then pgbench")
         round_id = f"{run_id}r{number}"
+        # Which of the two runs first alternates, so that a drift meets both alike.
+        if number % 2:
+            framework = wrk(server, SIGN_WRK, *minimal, f"m{round_id}")
         signing = wrk(server, SIGN_WRK, *sign, round_id)
         signing["rows"] = steady(functools.partial(bench_signatures, database_url, round_id))
+        if not number % 2:
+            framework = wrk(server, SIGN_WRK, *minimal, f"m{round_id}")
         ceilings.append(measure_insert_ceiling(database_url, server))
         signing["ceiling_tps"] = (ceilings[-2]["tps"] + ceilings[-1]["tps"]) / 2
         signing["ratio"] = signing["rps"] / signing["ceiling_tps"]
+        signing["minimal"] = framework
+        signing["minimal_ratio"] = signing["rps"] / framework["rps"] if framework["rps"] else 0
         rounds.append(signing)
     median = sorted(rounds, key=lambda r: r["ratio"])[len(rounds) // 2]
-    return {"signing": median, "signing_rounds": rounds, "insert_ceilings": ceilings}
+    median_minimal = sorted(rounds, key=lambda r: r["minimal_ratio"])[len(rounds) // 2]
+    return {
+        "signing": median,
+        "signing_vs_minimal": median_minimal,
+        "signing_rounds": rounds,
+        "insert_ceilings": ceilings,
+    }
 
 
 def measure_reading_rounds(database_url, server, static_path):
@@ -679,6 +704,47 @@ def redis_commands():
 # The report
 
 
+COST_ROWS = {
+    "sign": "signing (POST → 302)",
+    "minimal": "the minimal form view (POST → 302)",
+    "page_cached": "petition page from the page cache, new visitor (no cookie)",
+    "page_cached_cookie": "petition page from the page cache, with the csrftoken cookie",
+    "static": "a static file (WhiteNoise)",
+    "page_render": "petition page rendered (not in the page cache)",
+}
+
+
+def ratio(cost, name, against):
+    return cost[name]["cpu_ms"] / cost[against]["cpu_ms"] if cost[against]["cpu_ms"] else 0
+
+
+def cost_table(cost):
+    """The in-process cost of each kind of request (tests/bench/programs/cost_per_request.py)."""
+    rows = [
+        "One request at a time through the WSGI application gunicorn serves (every "
+        "middleware, CSRF checked), in one process: CPU time per request (`time.process_time`, "
+        "median of rounds of each kind in turn), and the SQL statements and Redis commands "
+        "of one request (a script's own commands counted, as Redis counts them). These depend "
+        "far less on the machine's load than throughput does.",
+        "",
+        "| request | CPU per request | SQL statements | Redis commands |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, label in COST_ROWS.items():
+        figures = cost[name]
+        rows.append(
+            f"| {label} | {figures['cpu_ms']:.2f} ms | {figures['statements']} "
+            f"| {figures['redis']} |"
+        )
+    rows += [
+        "",
+        f"- By CPU alone, signing costs {ratio(cost, 'sign', 'minimal'):.2f}× the minimal "
+        f"view, and a cached page {ratio(cost, 'page_cached', 'static'):.2f}× the static file "
+        "(gunicorn's own work per request comes on top of both).",
+    ]
+    return rows
+
+
 def cpu_line(cpu):
     groups = ", ".join(f"{group} {cores:.2f}" for group, cores in cpu["cores"].items())
     return (
@@ -699,6 +765,12 @@ def per_request_ms(figures, group):
 def report(results):
     signing, solo = results["signing"], results["signing_solo"]
     ceilings, rounds = results["insert_ceilings"], results["signing_rounds"]
+    versus = results["signing_vs_minimal"]
+    minimal_ratio = versus["minimal_ratio"]
+    minimal_failures = sum(
+        r["minimal"]["non_2xx_3xx"] + r["minimal"]["other"] + r["minimal"]["timeouts"]
+        for r in rounds
+    )
     ceiling = {
         "tps": signing["ceiling_tps"],
         "latency_ms": sum(c["latency_ms"] for c in ceilings) / len(ceilings),
@@ -730,6 +802,15 @@ def report(results):
         f"| {sign_ratio:.1%} (rounds: "
         + ", ".join(f"{r['ratio']:.1%}" for r in rounds)
         + f") | ≥ {SIGN_RPS_TARGET:.0%} | {verdict(sign_ratio >= SIGN_RPS_TARGET)} |",
+        f"| signing rate against the framework's own limit, median of {len(rounds)} rounds "
+        f"| {versus['rps']:.1f} signatures/s "
+        f"| {versus['minimal']['rps']:.1f} POSTs/s of the same body to the smallest Django view "
+        "that validates a form and inserts one row (same gunicorn and middleware, same wrk "
+        "command, same round) "
+        f"| {minimal_ratio:.0%} (rounds: "
+        + ", ".join(f"{r['minimal_ratio']:.0%}" for r in rounds)
+        + f") | ≥ {SIGN_MINIMAL_TARGET:.0%} "
+        f"| {verdict(minimal_ratio >= SIGN_MINIMAL_TARGET and minimal_failures == 0)} |",
         f"| signing latency p50 / p99, {WORKERS * 4} connections "
         f"| {signing['p50_ms']:.0f} / {signing['p99_ms']:.0f} ms "
         f"| pgbench average {ceiling['latency_ms']:.1f} ms | | p99 < {SIGN_P99_TARGET_MS} ms "
@@ -767,6 +848,12 @@ def report(results):
         f"- New Signature rows with this run's addresses: {signing['rows']:,}, against "
         f"{signing['signed']:,} 302s counted by wrk (the difference is requests in flight "
         "when wrk stopped counting; they completed on the server).",
+        "- The minimal view, all rounds: "
+        + ", ".join(
+            f"{r['minimal']['requests']:,} requests, {r['minimal']['signed']:,} 302s"
+            for r in rounds
+        )
+        + f"; {minimal_failures} other answers or timeouts.",
         f"- Signing, {WORKERS} connections: {solo['requests']:,} requests, "
         f"{solo['signed']:,} 302s, {solo['other'] + solo['non_2xx_3xx']} other answers.",
         f"- The worker's share, timed after the runs: `queue_due_confirmations` queued "
@@ -817,6 +904,10 @@ def report(results):
         "",
         *checks,
         "",
+        "### The cost of one request, in-process",
+        "",
+        *cost_table(results["cost"]),
+        "",
         "### Where the cores went",
         "",
         "CPU from /proc during each run, in cores (of "
@@ -837,7 +928,9 @@ def report(results):
         "after each, on a fresh table "
         "`(id bigserial primary key, email text, created_at timestamptz)`, dropped after.",
         f"- Signing: `{signing['command']} -- <path> <csrf value> <csrf cookie> <run id>` "
-        f"{len(rounds)} times after a 2 s warm-up, each followed by pgbench, then "
+        f"{len(rounds)} times after a 2 s warm-up, each beside the same command on "
+        f"`{MINIMAL_PATH}` (before it in even rounds, after it in odd ones) and followed by "
+        "pgbench, then "
         f"`{solo['command']} -- ...`. Every POST carries the CSRF pair from one GET "
         "(hidden field and csrftoken cookie), a unique `bench-<run>-<thread>-<n>@example.org`, "
         "ZIP 78701 and an empty state.",
@@ -866,6 +959,7 @@ def limits(results):
     insert_postgres = (
         ceiling["cpu"]["cores"].get("postgres", 0) / ceiling["tps"] * 1000 if ceiling["tps"] else 0
     )
+    cost = results["cost"]
     page_python = per_request_ms(reading, "gunicorn")
     static_python = per_request_ms(static, "gunicorn")
     runs = (*results["insert_ceilings"], *results["signing_rounds"], static, reading)
@@ -886,7 +980,12 @@ def limits(results):
         "worker), one Redis round trip for the per-IP rate limit (the per-email one counts "
         "only repeat signings), and one INSERT committed on its "
         f"own ({results['statements']['sign']} statement(s)). The confirmation email is the "
-        "Celery worker's (timed above). The machine was "
+        "Celery worker's (timed above). Beside the smallest Django view that validates a "
+        f"form and inserts one row, which cost {cost['minimal']['cpu_ms']:.2f} ms of CPU "
+        f"in-process against signing's {cost['sign']['cpu_ms']:.2f} ms (see above), what "
+        "signing adds is its own: a form of ten fields (each copied for every form, as "
+        "Django does) with every typed text normalised, the ZIP look-up and the target, the "
+        "rate limit's round trip to Redis, a wider row, the thank-you redirect. The machine was "
         f"{signing['cpu']['busy']:.0%} busy: a worker's second thread runs while the first "
         "waits for its commit to reach the disk, but both may wait at once, and the two "
         "threads share one interpreter lock. What would move it: more web processes than "
@@ -899,11 +998,16 @@ def limits(results):
         "had been taken.",
         "",
         f"**Reading** costs about {page_python:.1f} ms of gunicorn CPU per page against "
-        f"{static_python:.1f} ms per static file of the same size. A cached page is a "
-        "dictionary look-up in the worker's memory; what it adds to the static file is "
-        "Django's request object, each visitor's CSRF token (from one read of the random "
-        "source) and the csrftoken cookie. A CDN or proxy cache in front, with the form's "
-        "token fetched separately, would take even that off the web processes.",
+        f"{static_python:.1f} ms per static file of the same size (in-process "
+        f"{cost['page_cached']['cpu_ms']:.2f} ms against {cost['static']['cpu_ms']:.2f} ms; "
+        f"{cost['page_cached_cookie']['cpu_ms']:.2f} ms for a returning visitor who sends "
+        "the csrftoken cookie). A cached page is a dictionary look-up in the worker's memory, "
+        "answered with the headers its render was given; what it adds to the static file is "
+        "the session, common and CSRF middleware and each visitor's CSRF token, Django's own "
+        "`get_token`: for a new visitor a new secret and a mask, 64 draws from the "
+        "operating system's random source, and the csrftoken cookie. A CDN or proxy cache "
+        "in front, with the form's token fetched separately, would take even that off the "
+        "web processes.",
     ]
     if busiest_other > 0.25:
         paragraphs += [
