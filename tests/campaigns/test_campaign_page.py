@@ -140,3 +140,22 @@ def test_a_donors_message_is_shown_as_text_not_markup(client, campaign):
     html = client.get(campaign.url).content.decode()
     assert "&lt;script&gt;x()&lt;/script&gt;" in html
     assert "<script>x()" not in html
+
+
+def test_the_page_has_a_start_your_own_fundraiser_button(client, campaign):
+    from django.urls import reverse
+
+    html = client.get(campaign.url).content.decode()
+
+    start = reverse("campaigns:start-fundraiser", args=[campaign.pk])
+    assert f'<a class="button button--large" href="{start}">Start your own fundraiser</a>' in html
+
+
+def test_after_the_deadline_a_line_replaces_the_start_button(client, campaign):
+    campaign.deadline = timezone.localdate() - timedelta(days=1)
+    campaign.save()
+
+    html = client.get(campaign.url).content.decode()
+
+    assert "Start your own fundraiser" not in html
+    assert "New fundraiser pages can no longer be opened for this campaign." in html
