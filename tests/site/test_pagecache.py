@@ -124,3 +124,27 @@ def test_a_shared_link_with_tracking_parameters_is_served_from_the_cache(petitio
     html = Client().get(f"{petition.url}?fbclid=IwAR0abc&utm_source=facebook").content.decode()
     assert "Be the first to sign" in html
     assert "Join 1 supporter" in Client().get(f"{petition.url}?page=2").content.decode()
+
+
+def test_a_page_whose_policy_carries_a_nonce_is_never_kept(petition, monkeypatch):
+    from petitions.views import render_petition
+
+    def page_with_a_nonce(request, petition):
+        response = render_petition(request, petition, cache_seconds=60)
+        response["Content-Security-Policy"] = "script-src 'self' 'nonce-abc123'"
+        return response
+
+    monkeypatch.setattr("petitions.views.petition_page", page_with_a_nonce)
+    Client().get(petition.url)
+
+    with CaptureQueriesContext(connection) as queries:
+        Client().get(petition.url)
+    assert len(queries) > 0, "a page with a nonce was served from the cache"
+
+
+def test_a_cached_page_is_answered_with_the_headers_of_its_render(petition):
+    rendered = Client().get(petition.url)
+    cached = get_from_the_cache(Client(), petition.url)
+
+    kept = {"Content-Type", "Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"}
+    assert {name: cached[name] for name in kept} == {name: rendered[name] for name in kept}
