@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from donations.signals import gift_paid
-from northstar.emails import send_email
+from northstar.emails import public_url, send_email
 from northstar.models import normalise_email
 from northstar.ratelimit import allow
 
@@ -132,10 +132,8 @@ def invitation_url(invitation: Invitation, page=None) -> str:
 
     The token is random: it names no one, and the page shows nothing of the friend.
     """
-    from donations.services import public_url
-
     page = page or invitation.page
-    return f"{public_url(page.url)}?{urlencode({'invitation': invitation.token})}"
+    return f"{public_url(page)}?{urlencode({'invitation': invitation.token})}"
 
 
 def owner_first_name(page) -> str:

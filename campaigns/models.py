@@ -544,9 +544,10 @@ class FundraiserPage(Page):
         return progress_toward(total, self.goal_cents, self.currency)
 
     def share_links(self, request=None):
+        from northstar.emails import public_url
         from northstar.sharing import share_links
 
-        url = self.get_full_url(request)
+        url = public_url(self, request)
         return share_links(url, f"Help me raise money for {self.campaign.title}: {self.title}")
 
     def get_context(self, request, *args, form=None, **kwargs):

@@ -28,8 +28,7 @@ from wagtail.models import AbstractGroupApprovalTask, TaskState, WorkflowState
 from wagtail.signals import task_submitted, workflow_approved, workflow_rejected, workflow_submitted
 from wagtail.users.models import UserProfile
 
-from donations.services import public_url
-from northstar.emails import send_email
+from northstar.emails import public_url, send_email
 
 
 def admin_url(path):
@@ -72,7 +71,7 @@ def page_context(page):
     return {
         "page_title": page.title,
         "page_kind": page._meta.verbose_name,
-        "page_url": public_url(page.url or ""),
+        "page_url": public_url(page),
         "review_url": admin_url(reverse("wagtailadmin_pages:edit", args=[page.pk])),
     }
 

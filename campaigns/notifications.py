@@ -30,8 +30,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from donations.models import Donation, DonationTotal
-from donations.services import public_url
-from northstar.emails import send_email
+from northstar.emails import public_url, send_email
 
 # A waiting notice whose task should have run this long ago is sent by the sweep
 # (`send_overdue_gift_notices`): a task lost by the broker delays a notice, never drops it.
@@ -187,7 +186,7 @@ def page_context(page):
     return {
         "first_name": page.supporter.first_name,
         "page_title": page.title,
-        "page_url": public_url(page.url or ""),
+        "page_url": public_url(page),
         "dashboard_url": public_url("/dashboard/"),
         "goal_cents": page.goal_cents,
         "currency": page.currency,

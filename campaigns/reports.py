@@ -41,6 +41,7 @@ from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
 
 from donations.models import Donation, DonationTotal
 from donations.money import format_money
+from northstar.emails import public_url
 from petitions.reports import bar_chart, export_cell
 
 from .invitations import Invitation
@@ -357,7 +358,7 @@ def export_rows(campaign: FundraisingCampaignPage, request=None):
     for page in pages:
         row = (
             page.title,
-            page.get_full_url(request) or "",
+            public_url(page, request),
             page.supporter.get_full_name(),
             page.supporter.email,
             dollars(page.goal_cents, currency),

@@ -23,8 +23,7 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.log_actions import LogFormatter, log
 from wagtail.models import Page
 
-from donations.services import public_url
-from northstar.emails import send_email
+from northstar.emails import public_url, send_email
 
 from .models import FundraiserPage
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from northstar.emails import absolute_url, send_email
+from northstar.emails import absolute_url, public_url, send_email
 
 from .models import Donation
 from .money import normalise_currency
@@ -34,11 +34,6 @@ class CheckoutUnavailable(Exception):
 
 def stripe_enabled():
     return bool(settings.STRIPE_SECRET_KEY)
-
-
-def public_url(url):
-    """An absolute URL on the public site for a page URL or path."""
-    return url if url.startswith(("http://", "https://")) else absolute_url(url)
 
 
 def thank_you_path(donation):
@@ -89,7 +84,7 @@ def create_checkout_session(page, donation):
         "metadata": {"donation_id": str(donation.pk), "page_id": str(page.pk)},
         "payment_intent_data": {"metadata": {"donation_id": str(donation.pk)}},
         "success_url": absolute_url(thank_you_path(donation)),
-        "cancel_url": public_url(page.url),
+        "cancel_url": public_url(page),
     }
     try:
         return client.v1.checkout.sessions.create(
@@ -175,7 +170,7 @@ def queue_receipt(donation):
             "amount_cents": donation.amount_cents,  # shown with the `money` filter
             "currency": donation.currency,
             "page_title": page.title,
-            "page_url": public_url(page.url),
+            "page_url": public_url(page),
             "paid_on": date_format(timezone.localdate(donation.paid_at), "F j, Y"),
             "reference": str(donation.uuid).split("-")[0].upper(),
             "test_payment": donation.checkout_session_id.startswith(LOCAL_SESSION_PREFIX),

@@ -8,6 +8,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from northstar.emails import public_url
 from northstar.models import SiteSettings
 from northstar.pagecache import CSRF_PLACEHOLDER, with_csrf_placeholder
 from northstar.ratelimit import allow, client_ip
@@ -91,7 +92,7 @@ def too_many_attempts(request, petition, form):
 def sharing_context(request, petition):
     org = SiteSettings.for_request(request)
     text = petition.share_text or org.default_share_text or petition.title
-    url = request.build_absolute_uri(petition.url)
+    url = public_url(petition, request)
     return {"share_url": url, "share_links": share_links(url, text)}
 
 

@@ -48,6 +48,23 @@ def absolute_url(path):
     return settings.SITE_URL.rstrip("/") + path
 
 
+def public_url(target, request=None):
+    """The absolute URL on the public site (SITE_URL) of `target`, for every link that
+    leaves the site: in email, share links, the dashboard's share box, exports.
+
+    `target` is a Wagtail page (its path within its Site, on SITE_URL: the host and port
+    of Wagtail's Site record never show), a path ("/dashboard/"), or an absolute URL
+    (returned unchanged). "" for a page that is not routable (outside every Site).
+    `request`, when given, lets Wagtail look its Sites up once per request, not per page.
+    """
+    if isinstance(target, str):
+        return target if target.startswith(("http://", "https://")) else absolute_url(target)
+    parts = target.get_url_parts(request)
+    if parts is None:
+        return ""
+    return absolute_url(parts[2])
+
+
 def organisation_context(org=None):
     """What every email template may use: `org` (the default site's SiteSettings) and `site_url`."""
     if org is None:

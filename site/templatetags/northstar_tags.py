@@ -24,3 +24,13 @@ def money(cents, currency=DEFAULT_CURRENCY):
     "$3,450.50", "-$25"), by `donations.money.format_money`, the project's one money format.
     Every template shows money through this filter; none writes a currency sign itself."""
     return format_money(cents, currency)
+
+
+@register.simple_tag
+def public_url(page):
+    """`{% public_url page %}`: the page's absolute URL on the public site (SITE_URL), as
+    share links and email carry it (`northstar.emails.public_url`), whatever host and port
+    Wagtail's Site record holds."""
+    from northstar.emails import public_url as page_public_url
+
+    return page_public_url(page)

@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -308,7 +309,7 @@ def test_the_export_has_one_row_per_page_with_every_column_and_money_in_dollars(
     assert rows == [
         {
             "title": "Maria's walk",
-            "url": "http://localhost/spring-into-action/marias-walk/",
+            "url": f"{settings.SITE_URL}/spring-into-action/marias-walk/",
             "owner_name": "Maria Lopez",
             "owner_email": "maria.lopez@example.org",
             "goal_dollars": "$750.00",

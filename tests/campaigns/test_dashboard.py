@@ -130,13 +130,15 @@ def test_a_live_page_with_an_edit_in_moderation_says_so(
     assert "<strong>Live — your edits are waiting for approval</strong>" in html
 
 
-def test_a_live_page_has_a_copyable_share_link(signed_in, campaign, owner):
+def test_a_live_page_has_a_copyable_share_link_on_the_public_site(
+    signed_in, campaign, owner, settings
+):
+    settings.SITE_URL = "https://give.example.org"
     page = my_page(campaign, owner, slug="marias-walk")
 
     html = signed_in.get(DASHBOARD).content.decode()
 
-    url = f"http://localhost{campaign.url}marias-walk/"
-    assert page.get_full_url() == url
+    url = f"https://give.example.org{campaign.url}marias-walk/"
     assert f'value="{url}" readonly>' in html
     assert f'data-copy="#share-url-{page.pk}"' in html
     assert 'src="/static/campaigns/js/copy-link.js"' in html

@@ -1,6 +1,7 @@
 """A supporter's fundraiser page: its progress, its campaign's, its donate form and donors."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -120,6 +121,19 @@ def test_the_page_offers_plain_share_links_to_itself(client, fundraiser):
 
     assert "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2F" in html
     assert "marias-walk" in html.split("facebook.com/sharer")[1][:200]
+
+
+def test_the_share_links_carry_the_public_site_address_not_the_wagtail_sites(
+    client, fundraiser, settings
+):
+    settings.SITE_URL = "https://give.example.org"
+
+    html = client.get(fundraiser.url).content.decode()
+
+    url = f"https://give.example.org{fundraiser.get_url_parts()[2]}"
+    assert url.endswith("/marias-walk/")
+    assert "sharer.php?u=" + quote(url, safe="") in html
+    assert "localhost" not in html.split("facebook.com/sharer")[1][:200]
 
 
 def test_the_page_names_its_owner_by_first_name_and_last_initial(client, fundraiser):
