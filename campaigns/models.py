@@ -252,7 +252,8 @@ class FundraisingCampaignPage(Page):
         return progress_toward(self.totals(), self.goal_cents, self.currency)
 
     def recent_public_donations(self, limit=10):
-        """Paid gifts whose donors agreed to show their name (never their email or amount)."""
+        """Paid gifts whose donors agreed to show their name (never their email; the amount
+        only if they agreed to that too)."""
         return recent_public_donations(self.pk, limit)
 
     def donation_form(self, data=None):
@@ -289,7 +290,8 @@ class FundraisingCampaignPage(Page):
     def recent_gifts(self, limit=10):
         """The latest paid gifts to the campaign and to its live pages, newest first, each
         with its `page` (one query). Donors who did not choose to show their name are shown
-        as "Anonymous" by the template; emails and amounts are never shown."""
+        as "Anonymous" by the template; emails are never shown, amounts only when the donor
+        agreed (`show_amount_publicly`)."""
         return (
             Donation.objects.filter(
                 page__path__startswith=self.path,
@@ -352,12 +354,22 @@ def donation_form_for(campaign, data=None):
 
 def recent_public_donations(page_id, limit=10):
     """Paid gifts to page `page_id` whose donors agreed to show their name (first name and
-    last initial, by `Donation.public_name`), newest first; never their email or amount."""
+    last initial, by `Donation.public_name`), newest first; never their email, and the
+    amount only if they agreed (`show_amount_publicly`)."""
     return (
         Donation.objects.filter(
             page_id=page_id, status__in=Donation.COUNTED_STATES, show_name_publicly=True
         )
-        .only("first_name", "last_name", "show_name_publicly", "message", "paid_at")
+        .only(
+            "first_name",
+            "last_name",
+            "show_name_publicly",
+            "show_amount_publicly",
+            "amount_cents",
+            "currency",
+            "message",
+            "paid_at",
+        )
         .order_by("-paid_at")[:limit]
     )
 

@@ -63,6 +63,9 @@ class DonationForm(SupporterForm):
     show_name_publicly = forms.BooleanField(
         label="Show my first name and last initial on this page", required=False
     )
+    show_amount_publicly = forms.BooleanField(
+        label="Show the amount of my gift on this page", required=False
+    )
     message = forms.CharField(
         label="Message",
         required=False,

@@ -51,6 +51,9 @@ class Donation(models.Model):
     show_name_publicly = models.BooleanField(
         default=False, help_text="The donor agreed to show their first name and last initial."
     )
+    show_amount_publicly = models.BooleanField(
+        default=False, help_text="The donor agreed to show the amount of their gift."
+    )
     message = models.TextField(max_length=500, blank=True)
     referral = models.CharField(
         max_length=64,

@@ -50,6 +50,7 @@ def start_donation(page, data):
         last_name=data["last_name"],
         email=data["email"],
         show_name_publicly=data.get("show_name_publicly", False),
+        show_amount_publicly=data.get("show_amount_publicly", False),
         message=data.get("message", ""),
         referral=data.get("referral", ""),
     )

@@ -102,6 +102,27 @@ def test_recent_donors_show_only_those_who_chose_to_with_their_message(client, f
     assert "Hidden" not in html
 
 
+def test_a_donors_amount_is_shown_only_when_they_chose_to_show_it(client, fundraiser):
+    pay(fundraiser, 7_500, first_name="Amal", show_name_publicly=True, show_amount_publicly=True)
+    pay(fundraiser, 2_000, first_name="Ruth", show_name_publicly=True)
+
+    html = client.get(fundraiser.url).content.decode()
+
+    assert html.count('class="donor-amount"') == 1
+    assert '<span class="donor-amount">$75</span>' in html
+
+
+def test_the_donate_form_keeps_the_donors_choice_to_show_the_amount(client, settings, fundraiser):
+    settings.STRIPE_SECRET_KEY = ""
+    give = reverse("donations:give", args=[fundraiser.pk])
+
+    client.post(give, donate_form(email="shown@example.org", show_amount_publicly="on"))
+    client.post(give, donate_form(email="kept@example.org"))
+
+    chosen = dict(Donation.objects.values_list("email", "show_amount_publicly"))
+    assert chosen == {"shown@example.org": True, "kept@example.org": False}
+
+
 def test_the_owners_email_never_appears_on_the_page(client, fundraiser):
     assert "maria.lopez@example.org" not in client.get(fundraiser.url).content.decode()
 
