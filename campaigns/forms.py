@@ -19,7 +19,7 @@ from donations.money import (
     minor_units,
     normalise_currency,
 )
-from northstar.forms import TypedTextMixin
+from northstar.forms import NameFields, TypedTextMixin
 
 MAXIMUM_GOAL_CENTS = 100_000_000_000  # $1,000,000,000: a typo guard, far above any real goal
 MAXIMUM_PERSONAL_GOAL_CENTS = 100_000_000  # $1,000,000 for one supporter's page
@@ -277,8 +277,20 @@ class FundraiserPageFields(TypedTextMixin, forms.Form):
         return cleaned
 
 
-class StartFundraiserForm(FundraiserPageFields):
-    """What a supporter types to open their own page in `campaign` (`FundraiserPageFields`)."""
+class StartFundraiserForm(NameFields, FundraiserPageFields):
+    """What a supporter types to open their own page in `campaign` (`FundraiserPageFields`),
+    and first their "first_name" and "last_name" (`NameFields`) when `owner` (the signed-in
+    user) lacks either, as an account from before sign-up asked may: `open_fundraiser`
+    stores them on the owner."""
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owner.first_name.strip() and owner.last_name.strip():
+            self.forget_names()
+        else:
+            self.order_fields(["first_name", "last_name"])
+            self.initial.setdefault("first_name", owner.first_name)
+            self.initial.setdefault("last_name", owner.last_name)
 
 
 class EditFundraiserForm(FundraiserPageFields):

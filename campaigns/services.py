@@ -111,7 +111,9 @@ def open_fundraiser(campaign: FundraisingCampaignPage, owner, data: dict) -> Fun
     `data`: "title", "goal_cents" (int, the campaign's minor units), "story",
     optional "photo" (an uploaded image), "team" (a TeamPage of the campaign)
     and "new_team_title" (creates a team captained by `owner`, if the campaign
-    allows teams). The page's slug is its title's, numbered if taken.
+    allows teams), and "first_name" and "last_name" when the form asked for them
+    (stored on `owner`, in this transaction, before the page is made, so the page
+    is found by them). The page's slug is its title's, numbered if taken.
     Returns the page: live, or waiting in the campaign's workflow.
 
     Raises FundraiserRefused (nothing is saved) if the campaign has not started
@@ -124,6 +126,7 @@ def open_fundraiser(campaign: FundraisingCampaignPage, owner, data: dict) -> Fun
         raise FundraiserRefused(refusal)
     title = data["title"]
     check_title_free(campaign, title)
+    name_owner(owner, data)
     team = chosen_team(campaign, owner, data, page_title=title)
 
     photo = data.get("photo")
@@ -142,6 +145,18 @@ def open_fundraiser(campaign: FundraisingCampaignPage, owner, data: dict) -> Fun
     publish_or_submit(page, owner)
     page.refresh_from_db()
     return page
+
+
+def name_owner(owner, data: dict) -> None:
+    """Store the "first_name" and "last_name" of a form's valid `data` on `owner`, if it
+    holds them (the start form asks an owner who has none); nothing otherwise. Saving the
+    names refolds the search text of any page `owner` already has."""
+    names = {field: data[field] for field in ("first_name", "last_name") if data.get(field)}
+    if not names:
+        return
+    for field, value in names.items():
+        setattr(owner, field, value)
+    owner.save(update_fields=list(names))
 
 
 def check_title_free(campaign: FundraisingCampaignPage, title: str, *, page=None) -> None:

@@ -30,7 +30,9 @@ def start_fundraiser(request, campaign_id):
     if not campaign.accepts_fundraisers():
         return TemplateResponse(request, "campaigns/start_fundraiser_closed.html", context)
     if request.method == "POST":
-        form = StartFundraiserForm(request.POST, request.FILES, campaign=campaign)
+        form = StartFundraiserForm(
+            request.POST, request.FILES, campaign=campaign, owner=request.user
+        )
         if form.is_valid():
             try:
                 fundraiser = open_fundraiser(campaign, request.user, form.cleaned_data)
@@ -42,6 +44,7 @@ def start_fundraiser(request, campaign_id):
     else:
         form = StartFundraiserForm(
             campaign=campaign,
+            owner=request.user,
             initial={
                 "goal_cents": campaign.default_fundraiser_goal_cents,
                 "story": campaign.default_fundraiser_story,

@@ -4,19 +4,26 @@ Named in `settings.ACCOUNT_FORMS`. Each adds `TypedTextMixin` to allauth's
 own form, so an address typed with a decomposed "ë" signs up, logs in and
 asks for a password reset as the same precomposed, lower-case address it is
 stored as (`normalise_email`). Passwords are left exactly as typed.
+
+Sign-up also asks for the supporter's first and last name (`NameFields`), which
+allauth's adapter stores on the new user: invitations, owner emails, leaderboards
+and "find a fundraiser" all need them.
 """
 
 from allauth.account import forms as allauth_forms
 
-from .forms import TypedTextMixin
+from .forms import NameFields, TypedTextMixin
 
 
 class LoginForm(TypedTextMixin, allauth_forms.LoginForm):
     pass
 
 
-class SignupForm(TypedTextMixin, allauth_forms.SignupForm):
-    pass
+class SignupForm(TypedTextMixin, NameFields, allauth_forms.SignupForm):
+    """allauth's sign-up with the supporter's names first; `DefaultAccountAdapter.save_user`
+    stores "first_name" and "last_name" from the cleaned data on the new user."""
+
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
 
 
 class AddEmailForm(TypedTextMixin, allauth_forms.AddEmailForm):

@@ -8,9 +8,11 @@ from northstar.models import OutboundEmail, User
 from tests.site.factories import UserFactory
 
 
-def signup(client, email, password="a long and unusual passphrase"):
+def signup(client, email, password="a long and unusual passphrase", **names):
+    names = {"first_name": "Maria", "last_name": "López", **names}
     return client.post(
-        "/accounts/signup/", {"email": email, "password1": password, "password2": password}
+        "/accounts/signup/",
+        {**names, "email": email, "password1": password, "password2": password},
     )
 
 
@@ -43,7 +45,13 @@ def test_signing_up_with_an_email_in_use_creates_nothing_and_reveals_nothing(cli
 def test_a_mismatched_password_changes_nothing_and_says_why(client, home_page):
     response = client.post(
         "/accounts/signup/",
-        {"email": "x@example.org", "password1": "first passphrase 1", "password2": "other 2"},
+        {
+            "first_name": "Maria",
+            "last_name": "López",
+            "email": "x@example.org",
+            "password1": "first passphrase 1",
+            "password2": "other 2",
+        },
     )
     assert response.status_code == 200
     assert "same password" in response.content.decode()
@@ -158,3 +166,48 @@ def test_account_emails_name_the_organisation_and_carry_no_host_prefix(client, s
     assert message.context["subject"] == "Confirm your email address for Harbor Light Coalition"
     assert message.context["body"].startswith("Hello from Harbor Light Coalition.")
     assert "open an account on testserver." in message.context["body"]
+
+
+@pytest.mark.django_db
+def test_signing_up_stores_the_first_and_last_name_exactly_as_typed(client, home_page):
+    signup(client, "names@example.org", first_name="Zoë", last_name="देवनागरी")
+
+    user = User.objects.get()
+    assert (user.first_name, user.last_name) == ("Zoë", "देवनागरी")
+
+
+@pytest.mark.django_db
+def test_signing_up_keeps_a_decomposed_accent_as_one_character(client, home_page):
+    signup(client, "zoe@example.org", first_name="Zoe\u0308")
+
+    assert User.objects.get().first_name == "Zo\u00eb"
+
+
+@pytest.mark.django_db
+def test_signing_up_without_a_last_name_creates_nothing_and_asks_for_it(client, home_page):
+    response = signup(client, "nameless@example.org", last_name="")
+
+    assert response.status_code == 200
+    assert "Please enter your last name." in response.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_signing_up_with_digits_for_a_first_name_creates_nothing_and_says_why(client, home_page):
+    response = signup(client, "digits@example.org", first_name="R2D2")
+
+    assert response.status_code == 200
+    assert "Your first name can contain letters" in response.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_signup_form_asks_for_first_and_last_name_before_the_email(client, home_page):
+    html = client.get("/accounts/signup/").content.decode()
+
+    assert (
+        html.index('name="first_name"')
+        < html.index('name="last_name"')
+        < html.index('name="email"')
+    )
+    assert 'autocomplete="given-name"' in html

@@ -269,7 +269,13 @@ def page_taken_down(client):
 def signup_confirmation(client):
     client.post(
         "/accounts/signup/",
-        {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "first_name": "Ana",
+            "last_name": "Silva",
+            "email": "new@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
 
 
@@ -277,7 +283,13 @@ def account_already_exists(client):
     UserFactory(email="taken@example.org")
     client.post(
         "/accounts/signup/",
-        {"email": "taken@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "first_name": "Ana",
+            "last_name": "Silva",
+            "email": "taken@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
 
 
