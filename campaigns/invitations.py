@@ -52,6 +52,8 @@ class InvitationQuerySet(models.QuerySet):
 class Invitation(models.Model):
     """One friend asked by a fundraiser page's owner to give, with their own link."""
 
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
+
     class State(models.TextChoices):
         SENT = "sent", "Sent"
         GAVE = "gave", "Gave"

@@ -54,6 +54,8 @@ class FundraiserNotice(models.Model):
     """A fundraiser page's notice state: the row gifts to the page lock one at a time, and
     when the first gift not yet told to its owner arrived (None: nothing waiting)."""
 
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
+
     page = models.OneToOneField(
         "campaigns.FundraiserPage",
         on_delete=models.CASCADE,
@@ -73,6 +75,8 @@ class FundraiserNotice(models.Model):
 class GiftNotice(models.Model):
     """One paid gift to a fundraiser page, and the "someone gave" email that told its owner
     (`told_at` None: not told yet)."""
+
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
 
     donation = models.OneToOneField(
         Donation, on_delete=models.CASCADE, primary_key=True, related_name="+"
@@ -96,6 +100,8 @@ class GiftNotice(models.Model):
 
 class FundraiserMilestone(models.Model):
     """A page's total reached `percent` of its personal goal: its owner was emailed once."""
+
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
 
     page = models.ForeignKey("campaigns.FundraiserPage", on_delete=models.CASCADE, related_name="+")
     percent = models.PositiveSmallIntegerField()

@@ -29,6 +29,8 @@ def new_checkout_token():
 class Donation(models.Model):
     """One gift to one page (a campaign now, a supporter's fundraiser page later)."""
 
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
+
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         PAID = "paid", "Paid"
@@ -280,6 +282,8 @@ def count_gift(donation, sign=1):
 
 class StripeEvent(models.Model):
     """A Stripe webhook event handled once: its id is unique, so a redelivery does nothing."""
+
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
 
     event_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100)

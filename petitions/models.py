@@ -422,6 +422,8 @@ class SignatureQuerySet(models.QuerySet):
 class Signature(models.Model):
     """One supporter's signature on one petition (one per email address)."""
 
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
+
     class Status(models.TextChoices):
         PENDING = "pending", "Awaiting email confirmation"
         CONFIRMED = "confirmed", "Confirmed"
@@ -561,6 +563,8 @@ class Delivery(models.Model):
     (PDF and CSV) are made in that transaction too and kept in the default
     storage: what was emailed or posted is what staff download ever after.
     """
+
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
@@ -815,6 +819,8 @@ class PetitionUpdate(models.Model):
 
 class UpdateRecipient(models.Model):
     """A record that one signer was sent one update: each is sent at most once."""
+
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
 
     update = models.ForeignKey(PetitionUpdate, on_delete=models.CASCADE, related_name="+")
     signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="+")

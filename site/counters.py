@@ -209,6 +209,8 @@ class ShardedCounter(models.Model):
     plus `shard`, and `true_values(**key)`.
     """
 
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
+
     SHARDS = 8
     key_fields = ()
     amount_fields = ()

@@ -278,6 +278,8 @@ class OutboundEmail(models.Model):
     Its context, which may hold one-time links, is emptied once sent.
     """
 
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
+
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         SENDING = "sending", "Sending"

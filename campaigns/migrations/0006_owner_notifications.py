@@ -6,48 +6,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0005_fundraiser_search_text'),
-        ('donations', '0003_donation_referral'),
-        ('northstar', '0003_email_sender'),
+        ("campaigns", "0005_fundraiser_search_text"),
+        ("donations", "0003_donation_referral"),
+        ("northstar", "0003_email_sender"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FundraiserNotice',
+            name="FundraiserNotice",
             fields=[
-                ('page', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='campaigns.fundraiserpage')),
-                ('first_untold_at', models.DateTimeField(blank=True, null=True)),
-                ('last_sent_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "page",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="campaigns.fundraiserpage",
+                    ),
+                ),
+                ("first_untold_at", models.DateTimeField(blank=True, null=True)),
+                ("last_sent_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'fundraiser notice state',
+                "verbose_name": "fundraiser notice state",
             },
         ),
         migrations.CreateModel(
-            name='FundraiserMilestone',
+            name="FundraiserMilestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('percent', models.PositiveSmallIntegerField()),
-                ('reached_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('raised_cents', models.BigIntegerField(help_text="The page's total when it was reached.")),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaigns.fundraiserpage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("percent", models.PositiveSmallIntegerField()),
+                ("reached_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "raised_cents",
+                    models.BigIntegerField(help_text="The page's total when it was reached."),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="campaigns.fundraiserpage",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('page', 'percent'), name='one_milestone_per_percent')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("page", "percent"), name="one_milestone_per_percent"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='GiftNotice',
+            name="GiftNotice",
             fields=[
-                ('donation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='donations.donation')),
-                ('told_at', models.DateTimeField(blank=True, null=True)),
-                ('email', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='northstar.outboundemail')),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaigns.fundraiserpage')),
+                (
+                    "donation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="donations.donation",
+                    ),
+                ),
+                ("told_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "email",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="northstar.outboundemail",
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="campaigns.fundraiserpage",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['page', 'told_at'], name='campaigns_g_page_id_7a7a4f_idx')],
+                "indexes": [
+                    models.Index(fields=["page", "told_at"], name="campaigns_g_page_id_7a7a4f_idx")
+                ],
             },
         ),
     ]
