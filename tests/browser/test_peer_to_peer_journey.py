@@ -71,6 +71,8 @@ def sign_up_and_confirm(owner, live_server, worker_outbox):
     """From the campaign page's button: log-in page, "Create an account", the emailed link."""
     owner.get_by_role("link", name="Create an account").click()
     expect(owner.get_by_role("heading", level=1)).to_have_text("Create an account")
+    owner.get_by_label("First name", exact=True).fill("Leila")
+    owner.get_by_label("Last name", exact=True).fill("Haddad")
     owner.get_by_label("Email", exact=True).fill(OWNER_EMAIL)
     owner.get_by_label("Password", exact=True).fill(OWNER_PASSWORD)
     owner.get_by_label("Password (again)", exact=True).fill(OWNER_PASSWORD)
@@ -174,6 +176,8 @@ def test_a_new_supporters_approved_page_gets_a_friends_gift_that_every_thermomet
     [invitation] = worker_outbox.wait_for(FIRST_FRIEND[1])
     invitation_path = link_path(invitation, r"\S+\?invitation=\S+")
     assert invitation_path.startswith(fundraiser.url)
+    assert "Leila is raising money for" in text_body(invitation)  # the name given at sign-up
+    assert "Give on Leila's page: " in text_body(invitation)
 
     team_url = f"{live_server.url}{team.url}"
     campaign_url = f"{live_server.url}{campaign.url}"
@@ -216,6 +220,7 @@ def test_a_new_supporters_approved_page_gets_a_friends_gift_that_every_thermomet
 
     [notice] = wait_until(someone_gave, timeout=30, message="the 'someone gave' email")
     assert PAGE_TITLE in str(notice["Subject"])
+    assert text_body(notice).startswith("Hi Leila,")
     assert "Nadia K.: $50" in text_body(notice)
     assert "Go Leila, every mile counts!" in text_body(notice)
 
@@ -226,6 +231,7 @@ def test_a_new_supporters_approved_page_gets_a_friends_gift_that_every_thermomet
     save_screenshots(visitor, "journey-campaign")
     visitor.goto(page_url)
     expect(visitor.get_by_text("Go Leila, every mile counts!")).to_be_visible()
+    expect(visitor.get_by_text("Leila H. is raising money for")).to_be_visible()
     save_screenshots(visitor, "journey-fundraiser")
     visitor.goto(team_url)
     member = visitor.locator(".team-members li").filter(has_text=PAGE_TITLE)
