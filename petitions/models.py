@@ -438,7 +438,14 @@ class Signature(models.Model):
         db_index=False,  # (petition, email) and (petition, status, confirmed_at) lead with it
     )
     target = models.ForeignKey(
-        Target, null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
+        Target,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="signatures",
+        # Only a staff member deleting an office reads signatures by target alone (a scan,
+        # once); delivery reads them through `signature_awaiting_delivery`.
+        db_index=False,
     )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
@@ -462,6 +469,7 @@ class Signature(models.Model):
         on_delete=models.PROTECT,
         related_name="signatures",
         help_text="The one delivery that carries this signature (set once, never changed).",
+        db_index=False,  # `signature_in_delivery`: only the rows a delivery holds
     )
 
     objects = SignatureQuerySet.as_manager()
@@ -470,9 +478,12 @@ class Signature(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["petition", "email"], name="one_signature_per_email"),
         ]
+        # Every index that holds a new signature costs each signing an insertion; a new
+        # signature is pending and undelivered, so the partial indexes below on confirmed or
+        # delivered rows cost it nothing. The daily purge of expired pending signatures scans
+        # the table rather than every signing keeping a (status, created_at) index for it.
         indexes = [
             models.Index(fields=["petition", "status", "confirmed_at"]),
-            models.Index(fields=["status", "created_at"]),
             models.Index(
                 fields=["petition", "target"],
                 condition=models.Q(status="confirmed", delivery__isnull=True),
@@ -482,6 +493,11 @@ class Signature(models.Model):
                 fields=["created_at"],
                 condition=models.Q(status="pending", confirmation_sent_at__isnull=True),
                 name="signature_awaiting_email",
+            ),
+            models.Index(
+                fields=["delivery"],
+                condition=models.Q(delivery__isnull=False),
+                name="signature_in_delivery",
             ),
         ]
 
