@@ -45,6 +45,17 @@ def worker_outbox(celery_worker_process):
 
 
 @pytest.fixture
+def mail_kept_queued():
+    """Queued messages stay in the outbox, not handed to a worker: for transactional tests
+    that read what was queued. The session's real worker, alive after any test that
+    started it, would otherwise send them and blank their context meanwhile."""
+    from unittest import mock
+
+    with mock.patch("northstar.tasks.send_outbound_email.delay_on_commit"):
+        yield
+
+
+@pytest.fixture
 def home_page(db):
     """The site's home page, with the page tree and default site it needs."""
     from northstar.demo import load_home_page

@@ -25,7 +25,9 @@ def demo(db, settings):
     call_command("load_demo_data")
 
 
-def test_staff_take_down_a_live_fundraiser_page_with_a_reason(page, live_server, demo):
+def test_staff_take_down_a_live_fundraiser_page_with_a_reason(
+    page, live_server, demo, mail_kept_queued
+):
     fundraiser = (
         FundraiserPage.objects.live().filter(team__isnull=False).select_related("supporter").first()
     )
