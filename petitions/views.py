@@ -1,7 +1,7 @@
 """Public petition views, reached through `PetitionPage`'s routes: parse, call a service, render."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
@@ -81,7 +81,9 @@ def sign(request, petition):
     if not form.is_valid():
         return render_petition(request, petition, form=form)
     take_signature(petition, form.cleaned_data, target=form.target)
-    return redirect(petition.thank_you_url(), permanent=False)
+    # The thank-you URL is already a path (kept in the petition memo): `redirect()` would
+    # first try, and fail, to reverse it as a view name.
+    return HttpResponseRedirect(petition.thank_you_url())
 
 
 def too_many_attempts(request, petition, form):
