@@ -33,6 +33,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .memo import Memo
 
+# How long a public page (a petition, a campaign, a team, a fundraiser page) is kept for
+# anonymous readers: what its counts may lag behind by, and how often each process renders it.
+PAGE_CACHE_SECONDS = 1
 CSRF_PLACEHOLDER = "__northstar_csrf_token__"
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 NOT_KEPT_HEADERS = {"content-length", "set-cookie"}  # recomputed, or the visitor's own
