@@ -20,8 +20,12 @@ savepoints included) and Redis commands (of every database of the server, as
 Redis counts them: a script's own calls included) of one request in a second
 that has had requests of its kind already, and the median of ROUNDS rounds of
 the process CPU time (`time.process_time`) per request, so that the figure does
-not depend on what else the machine is doing as throughput does. Prints one line:
-`COST {"sign": {"status": 302, "statements": 1, "redis": 1, "cpu_ms": 1.23}, ...}`.
+not depend on what else the machine is doing as throughput does. With PostgreSQL on
+this machine it also gives the median CPU its backend (serving this process's one
+connection) spent per request, `pg_cpu_ms`, from /proc/<pid>/schedstat (None when
+that cannot be read, or the connection changed during a round). Prints one line:
+`COST {"sign": {"status": 302, "statements": 1, "redis": 1, "cpu_ms": 1.23,
+"pg_cpu_ms": 0.15}, ...}`.
 
 With `--profile NAME` it also prints the functions that took the most CPU in
 that kind of request (cProfile), for finding where the time goes.
@@ -109,6 +113,15 @@ def sign_body(token, tag):
     ).encode()
 
 
+def backend_cpu_seconds(pid):
+    """CPU seconds the process `pid` has run (/proc/<pid>/schedstat, in ns), or None."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as stat:
+            return int(stat.read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("path")
@@ -168,18 +181,34 @@ def main():
             "statements": len(queries),
             "redis": redis_commands() - before - 1,  # the first INFO is counted too
             "cpu_ms_rounds": [],
+            "pg_cpu_ms_rounds": [],
         }
+
+    def backend():
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        return pid, backend_cpu_seconds(pid)
+
     # Rounds of each kind in turn, so that a change in the machine's load meets every kind.
     for _ in range(options.rounds):
         for name, request in kinds.items():
             count = REQUESTS[name]
+            pid, pg_started = backend()
             started = time.process_time()
             for _ in range(count):
                 request()
             per_request = (time.process_time() - started) / count * 1000
             costs[name]["cpu_ms_rounds"].append(round(per_request, 4))
+            pid_after, pg_ended = backend()
+            if pid_after == pid and None not in (pg_started, pg_ended):
+                pg_per_request = (pg_ended - pg_started) / count * 1000
+                costs[name]["pg_cpu_ms_rounds"].append(round(pg_per_request, 4))
     for cost in costs.values():
         cost["cpu_ms"] = statistics.median(cost["cpu_ms_rounds"])
+        pg_rounds = cost["pg_cpu_ms_rounds"]
+        cost["pg_cpu_ms"] = statistics.median(pg_rounds) if pg_rounds else None
     for name in options.profile:
         request = kinds[name]
         profiler = cProfile.Profile(time.process_time)
