@@ -13,7 +13,9 @@ from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as format_date
 from wagtail import blocks
 from wagtail.admin.panels import (
@@ -33,6 +35,7 @@ from donations.models import Donation, DonationTotal
 from donations.money import CURRENCY_CHOICES, DEFAULT_CURRENCY, normalise_currency
 from northstar.blocks import BaseStreamBlock
 from northstar.memo import Memo
+from northstar.pagecache import CSRF_PLACEHOLDER, PAGE_CACHE_SECONDS, with_csrf_placeholder
 
 # What the "ask to give" card after signing shows may be this old (see northstar.memo).
 recent_asks = Memo(seconds=1)
@@ -66,13 +69,40 @@ def with_raised(pages):
     )
 
 
+class AnonymousPageCacheMixin:
+    """Serves a page through the one-second anonymous page cache (`northstar.pagecache`),
+    as petitions are: rendered with the cache's CSRF placeholder in the donate form (filled
+    with each visitor's own token on the way out) and kept for `PAGE_CACHE_SECONDS` for
+    anonymous GETs and HEADs. Visitors with a session (an owner viewing their page) always
+    get a fresh render; the cache's key is the full query without tracking parameters, so a
+    page rendered for one `?invitation=` token is never served for another or for none."""
+
+    def serve(self, request, *args, **kwargs):
+        """Wagtail's override point: the page, cacheable only for a GET or HEAD."""
+        request.is_preview = False  # as Page.serve
+        cache_seconds = PAGE_CACHE_SECONDS if request.method in ("GET", "HEAD") else 0
+        return self.render_page(request, cache_seconds=cache_seconds)
+
+    def render_page(self, request, form=None, status=200, cache_seconds=0):
+        """The page as a rendered `TemplateResponse` (`status`) with its donate form (`form`,
+        e.g. posted with errors, or the page's own empty one), marked for the page cache for
+        `cache_seconds` (0: filled in, never kept). A page showing a bound form (what a
+        visitor typed) is never stored by any cache (`add_never_cache_headers`)."""
+        context = self.get_context(request, form=form)
+        context["csrf_placeholder"] = CSRF_PLACEHOLDER
+        response = TemplateResponse(request, self.get_template(request), context, status=status)
+        if form is not None and form.is_bound:
+            add_never_cache_headers(response)
+        return with_csrf_placeholder(response.render(), cache_seconds)
+
+
 class CampaignQuerySet(PageQuerySet):
     def accepting_gifts(self):
         """Campaigns whose last day for gifts is today or later, in the site's time zone."""
         return self.filter(deadline__gte=timezone.localdate())
 
 
-class FundraisingCampaignPage(Page):
+class FundraisingCampaignPage(AnonymousPageCacheMixin, Page):
     """A campaign with a money goal and a deadline: its story, progress and donate form."""
 
     intro = models.TextField(
@@ -386,7 +416,7 @@ def progress_toward(total, goal_cents, currency):
     }
 
 
-class TeamPage(Page):
+class TeamPage(AnonymousPageCacheMixin, Page):
     """A group of supporters' pages under one campaign (a church, a school, a company),
     with its own goal. Its members are the fundraiser pages whose `team` is this page."""
 
@@ -443,7 +473,7 @@ class TeamPage(Page):
         return context
 
 
-class FundraiserPage(Page):
+class FundraiserPage(AnonymousPageCacheMixin, Page):
     """A supporter's own page in a campaign: their photo, story and goal, and a donate form.
 
     Opened and edited by its owner from the public site (`campaigns.services`),

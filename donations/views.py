@@ -37,7 +37,10 @@ def givable_page(page_id):
 
 
 def render_with_form(request, page, form, status=200):
-    """The page given to, with the donate form as posted and its errors."""
+    """The page given to, with the donate form as posted and its errors: never kept by
+    the page cache or any other (a campaign's page renders it with `render_page`)."""
+    if hasattr(page, "render_page"):
+        return page.render_page(request, form=form, status=status)
     context = page.get_context(request, form=form)
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
