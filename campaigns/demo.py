@@ -430,8 +430,9 @@ def title_slug(title):
 
 
 def add_gifts(page, gifts, hours_apart, first_hours_ago=1):
-    """Paid gifts to `page`, newest first, `hours_apart` apart (counted by the final rebuild);
-    every other donor who shows their name shows the amount too."""
+    """Paid gifts to `page`, newest first, `hours_apart` apart (counted by the final rebuild).
+    No demo donor shows their amount: the donate form's preset amounts ("$50") are then the
+    only amounts on a page's donate panel."""
     now = timezone.now()
     Donation.objects.bulk_create(
         Donation(
@@ -441,7 +442,6 @@ def add_gifts(page, gifts, hours_apart, first_hours_ago=1):
             last_name=last,
             email=f"{first.lower()}.{last.lower()}@example.org",
             show_name_publicly=public,
-            show_amount_publicly=public and index % 2 == 0,  # some named donors show it too
             message=message,
             status=Donation.Status.PAID,
             created_at=now - timedelta(hours=hours_apart * index + first_hours_ago),

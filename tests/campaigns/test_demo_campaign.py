@@ -141,9 +141,3 @@ def test_every_live_demo_page_opens_for_visitors_and_the_waiting_one_does_not(de
         page.title: 200 for page in live
     }
     assert client.get(f"/{demo.slug}/{waiting.slug}/").status_code == 404
-
-
-def test_some_demo_donors_show_their_amount_and_no_anonymous_one_does(demo):
-    shown = Donation.objects.filter(show_amount_publicly=True)
-    assert shown.exists()
-    assert not shown.filter(show_name_publicly=False).exists()
