@@ -33,5 +33,5 @@ def send_overdue_gift_notices():
 
     pages = overdue_gift_notices()
     for page_id in pages:
-        send_gift_notice.delay(page_id)
+        send_gift_notice.delay_on_commit(page_id)
     return len(pages)
