@@ -40,17 +40,19 @@ class SignatureForm(SupporterForm):
     opt_in_updates = forms.BooleanField(
         label="Email me updates about this petition and the organisation's work", required=False
     )
-    share_email_with_target = forms.BooleanField(
-        label="Include my email address in what the decision maker receives", required=False
-    )
 
     def __init__(self, *args, petition, **kwargs):
         super().__init__(*args, **kwargs)
         self.petition = petition
         self.needs_state = False
         self.target = None
-        if not petition.share_signer_emails:
-            del self.fields["share_email_with_target"]
+        if petition.share_signer_emails:
+            # Made only for the petitions that ask: a declared field would be copied for
+            # every form (as Django copies each form's fields) and then removed.
+            self.fields["share_email_with_target"] = forms.BooleanField(
+                label="Include my email address in what the decision maker receives",
+                required=False,
+            )
 
     def clean_zip_code(self):
         typed = self.cleaned_data.get("zip_code")

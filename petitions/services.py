@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from northstar import rows
 from northstar.emails import absolute_url, send_email
 from northstar.ratelimit import allow
 
@@ -132,13 +133,14 @@ def take_signature(petition, data, target=None):
         notify_signed_again_task.delay_on_commit(result.signature.pk)
 
 
-def insert_on_its_own(instance):
-    """INSERT `instance` as one statement: its own transaction, or a savepoint inside one."""
+def insert_on_its_own(signature):
+    """INSERT `signature` as one statement (`northstar.rows.insert`): its own transaction,
+    or a savepoint inside one."""
     if transaction.get_connection().in_atomic_block:
         with transaction.atomic():
-            instance.save(force_insert=True)
+            rows.insert(signature)
     else:
-        instance.save(force_insert=True)
+        rows.insert(signature)
 
 
 def request_confirmation_emails():
