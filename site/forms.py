@@ -212,8 +212,11 @@ class SupporterForm(TypedTextMixin, forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="Never shown publicly.",
     )
-    # A field people never see; bots that fill every field give themselves away.
-    website = forms.CharField(required=False, label="Leave this empty")
+    # The honeypot: an input people never see (templates/includes/honeypot.html), read from
+    # the posted data rather than declared as a field, which each form would copy. Bots that
+    # fill every input give themselves away.
+    HONEYPOT = "website"
+    honeypot_label = "Leave this empty"
 
     def clean_first_name(self):
         return clean_name(self.cleaned_data.get("first_name"), "first name")
@@ -224,8 +227,18 @@ class SupporterForm(TypedTextMixin, forms.Form):
     def clean_email(self):
         return normalise_email(self.cleaned_data["email"])
 
+    @property
+    def honeypot_name(self):
+        """The honeypot input's name (with the form's prefix, if any)."""
+        return self.add_prefix(self.HONEYPOT)
+
+    @property
+    def honeypot_id(self):
+        """The honeypot input's id, as Django would give a field of that name."""
+        return self.auto_id % self.honeypot_name if self.auto_id else self.honeypot_name
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("website"):
+        if self.is_bound and self.data.get(self.honeypot_name, "").strip():
             raise forms.ValidationError("Something went wrong. Please try again.")
         return cleaned

@@ -92,6 +92,18 @@ def test_a_filled_honeypot_saves_nothing(client, petition):
     assert not Signature.objects.exists()
 
 
+def test_the_sign_form_carries_the_honeypot_hidden_from_people(client, petition):
+    html = client.get(petition.url).content.decode()
+    assert '<label for="id_website">Leave this empty</label>' in html
+    assert '<input type="text" name="website" id="id_website" tabindex="-1"' in html
+    assert '<div class="honeypot" aria-hidden="true">' in html
+
+
+def test_a_honeypot_of_spaces_only_is_no_bot(client, petition):
+    post(client, petition, website="   ")
+    assert Signature.objects.filter(petition=petition).count() == 1
+
+
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_other_methods_are_refused(client, petition, method):
     response = getattr(client, method)(petition.url)
