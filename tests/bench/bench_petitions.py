@@ -725,22 +725,29 @@ def cost_table(cost):
         "middleware, CSRF checked), in one process: CPU time per request (`time.process_time`, "
         "median of rounds of each kind in turn), and the SQL statements and Redis commands "
         "of one request (a script's own commands counted, as Redis counts them). These depend "
-        "far less on the machine's load than throughput does.",
+        "far less on the machine's load than throughput does, and the Python and C function "
+        "calls of one request (`sys.setprofile`) not at all: the same code makes the same "
+        "calls on any machine.",
         "",
-        "| request | CPU per request | SQL statements | Redis commands |",
-        "| --- | --- | --- | --- |",
+        "| request | CPU per request | Python and C function calls | SQL statements "
+        "| Redis commands |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for name, label in COST_ROWS.items():
         figures = cost[name]
         rows.append(
-            f"| {label} | {figures['cpu_ms']:.2f} ms | {figures['statements']} "
-            f"| {figures['redis']} |"
+            f"| {label} | {figures['cpu_ms']:.2f} ms | {figures['calls']:,} "
+            f"| {figures['statements']} | {figures['redis']} |"
         )
+    calls = cost["sign"]["calls"] / cost["minimal"]["calls"]
     rows += [
         "",
         f"- By CPU alone, signing costs {ratio(cost, 'sign', 'minimal'):.2f}× the minimal "
         f"view, and a cached page {ratio(cost, 'page_cached', 'static'):.2f}× the static file "
-        "(gunicorn's own work per request comes on top of both).",
+        "(gunicorn's own work per request comes on top of both). By function calls, signing "
+        f"makes {calls:.2f}× the minimal view's; what that count leaves out is the work in "
+        "the kernel and in C beneath each call, most of it the round trips (signing has two, "
+        "to Redis and to PostgreSQL; the minimal view one).",
     ]
     return rows
 
@@ -983,16 +990,18 @@ def limits(results):
         "Celery worker's (timed above). Beside the smallest Django view that validates a "
         f"form and inserts one row, which cost {cost['minimal']['cpu_ms']:.2f} ms of CPU "
         f"in-process against signing's {cost['sign']['cpu_ms']:.2f} ms (see above), what "
-        "signing adds is its own: a form of ten fields (each copied for every form, as "
-        "Django does) with every typed text normalised, the ZIP look-up and the target, the "
-        "rate limit's round trip to Redis, a wider row, the thank-you redirect. The machine was "
+        "signing adds is its own: a form of eight fields (each copied for every form, as "
+        "Django does; nine when the petition shares signers' emails) with every typed text "
+        "normalised, the ZIP look-up and the target, the rate limit's round trip to Redis, a "
+        "row of 17 columns against 6 (written by `northstar.rows.insert`, its statement built "
+        "once), the thank-you redirect. The machine was "
         f"{signing['cpu']['busy']:.0%} busy: a worker's second thread runs while the first "
         "waits for its commit to reach the disk, but both may wait at once, and the two "
         "threads share one interpreter lock. What would move it: more web processes than "
         f"cores, so that another fills a waiting worker's core (this benchmark fixes "
         f"{WORKERS}); more web machines, since signers share no hot row (the count is written "
         "only on confirmation, on one of several shards); and fewer Python cycles per request "
-        "(the form and the ORM insert are most of what is left). Not done: "
+        "(Django's form machinery and the request cycle are most of what is left). Not done: "
         "`synchronous_commit = off` for signatures, which would remove the wait on the disk "
         "but could lose the last fraction of a second of signatures that signers were told "
         "had been taken.",

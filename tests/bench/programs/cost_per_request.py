@@ -15,7 +15,8 @@ production), one request at a time in this one thread:
 - `sign`: a signing (POST with the CSRF pair of one page, a new address each time);
 - `minimal`: the same POST to the bench's minimal view (a form validated, one row inserted).
 
-Per kind it reports the HTTP status, SQL statements (BEGIN, COMMIT and
+Per kind it reports the HTTP status, the Python and C function calls of one
+request (`python_calls`: the same on any machine), SQL statements (BEGIN, COMMIT and
 savepoints included) and Redis commands (of every database of the server, as
 Redis counts them: a script's own calls included) of one request in a second
 that has had requests of its kind already, and the median of ROUNDS rounds of
@@ -24,7 +25,7 @@ not depend on what else the machine is doing as throughput does. With PostgreSQL
 this machine it also gives the median CPU its backend (serving this process's one
 connection) spent per request, `pg_cpu_ms`, from /proc/<pid>/schedstat (None when
 that cannot be read, or the connection changed during a round). Prints one line:
-`COST {"sign": {"status": 302, "statements": 1, "redis": 1, "cpu_ms": 1.23,
+`COST {"sign": {"status": 302, "calls": 3196, "statements": 1, "redis": 1, "cpu_ms": 1.23,
 "pg_cpu_ms": 0.15}, ...}`.
 
 With `--profile NAME` it also prints the functions that took the most CPU in
@@ -113,6 +114,28 @@ def sign_body(token, tag):
     ).encode()
 
 
+def python_calls(request):
+    """How many Python and C functions one call of `request` calls (`sys.setprofile`).
+
+    Unlike CPU time it does not depend on the machine or its load: the same
+    code makes the same calls anywhere, so it tells one machine's figures from
+    another's work.
+    """
+    calls = 0
+
+    def count(frame, event, arg):
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    sys.setprofile(count)
+    try:
+        request()
+    finally:
+        sys.setprofile(None)
+    return calls - 2  # request()'s own call of site.call and of sys.setprofile
+
+
 def backend_cpu_seconds(pid):
     """CPU seconds the process `pid` has run (/proc/<pid>/schedstat, in ns), or None."""
     try:
@@ -180,6 +203,7 @@ def main():
             "status": status,
             "statements": len(queries),
             "redis": redis_commands() - before - 1,  # the first INFO is counted too
+            "calls": python_calls(request),
             "cpu_ms_rounds": [],
             "pg_cpu_ms_rounds": [],
         }
