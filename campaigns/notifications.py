@@ -129,12 +129,14 @@ def gift_paid_received(sender, donation, **kwargs):
     "someone gave" email and record (and email) any milestone its page has now reached.
 
     Runs in the gift's transaction; emails and tasks happen only if it commits.
-    Gifts to any other page (a campaign itself) are left alone.
+    Gifts to any other page (a campaign itself) are left alone. The page is the one
+    `Donation.mark_paid` read and kept on the gift (`donation.page`, as its own type): no
+    query here; its owner is read only when a milestone email needs them.
     """
     from .models import FundraiserPage
 
-    page = FundraiserPage.objects.filter(pk=donation.page_id).select_related("supporter").first()
-    if page is None:
+    page = donation.page.specific
+    if not isinstance(page, FundraiserPage):
         return
     notice = locked_notice(page.pk)
     record_gift(notice, donation)

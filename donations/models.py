@@ -111,14 +111,19 @@ class Donation(models.Model):
         return self.status == self.Status.PAID
 
     def mark_paid(self, payment_intent_id=""):
-        """Mark a locked, unpaid gift paid and add it to its page's total; False if paid already."""
+        """Mark a locked, unpaid gift paid and add it to its page's total; False if paid already.
+
+        The page given to is read once, as its own type, and kept on the gift
+        (`self.page`, by `given_page`): `count_gift`, the `gift_paid` receivers and the
+        receipt all use that one read.
+        """
         if self.is_paid:
             return False
         self.status = self.Status.PAID
         self.paid_at = timezone.now()
         self.payment_intent_id = payment_intent_id or self.payment_intent_id
         self.save(update_fields=["status", "paid_at", "payment_intent_id", "checkout_session_id"])
-        count_gift(self)
+        count_gift(self, page=given_page(self))
         gift_paid.send(sender=Donation, donation=self)
         return True
 
@@ -252,15 +257,77 @@ def _pages_linked_to(level_ids):
     return ids
 
 
-def gift_levels(page_id):
-    """Ids of the pages a gift to `page_id` counts toward, each once, deepest first.
+def _level_links():
+    """(select_related name, attribute) of the multi-table link from `Page` to each page type
+    of `LINKED_LEVELS` and `COUNTED_LEVELS` ("fundraiserpage"), linked levels first."""
+    links = []
+    for label in dict.fromkeys([*LINKED_LEVELS, *COUNTED_LEVELS]):
+        ptr = apps.get_model(label)._meta.get_ancestor_link(Page)
+        links.append((ptr.related_query_name(), ptr.remote_field.get_accessor_name()))
+    return links
+
+
+def _is_specific(page):
+    """True if `page` is an instance of its own most specific type (`.specific` is free)."""
+    specific_class = page.specific_class
+    return specific_class is None or isinstance(page, specific_class)
+
+
+def given_page(donation):
+    """The page `donation` was given to, read afresh as its own type (a fundraiser page, a
+    campaign) and kept on the gift as `donation.page`, so that what follows reads it there.
+
+    ONE query when the page is of a level type (`LINKED_LEVELS`, `COUNTED_LEVELS`:
+    their rows are joined to the page's row), two for any other page (`.specific`).
+    """
+    links = _level_links()
+    page = Page.objects.select_related(*(name for name, _ in links)).get(pk=donation.page_id)
+    for _, attribute in links:
+        specific = getattr(page, attribute, None)  # None: the page is not of this type
+        if specific is not None:
+            page = specific
+            break
+    else:
+        page = page.specific
+    donation.page = page
+    return page
+
+
+def _page_linked_levels(page):
+    """The level ids `page` (a page instance) names (`LINKED_LEVELS`), read from the page
+    when it is of its own type; None when only a query can tell (a plain `Page` row)."""
+    if not _is_specific(page):
+        return None
+    levels = []
+    for label, field in LINKED_LEVELS.items():
+        model = apps.get_model(label)
+        if isinstance(page, model):
+            level = getattr(page, model._meta.get_field(field).attname)
+            if level is not None:
+                levels.append(level)
+    return levels
+
+
+def gift_levels(page):
+    """Ids of the pages a gift to `page` (a page, or its id) counts toward, each once,
+    deepest first.
 
     The page itself; the page it names as a level (`LINKED_LEVELS`: a
     fundraiser page's team); then its ancestors of a `COUNTED_LEVELS` type
     (its campaign). Deepest first, so concurrent gifts lock shard rows in one
-    order. Three queries (one more per linked page type).
+    order. One query for a page given as its own type (`given_page`), which
+    holds its path and its linked levels; three for an id (one more per linked
+    page type).
     """
-    path = Page.objects.filter(pk=page_id).values_list("path", flat=True).get()
+    linked = None
+    if isinstance(page, Page):
+        page_id, path = page.pk, page.path
+        linked = _page_linked_levels(page)
+    else:
+        page_id = page
+        path = Page.objects.filter(pk=page_id).values_list("path", flat=True).get()
+    if linked is None:
+        linked = _linked_levels([page_id]).get(page_id, [])
     step = Page.steplen
     prefixes = [path[:end] for end in range(step, len(path), step)]
     levels_by_path = dict(
@@ -268,22 +335,22 @@ def gift_levels(page_id):
             "path", "pk"
         )
     )
-    linked = _linked_levels([page_id]).get(page_id, [])
     return list(dict.fromkeys([page_id, *linked, *_counted_ancestors(path, levels_by_path)]))
 
 
-def count_gift(donation, sign=1):
+def count_gift(donation, sign=1, *, page=None):
     """Count a gift on its page and every counted level above it, in one statement.
 
     `sign=1` when the gift is marked paid, `sign=-1` when a paid gift is
     refunded: every level changes together. Call it inside the transaction
     that changes the gift's status, so the totals commit with it or not at
-    all. Raises ValueError for any other sign.
+    all. Raises ValueError for any other sign. `page`: the gift's page as
+    `given_page` just read it (its path and linked levels are then not read again).
     """
     if sign not in (1, -1):
         raise ValueError(f"sign must be 1 or -1, not {sign!r}")
     DonationTotal.objects.add_many(
-        [(level,) for level in gift_levels(donation.page_id)],
+        [(level,) for level in gift_levels(donation.page_id if page is None else page)],
         amount_cents=sign * donation.amount_cents,
         donation_count=sign,
     )
