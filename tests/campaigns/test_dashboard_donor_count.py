@@ -1,0 +1,79 @@
+"""The dashboard tells an owner how many gifts their page had and from how many people: a
+donor who gave twice is one donor, told apart by email address as the project stores it."""
+
+import pytest
+
+from campaigns.dashboard import donors_by_page, supporter_dashboard
+from donations.models import Donation
+from tests.campaigns.factories import FundraiserPageFactory, paid_gift
+from tests.donations.factories import DonationFactory
+from tests.site.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = "/dashboard/"
+
+
+@pytest.fixture
+def owner():
+    return UserFactory(email="maria.lopez@example.org", first_name="Maria", last_name="Lopez")
+
+
+@pytest.fixture
+def page(campaign, owner):
+    return FundraiserPageFactory(parent=campaign, supporter=owner, title="Maria's walk")
+
+
+def facts(client, owner):
+    """The page's gifts-and-donors line on the owner's dashboard."""
+    client.force_login(owner)
+    html = client.get(DASHBOARD).content.decode()
+    return html.split('<span class="dashboard-gifts">', 1)[1].split("</span>", 1)[0]
+
+
+def test_two_gifts_from_one_address_and_one_from_another_are_three_gifts_from_two_donors(
+    client, page, owner
+):
+    paid_gift(page, 2500, email="ana@example.org")
+    paid_gift(page, 5000, email="ana@example.org")
+    paid_gift(page, 1000, email="ben@example.org")
+
+    [summary] = supporter_dashboard(owner)["pages"]
+
+    assert summary.progress["donation_count"] == 3
+    assert summary.donor_count == 2
+    assert facts(client, owner) == "<strong>3</strong> gifts from <strong>2</strong> donors"
+
+
+def test_one_address_typed_in_other_case_or_with_spaces_is_one_donor(page):
+    paid_gift(page, 2500, email="Ana@Example.org")
+    paid_gift(page, 2500, email=" ana@example.org ")
+
+    assert donors_by_page([page.pk]) == {page.pk: 1}
+
+
+def test_gifts_not_paid_have_no_donor(page):
+    paid_gift(page, 2500, email="ana@example.org")
+    DonationFactory(page=page, email="pending@example.org")
+    DonationFactory(page=page, email="failed@example.org", status=Donation.Status.FAILED)
+
+    assert donors_by_page([page.pk]) == {page.pk: 1}
+
+
+def test_a_donor_to_two_of_my_pages_is_a_donor_of_each(campaign, owner, page):
+    other = FundraiserPageFactory(parent=campaign, supporter=owner, title="Maria's swim")
+    paid_gift(page, 2500, email="ana@example.org")
+    paid_gift(other, 2500, email="ana@example.org")
+    paid_gift(other, 2500, email="ben@example.org")
+
+    assert donors_by_page([page.pk, other.pk]) == {page.pk: 1, other.pk: 2}
+
+
+def test_one_gift_reads_one_gift_from_one_donor(client, page, owner):
+    paid_gift(page, 2500, email="ana@example.org")
+
+    assert facts(client, owner) == "<strong>1</strong> gift from <strong>1</strong> donor"
+
+
+def test_a_page_without_gifts_reads_no_gifts_and_names_no_donors(client, page, owner):
+    assert facts(client, owner) == "<strong>0</strong> gifts"
