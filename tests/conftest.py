@@ -19,6 +19,21 @@ from tests.support.worker import WorkerProcess, database_url_for
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Passwords hashed with one round of MD5 in this process, as Django's testing docs advise.
+
+    The production hasher (PBKDF2, a million rounds) takes ~0.4 s per hash here: every user
+    a factory or the demo data creates, and every log-in, paid it. What is tested is that
+    passwords are checked, not how slowly; the site's own settings are unchanged, and the
+    worker and the embedded-defaults subprocesses keep them.
+    """
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real `celery -A northstar worker` on the test database and broker."""
