@@ -5,13 +5,13 @@ import csv
 import io
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from campaigns.models import FundraiserPage, FundraisingCampaignPage
 from northstar.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD
 from tests.browser.screenshots import DESKTOP, SCREENSHOT_DIR
 from tests.browser.test_csp import RECORD_VIOLATIONS
+from tests.support.demo import load_demo_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo(db, settings):
     settings.STRIPE_SECRET_KEY = ""
-    call_command("load_demo_data")
+    load_demo_data()
 
 
 def log_in_as_staff(page, live_server):

@@ -2,13 +2,13 @@
 and the scripts supporters use (the sign form's ZIP look-up, the donate form's amounts) work."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from campaigns.models import FundraisingCampaignPage
 from northstar.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD
 from northstar.models import HomePage
 from petitions.models import PetitionPage
+from tests.support.demo import load_demo_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ document.addEventListener("securitypolicyviolation", function (event) {
 @pytest.fixture
 def demo(db, settings):
     settings.STRIPE_SECRET_KEY = ""  # the local test checkout
-    call_command("load_demo_data")
+    load_demo_data()
 
 
 @pytest.fixture

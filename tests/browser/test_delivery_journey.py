@@ -3,13 +3,13 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from northstar.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD
 from petitions.jurisdictions import JURISDICTIONS
 from petitions.models import Delivery, PetitionPage, Signature
 from tests.browser.screenshots import save_screenshots
+from tests.support.demo import load_demo_data
 from tests.support.pdf import pdf_text
 from tests.support.waiting import wait_until
 
@@ -22,7 +22,7 @@ DELIVERY_TIMEOUT = 150
 
 @pytest.fixture
 def model_petition(db):
-    call_command("load_demo_data")
+    load_demo_data()
     return PetitionPage.objects.get(slug="stop-human-traffickers")
 
 

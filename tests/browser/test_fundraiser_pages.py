@@ -5,7 +5,6 @@ import io
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.management import call_command
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from playwright.sync_api import expect
@@ -13,6 +12,7 @@ from playwright.sync_api import expect
 from campaigns.models import FundraiserPage, FundraisingCampaignPage
 from tests.browser.screenshots import save_screenshots
 from tests.site.factories import UserFactory
+from tests.support.demo import load_demo_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def demo_campaign(db, settings):
     settings.STRIPE_SECRET_KEY = ""  # the local test checkout
-    call_command("load_demo_data")
+    load_demo_data()
     campaign = FundraisingCampaignPage.objects.get(title="Spring into Action")
     campaign.approval_workflow = None  # the demo's asks for approval; this page goes live at once
     campaign.save()

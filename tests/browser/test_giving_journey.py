@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import expect
 
@@ -17,6 +16,7 @@ from petitions.models import PetitionPage
 from tests.browser.screenshots import SCREENSHOT_DIR, save_screenshots
 from tests.donations.factories import DonationFactory
 from tests.site.factories import StaffUserFactory
+from tests.support.demo import load_demo_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,7 @@ DONOR_EMAIL = "sam.rivera@example.org"  # not the petition journey's: the outbox
 @pytest.fixture
 def petition_without_confirmation(db, settings):
     settings.STRIPE_SECRET_KEY = ""  # the embedded default: the local test checkout
-    call_command("load_demo_data")
+    load_demo_data()
     petition = PetitionPage.objects.get(slug="stop-human-traffickers")
     petition.require_confirmation = False
     petition.save_revision().publish()
@@ -87,7 +87,7 @@ def test_a_supporter_signs_gives_fifty_dollars_and_the_total_rises(
 @pytest.fixture
 def campaign_without_stripe(db, settings):
     settings.STRIPE_SECRET_KEY = ""
-    call_command("load_demo_data")
+    load_demo_data()
     return FundraisingCampaignPage.objects.get(slug="spring-into-action")
 
 

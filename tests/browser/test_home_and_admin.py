@@ -3,19 +3,19 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from northstar.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD
 from northstar.models import HomePage
 from tests.browser.screenshots import save_screenshots
+from tests.support.demo import load_demo_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def demo_site(db):
-    call_command("load_demo_data")
+    load_demo_data()
     return HomePage.objects.get()
 
 

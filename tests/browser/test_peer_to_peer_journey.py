@@ -12,13 +12,13 @@ dashboard, desktop and mobile."""
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from campaigns.models import FundraiserPage, FundraisingCampaignPage, TeamPage
 from donations.money import format_money
 from northstar.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD
 from tests.browser.screenshots import save_screenshots
+from tests.support.demo import load_demo_data
 from tests.support.outbox import text_body
 from tests.support.waiting import wait_until
 
@@ -38,7 +38,7 @@ def campaign_needing_approval(db, settings):
     """The demo's "Spring into Action": its pages wait in Wagtail's "Moderators approval"."""
     settings.STRIPE_SECRET_KEY = ""  # the local test checkout
     settings.GIFT_NOTICE_DELAY_SECONDS = 1  # read in the live server when the gift is paid
-    call_command("load_demo_data")
+    load_demo_data()
     campaign = FundraisingCampaignPage.objects.get(slug="spring-into-action")
     assert campaign.approval_workflow is not None and campaign.approval_workflow.active
     return campaign

@@ -4,11 +4,11 @@ linked page), and is counted."""
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from petitions.models import PetitionPage
 from tests.browser.screenshots import save_screenshots
+from tests.support.demo import load_demo_data
 from tests.support.outbox import text_body
 from tests.support.waiting import wait_until
 
@@ -19,7 +19,7 @@ SIGNER_EMAIL = "jordan.taylor@example.org"
 
 @pytest.fixture
 def model_petition(db):
-    call_command("load_demo_data")
+    load_demo_data()
     return PetitionPage.objects.get(slug="stop-human-traffickers")
 
 

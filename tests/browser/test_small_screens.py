@@ -1,12 +1,12 @@
 """In Chromium at a phone's width (375 px): the hotline, the EIN, the login and error pages."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from petitions.models import Signature
 from tests.browser.screenshots import SCREENSHOT_DIR
 from tests.petitions.factories import PetitionPageFactory, TargetFactory
+from tests.support.demo import load_demo_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,7 @@ def phone(browser):
 
 @pytest.fixture
 def demo_site(db):
-    call_command("load_demo_data")
+    load_demo_data()
 
 
 def lines(locator):

@@ -1,19 +1,19 @@
 """In Chromium: staff are told what a delete or an email would do before it happens."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from northstar.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD
 from petitions.models import PetitionPage, PetitionUpdate, Signature
 from tests.browser.screenshots import SCREENSHOT_DIR, save_screenshots
+from tests.support.demo import load_demo_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def demo_petition(db):
-    call_command("load_demo_data")
+    load_demo_data()
     return PetitionPage.objects.get(slug="stop-human-traffickers")
 
 

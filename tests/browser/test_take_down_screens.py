@@ -2,7 +2,6 @@
 screenshots of the confirm screen in docs/screenshots/."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 from wagtail.models import PageLogEntry
 
@@ -13,6 +12,7 @@ from northstar.models import OutboundEmail
 from tests.browser.screenshots import DESKTOP, SCREENSHOT_DIR
 from tests.browser.test_campaign_report_screens import log_in_as_staff
 from tests.browser.test_csp import RECORD_VIOLATIONS
+from tests.support.demo import load_demo_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ REASON = "The story asks for gifts to a personal bank account, which our rules d
 @pytest.fixture
 def demo(db, settings):
     settings.STRIPE_SECRET_KEY = ""
-    call_command("load_demo_data")
+    load_demo_data()
 
 
 def test_staff_take_down_a_live_fundraiser_page_with_a_reason(

@@ -6,13 +6,13 @@ given, whichever preset is chosen. Without JavaScript, $50 stays chosen while th
 """
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from campaigns.models import FundraisingCampaignPage
 from donations.models import Donation
 from petitions.models import PetitionPage, Signature
 from tests.browser.screenshots import save_screenshots
+from tests.support.demo import load_demo_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ SIGNER_EMAIL = "ana.silva@example.org"
 @pytest.fixture
 def demo_site(db, settings):
     settings.STRIPE_SECRET_KEY = ""  # the embedded default: the local test checkout
-    call_command("load_demo_data")
+    load_demo_data()
 
 
 @pytest.fixture
