@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -18,9 +19,18 @@ from campaigns.models import FundraiserPage, FundraisingCampaignPage, TeamPage, 
 from donations.models import Donation, DonationTotal
 
 
+@pytest.fixture(scope="module")
+def demo_loaded_once(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module's tests in a transaction rolled back after them;
+    each test runs in a savepoint inside it, so what one test changes the next never sees."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo_data")
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db):
-    call_command("load_demo_data")
+def demo(demo_loaded_once, db):
     return FundraisingCampaignPage.objects.get(slug="spring-into-action")
 
 
