@@ -70,12 +70,72 @@ def mail_kept_queued():
         yield
 
 
-@pytest.fixture
-def home_page(db):
-    """The site's home page, with the page tree and default site it needs."""
+def _is_transactional(item):
+    """Whether `item` runs on a transactional database (rows committed, seen by other processes)."""
+    marker = item.get_closest_marker("django_db")
+    return (
+        (marker is not None and marker.kwargs.get("transaction", False))
+        or "transactional_db" in item.fixturenames
+        or "live_server" in item.fixturenames
+    )
+
+
+# The transaction holding a module's shared home page, while it is open.
+_shared_home = {"atomic": None, "blocker": None}
+
+
+def _close_shared_home_page():
+    atomic, blocker = _shared_home["atomic"], _shared_home["blocker"]
+    if atomic is None:
+        return
+    from django.db import transaction
+
+    _shared_home["atomic"] = None
+    with blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test that did not ask for the home page never sees the one its module shares."""
+    if "home_page" not in item.fixturenames:
+        _close_shared_home_page()
+
+
+@pytest.fixture(scope="module")
+def _home_page_for_module(request, django_db_setup, django_db_blocker):
+    """The home page made once for a module's tests that roll back (each test in a savepoint
+    inside this transaction, rolled back after the module), not once per test. None for
+    transactional tests (pytest-django runs them after all the others), which make their own;
+    and once a test of the module that did not ask for it has run (it never sees it)."""
+    from django.db import transaction
+
     from northstar.demo import load_home_page
 
-    return load_home_page()
+    if _is_transactional(request._pyfuncitem):
+        yield None
+        return
+    _close_shared_home_page()
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        _shared_home.update(atomic=atomic, blocker=django_db_blocker)
+        pk = load_home_page().pk
+    yield pk
+    if _shared_home["atomic"] is atomic:
+        _close_shared_home_page()
+
+
+@pytest.fixture
+def home_page(_home_page_for_module, db):
+    """The site's home page, with the page tree and default site it needs."""
+    from northstar.demo import load_home_page
+    from northstar.models import HomePage
+
+    if _home_page_for_module is None or _shared_home["atomic"] is None:
+        return load_home_page()
+    return HomePage.objects.get(pk=_home_page_for_module)
 
 
 @pytest.fixture
