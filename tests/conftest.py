@@ -98,8 +98,9 @@ def _close_shared_home_page():
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    """A test that did not ask for the home page never sees the one its module shares."""
-    if "home_page" not in item.fixturenames:
+    """A test that did not ask for the home page never sees the one its module shares, nor
+    does a transactional test (its rows must be committed for other processes to see)."""
+    if "home_page" not in item.fixturenames or _is_transactional(item):
         _close_shared_home_page()
 
 
