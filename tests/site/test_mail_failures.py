@@ -214,9 +214,11 @@ def unused_port():
         return probe.getsockname()[1]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def session_worker_paused(request):
-    """Stop the suite's shared worker, if it runs, so that only this test's worker takes tasks."""
+    """Stop the suite's shared worker, if it runs, so that only these tests' workers take tasks
+    (stopped once for the module's worker tests, which run one after another, and started again
+    after them: each stop and start of it took seconds)."""
     from northstar.celery import app
 
     if not app.control.ping(timeout=1.0):
