@@ -108,7 +108,7 @@ def test_staff_deliver_now_and_each_office_gets_its_own_signers(
     wait_until(
         every_delivery_has_left_pending,
         timeout=DELIVERY_TIMEOUT,
-        interval=2,
+        interval=1,
         message="every delivery to be sent or ready to post",
     )
     ready = signatures_in(Delivery.Status.READY)
