@@ -27,24 +27,17 @@ STORED = [field.attname for field in Signature._meta.concrete_fields if not fiel
 
 
 def test_a_signature_is_written_as_save_writes_it(petition, texas_ag):
-    inserted = SignatureFactory.build(
-        petition=petition,
-        target=texas_ag,
-        email="zoe@example.org",
-        first_name="Zoë",
-        comment="Line one\nline two",
-        show_publicly=True,
-        opt_in_updates=True,
-    )
+    signer = {
+        "petition": petition,
+        "target": texas_ag,
+        "first_name": "Zoë",
+        "comment": "Line one\nline two",
+        "show_publicly": True,
+        "opt_in_updates": True,
+    }
+    inserted = SignatureFactory.build(email="zoe@example.org", **signer)
     saved = SignatureFactory.build(
-        petition=petition,
-        target=texas_ag,
-        email="zoe.saved@example.org",
-        first_name="Zoë",
-        comment="Line one\nline two",
-        show_publicly=True,
-        opt_in_updates=True,
-        created_at=inserted.created_at,
+        email="zoe.saved@example.org", created_at=inserted.created_at, **signer
     )
     insert(inserted)
     saved.save()
