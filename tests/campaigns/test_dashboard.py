@@ -21,8 +21,8 @@ DASHBOARD = "/dashboard/"
 
 
 @pytest.fixture
-def owner():
-    return UserFactory(email="maria.lopez@example.org", first_name="Maria", last_name="Lopez")
+def owner(maria):
+    return maria
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from campaigns.dashboard import donors_by_page, supporter_dashboard
 from donations.models import Donation
 from tests.campaigns.factories import FundraiserPageFactory, paid_gift
 from tests.donations.factories import DonationFactory
-from tests.site.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,8 +14,8 @@ DASHBOARD = "/dashboard/"
 
 
 @pytest.fixture
-def owner():
-    return UserFactory(email="maria.lopez@example.org", first_name="Maria", last_name="Lopez")
+def owner(maria):
+    return maria
 
 
 @pytest.fixture
