@@ -234,8 +234,10 @@ class SupporterForm(TypedTextMixin, forms.Form):
 
     @property
     def honeypot_id(self):
-        """The honeypot input's id, as Django would give a field of that name."""
-        return self.auto_id % self.honeypot_name if self.auto_id else self.honeypot_name
+        """The honeypot input's id, as Django gives a field of that name (`auto_id`)."""
+        if self.auto_id and "%s" in str(self.auto_id):
+            return self.auto_id % self.honeypot_name
+        return self.honeypot_name if self.auto_id else ""
 
     def clean(self):
         cleaned = super().clean()

@@ -31,7 +31,7 @@ def insert(instance, using=None):
     if not connection.features.can_return_columns_from_insert:
         instance.save(force_insert=True, using=alias)
         return instance
-    sql, fields = insert_statement(model, connection.vendor, alias)
+    sql, fields = insert_statement(model, alias)
     params = [
         field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
     ]
@@ -44,11 +44,8 @@ def insert(instance, using=None):
 
 
 @cache
-def insert_statement(model, vendor, alias):
-    """(SQL, fields) of `model`'s one-row INSERT on the connection `alias`, built once.
-
-    `vendor` is part of the key only to keep statements of different databases apart.
-    """
+def insert_statement(model, alias):
+    """(SQL, fields) of `model`'s one-row INSERT on the connection `alias`, built once."""
     connection = connections[alias]
     quote = connection.ops.quote_name
     opts = model._meta
