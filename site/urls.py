@@ -17,7 +17,13 @@ from . import errors
 to_login = RedirectView.as_view(pattern_name="account_login", query_string=True)
 to_password_reset = RedirectView.as_view(url=reverse_lazy("account_reset_password"))
 
+# The public routes a supporter posts to come first: Django tries the patterns in
+# order, so a signing or a gift is resolved without first trying the admin's.
 urlpatterns = [
+    path("petitions/", include("petitions.urls")),
+    path("donations/", include("donations.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("dashboard/", include((campaign_urls.dashboard_urlpatterns, "dashboard"))),
     path("admin/login/", to_login),
     path("admin/password_reset/", to_password_reset),
     path("admin/password_reset/<path:rest>", to_password_reset),
@@ -25,10 +31,6 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
-    path("petitions/", include("petitions.urls")),
-    path("donations/", include("donations.urls")),
-    path("campaigns/", include("campaigns.urls")),
-    path("dashboard/", include((campaign_urls.dashboard_urlpatterns, "dashboard"))),
 ]
 
 if settings.DEBUG:
