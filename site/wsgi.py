@@ -15,7 +15,9 @@ from petitions.routing import zip_index  # noqa: E402
 zip_index()
 
 # What is loaded by now lives as long as the process: keep the garbage collector off
-# it, and let the young generation grow further between collections (a request
-# allocates thousands of short-lived objects).
+# it. The collector keeps Python's own thresholds: a request leaves about a hundred
+# objects in reference cycles (a bound form and its fields, the request and its
+# session), and collecting them 700 allocations at a time costs half the CPU of
+# letting 50,000 pile up (0.07 against 0.15 ms a signing, measured in-process), with
+# pauses of about a millisecond rather than 70 ms that stall every thread of the process.
 gc.freeze()
-gc.set_threshold(50_000, 20, 100)
