@@ -2,6 +2,7 @@
 donor who gave twice is one donor, told apart by email address as the project stores it."""
 
 import pytest
+from django.urls import reverse
 
 from campaigns.dashboard import donors_by_page, supporter_dashboard
 from donations.models import Donation
@@ -10,38 +11,32 @@ from tests.donations.factories import DonationFactory
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD = "/dashboard/"
-
 
 @pytest.fixture
-def owner(maria):
-    return maria
-
-
-@pytest.fixture
-def page(campaign, owner):
-    return FundraiserPageFactory(parent=campaign, supporter=owner, title="Maria's walk")
+def page(campaign, maria):
+    """Maria's page (Maria, the page owner, is tests/campaigns/conftest.py's)."""
+    return FundraiserPageFactory(parent=campaign, supporter=maria, title="Maria's walk")
 
 
 def facts(client, owner):
     """The page's gifts-and-donors line on the owner's dashboard."""
     client.force_login(owner)
-    html = client.get(DASHBOARD).content.decode()
+    html = client.get(reverse("dashboard:home")).content.decode()
     return html.split('<span class="dashboard-gifts">', 1)[1].split("</span>", 1)[0]
 
 
 def test_two_gifts_from_one_address_and_one_from_another_are_three_gifts_from_two_donors(
-    client, page, owner
+    client, page, maria
 ):
     paid_gift(page, 2500, email="ana@example.org")
     paid_gift(page, 5000, email="ana@example.org")
     paid_gift(page, 1000, email="ben@example.org")
 
-    [summary] = supporter_dashboard(owner)["pages"]
+    [summary] = supporter_dashboard(maria)["pages"]
 
     assert summary.progress["donation_count"] == 3
     assert summary.donor_count == 2
-    assert facts(client, owner) == "<strong>3</strong> gifts from <strong>2</strong> donors"
+    assert facts(client, maria) == "<strong>3</strong> gifts from <strong>2</strong> donors"
 
 
 def test_one_address_typed_in_other_case_or_with_spaces_is_one_donor(page):
@@ -59,8 +54,8 @@ def test_gifts_not_paid_have_no_donor(page):
     assert donors_by_page([page.pk]) == {page.pk: 1}
 
 
-def test_a_donor_to_two_of_my_pages_is_a_donor_of_each(campaign, owner, page):
-    other = FundraiserPageFactory(parent=campaign, supporter=owner, title="Maria's swim")
+def test_a_donor_to_two_of_my_pages_is_a_donor_of_each(campaign, maria, page):
+    other = FundraiserPageFactory(parent=campaign, supporter=maria, title="Maria's swim")
     paid_gift(page, 2500, email="ana@example.org")
     paid_gift(other, 2500, email="ana@example.org")
     paid_gift(other, 2500, email="ben@example.org")
@@ -68,11 +63,11 @@ def test_a_donor_to_two_of_my_pages_is_a_donor_of_each(campaign, owner, page):
     assert donors_by_page([page.pk, other.pk]) == {page.pk: 1, other.pk: 2}
 
 
-def test_one_gift_reads_one_gift_from_one_donor(client, page, owner):
+def test_one_gift_reads_one_gift_from_one_donor(client, page, maria):
     paid_gift(page, 2500, email="ana@example.org")
 
-    assert facts(client, owner) == "<strong>1</strong> gift from <strong>1</strong> donor"
+    assert facts(client, maria) == "<strong>1</strong> gift from <strong>1</strong> donor"
 
 
-def test_a_page_without_gifts_reads_no_gifts_and_names_no_donors(client, page, owner):
-    assert facts(client, owner) == "<strong>0</strong> gifts"
+def test_a_page_without_gifts_reads_no_gifts_and_names_no_donors(client, page, maria):
+    assert facts(client, maria) == "<strong>0</strong> gifts"
