@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
-from django.db.models.functions import Lower, Trim
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -78,13 +77,13 @@ def state_in_words(page: FundraiserPage, workflow_state: WorkflowState | None) -
 
 def donors_by_page(page_ids) -> dict[int, int]:
     """{page id: how many different donors gave to it} for the pages `page_ids`, from their
-    paid gifts, in one query: donors are told apart by email address, compared as
-    `northstar.models.normalise_email` stores them (trimmed, lower-case), so two gifts from
-    one address are one donor. Pages with no paid gift are absent."""
+    paid gifts, in one query: donors are told apart by email address, as `Donation.save`
+    stores it (`normalise_email`), so two gifts from one address are one donor. Pages with
+    no paid gift are absent."""
     rows = (
         Donation.objects.filter(page_id__in=page_ids, status__in=Donation.COUNTED_STATES)
         .values("page_id")
-        .annotate(donors=Count(Lower(Trim("email")), distinct=True))
+        .annotate(donors=Count("email", distinct=True))
         .order_by()
     )
     return {row["page_id"]: row["donors"] for row in rows}

@@ -16,6 +16,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from northstar.counters import ShardedCounter
+from northstar.models import normalise_email
 
 from .money import format_money
 from .signals import gift_paid
@@ -91,6 +92,12 @@ class Donation(models.Model):
 
     def __str__(self):
         return f"{self.amount_display} from {self.public_name} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        """Save with the donor's address as every address is stored (`normalise_email`), so
+        that two gifts from one address are one donor wherever gifts are compared."""
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
     @property
     def amount_display(self):

@@ -71,3 +71,10 @@ def test_one_gift_reads_one_gift_from_one_donor(client, page, maria):
 
 def test_a_page_without_gifts_reads_no_gifts_and_names_no_donors(client, page, maria):
     assert facts(client, maria) == "<strong>0</strong> gifts"
+
+
+def test_a_gift_keeps_its_address_as_every_address_is_kept(page):
+    gift = DonationFactory(page=page, email="  Zoe\u0308@Example.ORG ")
+
+    gift.refresh_from_db()
+    assert gift.email == "zo\u00eb@example.org"
