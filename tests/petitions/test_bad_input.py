@@ -4,6 +4,7 @@ import pytest
 from django.test import override_settings
 
 from northstar.models import OutboundEmail
+from petitions.forms import SignatureForm
 from petitions.models import Signature
 from tests.petitions.factories import form_data
 
@@ -97,6 +98,24 @@ def test_the_sign_form_carries_the_honeypot_hidden_from_people(client, petition)
     assert '<label for="id_website">Leave this empty</label>' in html
     assert '<input type="text" name="website" id="id_website" tabindex="-1"' in html
     assert '<div class="honeypot" aria-hidden="true">' in html
+
+
+@pytest.mark.parametrize(
+    ("options", "name", "input_id"),
+    [
+        ({}, "website", "id_website"),
+        ({"prefix": "sign"}, "sign-website", "id_sign-website"),
+        ({"auto_id": "field_%s"}, "website", "field_website"),
+        ({"auto_id": False}, "website", ""),
+    ],
+)
+def test_the_honeypot_is_named_and_labelled_as_django_names_a_field(
+    petition, options, name, input_id
+):
+    form = SignatureForm(petition=petition, **options)
+
+    assert (form.honeypot_name, form.honeypot_id) == (name, input_id)
+    assert form.honeypot_id == form["first_name"].auto_id.replace("first_name", "website")
 
 
 def test_a_honeypot_of_spaces_only_is_no_bot(client, petition):
