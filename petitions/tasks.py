@@ -23,9 +23,9 @@ def queue_due_confirmations():
 
 
 @shared_task
-def notify_signed_again(signature_id):
+def notify_signed_again(signature_id, address_key=""):
     """Email a signature's owner that their address signed again (at most once an hour)."""
-    return services.notify_signed_again(signature_id)
+    return services.notify_signed_again(signature_id, address_key)
 
 
 @shared_task
