@@ -57,11 +57,14 @@ GUNICORN_LOG = ROOT / "var" / "bench-gunicorn.log"
 PETITION_PATH = "/stop-human-traffickers/"
 MINIMAL_PATH = "/bench/minimal-form/"  # tests/bench/programs/minimal_form.py, bench URLs only
 BENCH_SETTINGS = "tests.bench.programs.bench_settings"  # the site's, with the minimal view
-WORKERS = 2
+# The README's production command: two workers per core (`--workers 4` on 2 cores), so that
+# another process fills a core whose worker waits on its commit, and two threads each.
+WORKERS = 2 * (os.cpu_count() or 1)
 THREADS = 2  # per worker: one thread runs Python while another waits on its commit
+SIGN_CONNECTIONS, SOLO_CONNECTIONS = 8, 2  # SIGN_WRK's and SIGN_SOLO_WRK's -c
 SIGN_ROUNDS = 3  # each between two pgbench runs; the median round is reported
-SIGN_WRK = ["-t2", "-c8", "-d10s", "--latency", "--timeout", "5s"]
-SIGN_SOLO_WRK = ["-t2", "-c2", "-d8s", "--latency", "--timeout", "5s"]
+SIGN_WRK = ["-t2", f"-c{SIGN_CONNECTIONS}", "-d10s", "--latency", "--timeout", "5s"]
+SIGN_SOLO_WRK = ["-t2", f"-c{SOLO_CONNECTIONS}", "-d8s", "--latency", "--timeout", "5s"]
 READ_ROUNDS = 3  # each between two runs of the static file; the median round is reported
 READ_WRK = ["-t2", "-c16", "-d12s", "--latency", "--timeout", "5s"]
 WARM_UP_WRK = ["-t2", "-c4", "-d2s", "--timeout", "5s"]
@@ -818,11 +821,11 @@ def report(results):
         + ", ".join(f"{r['minimal_ratio']:.0%}" for r in rounds)
         + f") | ≥ {SIGN_MINIMAL_TARGET:.0%} "
         f"| {verdict(minimal_ratio >= SIGN_MINIMAL_TARGET and minimal_failures == 0)} |",
-        f"| signing latency p50 / p99, {WORKERS * 4} connections "
+        f"| signing latency p50 / p99, {SIGN_CONNECTIONS} connections "
         f"| {signing['p50_ms']:.0f} / {signing['p99_ms']:.0f} ms "
         f"| pgbench average {ceiling['latency_ms']:.1f} ms | | p99 < {SIGN_P99_TARGET_MS} ms "
         f"| {verdict(signing['p99_ms'] < SIGN_P99_TARGET_MS)} |",
-        f"| signing latency p50 / p99, {WORKERS} connections (no queueing) "
+        f"| signing latency p50 / p99, {SOLO_CONNECTIONS} connections (no queueing) "
         f"| {solo['p50_ms']:.0f} / {solo['p99_ms']:.0f} ms at {solo['rps']:.1f}/s "
         f"| | | p99 < {SIGN_P99_TARGET_MS} ms | {verdict(solo['p99_ms'] < SIGN_P99_TARGET_MS)} |",
         f"| signing errors | {sign_failures} answers other than 302, "
@@ -845,7 +848,7 @@ def report(results):
     ]
     statements = results["statements"]
     checks = [
-        f"- Signing, {WORKERS * 4} connections, the median round: wrk completed "
+        f"- Signing, {SIGN_CONNECTIONS} connections, the median round: wrk completed "
         f"{signing['requests']:,} requests; "
         f"{signing['signed']:,} answered 302 to thank-you/, {signing['other']} otherwise "
         f"(first statuses: {signing['other_statuses']}). wrk's own \"Non-2xx or 3xx "
@@ -861,7 +864,7 @@ def report(results):
             for r in rounds
         )
         + f"; {minimal_failures} other answers or timeouts.",
-        f"- Signing, {WORKERS} connections: {solo['requests']:,} requests, "
+        f"- Signing, {SOLO_CONNECTIONS} connections: {solo['requests']:,} requests, "
         f"{solo['signed']:,} 302s, {solo['other'] + solo['non_2xx_3xx']} other answers.",
         f"- The worker's share, timed after the runs: `queue_due_confirmations` queued "
         f"{confirmations['queued']:,} confirmation emails (an OutboundEmail row and a Celery "
@@ -927,8 +930,8 @@ def report(results):
             f"- pgbench ceiling, run {number}: {cpu_line(run['cpu'])}"
             for number, run in enumerate(ceilings, start=1)
         ),
-        f"- signing, {WORKERS * 4} connections (the median round): {cpu_line(signing['cpu'])}",
-        f"- signing, {WORKERS} connections: {cpu_line(solo['cpu'])}",
+        f"- signing, {SIGN_CONNECTIONS} connections (the median round): {cpu_line(signing['cpu'])}",
+        f"- signing, {SOLO_CONNECTIONS} connections: {cpu_line(solo['cpu'])}",
         f"- static file (the run before the median page round): {cpu_line(static['cpu'])}",
         f"- petition page (the median round): {cpu_line(reading['cpu'])}",
         "",
@@ -983,8 +986,8 @@ def limits(results):
         f"**Signing is bound by {bound}.** Each signing "
         f"cost about {sign_python:.1f} ms of gunicorn CPU and {sign_postgres:.1f} ms of "
         f"PostgreSQL CPU, where a bare insert costs PostgreSQL about {insert_postgres:.2f} ms. "
-        f"At that cost {WORKERS} workers with {min(cores, WORKERS)} whole cores to "
-        f"themselves would sign at most about {min(cores, WORKERS) * 1000 / sign_python:.0f}/s. "
+        f"At that cost {cores} whole cores given to the web processes alone would sign at most "
+        f"about {cores * 1000 / sign_python:.0f}/s. "
         "What a signing does: Django's request cycle and CSRF check, the form (the state "
         "from an in-memory ZIP index; the petition and the target kept for a second in the "
         "worker), the per-IP limit's look-up in the process's copy of the block list (the "
@@ -999,11 +1002,10 @@ def limits(results):
         "normalised, the ZIP look-up and the target, the address's keyed hash, a "
         "row of 18 columns against 6 (written by `northstar.rows.insert`, its statement built "
         "once), the thank-you redirect. The machine was "
-        f"{signing['cpu']['busy']:.0%} busy: a worker's second thread runs while the first "
-        "waits for its commit to reach the disk, but both may wait at once, and the two "
-        "threads share one interpreter lock. What would move it: more web processes than "
-        f"cores, so that another fills a waiting worker's core (this benchmark fixes "
-        f"{WORKERS}); more web machines, since signers share no hot row (the count is written "
+        f"{signing['cpu']['busy']:.0%} busy: while a thread waits for its commit to reach "
+        "the disk, the worker's other thread or another worker (two per core) takes the core. "
+        "What would move it: more web machines, since signers share no hot row (the count is "
+        "written "
         "only on confirmation, on one of several shards); and fewer Python cycles per request "
         "(Django's form machinery and the request cycle are most of what is left). Not done: "
         "`synchronous_commit = off` for signatures, which would remove the wait on the disk "
