@@ -139,7 +139,7 @@ def allow_or_block(scope, key, limit, window_seconds):
 def block(scope, key, until):
     """Have every process refuse `key` at `scope` until `until` (seconds since the epoch)."""
     now = time.time()
-    shared_key = f"ratelimit:blocked:{scope}"
+    shared_key = blocks_key(scope)
     location = redis_location()
     if location is not None:
         script = redis_script(location, BLOCK)
@@ -161,12 +161,17 @@ def blocked(scope, key):
 
 def read_blocks(scope):
     """{key: end of its block, seconds since the epoch} of `scope`, from the shared cache."""
-    shared_key = f"ratelimit:blocked:{scope}"
+    shared_key = blocks_key(scope)
     location = redis_location()
     if location is None:
         return cache.get(shared_key) or {}
     entries = redis_client(location).hgetall(cache.make_key(shared_key))
     return {key.decode(): int(ends_ms) / 1000 for key, ends_ms in entries.items()}
+
+
+def blocks_key(scope):
+    """The cache key of `scope`'s block list (before the cache's own prefix, `make_key`)."""
+    return f"ratelimit:blocked:{scope}"
 
 
 def count_attempt(key, window_seconds):
