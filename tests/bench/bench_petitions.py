@@ -1106,6 +1106,13 @@ SIGNING_TRIMMED = [
     "without the limit at all (8 of each); with the limit in the worker, 89.8% (8 pairs, "
     "2026-12-03, against 70.4% with the round trip in the same hour). 3,164 → 3,098 calls, "
     "3 Redis commands → 0.",
+    "- **The benchmark serves with the README's production command**, two workers per "
+    "core, where it ran one per core before. With one, a core sat idle whenever both "
+    "threads of its worker waited on their commits (the machine was 87% busy while "
+    "signing): the same code, in the `make bench` run just before the change, signed "
+    "763/s, 73% of the minimal view (rounds 70, 73, 83%), p99 29 ms; the two runs after it "
+    "82% and 91%. Alternating 4-second runs, 8 pairs each, in one hour: 77.4% with one "
+    "worker per core, 93.5% with two.",
     "- Left as it is: Django's copy of the form's eight fields for every form (about 70 "
     "calls a field).",
 ]
