@@ -471,15 +471,6 @@ class Signature(models.Model):
         help_text="The one delivery that carries this signature (set once, never changed).",
         db_index=False,  # `signature_in_delivery`: only the rows a delivery holds
     )
-    # Held only until a worker has counted the signature against the per-IP limit
-    # (`queue_due_confirmations`), a couple of seconds; never the address itself.
-    address_key = models.CharField(
-        max_length=32,
-        blank=True,
-        default="",
-        editable=False,
-        help_text="The signer's address as `northstar.ratelimit.address_key` keys it.",
-    )
 
     objects = SignatureQuerySet.as_manager()
 

@@ -6,19 +6,8 @@ signature still without one; the signing request only wakes that worker, at
 most once a second per web process, so a viral petition costs a Celery publish
 a second per process rather than one per signer. Beat runs the same sweep
 every minute, should a wake-up be lost.
-
-The per-IP limit (`PETITION_SIGNS_PER_IP_PER_HOUR` signings an hour, new and
-repeated alike) is counted by that worker too, when the petition asks signers
-to confirm: a new signature carries its address's key to the sweep, a repeat
-passes it to `notify_signed_again`, both about two seconds after the signing.
-A signature past the limit gets no email and is deleted, and its address is
-blocked until its hour ends; web processes refuse a blocked address from a
-list they read at most once a second, so signing pays no round trip for the
-limit. A petition that counts signatures at once counts the address in the
-request, before its row is written.
 """
 
-import logging
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -31,7 +20,7 @@ from django.utils import timezone
 
 from northstar import rows
 from northstar.emails import absolute_url, send_email
-from northstar.ratelimit import address_key, allow, allow_or_block, blocked
+from northstar.ratelimit import allow
 
 from .models import Signature, SignatureCount
 
@@ -41,14 +30,6 @@ HOUR = 3600  # seconds
 CONFIRMATION_WAKE_UP_EVERY = 1  # second
 _last_wake_up = float("-inf")  # when this process last woke the worker (time.monotonic)
 CONFIRMATION_BATCH = 500
-SIGNS_PER_ADDRESS = "petition-sign-ip"  # the per-IP limit's scope
-
-logger = logging.getLogger(__name__)
-
-
-class TooManySignings(Exception):
-    """The visitor's address has signed as often as an hour allows
-    (`PETITION_SIGNS_PER_IP_PER_HOUR`)."""
 
 
 @dataclass
@@ -96,16 +77,14 @@ def target_line(signature):
     return signature.office.addressed_as()
 
 
-def record_signature(petition, data, target=None, address_key=""):
+def record_signature(petition, data, target=None):
     """Sign `petition` with the cleaned form `data`; signing twice changes nothing.
 
     A new signer costs one INSERT: with confirmation on, the email follows
     from a worker within a couple of seconds; with it off, the signature is
     counted in the same transaction. A second signing with the same email
     breaks the unique constraint, which rolls back whatever this call wrote,
-    and returns the first signature (`created` false). `address_key` (the
-    signer's `northstar.ratelimit.address_key`, or "") is stored for the worker
-    to count against the per-IP limit.
+    and returns the first signature (`created` false).
     """
     signature = Signature(
         petition=petition,
@@ -119,7 +98,6 @@ def record_signature(petition, data, target=None, address_key=""):
         show_publicly=data.get("show_publicly", False),
         opt_in_updates=data.get("opt_in_updates", False),
         share_email_with_target=data.get("share_email_with_target", False),
-        address_key=address_key,
     )
     try:
         if petition.require_confirmation:
@@ -138,38 +116,21 @@ def record_signature(petition, data, target=None, address_key=""):
         return SigningResult(signature, created=False)
 
 
-def take_signature(petition, data, target=None, address=""):
-    """Sign `petition` with the cleaned form `data`, telling the caller nothing about the email.
+def take_signature(petition, data, target=None):
+    """Sign `petition` with the cleaned form `data`, telling the caller nothing about the address.
 
-    `address` is the visitor's IP address (`northstar.ratelimit.client_ip`),
-    counted against the per-IP limit as the module's docstring says. A new
-    email is signed as `record_signature` does. An email that has signed
-    already changes nothing here: its owner is told by email instead, by a
-    worker (`notify_signed_again`), so that this request does about the work
-    of a new signature (one INSERT, refused, one indexed SELECT and a task
+    A new address is signed as `record_signature` does. An address that has
+    signed already changes nothing here: its owner is told by email instead,
+    by a worker (`notify_signed_again`), so that this request does about the
+    work of a new signature (one INSERT, refused, one indexed SELECT and a task
     published) and renders no email. Returns None on purpose: the visitor gets
-    the same answer whether the email never signed, is pending or confirmed.
-    Raises TooManySignings when the address is past the limit.
+    the same answer whether the address never signed, is pending or confirmed.
     """
     from .tasks import notify_signed_again as notify_signed_again_task
 
-    limit = settings.PETITION_SIGNS_PER_IP_PER_HOUR
-    key = address_key(address) if limit > 0 else ""
-    if petition.require_confirmation:
-        if key and blocked(SIGNS_PER_ADDRESS, key):
-            raise TooManySignings
-        counted_later = key
-    else:
-        if not allow(SIGNS_PER_ADDRESS, key, limit, HOUR):
-            raise TooManySignings
-        counted_later = ""
-    result = record_signature(petition, data, target=target, address_key=counted_later)
+    result = record_signature(petition, data, target=target)
     if not result.created:
-        # Counted as late as a new signature is by the sweep, so that no timing of a
-        # refusal tells the two apart.
-        notify_signed_again_task.apply_async_on_commit(
-            (result.signature.pk, counted_later), countdown=2 * CONFIRMATION_WAKE_UP_EVERY
-        )
+        notify_signed_again_task.delay_on_commit(result.signature.pk)
 
 
 def insert_on_its_own(signature):
@@ -199,14 +160,8 @@ def request_confirmation_emails():
 
 
 def queue_due_confirmations():
-    """Queue the confirmation email of every pending signature that has none yet; how many.
-
-    Each signature that carries its address's key is first counted against the
-    per-IP limit (`northstar.ratelimit.allow_or_block`): one past it is deleted
-    unsent, and its address blocked for the rest of its hour.
-    """
-    limit = settings.PETITION_SIGNS_PER_IP_PER_HOUR
-    queued = refused = 0
+    """Queue the confirmation email of every pending signature that has none yet; how many."""
+    queued = 0
     while True:
         with transaction.atomic():
             batch = list(
@@ -214,33 +169,18 @@ def queue_due_confirmations():
                 .select_for_update(skip_locked=True, of=("self",))
                 .select_related("petition", "target")[:CONFIRMATION_BATCH]
             )
-            due, over = [], []
             for signature in batch:
-                key = signature.address_key
-                if key and not allow_or_block(SIGNS_PER_ADDRESS, key, limit, HOUR):
-                    over.append(signature.pk)
-                    continue
                 queue_confirmation_email(signature)
-                due.append(signature.pk)
-            Signature.objects.filter(pk__in=due).update(
-                confirmation_sent_at=timezone.now(), address_key=""
+            Signature.objects.filter(pk__in=[s.pk for s in batch]).update(
+                confirmation_sent_at=timezone.now()
             )
-            if over:
-                Signature.objects.filter(pk__in=over).delete()
-        queued, refused = queued + len(due), refused + len(over)
+        queued += len(batch)
         if len(batch) < CONFIRMATION_BATCH:
-            break
-    if refused:
-        logger.info("Refused %d signatures past the per-IP limit (no email sent).", refused)
-    return queued
+            return queued
 
 
-def notify_signed_again(signature_id: int, address_key: str = "") -> bool:
+def notify_signed_again(signature_id: int) -> bool:
     """Email the owner of signature `signature_id` that their address was used to sign again.
-
-    `address_key`, when the signing left the per-IP limit to this worker, is
-    counted first, as `queue_due_confirmations` counts a new signature's: past
-    the limit, no email goes out and the key is blocked.
 
     A pending signature's email carries the confirmation link again; a
     confirmed one's says there is nothing more to do. At most one email about
@@ -249,11 +189,8 @@ def notify_signed_again(signature_id: int, address_key: str = "") -> bool:
     gets that confirmation from `queue_due_confirmations` instead. The per-email
     limit (`PETITION_SIGNS_PER_EMAIL_PER_HOUR` signings again) skips the email
     silently: the visitor's answer never depended on it. True if an email was
-    queued; False if none was due, a limit was reached, or the signature is gone.
+    queued; False if none was due, the limit was reached, or the signature is gone.
     """
-    limit = settings.PETITION_SIGNS_PER_IP_PER_HOUR
-    if address_key and not allow_or_block(SIGNS_PER_ADDRESS, address_key, limit, HOUR):
-        return False
     signature = Signature.objects.filter(pk=signature_id).only("email").first()
     if signature is None:
         return False

@@ -23,9 +23,9 @@ def queue_due_confirmations():
 
 
 @shared_task
-def notify_signed_again(signature_id, address_key=""):
+def notify_signed_again(signature_id):
     """Email a signature's owner that their address signed again (at most once an hour)."""
-    return services.notify_signed_again(signature_id, address_key)
+    return services.notify_signed_again(signature_id)
 
 
 @shared_task

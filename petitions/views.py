@@ -1,5 +1,6 @@
 """Public petition views, reached through `PetitionPage`'s routes: parse, call a service, render."""
 
+from django.conf import settings
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from northstar.emails import public_url
 from northstar.models import SiteSettings
 from northstar.pagecache import CSRF_PLACEHOLDER, PAGE_CACHE_SECONDS, with_csrf_placeholder
-from northstar.ratelimit import client_ip
+from northstar.ratelimit import allow, client_ip
 from northstar.sharing import share_links
 
 from . import updates
@@ -18,7 +19,9 @@ from .forms import SignatureForm
 from .jurisdictions import jurisdiction_name
 from .models import Signature, signable_petition
 from .routing import normalise_zip, states_for_zip
-from .services import TooManySignings, confirm_signature, signature_for_token, take_signature
+from .services import confirm_signature, signature_for_token, take_signature
+
+HOUR = 3600
 
 
 def render_petition(request, petition, form=None, status=200, cache_seconds=0, notice=None):
@@ -64,18 +67,17 @@ def sign(request, petition):
     """Take a signature; every valid form gets the same redirect, whoever's address it names.
 
     Whether the address had signed (and confirmed) is told to its owner by
-    email (`take_signature`), never in this response. A form with errors is
-    shown again and counts against no limit: it writes and sends nothing.
+    email (`take_signature`), never in this response.
     """
     if not petition.is_open:
         return render_petition(request, petition, notice="closed")
     form = SignatureForm(request.POST, petition=petition)
+    ip_limit = settings.PETITION_SIGNS_PER_IP_PER_HOUR
+    if not allow("petition-sign-ip", client_ip(request), ip_limit, HOUR):
+        return too_many_attempts(request, petition, form)
     if not form.is_valid():
         return render_petition(request, petition, form=form)
-    try:
-        take_signature(petition, form.cleaned_data, target=form.target, address=client_ip(request))
-    except TooManySignings:
-        return too_many_attempts(request, petition, form)
+    take_signature(petition, form.cleaned_data, target=form.target)
     # The thank-you URL is already a path (kept in the petition memo): `redirect()` would
     # first try, and fail, to reverse it as a view name.
     return HttpResponseRedirect(petition.thank_you_url())

@@ -749,8 +749,8 @@ def cost_table(cost):
         f"view, and a cached page {ratio(cost, 'page_cached', 'static'):.2f}× the static file "
         "(gunicorn's own work per request comes on top of both). By function calls, signing "
         f"makes {calls:.2f}× the minimal view's; what that count leaves out is the work in "
-        "the kernel and in C beneath each call, most of it the round trip to PostgreSQL "
-        "(one each) and the larger row signing writes.",
+        "the kernel and in C beneath each call, most of it the round trips (signing has two, "
+        "to Redis and to PostgreSQL; the minimal view one).",
     ]
     return rows
 
@@ -905,11 +905,8 @@ def report(results):
         "emails; no Celery worker runs during the measurement, and that queueing is timed "
         "apart below), "
         f"PostgreSQL with fsync on, Redis, wrk and pgbench, all on these {cores} cores over "
-        "loopback. Rate limits raised for the run (`PETITION_SIGNS_PER_IP_PER_HOUR` and "
-        "`PETITION_SIGNS_PER_EMAIL_PER_HOUR` = 100000000), since every POST comes from one "
-        "address: each signing still pays all that the per-IP limit costs it (its address "
-        "keyed and looked up in the process's copy of the block list), and the worker's "
-        "count of each signature is in the queueing timed below.",
+        "loopback. Rate limits lifted for the run (`PETITION_SIGNS_PER_IP_PER_HOUR` and "
+        "`PETITION_SIGNS_PER_EMAIL_PER_HOUR` = 100000000).",
         "",
         *table,
         "",
@@ -990,17 +987,16 @@ def limits(results):
         f"about {cores * 1000 / sign_python:.0f}/s. "
         "What a signing does: Django's request cycle and CSRF check, the form (the state "
         "from an in-memory ZIP index; the petition and the target kept for a second in the "
-        "worker), the per-IP limit's look-up in the process's copy of the block list (the "
-        "worker counts the signature, as it queues the confirmation), and one INSERT "
-        "committed on its "
+        "worker), one Redis round trip for the per-IP rate limit (the per-email one counts "
+        "only repeat signings), and one INSERT committed on its "
         f"own ({results['statements']['sign']} statement(s)). The confirmation email is the "
         "Celery worker's (timed above). Beside the smallest Django view that validates a "
         f"form and inserts one row, which cost {cost['minimal']['cpu_ms']:.2f} ms of CPU "
         f"in-process against signing's {cost['sign']['cpu_ms']:.2f} ms (see above), what "
         "signing adds is its own: a form of eight fields (each copied for every form, as "
         "Django does; nine when the petition shares signers' emails) with every typed text "
-        "normalised, the ZIP look-up and the target, the address's keyed hash, a "
-        "row of 18 columns against 6 (written by `northstar.rows.insert`, its statement built "
+        "normalised, the ZIP look-up and the target, the rate limit's round trip to Redis, a "
+        "row of 17 columns against 6 (written by `northstar.rows.insert`, its statement built "
         "once), the thank-you redirect. The machine was "
         f"{signing['cpu']['busy']:.0%} busy: while a thread waits for its commit to reach "
         "the disk, the worker's other thread or another worker (two per core) takes the core. "
@@ -1096,23 +1092,27 @@ SIGNING_TRIMMED = [
     "1.42 → 1.12 and 1.25 ms (the minimal view 0.97 and 1.11 → 0.84 and 0.86 ms); signing "
     "p99 at 8 connections, 6-second gunicorn runs, 64, 332, 89 and 93 ms → 27, 40, 29 "
     "and 24 ms.",
-    "- **The per-IP limit is counted by the worker** that queues the confirmation emails, "
-    "not in the request: a signature carries a keyed hash of its address to that sweep (a "
-    "repeated signing passes it to its own task, as late), one past the limit is deleted "
-    "unsent and its address blocked for the rest of its hour, and a web process refuses a "
-    "blocked address from its copy of the block list, read from Redis at most once a "
-    "second. The round trip it replaces was most of the gap to 80%: 3-second runs "
-    "alternated on one gunicorn put signing at 75% of the minimal view with it and 83% "
-    "without the limit at all (8 of each); with the limit in the worker, 89.8% (8 pairs, "
-    "2026-12-03, against 70.4% with the round trip in the same hour). 3,164 → 3,098 calls, "
-    "3 Redis commands → 0.",
-    "- **The benchmark serves with the README's production command**, two workers per "
-    "core, where it ran one per core before. With one, a core sat idle whenever both "
-    "threads of its worker waited on their commits (the machine was 87% busy while "
-    "signing): the same code, in the `make bench` run just before the change, signed "
-    "763/s, 73% of the minimal view (rounds 70, 73, 83%), p99 29 ms; the two runs after it "
-    "82% and 91%. Alternating 4-second runs, 8 pairs each, in one hour: 77.4% with one "
-    "worker per core, 93.5% with two.",
-    "- Left as it is: Django's copy of the form's eight fields for every form (about 70 "
-    "calls a field).",
+    "- **The benchmark serves with the README's production command**, two gunicorn workers "
+    "per core, where it ran one per core (issue #4's setup): with one, a core sits idle "
+    "whenever both threads of its worker wait on their commits (87% busy while signing). "
+    "Signing and both ceilings are served by that one gunicorn in the same rounds. With the "
+    "per-IP limit in the request, alternated 4-second runs on one gunicorn, 8 pairs each, "
+    "2026-12-03 evening: 74.4%, 81.2% and 77.7% of the minimal view with two workers per "
+    "core (73.4% in a run of the same series with no limit at all: pairs of runs vary by "
+    "±10 points here, so only the bench's rounds count).",
+    "- **Tried and withdrawn: counting the per-IP limit in the Celery worker** (a signature "
+    "carrying a keyed hash of its address to the confirmation sweep, a web process "
+    "refusing blocked addresses from a list read once a second). It took the round trip "
+    "out of the request (3,164 → 3,098 calls; 82% and 91% in two `make bench` runs with "
+    "two workers per core, 73% with one), but a review found that it told an attacker "
+    "whether an address had signed (the sweep counts new signatures in order, a repeat "
+    "on its own, so which of the attacker's own addresses went past the limit depended "
+    "on it), counted a whole batch again when the sweep failed partway (deleting real "
+    "signatures), and let one address write for seconds before the web heard of its "
+    "block. The limit stays in the request, counted before the form.",
+    "- Left as they are: Django's copy of the form's eight fields for every form (about 70 "
+    "calls a field) and the rate limit's round trip to Redis (about 120 calls, and the "
+    "kernel's work for a second round trip, which no call count shows): 3-second runs "
+    "alternated on one gunicorn with one worker per core (2026-12-03, 8 of each) put "
+    "signing at 75% of the minimal view with the per-IP limit and 83% without it.",
 ]

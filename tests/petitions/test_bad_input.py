@@ -137,6 +137,16 @@ def test_a_post_without_the_csrf_token_is_refused(petition):
     assert not Signature.objects.exists()
 
 
+@override_settings(PETITION_SIGNS_PER_IP_PER_HOUR=3)
+def test_too_many_signatures_from_one_address_are_refused(client, petition):
+    for n in range(3):
+        post(client, petition, email=f"person{n}@example.org")
+    response = post(client, petition, email="person4@example.org")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert Signature.objects.count() == 3
+
+
 @override_settings(PETITION_SIGNS_PER_EMAIL_PER_HOUR=2)
 def test_signing_again_and_again_with_one_email_answers_as_a_first_signing(client, petition):
     # The per-email limit only skips emails (tests/petitions/test_signing.py): a 429 here

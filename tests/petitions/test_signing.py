@@ -217,8 +217,8 @@ def tasks_run_at_once(monkeypatch, django_capture_on_commit_callbacks):
 
     monkeypatch.setattr(
         tasks.notify_signed_again,
-        "apply_async",
-        lambda args=(), kwargs=None, **options: tasks.notify_signed_again.apply(args, kwargs),
+        "delay",
+        lambda *args, **kwargs: tasks.notify_signed_again.apply(args, kwargs),
     )
     monkeypatch.setattr(tasks.queue_due_confirmations, "apply_async", lambda *a, **kw: None)
 

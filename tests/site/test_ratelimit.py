@@ -1,11 +1,9 @@
-"""Rate limits: counted in the shared cache, each window starting at its first attempt;
-a limit counted by a worker blocks its key in every process until the window ends.
+"""Rate limits: counted in the shared cache, each window starting at its first attempt.
 
 Every behaviour holds on both cache backends the project supports: Redis (the
 suite's CACHE_URL, production) and the file cache of `make run`.
 """
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +12,7 @@ import time_machine
 from django.conf import settings
 from django.core.cache import caches
 
-from northstar.ratelimit import allow, allow_or_block, block, blocked, recent_blocks
+from northstar.ratelimit import allow
 from tests.support.waiting import wait_until
 
 HOUR = 3600
@@ -97,46 +95,3 @@ def test_a_counter_left_in_another_shape_in_redis_starts_again_rather_than_faili
     stale.close()
 
     assert [allow("test", "203.0.113.9", 2, 60) for _ in range(3)] == [True, True, False]
-
-
-def test_counting_past_the_limit_away_from_the_request_blocks_the_key_everywhere(backend):
-    assert [allow_or_block("sign", "key-a", 2, HOUR) for _ in range(3)] == [True, True, False]
-    assert blocked("sign", "key-a")
-    assert not blocked("sign", "key-b")
-    assert not blocked("other-scope", "key-a")
-    recent_blocks.clear()  # another process: nothing in memory, the shared list read afresh
-    assert blocked("sign", "key-a")
-
-
-def test_a_block_lasts_until_the_end_of_the_window_of_the_first_attempt(backend):
-    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False) as clock:
-        assert allow_or_block("sign", "key-a", 1, HOUR)
-        clock.shift(timedelta(minutes=30))
-        assert not allow_or_block("sign", "key-a", 1, HOUR)
-        clock.shift(timedelta(minutes=29))
-        assert blocked("sign", "key-a")
-        clock.shift(timedelta(minutes=2))
-        assert not blocked("sign", "key-a")
-        assert allow_or_block("sign", "key-a", 1, HOUR)
-
-
-def test_a_block_reaches_other_processes_within_a_second(backend):
-    assert not blocked("sign", "key-a")  # this process has read the (empty) list
-    other_process_blocks = {"key-a": time.time() + 60}
-    if backend == "redis":
-        other = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
-        shared = caches.create_connection("default").make_key("ratelimit:blocked:sign")
-        other.hset(shared, mapping={k: int(v * 1000) for k, v in other_process_blocks.items()})
-        other.close()
-    else:
-        caches.create_connection("default").set("ratelimit:blocked:sign", other_process_blocks)
-    wait_until(lambda: blocked("sign", "key-a"), timeout=3, message="the block read again")
-
-
-def test_blocks_of_many_keys_are_kept_side_by_side_and_each_ends_on_its_own(backend):
-    now = time.time()
-    block("sign", "key-a", now + 60)
-    block("sign", "key-b", now + 1)
-    assert blocked("sign", "key-a") and blocked("sign", "key-b")
-    wait_until(lambda: not blocked("sign", "key-b"), timeout=5, message="key-b's block over")
-    assert blocked("sign", "key-a")
