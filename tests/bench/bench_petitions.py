@@ -57,14 +57,11 @@ GUNICORN_LOG = ROOT / "var" / "bench-gunicorn.log"
 PETITION_PATH = "/stop-human-traffickers/"
 MINIMAL_PATH = "/bench/minimal-form/"  # tests/bench/programs/minimal_form.py, bench URLs only
 BENCH_SETTINGS = "tests.bench.programs.bench_settings"  # the site's, with the minimal view
-# The README's production command: two workers per core (`--workers 4` on 2 cores), so that
-# another process fills a core whose worker waits on its commit, and two threads each.
-WORKERS = 2 * (os.cpu_count() or 1)
+WORKERS = 2
 THREADS = 2  # per worker: one thread runs Python while another waits on its commit
-SIGN_CONNECTIONS, SOLO_CONNECTIONS = 8, 2  # SIGN_WRK's and SIGN_SOLO_WRK's -c
 SIGN_ROUNDS = 3  # each between two pgbench runs; the median round is reported
-SIGN_WRK = ["-t2", f"-c{SIGN_CONNECTIONS}", "-d10s", "--latency", "--timeout", "5s"]
-SIGN_SOLO_WRK = ["-t2", f"-c{SOLO_CONNECTIONS}", "-d8s", "--latency", "--timeout", "5s"]
+SIGN_WRK = ["-t2", "-c8", "-d10s", "--latency", "--timeout", "5s"]
+SIGN_SOLO_WRK = ["-t2", "-c2", "-d8s", "--latency", "--timeout", "5s"]
 READ_ROUNDS = 3  # each between two runs of the static file; the median round is reported
 READ_WRK = ["-t2", "-c16", "-d12s", "--latency", "--timeout", "5s"]
 WARM_UP_WRK = ["-t2", "-c4", "-d2s", "--timeout", "5s"]
@@ -821,11 +818,11 @@ def report(results):
         + ", ".join(f"{r['minimal_ratio']:.0%}" for r in rounds)
         + f") | ≥ {SIGN_MINIMAL_TARGET:.0%} "
         f"| {verdict(minimal_ratio >= SIGN_MINIMAL_TARGET and minimal_failures == 0)} |",
-        f"| signing latency p50 / p99, {SIGN_CONNECTIONS} connections "
+        f"| signing latency p50 / p99, {WORKERS * 4} connections "
         f"| {signing['p50_ms']:.0f} / {signing['p99_ms']:.0f} ms "
         f"| pgbench average {ceiling['latency_ms']:.1f} ms | | p99 < {SIGN_P99_TARGET_MS} ms "
         f"| {verdict(signing['p99_ms'] < SIGN_P99_TARGET_MS)} |",
-        f"| signing latency p50 / p99, {SOLO_CONNECTIONS} connections (no queueing) "
+        f"| signing latency p50 / p99, {WORKERS} connections (no queueing) "
         f"| {solo['p50_ms']:.0f} / {solo['p99_ms']:.0f} ms at {solo['rps']:.1f}/s "
         f"| | | p99 < {SIGN_P99_TARGET_MS} ms | {verdict(solo['p99_ms'] < SIGN_P99_TARGET_MS)} |",
         f"| signing errors | {sign_failures} answers other than 302, "
@@ -848,7 +845,7 @@ def report(results):
     ]
     statements = results["statements"]
     checks = [
-        f"- Signing, {SIGN_CONNECTIONS} connections, the median round: wrk completed "
+        f"- Signing, {WORKERS * 4} connections, the median round: wrk completed "
         f"{signing['requests']:,} requests; "
         f"{signing['signed']:,} answered 302 to thank-you/, {signing['other']} otherwise "
         f"(first statuses: {signing['other_statuses']}). wrk's own \"Non-2xx or 3xx "
@@ -864,7 +861,7 @@ def report(results):
             for r in rounds
         )
         + f"; {minimal_failures} other answers or timeouts.",
-        f"- Signing, {SOLO_CONNECTIONS} connections: {solo['requests']:,} requests, "
+        f"- Signing, {WORKERS} connections: {solo['requests']:,} requests, "
         f"{solo['signed']:,} 302s, {solo['other'] + solo['non_2xx_3xx']} other answers.",
         f"- The worker's share, timed after the runs: `queue_due_confirmations` queued "
         f"{confirmations['queued']:,} confirmation emails (an OutboundEmail row and a Celery "
@@ -927,8 +924,8 @@ def report(results):
             f"- pgbench ceiling, run {number}: {cpu_line(run['cpu'])}"
             for number, run in enumerate(ceilings, start=1)
         ),
-        f"- signing, {SIGN_CONNECTIONS} connections (the median round): {cpu_line(signing['cpu'])}",
-        f"- signing, {SOLO_CONNECTIONS} connections: {cpu_line(solo['cpu'])}",
+        f"- signing, {WORKERS * 4} connections (the median round): {cpu_line(signing['cpu'])}",
+        f"- signing, {WORKERS} connections: {cpu_line(solo['cpu'])}",
         f"- static file (the run before the median page round): {cpu_line(static['cpu'])}",
         f"- petition page (the median round): {cpu_line(reading['cpu'])}",
         "",
@@ -983,8 +980,8 @@ def limits(results):
         f"**Signing is bound by {bound}.** Each signing "
         f"cost about {sign_python:.1f} ms of gunicorn CPU and {sign_postgres:.1f} ms of "
         f"PostgreSQL CPU, where a bare insert costs PostgreSQL about {insert_postgres:.2f} ms. "
-        f"At that cost {cores} whole cores given to the web processes alone would sign at most "
-        f"about {cores * 1000 / sign_python:.0f}/s. "
+        f"At that cost {WORKERS} workers with {min(cores, WORKERS)} whole cores to "
+        f"themselves would sign at most about {min(cores, WORKERS) * 1000 / sign_python:.0f}/s. "
         "What a signing does: Django's request cycle and CSRF check, the form (the state "
         "from an in-memory ZIP index; the petition and the target kept for a second in the "
         "worker), one Redis round trip for the per-IP rate limit (the per-email one counts "
@@ -998,10 +995,11 @@ def limits(results):
         "normalised, the ZIP look-up and the target, the rate limit's round trip to Redis, a "
         "row of 17 columns against 6 (written by `northstar.rows.insert`, its statement built "
         "once), the thank-you redirect. The machine was "
-        f"{signing['cpu']['busy']:.0%} busy: while a thread waits for its commit to reach "
-        "the disk, the worker's other thread or another worker (two per core) takes the core. "
-        "What would move it: more web machines, since signers share no hot row (the count is "
-        "written "
+        f"{signing['cpu']['busy']:.0%} busy: a worker's second thread runs while the first "
+        "waits for its commit to reach the disk, but both may wait at once, and the two "
+        "threads share one interpreter lock. What would move it: more web processes than "
+        f"cores, so that another fills a waiting worker's core (this benchmark fixes "
+        f"{WORKERS}); more web machines, since signers share no hot row (the count is written "
         "only on confirmation, on one of several shards); and fewer Python cycles per request "
         "(Django's form machinery and the request cycle are most of what is left). Not done: "
         "`synchronous_commit = off` for signatures, which would remove the wait on the disk "
@@ -1092,27 +1090,23 @@ SIGNING_TRIMMED = [
     "1.42 → 1.12 and 1.25 ms (the minimal view 0.97 and 1.11 → 0.84 and 0.86 ms); signing "
     "p99 at 8 connections, 6-second gunicorn runs, 64, 332, 89 and 93 ms → 27, 40, 29 "
     "and 24 ms.",
-    "- **The benchmark serves with the README's production command**, two gunicorn workers "
-    "per core, where it ran one per core (issue #4's setup): with one, a core sits idle "
-    "whenever both threads of its worker wait on their commits (87% busy while signing). "
-    "Signing and both ceilings are served by that one gunicorn in the same rounds. With the "
-    "per-IP limit in the request, alternated 4-second runs on one gunicorn, 8 pairs each, "
-    "2026-12-03 evening: 74.4%, 81.2% and 77.7% of the minimal view with two workers per "
-    "core (73.4% in a run of the same series with no limit at all: pairs of runs vary by "
-    "±10 points here, so only the bench's rounds count).",
+    "- Left as they are: Django's copy of the form's eight fields for every form (about 70 "
+    "calls a field) and the rate limit's round trip to Redis (about 120 calls, and the "
+    "kernel's work for a second round trip, which no call count shows). The round trip is "
+    "most of the gap to 80%: 3-second runs alternated on one gunicorn (2026-12-03, 8 of "
+    "each) put signing at 75% of the minimal view with the per-IP limit and 83% without it.",
     "- **Tried and withdrawn: counting the per-IP limit in the Celery worker** (a signature "
     "carrying a keyed hash of its address to the confirmation sweep, a web process "
     "refusing blocked addresses from a list read once a second). It took the round trip "
-    "out of the request (3,164 → 3,098 calls; 82% and 91% in two `make bench` runs with "
-    "two workers per core, 73% with one), but a review found that it told an attacker "
-    "whether an address had signed (the sweep counts new signatures in order, a repeat "
-    "on its own, so which of the attacker's own addresses went past the limit depended "
-    "on it), counted a whole batch again when the sweep failed partway (deleting real "
-    "signatures), and let one address write for seconds before the web heard of its "
-    "block. The limit stays in the request, counted before the form.",
-    "- Left as they are: Django's copy of the form's eight fields for every form (about 70 "
-    "calls a field) and the rate limit's round trip to Redis (about 120 calls, and the "
-    "kernel's work for a second round trip, which no call count shows): 3-second runs "
-    "alternated on one gunicorn with one worker per core (2026-12-03, 8 of each) put "
-    "signing at 75% of the minimal view with the per-IP limit and 83% without it.",
+    "out of the request (3,164 → 3,098 calls, 0 Redis commands; 73% of the minimal view in "
+    "a `make bench` run, and 82% and 91% in two runs with two gunicorn workers per core), "
+    "but a review found that it told an attacker whether an address had signed (the sweep "
+    "counts new signatures in order, a repeat on its own, so which of the attacker's own "
+    "addresses went past the limit depended on it), counted a whole batch again when the "
+    "sweep failed partway (deleting real signatures), and let one address write for "
+    "seconds before the web heard of its block. The limit stays in the request.",
+    "- **Two gunicorn workers per core** (the README's production command) against one, "
+    "alternated 3-second runs on one gunicorn, 6 pairs each, 2026-12-03 evening: 69.9% and "
+    "77.0% with one, 82.9% and 68.1% with two. Pairs of runs vary by ±10 points on this "
+    "machine, so the benchmark keeps one worker per core and its rounds.",
 ]
