@@ -6,7 +6,7 @@ from django.test import override_settings
 from northstar.models import OutboundEmail
 from petitions.forms import SignatureForm
 from petitions.models import Signature
-from tests.petitions.factories import form_data
+from tests.petitions.factories import SignatureFactory, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -145,6 +145,36 @@ def test_too_many_signatures_from_one_address_are_refused(client, petition):
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
     assert Signature.objects.count() == 3
+
+
+@pytest.mark.parametrize("victim_had_signed", [False, True], ids=["new", "had signed"])
+@override_settings(PETITION_SIGNS_PER_IP_PER_HOUR=3)
+def test_the_limit_counts_an_address_that_had_signed_as_it_counts_a_new_one(
+    client, petition, victim_had_signed
+):
+    """Which of a visitor's own signings pass the limit cannot tell if another address signed."""
+    if victim_had_signed:
+        SignatureFactory(petition=petition, email="victim@example.org")
+    emails = ["own0@example.org", "victim@example.org", "own1@example.org", "own2@example.org"]
+
+    statuses = [post(client, petition, email=email).status_code for email in emails]
+
+    assert statuses == [302, 302, 302, 429]
+    own = Signature.objects.filter(email__startswith="own").values_list("email", flat=True)
+    assert sorted(own) == ["own0@example.org", "own1@example.org"]
+
+
+def test_addresses_behind_one_trusted_proxy_are_limited_one_by_one(client, petition, settings):
+    settings.PETITION_SIGNS_PER_IP_PER_HOUR = 2
+    settings.NUM_PROXIES = 1
+
+    def from_address(address, email):
+        return client.post(
+            petition.sign_url(), form_data(email=email), HTTP_X_FORWARDED_FOR=address
+        ).status_code
+
+    assert [from_address("198.51.100.7", f"a{n}@example.org") for n in range(3)] == [302, 302, 429]
+    assert from_address("198.51.100.8", "b@example.org") == 302
 
 
 @override_settings(PETITION_SIGNS_PER_EMAIL_PER_HOUR=2)
