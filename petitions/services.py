@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from northstar import rows
 from northstar.emails import absolute_url, send_email
-from northstar.ratelimit import Attempt, TooManyAttempts, allow, count_attempt
+from northstar.ratelimit import allow
 
 from .models import Signature, SignatureCount
 
@@ -77,21 +77,14 @@ def target_line(signature):
     return signature.office.addressed_as()
 
 
-def record_signature(petition, data, target=None, address=None):
+def record_signature(petition, data, target=None):
     """Sign `petition` with the cleaned form `data`; signing twice changes nothing.
 
-    `address` is the signer's IP address, counted by the per-IP limit
-    (PETITION_SIGNS_PER_IP_PER_HOUR, `northstar.ratelimit`) before anything is
-    written, the same way whether the email is new or has signed; None counts
-    nothing (staff and tests). Raises `TooManyAttempts` past the limit, having
-    written nothing but the count.
-
-    A new signer costs one statement (`northstar.rows.insert_if_new`, the count
-    included): with confirmation on, the email follows from a worker within a
-    couple of seconds. With it off, the signature is counted in the same
-    transaction as it is written, and the limit in a statement before. A second
-    signing with the same email writes nothing and returns the first
-    signature (`created` false).
+    A new signer costs one INSERT: with confirmation on, the email follows
+    from a worker within a couple of seconds; with it off, the signature is
+    counted in the same transaction. A second signing with the same email
+    breaks the unique constraint, which rolls back whatever this call wrote,
+    and returns the first signature (`created` false).
     """
     signature = Signature(
         petition=petition,
@@ -106,51 +99,48 @@ def record_signature(petition, data, target=None, address=None):
         opt_in_updates=data.get("opt_in_updates", False),
         share_email_with_target=data.get("share_email_with_target", False),
     )
-    attempt = None if address is None else Attempt("petition-sign-ip", address, HOUR)
-    limit = settings.PETITION_SIGNS_PER_IP_PER_HOUR
-    if petition.require_confirmation:
-        created, count = rows.insert_if_new(
-            signature, "one_signature_per_email", attempt=attempt, limit=limit
-        )
-        if count is not None and count > limit:
-            raise TooManyAttempts
-        if created:
+    try:
+        if petition.require_confirmation:
+            insert_on_its_own(signature)
             request_confirmation_emails()
             return SigningResult(signature, created=True)
-    else:
-        if attempt is not None and limit > 0 and count_attempt(attempt) > limit:
-            raise TooManyAttempts
-        try:
-            with transaction.atomic():
-                signature.save(force_insert=True)
-                confirm_signature(signature)
-            return SigningResult(signature, created=True)
-        except IntegrityError:
-            # This email has signed already (perhaps in a concurrent request), or another
-            # constraint refused the row.
-            if not Signature.objects.filter(petition=petition, email=data["email"]).exists():
-                raise
-    first = Signature.objects.filter(petition=petition, email=data["email"]).first()
-    return SigningResult(first, created=False)
+        with transaction.atomic():
+            signature.save(force_insert=True)
+            confirm_signature(signature)
+        return SigningResult(signature, created=True)
+    except IntegrityError:
+        # This email has signed already (perhaps in a concurrent request).
+        signature = Signature.objects.filter(petition=petition, email=data["email"]).first()
+        if signature is None:
+            raise
+        return SigningResult(signature, created=False)
 
 
-def take_signature(petition, data, target=None, address=None):
+def take_signature(petition, data, target=None):
     """Sign `petition` with the cleaned form `data`, telling the caller nothing about the address.
 
-    A new address is signed as `record_signature` does (`address` counted by
-    the per-IP limit; `TooManyAttempts` past it, whatever the email). An
-    address that has signed already changes nothing here: its owner is told by
-    email instead, by a worker (`notify_signed_again`), so that this request
-    does about the work of a new signature (one INSERT skipped, one indexed
-    SELECT and a task published) and renders no email. Returns None on
-    purpose: the visitor gets the same answer whether the address never
-    signed, is pending or confirmed.
+    A new address is signed as `record_signature` does. An address that has
+    signed already changes nothing here: its owner is told by email instead,
+    by a worker (`notify_signed_again`), so that this request does about the
+    work of a new signature (one INSERT, refused, one indexed SELECT and a task
+    published) and renders no email. Returns None on purpose: the visitor gets
+    the same answer whether the address never signed, is pending or confirmed.
     """
     from .tasks import notify_signed_again as notify_signed_again_task
 
-    result = record_signature(petition, data, target=target, address=address)
+    result = record_signature(petition, data, target=target)
     if not result.created:
         notify_signed_again_task.delay_on_commit(result.signature.pk)
+
+
+def insert_on_its_own(signature):
+    """INSERT `signature` as one statement (`northstar.rows.insert`): its own transaction,
+    or a savepoint inside one."""
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            rows.insert(signature)
+    else:
+        rows.insert(signature)
 
 
 def request_confirmation_emails():

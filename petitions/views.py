@@ -1,5 +1,6 @@
 """Public petition views, reached through `PetitionPage`'s routes: parse, call a service, render."""
 
+from django.conf import settings
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from northstar.emails import public_url
 from northstar.models import SiteSettings
 from northstar.pagecache import CSRF_PLACEHOLDER, PAGE_CACHE_SECONDS, with_csrf_placeholder
-from northstar.ratelimit import TooManyAttempts, client_ip
+from northstar.ratelimit import allow, client_ip
 from northstar.sharing import share_links
 
 from . import updates
@@ -19,6 +20,8 @@ from .jurisdictions import jurisdiction_name
 from .models import Signature, signable_petition
 from .routing import normalise_zip, states_for_zip
 from .services import confirm_signature, signature_for_token, take_signature
+
+HOUR = 3600
 
 
 def render_petition(request, petition, form=None, status=200, cache_seconds=0, notice=None):
@@ -69,12 +72,12 @@ def sign(request, petition):
     if not petition.is_open:
         return render_petition(request, petition, notice="closed")
     form = SignatureForm(request.POST, petition=petition)
+    ip_limit = settings.PETITION_SIGNS_PER_IP_PER_HOUR
+    if not allow("petition-sign-ip", client_ip(request), ip_limit, HOUR):
+        return too_many_attempts(request, petition, form)
     if not form.is_valid():
         return render_petition(request, petition, form=form)
-    try:
-        take_signature(petition, form.cleaned_data, target=form.target, address=client_ip(request))
-    except TooManyAttempts:
-        return too_many_attempts(request, petition, form)
+    take_signature(petition, form.cleaned_data, target=form.target)
     # The thank-you URL is already a path (kept in the petition memo): `redirect()` would
     # first try, and fail, to reverse it as a view name.
     return HttpResponseRedirect(petition.thank_you_url())

@@ -323,20 +323,3 @@ class OutboundEmail(models.Model):
         self.status = self.Status.FAILED
         self.error = error[:2000]
         self.save(update_fields=["status", "error", "updated_at"])
-
-
-class RateLimitWindow(models.Model):
-    """One key's attempts in its current window (`northstar.ratelimit`).
-
-    `key` is the limit's scope and a keyed hash of what it counts (an IP
-    address, an email), never the address itself; `ends_at` is when the window
-    that the first attempt opened closes. Rows whose window has ended are
-    deleted every few minutes (`northstar.tasks.delete_ended_rate_limit_windows`).
-    """
-
-    key = models.CharField(primary_key=True, max_length=120)
-    count = models.PositiveIntegerField()
-    ends_at = models.DateTimeField(db_index=True)
-
-    def __str__(self):
-        return f"{self.key}: {self.count} until {self.ends_at:%Y-%m-%d %H:%M:%S}"

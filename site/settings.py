@@ -284,10 +284,6 @@ else:
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-email": {"task": "northstar.tasks.requeue_stalled_email", "schedule": 300.0},
-    "delete-ended-rate-limit-windows": {
-        "task": "northstar.tasks.delete_ended_rate_limit_windows",
-        "schedule": 300.0,
-    },
     "queue-due-confirmations": {
         "task": "petitions.tasks.queue_due_confirmations",
         "schedule": 60.0,

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from . import failures, ratelimit
+from . import failures
 from .emails import send_outbound
 from .models import OutboundEmail
 
@@ -44,9 +44,3 @@ def requeue_stalled_email():
     if ids:
         logger.warning("Re-enqueued %d stalled emails", len(ids))
     return len(ids)
-
-
-@shared_task
-def delete_ended_rate_limit_windows():
-    """Delete the rate-limit windows that have ended; how many (`delete_ended_windows`)."""
-    return ratelimit.delete_ended_windows()

@@ -1105,6 +1105,17 @@ SIGNING_TRIMMED = [
     "addresses went past the limit depended on it), counted a whole batch again when the "
     "sweep failed partway (deleting real signatures), and let one address write for "
     "seconds before the web heard of its block. The limit stays in the request.",
+    "- **Tried and withdrawn: counting the per-IP limit in the signing's own INSERT** (a "
+    "table of windows keyed by a keyed hash of the address; one statement, the count an "
+    "upsert in a common table expression, the row inserted only within the limit; a repeat "
+    "counted as a new address is). Two gunicorns side by side, 2026-12-03 evening, each "
+    "signing from an address of its own: 8 alternated pairs of 5-second runs gave it 0.88 "
+    "times the signings of the Redis limit (66% of the minimal view against 76%); over 3 "
+    "rounds of 6 s a signing cost PostgreSQL 0.57 to 0.68 ms of CPU against 0.43 to 0.46 ms "
+    "(the statement is planned on every call) and gunicorn 2.16 to 2.59 ms against 2.32 to "
+    "2.44 ms, no clear saving. It moved work from Redis and the web processes, which scale "
+    "out, onto PostgreSQL, which does not (docs/scaling.md), and one address's signings "
+    "would wait on its row through each commit. The limit stays in Redis.",
     "- **Two gunicorn workers per core** (the README's production command) against one, "
     "alternated 3-second runs on one gunicorn, 6 pairs each, 2026-12-03 evening: 69.9% and "
     "77.0% with one, 82.9% and 68.1% with two. Pairs of runs vary by ±10 points on this "
