@@ -1120,4 +1120,9 @@ SIGNING_TRIMMED = [
     "alternated 3-second runs on one gunicorn, 6 pairs each, 2026-12-03 evening: 69.9% and "
     "77.0% with one, 82.9% and 68.1% with two. Pairs of runs vary by ±10 points on this "
     "machine, so the benchmark keeps one worker per core and its rounds.",
+    "- **The same signing code, two runs of `make bench`:** 74% of the minimal view (rounds "
+    "63%, 83%, 74%; in-process CPU 1.16 times the minimal view's) at 3cbc7b1, and 96% "
+    "(rounds 84%, 96%, 109%; in-process CPU 1.48 times) on 2026-12-03 at 6024493, with no "
+    "change to what a signing runs between them. On this machine one run's ratio does not "
+    "settle the 80% target either way.",
 ]
