@@ -60,7 +60,7 @@ BENCH_SETTINGS = "tests.bench.programs.bench_settings"  # the site's, with the m
 WORKERS = 2
 THREADS = 2  # per worker: one thread runs Python while another waits on its commit
 SIGN_ROUNDS = 5  # each between two pgbench runs; the median round is reported (single rounds
-# of identical code range from 63% to 109% of the minimal view on the benchmark machine)
+# of identical code range from 55% to 109% of the minimal view on the benchmark machine)
 SIGN_WRK = ["-t2", "-c8", "-d10s", "--latency", "--timeout", "5s"]
 SIGN_SOLO_WRK = ["-t2", "-c2", "-d8s", "--latency", "--timeout", "5s"]
 READ_ROUNDS = 3  # each between two runs of the static file; the median round is reported
