@@ -174,10 +174,18 @@ class PhotoField(WagtailImageField):
         self.help_text = "Optional. A JPEG, PNG or WebP image of at most 5 MB."
 
     def to_python(self, data):
-        f = super().to_python(data)
-        if f is None:
-            return f
-        width, height = f.image.get_size()
+        try:
+            f = super().to_python(data)
+            if f is None:
+                return f
+            width, height = f.image.get_size()
+        except (OSError, SyntaxError) as exc:
+            # A file that starts like an image but Pillow cannot read, damaged or cut short
+            # (`PIL.UnidentifiedImageError`, "Truncated File Read", "broken PNG file"):
+            # Wagtail's own size check lets Pillow's error through.
+            raise forms.ValidationError(
+                self.error_messages["invalid_image"], code="invalid_image"
+            ) from exc
         if min(width, height) < PHOTO_MIN_SIDE:
             raise forms.ValidationError(
                 f"This photo is too small ({width}×{height} pixels). "

@@ -161,6 +161,26 @@ def test_a_file_that_is_not_an_image_is_refused(signed_in, campaign):
     assert not get_image_model().objects.exists()
 
 
+@pytest.mark.parametrize(
+    "content",
+    [b"\xff\xd8\xffnot really a photo", "cut"],
+    ids=["JPEG header only", "JPEG cut to 300 bytes"],
+)
+def test_a_damaged_photo_is_refused_with_a_message(signed_in, campaign, content):
+    if content == "cut":
+        buffer = io.BytesIO()
+        PILImage.new("RGB", (400, 300), "teal").save(buffer, format="JPEG")
+        content = buffer.getvalue()[:300]
+    damaged = SimpleUploadedFile("maria.jpg", content, content_type="image/jpeg")
+
+    response = signed_in.post(start_url(campaign), page_form(photo=damaged))
+
+    assert response.status_code == 200
+    assert "This file is not a photo we can use." in response.content.decode()
+    assert not FundraiserPage.objects.exists()
+    assert not get_image_model().objects.exists()
+
+
 def test_a_photo_over_five_megabytes_is_refused(signed_in, campaign):
     noise = PILImage.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3))
     buffer = io.BytesIO()
