@@ -103,3 +103,16 @@ def target_rows(petition, waiting):
         for target_id, row in rows.items()
     ]
     return sorted(table, key=lambda row: row["target"].jurisdiction_name)
+
+
+def deliver_now_summary(rows):
+    """What "Deliver now" sends, from `target_rows`: a dict of `signatures` waiting, and the
+    decision makers with signatures waiting that take email (`by_email`, sent at once)
+    and that do not (`by_post`, a packet to print), as `Delivery` chooses its channel."""
+    waiting = [row for row in rows if row["waiting"]]
+    by_email = sum(1 for row in waiting if row["target"].email)
+    return {
+        "signatures": sum(row["waiting"] for row in waiting),
+        "by_email": by_email,
+        "by_post": len(waiting) - by_email,
+    }

@@ -35,7 +35,7 @@ from ..models import Delivery
 from .letter import delivery_date, long_date
 from .packets import delivery_filename
 from .services import mark_posted, resend, stored_csv, stored_pdf
-from .status import signature_figures, target_rows, waiting_signatures
+from .status import deliver_now_summary, signature_figures, target_rows, waiting_signatures
 from .tasks import deliver_signatures
 
 DELIVERIES_PER_PAGE = 50
@@ -142,6 +142,7 @@ def render_deliveries(request, petition, page_number, bound_form=None, status=20
             "page": petition,
             "figures": signature_figures(petition, waiting, unrouted),
             "targets": targets,
+            "deliver_now": deliver_now_summary(targets),
             "totals": {
                 key: sum(row[key] for row in targets)
                 for key in ("delivered", "ready", "in_flight", "waiting")

@@ -178,6 +178,27 @@ def test_the_page_counts_waiting_signatures_from_a_state_without_a_target(
     assert "1 waiting signature from states with no active decision maker" in text
 
 
+def test_deliver_now_says_first_how_many_signatures_go_to_how_many_offices(
+    petition, staff_client, targets
+):
+    add_signers(petition, "TX", 2)  # Texas takes post, Alaska email, Ohio post
+    add_signers(petition, "AK", 1)
+    add_signers(petition, "OH", 1)
+
+    text = text_of(staff_client.get(url("deliveries", petition)), "deliveries-totals")
+
+    assert (
+        "4 signatures, by email to 1 office that takes it "
+        "and in a printable packet for 2 that do not." in text
+    )
+
+
+def test_deliver_now_says_when_nothing_is_waiting(petition, staff_client, targets):
+    text = text_of(staff_client.get(url("deliveries", petition)), "deliveries-totals")
+
+    assert text.endswith("nothing is waiting.")
+
+
 def test_deliver_now_enqueues_a_forced_delivery_after_commit_and_says_so(
     petition, staff_client, monkeypatch, django_capture_on_commit_callbacks
 ):
