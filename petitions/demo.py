@@ -13,7 +13,7 @@ from django.utils import timezone
 from northstar.models import HomePage
 
 from .attorneys_general import load_attorneys_general
-from .models import PetitionPage, Signature, SignatureCount, Target
+from .models import DeliverySchedule, PetitionPage, Signature, SignatureCount, Target
 
 MODEL_PETITION_SIGNATURES = 2424
 CLOSED_PETITION_SIGNATURES = 312
@@ -189,8 +189,16 @@ def load_petitions():
 
 
 def ensure_petition(home, fields):
+    """The demo petition `fields` names, made and published if missing.
+
+    Its delivery schedule is off: the demo's signatures are made up, and the
+    Attorneys General's addresses are real, so nothing reaches an office
+    unless staff press "Deliver now" (a site run with SendGrid configured
+    would otherwise mail them within fifteen minutes).
+    """
     petition = PetitionPage.objects.filter(slug=fields["slug"]).first()
     if petition is None:
+        fields = {"delivery_schedule": DeliverySchedule.OFF, **fields}
         petition = home.add_child(instance=PetitionPage(**fields))
         petition.save_revision().publish()
     return petition

@@ -41,3 +41,19 @@ def test_each_demo_petition_is_titled_for_the_offices_it_is_addressed_to():
         assert petition.target_group == TargetGroup.ATTORNEYS_GENERAL
         assert petition.title.startswith("State Attorneys General: ")
         assert not any(name in petition.title for name in JURISDICTIONS.values())
+
+
+@pytest.mark.django_db
+def test_beat_delivers_none_of_the_open_demo_petitions_made_up_signatures():
+    """The Attorneys General's addresses are real: the demo petition's schedule is off."""
+    from petitions.delivery.services import deliver_due_petitions
+    from petitions.models import DeliverySchedule, PetitionPage
+
+    call_command("load_demo_data")
+    demo = PetitionPage.objects.get(slug="stop-human-traffickers")
+
+    deliver_due_petitions()
+
+    assert demo.delivery_schedule == DeliverySchedule.OFF
+    assert not demo.deliveries.exists()
+    assert demo.signatures.filter(delivery__isnull=True).count() == demo.signatures.count()
