@@ -58,13 +58,14 @@ def give(request, page_id):
         form = page.donation_form(request.POST)
     else:
         form = DonationForm(request.POST, currency=page.currency)
-    limit = settings.DONATION_STARTS_PER_IP_PER_HOUR
-    if not allow("donation-start-ip", client_ip(request), limit, HOUR):
-        form.is_valid()
-        form.add_error(None, "Too many attempts from your connection. Please try again in an hour.")
-        return render_with_form(request, page, form, status=429)
     if not form.is_valid():
         return render_with_form(request, page, form)
+    # Only gifts actually started count: a mistyped amount does not use up the limit of
+    # givers who share a connection (an event, a school).
+    limit = settings.DONATION_STARTS_PER_IP_PER_HOUR
+    if not allow("donation-start-ip", client_ip(request), limit, HOUR):
+        form.add_error(None, "Too many attempts from your connection. Please try again in an hour.")
+        return render_with_form(request, page, form, status=429)
     try:
         checkout_url = start_donation(page, form.cleaned_data)
     except CheckoutUnavailable:

@@ -174,3 +174,19 @@ def test_too_many_gifts_started_from_one_connection_are_refused_with_a_message(
     assert response.status_code == 429
     assert "Too many attempts from your connection" in response.content.decode()
     assert Donation.objects.count() == 2
+
+
+def test_a_mistyped_gift_does_not_use_up_the_connections_limit(
+    client, campaign, no_stripe, settings
+):
+    settings.DONATION_STARTS_PER_IP_PER_HOUR = 2
+    for amount in ("-5", "0", "abc"):
+        response = client.post(give_url(campaign), donate_form(amount=amount))
+        assert response.status_code == 200
+
+    assert [client.post(give_url(campaign), donate_form()).status_code for _ in range(3)] == [
+        302,
+        302,
+        429,
+    ]
+    assert Donation.objects.count() == 2
