@@ -143,9 +143,21 @@ class HomePage(Page):
             PetitionPage.objects.live().open().descendant_of(self).order_by("-first_published_at")
         )
 
+    def open_campaigns(self):
+        """Live fundraising campaigns still taking gifts, the nearest deadline first."""
+        from campaigns.models import FundraisingCampaignPage
+
+        return (
+            FundraisingCampaignPage.objects.live()
+            .accepting_gifts()
+            .descendant_of(self)
+            .order_by("deadline", "pk")
+        )
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["open_petitions"] = self.open_petitions()
+        context["open_campaigns"] = self.open_campaigns()
         return context
 
 

@@ -1,6 +1,7 @@
 """The home page and the parts every page shares: hotline, quick exit, landmarks."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -41,3 +42,23 @@ def test_no_asset_is_loaded_from_another_site(home_html):
 def test_no_page_tells_another_site_where_the_visitor_came_from(client, home_page):
     response = client.get("/")
     assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_the_home_page_leads_to_each_campaign_still_taking_gifts(client, home_page):
+    from campaigns.models import FundraisingCampaignPage
+    from tests.campaigns.factories import FundraisingCampaignPageFactory, paid_gift
+
+    spring = FundraisingCampaignPageFactory(title="Spring into Action", goal_cents=1_000_000)
+    paid_gift(spring, 6_260_00)
+    ended = FundraisingCampaignPageFactory(title="Winter Coats")
+    FundraisingCampaignPage.objects.filter(pk=ended.pk).update(
+        deadline=ended.deadline - timedelta(days=60)
+    )
+
+    html = client.get("/").content.decode()
+
+    assert f'href="{spring.url}"' in html
+    assert "Spring into Action" in html
+    assert '$6,260 <span class="count__label">of $10,000 raised' in html
+    assert "Winter Coats" not in html
