@@ -156,6 +156,10 @@ class GoalPageForm(WagtailAdminPageForm):
     )
 
 
+PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
+
+
 class PhotoField(WagtailImageField):
     """An image upload checked as Wagtail checks one (a real image in an allowed format),
     and also at most `PHOTO_MAX_BYTES` and between `PHOTO_MIN_SIDE` and `PHOTO_MAX_SIDE`
@@ -172,6 +176,14 @@ class PhotoField(WagtailImageField):
             "This file is not a photo we can use. Please choose a JPEG, PNG or WebP image."
         )
         self.help_text = "Optional. A JPEG, PNG or WebP image of at most 5 MB."
+        # The formats the help text names, not every format Wagtail takes (AVIF, GIF, HEIC).
+        self.allowed_image_extensions = list(PHOTO_EXTENSIONS)
+        self.widget.attrs["accept"] = ",".join(PHOTO_TYPES)
+        self.error_messages["invalid_image_extension"] = self.error_messages["invalid_image"]
+        self.error_messages["invalid_image_known_format"] = (
+            "This file's name does not match what is in it. Please choose a JPEG, PNG or WebP "
+            "image, named as it is."
+        )
 
     def to_python(self, data):
         try:

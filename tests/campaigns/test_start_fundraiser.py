@@ -181,6 +181,20 @@ def test_a_damaged_photo_is_refused_with_a_message(signed_in, campaign, content)
     assert not get_image_model().objects.exists()
 
 
+def test_a_photo_in_a_format_the_form_does_not_name_is_refused_in_its_words(signed_in, campaign):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (400, 300), "teal").save(buffer, format="GIF")
+    gif = SimpleUploadedFile("maria.gif", buffer.getvalue(), content_type="image/gif")
+
+    response = signed_in.post(start_url(campaign), page_form(photo=gif))
+
+    page = response.content.decode()
+    assert "Please choose a JPEG, PNG or WebP image." in page
+    assert "AVIF" not in page
+    assert 'accept="image/jpeg,image/png,image/webp"' in page
+    assert not FundraiserPage.objects.exists()
+
+
 def test_a_photo_over_five_megabytes_is_refused(signed_in, campaign):
     noise = PILImage.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3))
     buffer = io.BytesIO()
