@@ -5,6 +5,8 @@ the page unsaved with `live=False`, `add_child`, `save_revision(user=..., log_ac
 then the campaign's approval workflow started, or the revision published at once.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -27,6 +29,9 @@ class FundraiserRefused(Exception):
     def __init__(self, message, field=None):
         super().__init__(message)
         self.field = field
+
+
+RESUBMIT_WINDOW = timedelta(minutes=10)  # a start form sent again opens no second page
 
 
 def title_taken(campaign: FundraisingCampaignPage, title: str, *, exclude=None) -> bool:
@@ -116,15 +121,30 @@ def open_fundraiser(campaign: FundraisingCampaignPage, owner, data: dict) -> Fun
     is found by them). The page's slug is its title's, numbered if taken.
     Returns the page: live, or waiting in the campaign's workflow.
 
+    If `owner` opened a page of this title in the campaign within RESUBMIT_WINDOW
+    (its latest revision; the form sent twice), returns that page and changes
+    nothing.
+
     Raises FundraiserRefused (nothing is saved) if the campaign has not started
-    or is past its deadline, or a page or team of the same title is already in
-    the campaign.
+    or is past its deadline, or another page or a team of the same title is
+    already in the campaign.
     """
     campaign = FundraisingCampaignPage.objects.select_for_update().get(pk=campaign.pk)
     refusal = opening_refusal(campaign)
     if refusal:
         raise FundraiserRefused(refusal)
     title = data["title"]
+    opened = (
+        FundraiserPage.objects.child_of(campaign)
+        .filter(
+            title__iexact=title,
+            supporter=owner,
+            latest_revision_created_at__gte=timezone.now() - RESUBMIT_WINDOW,
+        )
+        .first()
+    )
+    if opened is not None:
+        return opened  # the same form sent again (a double click): the page it opened
     check_title_free(campaign, title)
     name_owner(owner, data)
     team = chosen_team(campaign, owner, data, page_title=title)

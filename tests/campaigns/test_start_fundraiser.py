@@ -215,6 +215,27 @@ def test_a_tiny_photo_is_refused(signed_in, campaign):
     assert not FundraiserPage.objects.exists()
 
 
+def test_the_form_sent_twice_opens_one_page_and_answers_both_alike(signed_in, campaign):
+    first = signed_in.post(start_url(campaign), page_form())
+    second = signed_in.post(start_url(campaign), page_form())  # a double click
+
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert FundraiserPage.objects.count() == 1
+
+
+def test_a_title_the_supporter_used_long_ago_is_refused_as_any_other(
+    signed_in, campaign, supporter
+):
+    FundraiserPageFactory(parent=campaign, title="Maria's walk for survivors", supporter=supporter)
+    FundraiserPage.objects.update(latest_revision_created_at=timezone.now() - timedelta(days=2))
+
+    response = signed_in.post(start_url(campaign), page_form())
+
+    assert "A page in this campaign already has this title." in response.content.decode()
+    assert FundraiserPage.objects.count() == 1
+
+
 def test_a_title_already_taken_in_the_campaign_is_refused(signed_in, campaign):
     FundraiserPageFactory(parent=campaign, title="Maria's walk for survivors")
 
