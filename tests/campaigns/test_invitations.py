@@ -182,6 +182,20 @@ def test_a_friend_already_invited_from_the_page_is_refused_and_nothing_is_sent(
     assert not invitation_emails().exists()
 
 
+def test_the_form_sent_twice_invites_each_friend_once_and_answers_both_alike(
+    owner_client, fundraiser
+):
+    form = friends_form(FRIENDS[:2])
+
+    first = owner_client.post(friends_url(fundraiser), form, follow=True)
+    second = owner_client.post(friends_url(fundraiser), form, follow=True)  # a double click
+
+    for response in (first, second):
+        assert "Your invitations are on their way to 2 friends." in response.content.decode()
+    assert Invitation.objects.count() == 2
+    assert invitation_emails().count() == 2
+
+
 def test_the_same_address_twice_in_one_batch_is_refused(owner_client, fundraiser):
     rows = [("Ana Ruiz", "ana@example.net"), ("Ana again", "Ana@Example.net")]
 
