@@ -169,8 +169,10 @@ class Target(index.Indexed, models.Model):
         return f"the {self.office_title}{who}"
 
     @property
-    def delivered_by_email(self):
-        return bool(self.email)
+    def delivery_channel(self):
+        """How signatures reach this office: `Delivery.Channel.EMAIL` to its `email`, or
+        `Delivery.Channel.POST` (a packet staff print) when it takes no email."""
+        return Delivery.Channel.EMAIL if self.email else Delivery.Channel.POST
 
     @classmethod
     def for_state(cls, group, state):

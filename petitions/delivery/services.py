@@ -95,7 +95,7 @@ def claim_delivery(petition, target):
         delivery = Delivery.objects.create(
             petition=petition,
             target=target,
-            channel=Delivery.Channel.EMAIL if target.email else Delivery.Channel.POST,
+            channel=target.delivery_channel,
             recipient_email=target.email,
             include_emails=petition.share_signer_emails,
         )

@@ -108,9 +108,9 @@ def target_rows(petition, waiting):
 def deliver_now_summary(rows):
     """What "Deliver now" sends, from `target_rows`: a dict of `signatures` waiting, and the
     decision makers with signatures waiting that take email (`by_email`, sent at once)
-    and that do not (`by_post`, a packet to print), as `Delivery` chooses its channel."""
+    and that do not (`by_post`, a packet to print), by `Target.delivery_channel`."""
     waiting = [row for row in rows if row["waiting"]]
-    by_email = sum(1 for row in waiting if row["target"].email)
+    by_email = sum(1 for row in waiting if row["target"].delivery_channel == Delivery.Channel.EMAIL)
     return {
         "signatures": sum(row["waiting"] for row in waiting),
         "by_email": by_email,

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from petitions.attorneys_general import DATA_FILE, load_attorneys_general
-from petitions.models import Target, TargetGroup
+from petitions.models import Delivery, Target, TargetGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_the_alaska_attorney_general_is_delivered_by_email():
 
     alaska = attorney_general("AK")
     assert alaska.email == "attorney.general@alaska.gov"
-    assert alaska.delivered_by_email
+    assert alaska.delivery_channel == Delivery.Channel.EMAIL
 
 
 def test_the_texas_attorney_general_has_no_email_and_is_delivered_by_post():
@@ -75,7 +75,7 @@ def test_the_texas_attorney_general_has_no_email_and_is_delivered_by_post():
 
     texas = attorney_general("TX")
     assert texas.email == ""
-    assert not texas.delivered_by_email
+    assert texas.delivery_channel == Delivery.Channel.POST
     assert texas.postal_address
 
 
