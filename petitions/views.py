@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from northstar.emails import public_url
@@ -152,11 +153,18 @@ def lookup_recipient(request, petition):
     )
 
 
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     """The link in every update email: a button on GET and HEAD (so link scanners change
-    nothing), unsubscribed on POST; a second POST answers as the first."""
+    nothing), unsubscribed on POST; a second POST answers as the first.
+
+    Also the email's RFC 8058 `List-Unsubscribe` URL: a mail client's one-click
+    POST (`List-Unsubscribe=One-Click`) carries no cookie and no CSRF token, so
+    the view is exempt from CSRF; the signed token in the URL, which only the
+    recipient was sent, is what authorises the change.
+    """
     signature = updates.signature_for_unsubscribe_token(token)
     if signature is None:
         return TemplateResponse(

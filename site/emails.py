@@ -35,6 +35,10 @@ def send_email(template, to, context=None):
     """Send `email/<template>` to the address `to` once the current transaction commits.
 
     `context` must be JSON-serialisable: the message is rendered by the worker.
+    A context with an `unsubscribe_url` (an absolute https URL that unsubscribes
+    on POST without a cookie) makes the message a list message: it carries
+    RFC 8058's one-click headers (`list_unsubscribe_headers`).
+    Returns the `OutboundEmail` row.
     """
     from .tasks import send_outbound_email
 
@@ -183,8 +187,25 @@ def deliver(message, org=None):
     email_message(message, org).send()
 
 
+def list_unsubscribe_headers(unsubscribe_url):
+    """RFC 8058 one-click unsubscribe: the `List-Unsubscribe` and `List-Unsubscribe-Post`
+    headers (a dict) for `unsubscribe_url`, or {} when there is none.
+
+    A mail client then offers "Unsubscribe" itself and POSTs
+    `List-Unsubscribe=One-Click` to the URL, with no cookie; the URL's own token
+    says who (see `petitions.views.unsubscribe`).
+    """
+    if not unsubscribe_url:
+        return {}
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def outbound_message(outbound, org=None):
-    """The `Message` for an `OutboundEmail` row, rendered now from its template and context."""
+    """The `Message` for an `OutboundEmail` row, rendered now from its template and context,
+    with the one-click unsubscribe headers when its context has an `unsubscribe_url`."""
     subject, text, html = render_email(outbound.template, outbound.context, org=org)
     return Message(
         to=outbound.to,
@@ -192,6 +213,7 @@ def outbound_message(outbound, org=None):
         text=text,
         html=html,
         key=str(outbound.uuid),
+        headers=list_unsubscribe_headers(outbound.context.get("unsubscribe_url")),
         metadata={"outbound_email": str(outbound.pk)},
     )
 

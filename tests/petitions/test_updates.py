@@ -1,9 +1,10 @@
 """Updates, responses and victories, emailed once to the signers who asked for them."""
 
 import pytest
+from django.test import Client
 
 from northstar.models import OutboundEmail
-from petitions.models import PetitionPage, PetitionUpdate, UpdateRecipient
+from petitions.models import PetitionPage, PetitionUpdate, Signature, UpdateRecipient
 from petitions.updates import email_update, queue_update_batch, unsubscribe_token
 from tests.petitions.factories import SignatureFactory, TargetFactory
 
@@ -82,6 +83,29 @@ def test_the_unsubscribe_link_asks_first_then_stops_updates(client, petition, si
     assert "You are unsubscribed" in client.post(url).content.decode()
     signers[0].refresh_from_db()
     assert not signers[0].opt_in_updates
+
+
+def test_a_mail_clients_one_click_unsubscribe_works_without_cookie_or_csrf_token(petition, signers):
+    """RFC 8058: the client POSTs `List-Unsubscribe=One-Click` to the header's URL, bare."""
+    bare = Client(enforce_csrf_checks=True)
+    url = f"/petitions/unsubscribe/{unsubscribe_token(signers[0])}/"
+
+    response = bare.post(url, {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    assert not response.cookies.get("sessionid")
+    signers[0].refresh_from_db()
+    assert not signers[0].opt_in_updates
+
+
+def test_a_one_click_post_with_a_forged_token_changes_nothing(petition, signers):
+    bare = Client(enforce_csrf_checks=True)
+    token = unsubscribe_token(signers[0])[:-2] + "xx"
+
+    response = bare.post(f"/petitions/unsubscribe/{token}/", {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 400
+    assert Signature.objects.filter(opt_in_updates=True).count() == 2
 
 
 def test_marking_a_petition_victorious_announces_it_once(

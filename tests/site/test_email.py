@@ -13,9 +13,10 @@ from northstar.models import OutboundEmail, SiteSettings
 from northstar.tasks import send_outbound_email
 from petitions.delivery.services import deliver_signatures
 from petitions.delivery.tasks import process_delivery
-from petitions.models import DeliverySchedule
+from petitions.models import DeliverySchedule, PetitionUpdate
 from petitions.services import confirm_signature, record_signature
-from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
+from petitions.updates import queue_update_batch
+from tests.petitions.factories import PetitionPageFactory, SignatureFactory, TargetFactory, signer
 from tests.support.outbox import html_body, text_body
 
 SENDGRID_SEND_URL = "https://api.sendgrid.com/v3/mail/send"
@@ -108,6 +109,44 @@ def test_with_a_sendgrid_key_mail_goes_to_sendgrids_api(home_page, sendgrid):
     assert sent["headers"]["Message-ID"] == queued.message_id
     queued.refresh_from_db()
     assert queued.status == OutboundEmail.Status.SENT
+
+
+@pytest.mark.django_db
+def test_a_petition_update_offers_one_click_unsubscribe_to_sendgrid(home_page, sendgrid):
+    """RFC 8058's two headers, on the link the email's footer gives."""
+    sendgrid.post(SENDGRID_SEND_URL, status=202)
+    petition = PetitionPageFactory(parent=home_page)
+    SignatureFactory(
+        petition=petition, email="reader@example.org", opt_in_updates=True, confirmed=True
+    )
+    update = PetitionUpdate.objects.create(petition=petition, title="Delivered", body="<p>Yes.</p>")
+    queue_update_batch(update.pk)
+    queued = OutboundEmail.objects.get(template="petitions/update")
+    unsubscribe_url = queued.context["unsubscribe_url"]
+
+    send_outbound_email.apply(args=[queued.pk])
+
+    sent = json.loads(sendgrid.calls[0].request.body)
+    assert unsubscribe_url.startswith("http")
+    assert sent["headers"]["List-Unsubscribe"] == f"<{unsubscribe_url}>"
+    assert sent["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe_url in text_of(sent)
+
+
+@pytest.mark.django_db
+def test_a_receipt_or_account_message_is_no_list_message(home_page, sendgrid):
+    sendgrid.post(SENDGRID_SEND_URL, status=202)
+    queued = queue_account_message("one@example.org")
+
+    send_outbound_email.apply(args=[queued.pk])
+
+    sent = json.loads(sendgrid.calls[0].request.body)
+    assert "List-Unsubscribe" not in sent["headers"]
+    assert "List-Unsubscribe-Post" not in sent["headers"]
+
+
+def text_of(payload):
+    return next(part["value"] for part in payload["content"] if part["type"] == "text/plain")
 
 
 @pytest.mark.django_db
