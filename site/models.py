@@ -154,10 +154,43 @@ class HomePage(Page):
             .order_by("deadline", "pk")
         )
 
+    def petition_tiles(self):
+        """[(petition, its signature count)] of the open petitions, newest first, in two
+        queries whatever their number (`SignatureCount.objects.totals`)."""
+        from petitions.models import SignatureCount
+
+        petitions = list(self.open_petitions())
+        counts = SignatureCount.objects.totals(
+            by=["petition"], petition__in=[petition.pk for petition in petitions]
+        )
+        return [
+            (petition, counts.get(petition.pk, SignatureCount.ZERO).count) for petition in petitions
+        ]
+
+    def campaign_tiles(self):
+        """[(campaign, its `progress`)] of the campaigns taking gifts, nearest deadline first,
+        in two queries whatever their number (`DonationTotal.objects.totals`)."""
+        from campaigns.models import progress_toward
+        from donations.models import DonationTotal
+
+        campaigns = list(self.open_campaigns())
+        totals = DonationTotal.objects.totals(page__in=[campaign.pk for campaign in campaigns])
+        return [
+            (
+                campaign,
+                progress_toward(
+                    totals.get(campaign.pk, DonationTotal.ZERO),
+                    campaign.goal_cents,
+                    campaign.currency,
+                ),
+            )
+            for campaign in campaigns
+        ]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["open_petitions"] = self.open_petitions()
-        context["open_campaigns"] = self.open_campaigns()
+        context["petition_tiles"] = self.petition_tiles()
+        context["campaign_tiles"] = self.campaign_tiles()
         return context
 
 

@@ -62,3 +62,36 @@ def test_the_home_page_leads_to_each_campaign_still_taking_gifts(client, home_pa
     assert "Spring into Action" in html
     assert '$6,260 <span class="count__label">of $10,000 raised' in html
     assert "Winter Coats" not in html
+
+
+@pytest.mark.django_db
+def test_the_home_page_reads_every_tiles_figure_in_the_same_queries_however_many(client, home_page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.campaigns.factories import FundraisingCampaignPageFactory, paid_gift
+    from tests.petitions.factories import PetitionPageFactory, SignatureFactory
+
+    def queries_for_home_page():
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/").content.decode()
+        return len(queries), html
+
+    first = PetitionPageFactory(title="First petition")
+    SignatureFactory.create_batch(3, petition=first, confirmed=True)
+    paid_gift(FundraisingCampaignPageFactory(title="First campaign"), 120_00)
+    queries_for_home_page()  # the first request also reads the site's settings and root paths
+    with_one, _ = queries_for_home_page()
+
+    for n in range(3):
+        petition = PetitionPageFactory(title=f"Petition {n}")
+        SignatureFactory.create_batch(n, petition=petition, confirmed=True)
+        paid_gift(FundraisingCampaignPageFactory(title=f"Campaign {n}"), (n + 1) * 1_000_00)
+    with_four, html = queries_for_home_page()
+
+    assert with_four == with_one
+    assert '3 <span class="count__label">supporters' in html
+    assert '2 <span class="count__label">supporters' in html
+    assert '0 <span class="count__label">supporters' in html
+    assert '$120 <span class="count__label">of $10,000 raised' in html
+    assert '$3,000 <span class="count__label">of $10,000 raised' in html
