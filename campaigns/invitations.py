@@ -11,19 +11,25 @@ ready for when bounces are tracked; nothing sets it yet.
 Thirty days after the campaign's deadline the friends' names and emails are
 blanked (`erase_expired`, daily, by Celery beat); the rows stay, with their
 state, so the campaign report still counts invitations sent and gifts they led to.
+
+Every invitation email links to "no more emails about this page"
+(`stop_emails_url`, also its RFC 8058 one-click `List-Unsubscribe`): the
+invitation becomes `stopped` and the owner can no longer remind that friend.
 """
 
 import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.core import signing
 from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from donations.signals import gift_paid
-from northstar.emails import public_url, send_email
+from northstar.emails import absolute_url, public_url, send_email
 from northstar.models import normalise_email
 from northstar.ratelimit import allow
 
@@ -58,6 +64,10 @@ class Invitation(models.Model):
         SENT = "sent", "Sent"
         GAVE = "gave", "Gave"
         BOUNCED = "bounced", "Bounced"  # ready for when bounces are tracked; unused yet
+        STOPPED = "stopped", "Asked for no more emails"
+
+    # The states in which the owner may remind the friend (`remind` says why not, otherwise).
+    REMINDABLE_STATES = (State.SENT, State.BOUNCED)
 
     page = models.ForeignKey(
         "campaigns.FundraiserPage",
@@ -108,6 +118,11 @@ class Invitation(models.Model):
     def __str__(self):
         return f"Invitation {self.pk} ({self.get_state_display()})"
 
+    @property
+    def may_be_reminded(self):
+        """The friend neither gave nor asked for no more emails, and their address is kept."""
+        return self.state in self.REMINDABLE_STATES and bool(self.email)
+
 
 # --- Services ---------------------------------------------------------------------------------
 
@@ -123,6 +138,7 @@ REMIND_AFTER = timedelta(days=3)
 ERASE_AFTER = timedelta(days=30)
 EMAIL_TEMPLATE = "campaigns/invitation"
 HOUR = 3600
+STOP_SALT = "campaigns.invitation.stop"
 
 
 class InvitationRefused(Exception):
@@ -161,7 +177,39 @@ def queue_invitation_email(invitation: Invitation, page, *, reminder=False, prog
             "currency": progress["currency"],
             "url": invitation_url(invitation, page),
             "reminder": reminder,
+            "unsubscribe_url": stop_emails_url(invitation),
         },
+    )
+
+
+def stop_emails_url(invitation: Invitation) -> str:
+    """The absolute URL where the friend stops emails about the invitation's page: a button
+    on GET, stopped on POST (`stop_emails`), and the email's one-click `List-Unsubscribe`.
+
+    Its token is the invitation's pk signed with SECRET_KEY (not the gift link's token,
+    which the friend may pass on with the page)."""
+    token = signing.dumps(invitation.pk, salt=STOP_SALT)
+    return absolute_url(reverse("campaigns:stop-invitation-emails", args=[token]))
+
+
+def invitation_for_stop_token(token: str):
+    """The `Invitation` a `stop_emails_url` token names; None if the token is forged, cut
+    short or names an invitation no longer there."""
+    try:
+        pk = signing.loads(token, salt=STOP_SALT)
+    except signing.BadSignature:
+        return None
+    return Invitation.objects.filter(pk=pk).first()
+
+
+def stop_emails(invitation: Invitation) -> bool:
+    """The friend asked for no more emails about the page: the invitation becomes `stopped`
+    (no reminder can be sent). A gift through the link still counts and is marked gave.
+    True if this call stopped it; False if it had stopped already or the friend gave."""
+    return bool(
+        Invitation.objects.filter(
+            pk=invitation.pk, state__in=Invitation.REMINDABLE_STATES
+        ).update(state=Invitation.State.STOPPED)
     )
 
 
@@ -259,9 +307,9 @@ def remind(invitation: Invitation, owner) -> Invitation:
     and record when. Returns the invitation, updated.
 
     Raises InvitationRefused (nothing sent) if `owner` is not the page's, the friend
-    already gave, the address was erased, the page cannot invite (not live, campaign
-    ended), the friend heard from the page less than REMIND_AFTER ago, or the owner
-    passed INVITATION_EMAILS_PER_OWNER_PER_HOUR.
+    already gave or asked for no more emails, the address was erased, the page cannot
+    invite (not live, campaign ended), the friend heard from the page less than
+    REMIND_AFTER ago, or the owner passed INVITATION_EMAILS_PER_OWNER_PER_HOUR.
     """
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
@@ -273,6 +321,8 @@ def remind(invitation: Invitation, owner) -> Invitation:
         raise InvitationRefused("Only the page's owner can remind their friends.")
     if invitation.state == Invitation.State.GAVE:
         raise InvitationRefused(f"{invitation.name} has already given: no reminder needed.")
+    if invitation.state == Invitation.State.STOPPED:
+        raise InvitationRefused(f"{invitation.name} asked not to get more emails about your page.")
     if not invitation.email:
         raise InvitationRefused("This friend's address has been erased.")
     check_page_can_invite(page)
@@ -303,7 +353,7 @@ def mark_gave(donation) -> int:
     return Invitation.objects.filter(
         token=donation.referral,
         page_id=donation.page_id,
-        state__in=(Invitation.State.SENT, Invitation.State.BOUNCED),
+        state__in=(Invitation.State.SENT, Invitation.State.BOUNCED, Invitation.State.STOPPED),
     ).update(
         state=Invitation.State.GAVE,
         gave_at=donation.paid_at or timezone.now(),

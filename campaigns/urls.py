@@ -8,6 +8,11 @@ urlpatterns = [
     path("<int:campaign_id>/start/", views.start_fundraiser, name="start-fundraiser"),
     path("<int:campaign_id>/find/", search.find_fundraiser, name="find-fundraiser"),
     path("pages/<int:fundraiser_id>/opened/", views.fundraiser_opened, name="fundraiser-opened"),
+    path(
+        "invitations/stop/<str:token>/",
+        views.stop_invitation_emails,
+        name="stop-invitation-emails",
+    ),
 ]
 
 # The supporter's dashboard, mounted at /dashboard/ by the site's URLs (namespace

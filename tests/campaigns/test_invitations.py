@@ -6,12 +6,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
+from django.test import Client
 from django.utils import timezone
 
 from campaigns.invitations import (
     MAX_INVITATIONS_PER_PAGE,
     Invitation,
     erase_expired,
+    stop_emails_url,
 )
 from donations.models import Donation
 from northstar.models import OutboundEmail
@@ -144,6 +146,9 @@ def test_the_worker_sends_each_friend_a_personal_invitation_with_their_own_link(
     assert f"?invitation={ben.token}" in text_body(to_ben)
     assert ana.token not in text_body(to_ben)
     assert f"?invitation={ana.token}" in html_body(to_ana)
+    assert f"No more emails about this page: {stop_emails_url(ana)}" in text_body(to_ana)
+    assert to_ana["List-Unsubscribe"].strip() == f"<{stop_emails_url(ana)}>"
+    assert to_ana["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_a_sixth_row_is_refused_and_nothing_is_saved_or_sent(owner_client, fundraiser):
@@ -309,6 +314,58 @@ def test_remind_is_post_only(owner_client, fundraiser):
 
     assert owner_client.get(remind_url(invitation)).status_code == 405
     assert not invitation_emails().exists()
+
+
+def test_a_friend_who_stops_emails_about_the_page_can_no_longer_be_reminded(
+    owner_client, fundraiser
+):
+    nine_days_ago = timezone.now() - timedelta(days=9)
+    invitation = InvitationFactory(page=fundraiser, name="Ana Ruiz", sent_at=nine_days_ago)
+    stop_url = stop_emails_url(invitation)
+    friend = Client(enforce_csrf_checks=True)  # a mail client's one-click POST: no cookie
+
+    asked = friend.get(stop_url).content.decode()
+    invitation.refresh_from_db()
+    assert "Stop emails about this fundraiser?" in asked
+    assert invitation.state == Invitation.State.SENT
+
+    stopped = friend.post(stop_url, {"List-Unsubscribe": "One-Click"})
+    again = friend.post(stop_url, {"List-Unsubscribe": "One-Click"})
+
+    assert stopped.status_code == again.status_code == 200
+    assert "No more emails about this page" in again.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.state == Invitation.State.STOPPED
+    friends_html = owner_client.get(friends_url(fundraiser)).content.decode()
+    assert 'invitation-state--stopped">Asked for no more emails</span>' in friends_html
+    assert remind_url(invitation) not in friends_html
+    refused = owner_client.post(remind_url(invitation), follow=True).content.decode()
+    assert "Ana Ruiz asked not to get more emails about your page." in refused
+    assert not invitation_emails().exists()
+
+
+def test_a_forged_stop_link_changes_nothing(fundraiser):
+    invitation = InvitationFactory(page=fundraiser)
+    forged = stop_emails_url(invitation)[:-3] + "xx/"
+
+    response = Client(enforce_csrf_checks=True).post(forged)
+
+    assert response.status_code == 400
+    assert "This link doesn't work" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.state == Invitation.State.SENT
+
+
+def test_a_friend_who_stopped_emails_and_then_gives_through_the_link_counts_as_gave(
+    client, settings, fundraiser
+):
+    settings.STRIPE_SECRET_KEY = ""
+    invitation = InvitationFactory(page=fundraiser, state=Invitation.State.STOPPED)
+
+    give_through(client, fundraiser, invitation.token)
+
+    invitation.refresh_from_db()
+    assert invitation.state == Invitation.State.GAVE
 
 
 def test_a_gift_through_the_invitation_link_marks_it_gave(client, settings, fundraiser):
