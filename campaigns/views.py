@@ -1,12 +1,13 @@
 """Supporters open their own fundraiser page from the public site, and invited friends stop
-emails about a page: parse, call one service, render."""
+emails about a page (`northstar.unsubscribe`): parse, call one service, render."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+
+from northstar.unsubscribe import one_click_view
 
 from . import invitations
 from .forms import StartFundraiserForm
@@ -69,20 +70,10 @@ def fundraiser_opened(request, fundraiser_id):
     return TemplateResponse(request, "campaigns/fundraiser_opened.html", context)
 
 
-@csrf_exempt
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def stop_invitation_emails(request, token):
-    """The "no more emails about this page" link in every invitation and reminder: a button
-    on GET and HEAD (link scanners change nothing), stopped on POST; a second POST answers
-    as the first. Also the emails' RFC 8058 one-click URL, whose POST carries no cookie or
-    CSRF token, hence exempt: the signed token in the URL authorises the change."""
-    invitation = invitations.invitation_for_stop_token(token)
-    if invitation is None:
-        return TemplateResponse(
-            request, "campaigns/stop_invitation_emails.html", {"invalid": True}, status=400
-        )
-    done = request.method == "POST"
-    if done:
-        invitations.stop_emails(invitation)
-    return TemplateResponse(request, "campaigns/stop_invitation_emails.html", {"done": done})
+# The "no more emails about this page" link in every invitation and reminder, and its
+# one-click List-Unsubscribe: the owner can no longer remind that friend.
+stop_invitation_emails = one_click_view(
+    invitations.invitation_for_stop_token,
+    invitations.stop_emails,
+    "campaigns/stop_invitation_emails.html",
+)

@@ -6,7 +6,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from northstar.emails import public_url
@@ -14,6 +13,7 @@ from northstar.models import SiteSettings
 from northstar.pagecache import CSRF_PLACEHOLDER, PAGE_CACHE_SECONDS, with_csrf_placeholder
 from northstar.ratelimit import allow, client_ip
 from northstar.sharing import share_links
+from northstar.unsubscribe import one_click_view
 
 from . import updates
 from .forms import SignatureForm
@@ -153,24 +153,8 @@ def lookup_recipient(request, petition):
     )
 
 
-@csrf_exempt
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def unsubscribe(request, token):
-    """The link in every update email: a button on GET and HEAD (so link scanners change
-    nothing), unsubscribed on POST; a second POST answers as the first.
-
-    Also the email's RFC 8058 `List-Unsubscribe` URL: a mail client's one-click
-    POST (`List-Unsubscribe=One-Click`) carries no cookie and no CSRF token, so
-    the view is exempt from CSRF; the signed token in the URL, which only the
-    recipient was sent, is what authorises the change.
-    """
-    signature = updates.signature_for_unsubscribe_token(token)
-    if signature is None:
-        return TemplateResponse(
-            request, "petitions/unsubscribe.html", {"invalid": True}, status=400
-        )
-    done = request.method == "POST"
-    if done:
-        updates.unsubscribe(signature)
-    return TemplateResponse(request, "petitions/unsubscribe.html", {"done": done})
+# The link in every update email and its one-click List-Unsubscribe: stops updates to the
+# address from every petition it signed.
+unsubscribe = one_click_view(
+    updates.signature_for_unsubscribe_token, updates.unsubscribe, "petitions/unsubscribe.html"
+)
