@@ -3,15 +3,20 @@ one friend opens their invitation link and gives $50 at the test checkout, and t
 list shows that friend "Gave" and the other one can be reminded."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from campaigns.invitations import Invitation
+from campaigns.invitations import Invitation, stop_emails_url
 from tests.browser.screenshots import save_screenshots
-from tests.campaigns.factories import FundraiserPageFactory, FundraisingCampaignPageFactory
+from tests.campaigns.factories import (
+    FundraiserPageFactory,
+    FundraisingCampaignPageFactory,
+    InvitationFactory,
+)
 from tests.site.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,3 +77,23 @@ def test_an_owner_asks_two_friends_and_sees_the_one_who_gave(page, live_server, 
     page.get_by_role("button", name="Remind Ben Okafor").click()
     expect(page.get_by_text("Your reminder is on its way to Ben Okafor.")).to_be_visible()
     expect(ben).to_contain_text("reminded just now")
+
+
+def test_a_friend_stops_emails_about_the_page_from_the_invitations_link(
+    page, live_server, fundraiser
+):
+    ben = InvitationFactory(page=fundraiser, name="Ben Okafor", email="ben@example.net")
+    path = urlsplit(stop_emails_url(ben)).path
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+
+    page.goto(f"{live_server.url}{path}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stop emails about this fundraiser?")
+    save_screenshots(page, "invitation-stop-emails")
+    page.get_by_role("button", name="No more emails").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("No more emails about this page")
+    save_screenshots(page, "invitation-stop-emails-done")
+    assert not [text for text in messages if "Content Security Policy" in text]
+    ben.refresh_from_db()
+    assert ben.state == Invitation.State.STOPPED
