@@ -2,6 +2,11 @@
 
 The signatures are made up (names from short lists, addresses at example.org,
 a fixed random seed) and spread over the states roughly by population.
+The Attorneys General's addresses are real, so no made-up signature may reach
+an office: the open petition's delivery schedule is off, and the closed one's
+signatures are recorded as handed over at its closing (real packets, made by
+the delivery service, with nothing sent), so its final delivery finds nothing
+waiting.
 """
 
 import random
@@ -13,7 +18,15 @@ from django.utils import timezone
 from northstar.models import HomePage
 
 from .attorneys_general import load_attorneys_general
-from .models import DeliverySchedule, PetitionPage, Signature, SignatureCount, Target
+from .delivery.services import claim_delivery, mark_posted, mark_ready, waiting_by_target
+from .models import (
+    Delivery,
+    DeliverySchedule,
+    PetitionPage,
+    Signature,
+    SignatureCount,
+    Target,
+)
 
 MODEL_PETITION_SIGNATURES = 2424
 CLOSED_PETITION_SIGNATURES = 312
@@ -186,6 +199,28 @@ def load_petitions():
     closed = ensure_petition(home, CLOSED_PETITION)
     add_demo_signatures(model, MODEL_PETITION_SIGNATURES, rng)
     add_demo_signatures(closed, CLOSED_PETITION_SIGNATURES, rng, days=120)
+    hand_over_demo_signatures(closed)
+
+
+def hand_over_demo_signatures(petition):
+    """Record every waiting signature of `petition` as hand-delivered today, one packet per
+    office, through the delivery service (claim, packet, ready, handed over): nothing is
+    emailed or posted. Returns the deliveries."""
+    deliveries = []
+    targets = Target.objects.in_bulk(list(waiting_by_target(petition)))
+    for target in targets.values():
+        while delivery := claim_delivery(petition, target, channel=Delivery.Channel.POST):
+            mark_ready(delivery.pk)
+            delivery.refresh_from_db()
+            mark_posted(
+                delivery,
+                None,
+                timezone.localdate(),
+                note="Demo data: made-up signatures, handed over at the petition's close.",
+                by_hand=True,
+            )
+            deliveries.append(delivery)
+    return deliveries
 
 
 def ensure_petition(home, fields):

@@ -83,20 +83,24 @@ def is_due(petition, target_id, waiting, now):
     return False
 
 
-def claim_delivery(petition, target):
+def claim_delivery(petition, target, channel=None):
     """Write one delivery with up to MAX_SIGNATURES_PER_DELIVERY waiting signatures; None if none.
 
-    The claim marks only signatures that no delivery holds: a concurrent claim
-    waits for this one's row locks, then finds those signatures taken.
+    `channel` is the target's own (`Target.delivery_channel`) unless given:
+    `Delivery.Channel.POST` makes a packet for staff to post or hand over even
+    to an office that takes email. The claim marks only signatures that no
+    delivery holds: a concurrent claim waits for this one's row locks, then
+    finds those signatures taken.
     """
     from .tasks import process_delivery
 
+    channel = channel or target.delivery_channel
     with transaction.atomic():
         delivery = Delivery.objects.create(
             petition=petition,
             target=target,
-            channel=target.delivery_channel,
-            recipient_email=target.email,
+            channel=channel,
+            recipient_email=target.email if channel == Delivery.Channel.EMAIL else "",
             include_emails=petition.share_signer_emails,
         )
         batch = awaiting_delivery(petition).filter(target=target).order_by("pk").values("pk")

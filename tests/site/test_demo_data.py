@@ -57,3 +57,28 @@ def test_beat_delivers_none_of_the_open_demo_petitions_made_up_signatures():
     assert demo.delivery_schedule == DeliverySchedule.OFF
     assert not demo.deliveries.exists()
     assert demo.signatures.filter(delivery__isnull=True).count() == demo.signatures.count()
+
+
+@pytest.mark.django_db
+def test_the_closed_demo_petitions_made_up_signatures_are_recorded_handed_over_not_sent(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """A closed petition's final delivery finds nothing waiting: no office gets demo data."""
+    from petitions.delivery.services import deliver_due_petitions
+    from petitions.models import Delivery, PetitionPage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo_data")
+    closed = PetitionPage.objects.get(slug="train-hotel-staff")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliver_due_petitions() == []
+
+    deliveries = closed.deliveries.all()
+    assert deliveries.count() >= 10  # one per office of the signers' states
+    assert sum(d.signature_count for d in deliveries) == closed.signatures.count() == 312
+    assert {d.status for d in deliveries} == {Delivery.Status.HAND_DELIVERED}
+    assert {d.channel for d in deliveries} == {Delivery.Channel.POST}
+    assert all(d.packet_pdf and d.packet_csv for d in deliveries)
+    assert not closed.signatures.filter(delivery__isnull=True).exists()
+    assert mailoutbox == []
