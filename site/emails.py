@@ -35,8 +35,8 @@ def send_email(template, to, context=None):
     """Send `email/<template>` to the address `to` once the current transaction commits.
 
     `context` must be JSON-serialisable: the message is rendered by the worker.
-    A context with an `unsubscribe_url` (an absolute https URL that unsubscribes
-    on POST without a cookie) makes the message a list message: it carries
+    A context with an `unsubscribe_url` (an absolute URL that unsubscribes on
+    POST without a cookie, `northstar.unsubscribe`) makes the message a list message: it carries
     RFC 8058's one-click headers (`list_unsubscribe_headers`).
     Returns the `OutboundEmail` row.
     """
@@ -193,7 +193,7 @@ def list_unsubscribe_headers(unsubscribe_url):
 
     A mail client then offers "Unsubscribe" itself and POSTs
     `List-Unsubscribe=One-Click` to the URL, with no cookie; the URL's own token
-    says who (see `petitions.views.unsubscribe`).
+    says who (`northstar.unsubscribe.one_click_view` serves it).
     """
     if not unsubscribe_url:
         return {}
