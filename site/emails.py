@@ -36,8 +36,8 @@ def send_email(template, to, context=None):
 
     `context` must be JSON-serialisable: the message is rendered by the worker.
     A context with an `unsubscribe_url` (an absolute URL that unsubscribes on
-    POST without a cookie, `northstar.unsubscribe`) makes the message a list message: it carries
-    RFC 8058's one-click headers (`list_unsubscribe_headers`).
+    POST without a cookie, `northstar.unsubscribe`) makes the message a list
+    message: it carries RFC 8058's one-click headers (`list_unsubscribe_headers`).
     Returns the `OutboundEmail` row.
     """
     from .tasks import send_outbound_email
