@@ -228,16 +228,20 @@ class SupporterForm(TypedTextMixin, forms.Form):
         return normalise_email(self.cleaned_data["email"])
 
     @property
+    def honeypot(self):
+        """The honeypot as Django's `BoundField` of an undeclared text field on this form:
+        its `html_name` (with the form's prefix) and `auto_id`, as a declared field's."""
+        return forms.BoundField(self, forms.CharField(required=False), self.HONEYPOT)
+
+    @property
     def honeypot_name(self):
         """The honeypot input's name (with the form's prefix, if any)."""
-        return self.add_prefix(self.HONEYPOT)
+        return self.honeypot.html_name
 
     @property
     def honeypot_id(self):
         """The honeypot input's id, as Django gives a field of that name (`auto_id`)."""
-        if self.auto_id and "%s" in str(self.auto_id):
-            return self.auto_id % self.honeypot_name
-        return self.honeypot_name if self.auto_id else ""
+        return self.honeypot.auto_id
 
     def clean(self):
         cleaned = super().clean()
