@@ -28,6 +28,7 @@ from donations.models import Donation, DonationTotal
 from northstar.models import HomePage, User
 
 from .models import FundraiserPage, FundraisingCampaignPage, TeamPage
+from .notifications import FundraiserMilestone, reached_milestones
 
 SPRING_INTO_ACTION_SLUG = "spring-into-action"
 DEMO_SUPPORTER_EMAIL = "supporter@northstar.test"
@@ -236,7 +237,23 @@ def load_campaigns():
     load_waiting_page(campaign)
     load_invitations(pages[0])
     DonationTotal.objects.rebuild()
+    for page in pages:
+        record_reached_milestones(page)
     return campaign
+
+
+def record_reached_milestones(page):
+    """Record the milestones the page's seeded gifts have reached, without emailing its owner
+    (the gifts are made up and were never announced): the first real gift after them then
+    tells of the next milestone, not one passed long ago."""
+    raised, reached = reached_milestones(page)
+    FundraiserMilestone.objects.bulk_create(
+        [
+            FundraiserMilestone(page=page, percent=percent, raised_cents=raised)
+            for percent in reached
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def load_spring_into_action():

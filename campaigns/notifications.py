@@ -159,14 +159,18 @@ def record_gift(notice, donation):
         )
 
 
+def reached_milestones(page):
+    """(raised, reached) for a fundraiser page: its total in cents (`DonationTotal`) and the
+    `MILESTONES` (percents of its personal goal) that total has reached; none without a goal."""
+    raised = DonationTotal.objects.total(page=page.pk).amount_cents
+    goal = page.goal_cents
+    return raised, [percent for percent in MILESTONES if goal and raised * 100 >= goal * percent]
+
+
 def record_milestones(page):
     """Record, once each, the `MILESTONES` the page's total has reached, and queue their
     emails. Call it with the page's notice row locked, after the gift was counted."""
-    goal = page.goal_cents
-    if not goal:
-        return
-    raised = DonationTotal.objects.total(page=page.pk).amount_cents
-    reached = [percent for percent in MILESTONES if raised * 100 >= goal * percent]
+    raised, reached = reached_milestones(page)
     if not reached:
         return
     recorded = set(

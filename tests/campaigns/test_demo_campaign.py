@@ -151,3 +151,22 @@ def test_every_live_demo_page_opens_for_visitors_and_the_waiting_one_does_not(de
         page.title: 200 for page in live
     }
     assert client.get(f"/{demo.slug}/{waiting.slug}/").status_code == 404
+
+
+def test_the_demo_pages_milestones_are_recorded_so_a_real_gift_tells_of_the_next_one(demo):
+    """Jordan's page holds $320 of $500 in made-up gifts: past 50%, told of nothing."""
+    from campaigns.notifications import FundraiserMilestone
+    from northstar.models import OutboundEmail
+    from tests.campaigns.factories import paid_gift
+
+    page = FundraiserPage.objects.get(supporter__email=DEMO_SUPPORTER_EMAIL)
+    assert list(
+        FundraiserMilestone.objects.filter(page=page).values_list("percent", flat=True)
+    ) == [50]
+    assert not OutboundEmail.objects.filter(template="campaigns/milestone").exists()
+
+    paid_gift(page, 200_00)
+
+    [email] = OutboundEmail.objects.filter(template="campaigns/milestone")
+    assert email.to == DEMO_SUPPORTER_EMAIL
+    assert email.context["percent"] == 100
