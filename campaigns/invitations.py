@@ -207,9 +207,9 @@ def stop_emails(invitation: Invitation) -> bool:
     (no reminder can be sent). A gift through the link still counts and is marked gave.
     True if this call stopped it; False if it had stopped already or the friend gave."""
     return bool(
-        Invitation.objects.filter(
-            pk=invitation.pk, state__in=Invitation.REMINDABLE_STATES
-        ).update(state=Invitation.State.STOPPED)
+        Invitation.objects.filter(pk=invitation.pk, state__in=Invitation.REMINDABLE_STATES).update(
+            state=Invitation.State.STOPPED
+        )
     )
 
 
