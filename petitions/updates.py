@@ -10,11 +10,10 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from wagtail.log_actions import log
 from wagtail.rich_text import expand_db_html
 
-from northstar.emails import absolute_url, send_email
+from northstar.emails import absolute_url, html_to_text, send_email
 
 from .models import PetitionUpdate, Signature, UpdateRecipient
 
@@ -59,12 +58,13 @@ def queue_update_batch(update_id, size=BATCH_SIZE):
         )
         already = UpdateRecipient.objects.filter(update=update).values("signature_id")
         batch = list(update.recipients().exclude(pk__in=already).order_by("pk")[:size])
+        content = update_content(update)
         UpdateRecipient.objects.bulk_create(
             UpdateRecipient(
                 update=update,
                 signature=signature,
                 outbound_email=send_email(
-                    "petitions/update", signature.email, update_context(update, signature)
+                    "petitions/update", signature.email, update_context(update, signature, content)
                 ),
             )
             for signature in batch
@@ -72,15 +72,26 @@ def queue_update_batch(update_id, size=BATCH_SIZE):
     return len(batch)
 
 
-def update_context(update, signature):
+def update_content(update):
+    """What an update's email says to every recipient (a dict for `email/petitions/update`):
+    its heading, its body as HTML and as plain text (`html_to_text`), the petition's title
+    and address. Read once for a batch of recipients."""
     body = expand_db_html(update.body)
     return {
-        "first_name": signature.first_name,
         "heading": update.heading,
         "body_html": body,
-        "body_text": strip_tags(body),
+        "body_text": html_to_text(body),
         "petition_title": update.petition.title,
         "petition_url": absolute_url(update.petition.url),
+    }
+
+
+def update_context(update, signature, content=None):
+    """The update's email to one signer: `content` (`update_content`, read now if None), their
+    first name and their own unsubscribe link."""
+    return {
+        **(content or update_content(update)),
+        "first_name": signature.first_name,
         "unsubscribe_url": absolute_url(
             reverse("petitions:unsubscribe", args=[unsubscribe_token(signature)])
         ),

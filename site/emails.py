@@ -27,6 +27,7 @@ from email.utils import formataddr, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from markdownify import MarkdownConverter
 
 from .models import OutboundEmail, SiteSettings
 
@@ -45,6 +46,26 @@ def send_email(template, to, context=None):
     message = OutboundEmail.objects.create(template=template, to=to, context=context or {})
     send_outbound_email.delay_on_commit(message.pk)
     return message
+
+
+class PlainTextConverter(MarkdownConverter):
+    """markdownify's converter with each link written as "text (address)", as plain-text
+    email shows it, rather than Markdown's `[text](address)`."""
+
+    def convert_a(self, el, text, parent_tags):
+        href = el.get("href") or ""
+        return f"{text} ({href})" if href and href != text else text
+
+
+def html_to_text(html):
+    """The plain-text part for rich text `html` (a str, e.g. an update's body): entities
+    decoded, a blank line between paragraphs, lists as "- item" and "1. item", bold as
+    **bold**, links as "text (address)". markdownify does the reading (it escapes nothing:
+    the text is read by people, not rendered as Markdown)."""
+    converter = PlainTextConverter(
+        bullets="-", escape_asterisks=False, escape_underscores=False, escape_misc=False
+    )
+    return converter.convert(html).strip()
 
 
 def absolute_url(path):

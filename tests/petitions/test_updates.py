@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from northstar.emails import build_message
 from northstar.models import OutboundEmail
 from petitions.models import PetitionPage, PetitionUpdate, Signature, UpdateRecipient
 from petitions.updates import email_update, queue_update_batch, unsubscribe_token
@@ -72,6 +73,24 @@ def test_every_update_email_carries_an_unsubscribe_link(petition, signers):
     queue_update_batch(make_update(petition).pk)
     email = OutboundEmail.objects.get(to="texan@example.org", template="petitions/update")
     assert "/petitions/unsubscribe/" in email.context["unsubscribe_url"]
+
+
+def test_an_updates_plain_text_reads_as_text_with_its_paragraphs_lists_and_links(petition, signers):
+    body = (
+        "<p>We&#x27;re thrilled. Tom &amp; Jerry&#x27;s &quot;quote&quot;, not &lt;b&gt;.</p>"
+        '<p>Read <a href="https://example.org/the_letter">the letter</a>, <b>then</b>:</p>'
+        "<ul><li>call your AG</li><li>share it</li></ul>"
+    )
+    queue_update_batch(make_update(petition, body=body).pk)
+    email = OutboundEmail.objects.get(to="texan@example.org", template="petitions/update")
+
+    text = build_message(email).body
+
+    assert (
+        "We're thrilled. Tom & Jerry's \"quote\", not <b>.\n\n"
+        "Read the letter (https://example.org/the_letter), **then**:\n\n"
+        "- call your AG\n- share it\n"
+    ) in text
 
 
 def test_the_unsubscribe_link_asks_first_then_stops_updates(client, petition, signers):
