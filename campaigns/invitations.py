@@ -251,8 +251,8 @@ def invite(page, owner, friends: list[tuple[str, str]]) -> list[Invitation]:
     page, the page would pass MAX_INVITATIONS_PER_PAGE, or the owner passed
     INVITATION_EMAILS_PER_OWNER_PER_HOUR. Addresses are stored as `normalise_email` gives
     them (trimmed, lower-case) and compared so. A batch whose every address was invited
-    from the page within RESUBMIT_WINDOW (the form sent twice) returns those invitations
-    and sends nothing.
+    from the page within RESUBMIT_WINDOW and is still only "sent" (the form sent twice)
+    returns those invitations and sends nothing.
     """
     from .models import FundraiserPage
     from .services import RESUBMIT_WINDOW
@@ -271,7 +271,9 @@ def invite(page, owner, friends: list[tuple[str, str]]) -> list[Invitation]:
     if len(set(addresses)) < len(addresses):
         raise InvitationRefused("The same email address is in the list twice.")
     invited = page.invitations.annotate(address=Lower("email")).filter(address__in=addresses)
-    just_sent = list(invited.filter(sent_at__gte=timezone.now() - RESUBMIT_WINDOW))
+    just_sent = list(
+        invited.filter(sent_at__gte=timezone.now() - RESUBMIT_WINDOW, state=Invitation.State.SENT)
+    )
     if len(just_sent) == len(addresses):
         return just_sent  # the same form sent again (a double click): nothing new to send
     already = sorted(set(invited.values_list("email", flat=True)))

@@ -344,6 +344,22 @@ def test_a_friend_who_stops_emails_about_the_page_can_no_longer_be_reminded(
     assert not invitation_emails().exists()
 
 
+def test_inviting_again_a_friend_who_just_stopped_emails_says_they_were_invited(
+    owner_client, fundraiser
+):
+    """Not "on its way": nothing is sent, and the friend asked for no more."""
+    friend = friends_form([("Fred One", "f1@example.com")])
+    owner_client.post(friends_url(fundraiser), friend, follow=True)  # its message shown
+    invitation = Invitation.objects.get(email="f1@example.com")
+    Client().post(stop_emails_url(invitation))
+
+    again = owner_client.post(friends_url(fundraiser), friend, follow=True).content.decode()
+
+    assert "You have already invited f1@example.com from this page." in again
+    assert "on its way" not in again
+    assert invitation_emails().count() == 1
+
+
 def test_a_forged_stop_link_changes_nothing(fundraiser):
     invitation = InvitationFactory(page=fundraiser)
     forged = stop_emails_url(invitation)[:-3] + "xx/"
