@@ -384,6 +384,25 @@ def test_a_friend_who_stopped_emails_and_then_gives_through_the_link_counts_as_g
     assert invitation.state == Invitation.State.GAVE
 
 
+INVITED_NOTICE = (
+    "This page's owner invited you, so they will see that you gave, "
+    "even if you don't show your name."
+)
+
+
+def test_a_friend_giving_through_their_invitation_is_told_the_owner_will_see_they_gave(
+    client, fundraiser
+):
+    """The owner's list marks the friend "Gave": the donate form says so before they give."""
+    invitation = InvitationFactory(page=fundraiser)
+
+    invited = client.get(f"{fundraiser.url}?invitation={invitation.token}").content.decode()
+    not_invited = client.get(fundraiser.url).content.decode()
+
+    assert INVITED_NOTICE in invited
+    assert INVITED_NOTICE not in not_invited
+
+
 def test_a_gift_through_the_invitation_link_marks_it_gave(client, settings, fundraiser):
     settings.STRIPE_SECRET_KEY = ""
     invitation = InvitationFactory(page=fundraiser, name="Ana Ruiz")
