@@ -198,3 +198,18 @@ def test_a_gift_to_a_team_members_page_counts_on_the_team_and_its_page_shows_it(
     html = client.get(team.url).content.decode()
     assert "$50 raised of $2,000" in html
     assert "Maria&#x27;s walk" in html
+
+
+def test_staff_previewing_a_page_waiting_for_approval_are_told_it_is_not_live_yet(client, campaign):
+    """Not "gifts are no longer being taken", which a campaign weeks from its end is not."""
+    from tests.site.factories import StaffUserFactory
+
+    waiting = FundraiserPageFactory(parent=campaign, title="Sam's swim", slug="sams-swim")
+    waiting.live, waiting.first_published_at = False, None
+    waiting.save()
+    client.force_login(StaffUserFactory(is_superuser=True))
+
+    html = client.get(f"/admin/pages/{waiting.pk}/view_draft/").content.decode()
+
+    assert "This page is not live yet: gifts open once it is approved." in html
+    assert "no longer being taken" not in html
