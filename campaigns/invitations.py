@@ -186,9 +186,10 @@ def stop_emails_url(invitation: Invitation) -> str:
     """The absolute URL where the friend stops emails about the invitation's page: a button
     on GET, stopped on POST (`stop_emails`), and the email's one-click `List-Unsubscribe`.
 
-    Its token is the invitation's pk signed with SECRET_KEY (not the gift link's token,
-    which the friend may pass on with the page)."""
-    token = signing.dumps(invitation.pk, salt=STOP_SALT)
+    Its token is the invitation's pk signed with SECRET_KEY, the same in every email
+    about the invitation and never expiring (not the gift link's token, which the
+    friend may pass on with the page)."""
+    token = signing.Signer(salt=STOP_SALT).sign_object(invitation.pk)
     return absolute_url(reverse("campaigns:stop-invitation-emails", args=[token]))
 
 
@@ -196,7 +197,7 @@ def invitation_for_stop_token(token: str):
     """The `Invitation` a `stop_emails_url` token names; None if the token is forged, cut
     short or names an invitation no longer there."""
     try:
-        pk = signing.loads(token, salt=STOP_SALT)
+        pk = signing.Signer(salt=STOP_SALT).unsign_object(token)
     except signing.BadSignature:
         return None
     return Invitation.objects.filter(pk=pk).first()
