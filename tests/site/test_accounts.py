@@ -211,3 +211,20 @@ def test_the_signup_form_asks_for_first_and_last_name_before_the_email(client, h
         < html.index('name="email"')
     )
     assert 'autocomplete="given-name"' in html
+
+
+@pytest.mark.django_db
+def test_adding_an_address_to_an_account_asks_to_confirm_it_not_to_open_an_account(
+    client, home_page
+):
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(email="maria@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.force_login(user)
+
+    client.post("/accounts/email/", {"email": "second@example.org", "action_add": ""})
+
+    body = OutboundEmail.objects.get(to="second@example.org").context["body"]
+    assert "asked to use this address (second@example.org) with an account on testserver" in body
+    assert "open an account" not in body
