@@ -8,6 +8,7 @@ from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.images.fields import WagtailImageField
 
+from donations.forms import MAXIMUM_CENTS
 from donations.money import (
     DEFAULT_CURRENCY,
     CurrencyField,
@@ -69,6 +70,11 @@ class SuggestedAmountsField(forms.CharField):
                 raise forms.ValidationError(
                     f"“{part}”: suggested amounts are whole numbers, at least "
                     f"{format_money(unit, self.currency)}."
+                )
+            if cents > MAXIMUM_CENTS:
+                raise forms.ValidationError(
+                    f"“{part}”: gifts online are at most "
+                    f"{format_money(MAXIMUM_CENTS, self.currency)}, so it cannot be suggested."
                 )
             amounts.append(cents)
         if len(amounts) > MAXIMUM_SUGGESTED_AMOUNTS:

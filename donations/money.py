@@ -68,9 +68,10 @@ def currency_symbol(code):
 ASCII_DIGITS = frozenset("0123456789")
 
 # "40", "40.5", "40.50", "1,000", "1,000.00" or "123,456,789.99"; a dollar sign in front is
-# allowed. Explicit ASCII sets only: [0-9], never \d.
+# allowed. Explicit ASCII sets only: [0-9], never \d. Up to 20 digits of dollars: any amount
+# a person may type is read, so that one too large gets the field's "at most" message.
 AMOUNT_PATTERN = re.compile(
-    r"(?P<dollars>[0-9]{1,3}(?:,[0-9]{3}){1,2}|[0-9]{1,9})(?:\.(?P<cents>[0-9]{1,2}))?"
+    r"(?P<dollars>[0-9]{1,3}(?:,[0-9]{3}){1,6}|[0-9]{1,20})(?:\.(?P<cents>[0-9]{1,2}))?"
 )
 TOO_PRECISE_PATTERN = re.compile(r"[0-9,]+\.[0-9]{3,}")
 

@@ -34,6 +34,7 @@ def test_suggested_amounts_typed_in_dollars_are_stored_in_cents(staff_client, ca
         ("25.50", "suggested amounts are whole numbers"),
         ("25, abc", "is not an amount"),
         ("25, 25", "Each suggested amount should appear once."),
+        ("25, 30,000", "“30,000”: gifts online are at most $25,000, so it cannot be suggested."),
         ("1 2 3 4 5 6 7", "Please suggest at most 6 amounts."),
     ],
 )

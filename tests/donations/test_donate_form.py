@@ -93,6 +93,8 @@ def test_showing_the_name_is_off_unless_ticked(client, campaign, no_stripe):
         ({"amount": "other", "other_amount": "-5"}, "Please enter an amount in dollars"),
         ({"amount": "other", "other_amount": "1e9"}, "Please enter an amount in dollars"),
         ({"amount": "other", "other_amount": "25000.01"}, "We can take up to $25,000 online"),
+        ({"amount": "other", "other_amount": "99999999999"}, "We can take up to $25,000 online"),
+        ({"amount": "other", "other_amount": "99,999,999,999"}, "We can take up to $25,000"),
         ({"amount": "other", "other_amount": "9" * 30}, "Please enter an amount in dollars"),
         ({"amount": "50", "other_amount": "abc"}, "Please enter an amount in dollars"),
         ({"amount": "50", "other_amount": "१०००"}, "with the digits 0 to 9"),
