@@ -116,7 +116,8 @@ def confirm(request, token):
     """
     signature = signature_for_token(token)
     if signature is None:
-        return TemplateResponse(request, "petitions/confirm_invalid.html", status=400)
+        context = {"max_age_days": settings.PETITION_CONFIRMATION_MAX_AGE_DAYS}
+        return TemplateResponse(request, "petitions/confirm_invalid.html", context, status=400)
     petition = signature.petition
     if request.method == "POST":
         confirm_signature(signature)
