@@ -100,6 +100,7 @@ def thank_you(request, petition):
     context = {
         "page": petition,
         "self": petition,
+        "max_age_days": settings.PETITION_CONFIRMATION_MAX_AGE_DAYS,
         **sharing_context(request, petition),
     }
     return TemplateResponse(request, "petitions/thank_you.html", context)

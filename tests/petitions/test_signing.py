@@ -41,6 +41,14 @@ def test_signing_takes_the_signer_to_a_thank_you_page(client, petition):
     assert response["Location"] == f"{petition.url}thank-you/"
 
 
+def test_the_thank_you_page_gives_the_confirmation_links_lifetime_from_the_setting(
+    client, settings, petition
+):
+    settings.PETITION_CONFIRMATION_MAX_AGE_DAYS = 3
+    html = client.get(f"{petition.url}thank-you/").content.decode()
+    assert "The link works for 3 days." in html
+
+
 def test_the_thank_you_page_offers_plain_share_links(client, petition):
     html = client.get(f"{petition.url}thank-you/").content.decode()
     for host in ("facebook.com/sharer", "x.com/intent", "wa.me/", "mailto:?"):
