@@ -248,12 +248,12 @@ def invite(page, owner, friends: list[tuple[str, str]]) -> list[Invitation]:
 
     Raises InvitationRefused (nothing saved, nothing sent) if `owner` is not the page's,
     the page is not live or its campaign has ended, there are no friends or more than
-    FRIENDS_PER_BATCH, an address repeats one in the batch or already invited from this
-    page, the page would pass MAX_INVITATIONS_PER_PAGE, or the owner passed
-    INVITATION_EMAILS_PER_OWNER_PER_HOUR. Addresses are stored as `normalise_email` gives
-    them (trimmed, lower-case) and compared so. A batch whose every address was invited
-    from the page within RESUBMIT_WINDOW and is still only "sent" (the form sent twice)
-    returns those invitations and sends nothing.
+    FRIENDS_PER_BATCH, an address is the owner's own, repeats one in the batch or was
+    already invited from this page, the page would pass MAX_INVITATIONS_PER_PAGE, or the
+    owner passed INVITATION_EMAILS_PER_OWNER_PER_HOUR. Addresses are stored as
+    `normalise_email` gives them (trimmed, lower-case) and compared so. A batch whose
+    every address was invited from the page within RESUBMIT_WINDOW and is still only
+    "sent" (the form sent twice) returns those invitations and sends nothing.
     """
     from .models import FundraiserPage
     from .services import RESUBMIT_WINDOW
@@ -271,6 +271,8 @@ def invite(page, owner, friends: list[tuple[str, str]]) -> list[Invitation]:
     addresses = [email for _, email in friends]
     if len(set(addresses)) < len(addresses):
         raise InvitationRefused("The same email address is in the list twice.")
+    if normalise_email(owner.email) in addresses:
+        raise InvitationRefused(f"{owner.email} is your own address: please invite your friends'.")
     invited = page.invitations.annotate(address=Lower("email")).filter(address__in=addresses)
     just_sent = list(
         invited.filter(sent_at__gte=timezone.now() - RESUBMIT_WINDOW, state=Invitation.State.SENT)

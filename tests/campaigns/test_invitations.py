@@ -201,6 +201,16 @@ def test_the_form_sent_twice_invites_each_friend_once_and_answers_both_alike(
     assert invitation_emails().count() == 2
 
 
+def test_the_owners_own_address_is_refused_and_nothing_is_sent(owner_client, fundraiser):
+    rows = [("Ana Ruiz", "ana@example.net"), ("Me", " Maria.Lopez@Example.org ")]
+
+    html = owner_client.post(friends_url(fundraiser), friends_form(rows)).content.decode()
+
+    assert "maria.lopez@example.org is your own address: please invite your friends&#x27;." in html
+    assert not Invitation.objects.exists()
+    assert not invitation_emails().exists()
+
+
 def test_the_same_address_twice_in_one_batch_is_refused(owner_client, fundraiser):
     rows = [("Ana Ruiz", "ana@example.net"), ("Ana again", "Ana@Example.net")]
 
