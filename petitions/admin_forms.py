@@ -124,6 +124,8 @@ class PetitionUpdateForm(WagtailAdminModelForm):
             for name in ("email_signers", "states", "send_now"):
                 if name in self.fields:
                     self.fields[name].disabled = True
+            if "send_now" in self.fields:
+                self.fields["send_now"].help_text = "Sent: an update is emailed once."
             self.fields["email_signers"].help_text = (
                 f"Emailed on {date_format(timezone.localtime(update.emailed_at), 'DATE_FORMAT')} "
                 f"to {counted(sent, 'signer', 'signers')}. An update is emailed once: write a "

@@ -323,6 +323,8 @@ def test_an_emailed_update_says_when_and_to_how_many_it_went(staff_client, petit
 
     assert form.fields["email_signers"].disabled
     assert "to 1 signer. An update is emailed once" in form.fields["email_signers"].help_text
+    assert form.fields["send_now"].disabled
+    assert form.fields["send_now"].help_text == "Sent: an update is emailed once."
 
 
 def test_the_banner_says_the_email_is_not_sent_yet_rather_than_errors(
