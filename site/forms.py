@@ -10,6 +10,7 @@ import unicodedata
 
 from django import forms
 from django.utils.datastructures import MultiValueDict
+from django.utils.functional import cached_property
 
 from .models import normalise_email
 
@@ -227,10 +228,11 @@ class SupporterForm(TypedTextMixin, forms.Form):
     def clean_email(self):
         return normalise_email(self.cleaned_data["email"])
 
-    @property
+    @cached_property
     def honeypot(self):
         """The honeypot as Django's `BoundField` of an undeclared text field on this form:
-        its `html_name` (with the form's prefix) and `auto_id`, as a declared field's."""
+        its `html_name` (with the form's prefix) and `auto_id`, as a declared field's.
+        Made once per form: the sign POST reads its name, a render its name and id."""
         return forms.BoundField(self, forms.CharField(required=False), self.HONEYPOT)
 
     @property
