@@ -46,8 +46,8 @@ def start_of_day(day):
 def confirmed_signatures(petition, *, state=None, date_from=None, date_to=None):
     """A petition's counted signatures, optionally from one state and confirmed between two days.
 
-    Both days are inclusive. The bounds are instants, not `__date` lookups, so
-    the (petition, status, confirmed_at) index serves the query.
+    Both days are inclusive. The bounds are instants, not `__date` lookups, so the
+    partial index of confirmed signatures, (petition, confirmed_at), serves the query.
     """
     signatures = Signature.objects.filter(petition=petition, status__in=Signature.COUNTED_STATES)
     if state:
