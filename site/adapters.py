@@ -1,9 +1,10 @@
 """django-allauth hooks: its account email goes out through the site's email path."""
 
 from types import SimpleNamespace
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import get_next_redirect_url
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.urls import reverse
@@ -61,8 +62,19 @@ class AccountAdapter(DefaultAccountAdapter):
         return " ".join(str(subject).split())
 
     def get_email_confirmation_url(self, request, emailconfirmation):
-        """The confirmation link, on SITE_URL."""
-        return absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+        """The confirmation link, on SITE_URL, with the page the visitor was on their way to.
+
+        A signup (or a login that sends the link again) that came with a safe `next`,
+        as "Start your own fundraiser" sends, carries it in the link as `?next=`.
+        In the browser that signed up, allauth logs the new supporter in and takes them
+        there anyway; a link opened in another browser or on a phone has no such
+        session, and confirming there leads to the same page, through the login.
+        """
+        path = reverse("account_confirm_email", args=[emailconfirmation.key])
+        next_url = get_next_redirect_url(request) if request is not None else None
+        if next_url:
+            path = f"{path}?{urlencode({'next': next_url})}"
+        return absolute_url(path)
 
     def get_reset_password_from_key_url(self, key):
         """The password reset link, on SITE_URL (`key` is allauth's opaque "<uid>-<token>")."""

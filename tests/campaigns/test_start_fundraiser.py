@@ -1,11 +1,15 @@
 """A supporter opens their own fundraiser page from the public site."""
 
+import html
 import io
 import os
+import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -13,6 +17,7 @@ from wagtail.images import get_image_model
 from wagtail.models import GroupApprovalTask, Workflow, WorkflowState, WorkflowTask
 
 from campaigns.models import FundraiserPage, TeamPage
+from northstar.models import OutboundEmail
 from tests.campaigns.factories import FundraiserPageFactory, TeamPageFactory
 from tests.site.factories import StaffUserFactory, UserFactory
 
@@ -360,3 +365,49 @@ def test_a_chosen_photo_is_asked_for_again_when_another_field_failed(signed_in, 
 
     assert "Please choose your photo again" in response.content.decode()
     assert not get_image_model().objects.exists()
+
+
+def link_to_confirm(address):
+    [message] = OutboundEmail.objects.filter(to=address)
+    [link] = re.findall(r"https?://\S+", message.context["body"])
+    parts = urlsplit(link)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def hidden_next(response):
+    return re.search(r'name="next" value="([^"]*)"', response.content.decode()).group(1)
+
+
+@pytest.mark.parametrize("same_browser", [True, False], ids=["same browser", "another browser"])
+def test_a_new_supporter_who_signs_up_to_start_a_page_comes_back_to_its_form(
+    client, campaign, same_browser
+):
+    login_page = client.get(start_url(campaign), follow=True)
+    signup_link = re.search(r'href="(/accounts/signup/[^"]*)"', login_page.content.decode())
+    signup_page = client.get(html.unescape(signup_link.group(1)))
+    assert hidden_next(signup_page) == start_url(campaign)
+    client.post(
+        "/accounts/signup/",
+        {
+            "first_name": "Maria",
+            "last_name": "Lopez",
+            "email": "new.owner@example.org",
+            "password1": "a long and unusual passphrase",
+            "password2": "a long and unusual passphrase",
+            "next": hidden_next(signup_page),
+        },
+    )
+    browser = client if same_browser else Client()  # a phone's mail app opens a browser of its own
+
+    link = link_to_confirm("new.owner@example.org")
+    confirm_page = browser.get(link)
+    confirmed = browser.post(urlsplit(link).path, {"next": hidden_next(confirm_page)}, follow=True)
+    if not same_browser:  # there, confirming asks to log in first
+        confirmed = browser.post(
+            confirmed.redirect_chain[-1][0],
+            {"login": "new.owner@example.org", "password": "a long and unusual passphrase"},
+            follow=True,
+        )
+
+    assert confirmed.redirect_chain[-1][0] == start_url(campaign)
+    assert "Start your own fundraiser" in confirmed.content.decode()
