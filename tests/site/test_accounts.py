@@ -228,3 +228,59 @@ def test_adding_an_address_to_an_account_asks_to_confirm_it_not_to_open_an_accou
     body = OutboundEmail.objects.get(to="second@example.org").context["body"]
     assert "asked to use this address (second@example.org) with an account on testserver" in body
     assert "open an account" not in body
+
+
+@pytest.mark.django_db
+def test_after_signing_up_the_page_says_to_check_email_in_plain_words(client, home_page):
+    response = signup(client, "check-mail@example.org")
+    page = client.get(response["Location"]).content.decode()
+    assert "<h1>Check your email</h1>" in page
+    assert "it works in any browser" in page
+
+
+@pytest.mark.django_db
+def test_a_used_or_broken_confirmation_link_says_so_and_offers_a_new_one_through_log_in(
+    client, home_page
+):
+    response = client.get("/accounts/confirm-email/not-a-real-key/")
+    page = response.content.decode()
+    assert "This link has expired or has been used already." in page
+    assert 'href="/accounts/login/"' in page
+
+
+@pytest.mark.django_db
+def test_a_password_link_that_no_longer_works_says_so_and_offers_a_new_one(client, home_page):
+    user = UserFactory(email="forgetful@example.org")
+    user.emailaddress_set.create(email=user.email, verified=True, primary=True)
+    client.post("/accounts/password/reset/", {"email": "forgetful@example.org"})
+    link = link_in(OutboundEmail.objects.get(to="forgetful@example.org"))
+    path = link.removeprefix("http://testserver")
+    form_page = client.get(path, follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"password1": "a brand new passphrase", "password2": "a brand new passphrase"},
+    )
+
+    again = client.get(path, follow=True).content.decode()
+
+    assert "<h1>This link no longer works</h1>" in again
+    assert 'href="/accounts/password/reset/"' in again
+
+
+@pytest.mark.django_db
+def test_choosing_a_new_password_says_it_is_changed_and_the_new_one_logs_in(client, home_page):
+    user = UserFactory(email="forgetful@example.org")
+    user.emailaddress_set.create(email=user.email, verified=True, primary=True)
+    client.post("/accounts/password/reset/", {"email": "forgetful@example.org"})
+    link = link_in(OutboundEmail.objects.get(to="forgetful@example.org"))
+    form_page = client.get(link.removeprefix("http://testserver"), follow=True)
+    assert "<h1>Choose a new password</h1>" in form_page.content.decode()
+
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"password1": "a brand new passphrase", "password2": "a brand new passphrase"},
+        follow=True,
+    )
+
+    assert "<h1>Your password is changed</h1>" in done.content.decode()
+    assert client.login(email="forgetful@example.org", password="a brand new passphrase")
