@@ -130,6 +130,14 @@ def link_in(message):
     return link
 
 
+def emailed_password_link(client, address):
+    """The link that "Reset your password" emails to `address`, the login of a verified user."""
+    user = UserFactory(email=address)
+    user.emailaddress_set.create(email=address, verified=True, primary=True)
+    client.post("/accounts/password/reset/", {"email": address})
+    return link_in(OutboundEmail.objects.get(to=address))
+
+
 @pytest.mark.django_db
 def test_the_confirmation_link_in_the_signup_email_opens_the_confirm_page(client, home_page):
     signup(client, "confirm-link@example.org")
@@ -145,10 +153,7 @@ def test_the_confirmation_link_in_the_signup_email_opens_the_confirm_page(client
 def test_the_link_in_the_password_reset_email_lets_the_owner_choose_a_new_password(
     client, home_page
 ):
-    user = UserFactory(email="forgetful@example.org")
-    user.emailaddress_set.create(email=user.email, verified=True, primary=True)
-    client.post("/accounts/password/reset/", {"email": "forgetful@example.org"})
-    link = link_in(OutboundEmail.objects.get(to="forgetful@example.org"))
+    link = emailed_password_link(client, "forgetful@example.org")
 
     assert link.startswith("http://testserver/accounts/password/reset/key/")
     response = client.get(link.removeprefix("http://testserver"), follow=True)
@@ -250,10 +255,7 @@ def test_a_used_or_broken_confirmation_link_says_so_and_offers_a_new_one_through
 
 @pytest.mark.django_db
 def test_a_password_link_that_no_longer_works_says_so_and_offers_a_new_one(client, home_page):
-    user = UserFactory(email="forgetful@example.org")
-    user.emailaddress_set.create(email=user.email, verified=True, primary=True)
-    client.post("/accounts/password/reset/", {"email": "forgetful@example.org"})
-    link = link_in(OutboundEmail.objects.get(to="forgetful@example.org"))
+    link = emailed_password_link(client, "forgetful@example.org")
     path = link.removeprefix("http://testserver")
     form_page = client.get(path, follow=True)
     client.post(
@@ -269,10 +271,7 @@ def test_a_password_link_that_no_longer_works_says_so_and_offers_a_new_one(clien
 
 @pytest.mark.django_db
 def test_choosing_a_new_password_says_it_is_changed_and_the_new_one_logs_in(client, home_page):
-    user = UserFactory(email="forgetful@example.org")
-    user.emailaddress_set.create(email=user.email, verified=True, primary=True)
-    client.post("/accounts/password/reset/", {"email": "forgetful@example.org"})
-    link = link_in(OutboundEmail.objects.get(to="forgetful@example.org"))
+    link = emailed_password_link(client, "forgetful@example.org")
     form_page = client.get(link.removeprefix("http://testserver"), follow=True)
     assert "<h1>Choose a new password</h1>" in form_page.content.decode()
 
