@@ -214,6 +214,11 @@ def stop_emails(invitation: Invitation) -> bool:
     )
 
 
+def emails_stopped(invitation: Invitation) -> bool:
+    """Whether the friend has asked for no more emails about the invitation's page."""
+    return invitation.state == Invitation.State.STOPPED
+
+
 def check_page_can_invite(page):
     """Raise InvitationRefused unless `page` is live and its campaign still takes gifts."""
     if not page.live and page.first_published_at is None:
@@ -272,7 +277,9 @@ def invite(page, owner, friends: list[tuple[str, str]]) -> list[Invitation]:
     if len(set(addresses)) < len(addresses):
         raise InvitationRefused("The same email address is in the list twice.")
     if normalise_email(owner.email) in addresses:
-        raise InvitationRefused(f"{owner.email} is your own address: please invite your friends'.")
+        raise InvitationRefused(
+            f"{owner.email} is your own address. Please invite your friends instead."
+        )
     invited = page.invitations.annotate(address=Lower("email")).filter(address__in=addresses)
     just_sent = list(
         invited.filter(sent_at__gte=timezone.now() - RESUBMIT_WINDOW, state=Invitation.State.SENT)

@@ -168,8 +168,10 @@ def reached_milestones(page):
 
 
 def record_milestones(page):
-    """Record, once each, the `MILESTONES` the page's total has reached, and queue their
-    emails. Call it with the page's notice row locked, after the gift was counted."""
+    """Record, once each, the `MILESTONES` the page's total has reached, and queue one email
+    for the highest of those this call recorded: a gift that takes a page from 40% past its
+    goal says "reached its goal", not also "50% of the way". Call it with the page's notice
+    row locked, after the gift was counted."""
     raised, reached = reached_milestones(page)
     if not reached:
         return
@@ -178,6 +180,7 @@ def record_milestones(page):
             "percent", flat=True
         )
     )
+    newly_recorded = []
     for percent in reached:
         if percent in recorded:
             continue
@@ -186,10 +189,12 @@ def record_milestones(page):
                 FundraiserMilestone.objects.create(page=page, percent=percent, raised_cents=raised)
         except IntegrityError:
             continue  # another transaction recorded it: that one sends the email
+        newly_recorded.append(percent)
+    if newly_recorded:
         send_email(
             "campaigns/milestone",
             page.supporter.email,
-            {**page_context(page), "percent": percent, "raised_cents": raised},
+            {**page_context(page), "percent": max(newly_recorded), "raised_cents": raised},
         )
 
 

@@ -76,4 +76,5 @@ stop_invitation_emails = one_click_view(
     invitations.invitation_for_stop_token,
     invitations.stop_emails,
     "campaigns/stop_invitation_emails.html",
+    unsubscribed=invitations.emails_stopped,
 )

@@ -117,6 +117,11 @@ def unsubscribe(signature):
     )
 
 
+def is_unsubscribed(signature):
+    """Whether no signature of this email address is still opted in to updates."""
+    return not Signature.objects.filter(email=signature.email, opt_in_updates=True).exists()
+
+
 def announce_victory(petition):
     """Email the petition's opted-in signers about its victory, once ever."""
     try:

@@ -158,5 +158,8 @@ def lookup_recipient(request, petition):
 # The link in every update email and its one-click List-Unsubscribe: stops updates to the
 # address from every petition it signed.
 unsubscribe = one_click_view(
-    updates.signature_for_unsubscribe_token, updates.unsubscribe, "petitions/unsubscribe.html"
+    updates.signature_for_unsubscribe_token,
+    updates.unsubscribe,
+    "petitions/unsubscribe.html",
+    unsubscribed=updates.is_unsubscribed,
 )

@@ -206,7 +206,9 @@ def test_the_owners_own_address_is_refused_and_nothing_is_sent(owner_client, fun
 
     html = owner_client.post(friends_url(fundraiser), friends_form(rows)).content.decode()
 
-    assert "maria.lopez@example.org is your own address: please invite your friends&#x27;." in html
+    assert (
+        "maria.lopez@example.org is your own address. Please invite your friends instead." in html
+    )
     assert not Invitation.objects.exists()
     assert not invitation_emails().exists()
 
@@ -352,6 +354,19 @@ def test_a_friend_who_stops_emails_about_the_page_can_no_longer_be_reminded(
     refused = owner_client.post(remind_url(invitation), follow=True).content.decode()
     assert "Ana Ruiz asked not to get more emails about your page." in refused
     assert not invitation_emails().exists()
+
+
+def test_the_stop_link_opened_again_says_it_is_done_and_asks_nothing(fundraiser):
+    invitation = InvitationFactory(page=fundraiser, name="Ana Ruiz")
+    stop_url = stop_emails_url(invitation)
+    friend = Client()
+    friend.post(stop_url)
+
+    again = friend.get(stop_url).content.decode()
+
+    assert "No more emails about this page" in again
+    assert "You asked for this already" in again
+    assert "Stop emails about this fundraiser?" not in again
 
 
 def test_inviting_again_a_friend_who_just_stopped_emails_says_they_were_invited(

@@ -88,14 +88,11 @@ def test_fifty_gifts_paid_at_once_to_one_team_are_counted_and_each_milestone_ema
     assert DonationTotal.objects.total(page=second.pk) == (60_000, 20)
     assert DonationTotal.objects.total(page=team.pk) == (120_000, 50)
     assert DonationTotal.objects.total(page=campaign.pk) == (120_000, 50)
-    sent = sorted((email.to, email.context["percent"]) for email in emails("campaigns/milestone"))
-    assert sent == sorted(
-        [
-            (first.supporter.email, 50),
-            (first.supporter.email, 100),
-            (second.supporter.email, 50),
-        ]
-    )
+    sent = [(email.to, email.context["percent"]) for email in emails("campaigns/milestone")]
+    # The first page's 50% is emailed only if a gift reached it before another reached 100%.
+    assert (first.supporter.email, 100) in sent
+    assert (second.supporter.email, 50) in sent
+    assert len(sent) == len(set(sent)) <= 3
     assert FundraiserMilestone.objects.count() == 3
 
 
@@ -232,13 +229,14 @@ def test_the_someone_gave_email_lists_each_gift_as_the_owner_reads_it(page, queu
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_goal_reached_email_says_so(page, queued_notices):
+def test_a_gift_that_reaches_the_goal_at_once_sends_only_the_goal_email(page, queued_notices):
     from northstar.emails import outbound_message
 
     give(page, 50_000)
 
-    sent = {e.context["percent"]: e for e in emails("campaigns/milestone")}
-    message = outbound_message(sent[100])
+    [sent] = emails("campaigns/milestone")
+    assert FundraiserMilestone.objects.filter(page=page).count() == 2  # 50% is recorded too
+    message = outbound_message(sent)
 
     assert message.subject == f"You reached your goal: {page.title}"
     assert "$500 raised of $500" in message.text

@@ -104,6 +104,19 @@ def test_the_unsubscribe_link_asks_first_then_stops_updates(client, petition, si
     assert not signers[0].opt_in_updates
 
 
+def test_the_unsubscribe_link_opened_again_says_it_is_done_and_asks_nothing(
+    client, petition, signers
+):
+    url = f"/petitions/unsubscribe/{unsubscribe_token(signers[0])}/"
+    client.post(url)
+
+    again = client.get(url).content.decode()
+
+    assert "You are unsubscribed" in again
+    assert "You asked for this already" in again
+    assert "<form" not in again.split("<main", 1)[1]
+
+
 def test_a_mail_clients_one_click_unsubscribe_works_without_cookie_or_csrf_token(petition, signers):
     """RFC 8058: the client POSTs `List-Unsubscribe=One-Click` to the header's URL, bare."""
     bare = Client(enforce_csrf_checks=True)
