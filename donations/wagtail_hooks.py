@@ -67,8 +67,16 @@ def register_donation_viewset():
 
 @hooks.register(RECORDS_HOOK)
 def gift_records(obj):
-    """Gifts to a page or to any page under it: deleting the page would lose them."""
+    """Gifts to a page or to any page under it, paid ones apart from checkouts never
+    completed (as the Donations list tells them): deleting the page would lose both."""
     if not isinstance(obj, Page):
         return None
-    gifts = Donation.objects.filter(page__path__startswith=obj.path).count()
-    return KeptRecords((counted(gifts, "gift", "gifts"),) if gifts else ())
+    donations = Donation.objects.filter(page__path__startswith=obj.path)
+    paid = donations.filter(status__in=Donation.COUNTED_STATES).count()
+    unfinished = donations.count() - paid
+    records = []
+    if paid:
+        records.append(counted(paid, "gift", "gifts"))
+    if unfinished:
+        records.append(counted(unfinished, "checkout not completed", "checkouts not completed"))
+    return KeptRecords(tuple(records))

@@ -3,6 +3,7 @@
 import pytest
 
 from donations.models import Donation
+from tests.campaigns.factories import paid_gift
 from tests.donations.factories import DonationFactory
 from tests.site.factories import StaffUserFactory
 
@@ -58,9 +59,13 @@ def test_the_public_cannot_see_the_gifts_list(client, campaign):
 
 
 def test_a_page_that_received_gifts_cannot_be_deleted(staff_client, campaign):
-    DonationFactory(page=campaign)
+    paid_gift(campaign, 5000)
+    DonationFactory.create_batch(2, page=campaign)  # checkouts started, never paid
 
     response = staff_client.post(f"/admin/pages/{campaign.pk}/delete/", follow=True)
 
-    assert "cannot be deleted: it holds 1 gift." in response.content.decode()
+    assert (
+        "cannot be deleted: it holds 1 gift and 2 checkouts not completed."
+        in response.content.decode()
+    )
     assert type(campaign).objects.filter(pk=campaign.pk).exists()

@@ -49,6 +49,13 @@ def test_the_thank_you_page_gives_the_confirmation_links_lifetime_from_the_setti
     assert "The link works for 3 days." in html
 
 
+def test_the_thank_you_page_promises_no_email_to_someone_who_signed_before(client, petition):
+    # The page is the same for every address (privacy), so it says when no email comes.
+    html = client.get(f"{petition.url}thank-you/").content.decode()
+    assert "We have emailed you" not in html
+    assert "we send at most one email an hour about a signature" in html
+
+
 def test_the_thank_you_page_offers_plain_share_links(client, petition):
     html = client.get(f"{petition.url}thank-you/").content.decode()
     for host in ("facebook.com/sharer", "x.com/intent", "wa.me/", "mailto:?"):
