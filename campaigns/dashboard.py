@@ -42,14 +42,16 @@ TAKEN_DOWN = "Not live: taken down by our staff (we emailed you why)"
 class PageSummary:
     """One of the supporter's pages on the dashboard: the `page` (its live or latest saved
     row), its `campaign`, its `progress` (as `progress_toward` gives it: raised, goal,
-    number of gifts, percent), its moderation `state` in words and `donor_count`, how many
-    people gave (a donor who gave twice is one donor; `donors_by_page`)."""
+    number of gifts, percent), its moderation `state` in words, `donor_count`, how many
+    people gave (a donor who gave twice is one donor; `donors_by_page`), and `team_state`,
+    its team's state in words while the team is not live (`team_state_in_words`)."""
 
     page: FundraiserPage
     campaign: FundraisingCampaignPage
     progress: dict
     state: str
     donor_count: int = 0
+    team_state: str = ""
 
     @property
     def needs_changes(self):
@@ -75,6 +77,17 @@ def state_in_words(page: FundraiserPage, workflow_state: WorkflowState | None) -
     return TAKEN_DOWN if taken_down(page) else NOT_LIVE
 
 
+def team_state_in_words(team, workflow_state: WorkflowState | None) -> str:
+    """The state of a page's `team` (a TeamPage or None) as the page's owner reads it:
+    "" when there is no team or it is live (the public page names it), else WAITING,
+    "Changes requested…" (as `state_in_words`), or NOT_LIVE (unpublished by staff: the
+    team's captain, not every member, hears why)."""
+    if team is None or team.live:
+        return ""
+    words = state_in_words(team, workflow_state)
+    return NOT_LIVE if words == TAKEN_DOWN else words
+
+
 def donors_by_page(page_ids) -> dict[int, int]:
     """{page id: how many different donors gave to it} for the pages `page_ids`, from their
     paid gifts, in one query: donors are told apart by email address, as `Donation.save`
@@ -93,10 +106,13 @@ def supporter_dashboard(user, *, recent=RECENT_GIFTS) -> dict:
     """What `user`'s dashboard shows, in a constant number of queries however many pages
     they have: {"pages": [PageSummary, newest first], "recent_gifts": the last `recent`
     paid gifts to any of them (Donation rows with their page; amounts in cents)}."""
-    pages = list(FundraiserPage.objects.filter(supporter=user).order_by("-pk"))
+    pages = list(
+        FundraiserPage.objects.filter(supporter=user).select_related("team").order_by("-pk")
+    )
     if not pages:
         return {"pages": [], "recent_gifts": []}
     ids = [page.pk for page in pages]
+    team_ids = [page.team_id for page in pages if page.team_id]
     step = FundraiserPage.steplen
     campaigns = {
         campaign.path: campaign
@@ -111,7 +127,7 @@ def supporter_dashboard(user, *, recent=RECENT_GIFTS) -> dict:
         for state in WorkflowState.objects.active()
         .filter(
             base_content_type=ContentType.objects.get_for_model(Page),
-            object_id__in=[str(i) for i in ids],
+            object_id__in=[str(i) for i in ids + team_ids],
         )
         .select_related("current_task_state")
     }
@@ -129,6 +145,7 @@ def supporter_dashboard(user, *, recent=RECENT_GIFTS) -> dict:
                 progress=progress_toward(total, page.goal_cents, campaign.currency),
                 state=state_in_words(page, states.get(page.pk)),
                 donor_count=donors.get(page.pk, 0),
+                team_state=team_state_in_words(page.team, states.get(page.team_id)),
             )
         )
     by_id = {page.pk: page for page in pages}

@@ -218,6 +218,15 @@ def test_top_teams_are_listed_most_raised_first_with_their_members_gifts(staff_c
     assert re.search(r"Lincoln High \$90 \$2,500 1 1 Grace Church \$70 \$2,500 2 2 ", text)
 
 
+def test_a_team_waiting_for_approval_is_ranked_and_marked_not_live(staff_client, campaign):
+    waiting = TeamPageFactory(parent=campaign, title="Grace Church", live=False)
+    pay(open_page(campaign, "Maria's walk", team=waiting), 5_000)
+
+    text = text_of(staff_client.get(report_url(campaign)), "report-top-teams")
+
+    assert "Grace Church not live $50 $2,500 1 1" in text
+
+
 # --- pages with no gift yet ---
 
 

@@ -10,6 +10,7 @@ from campaigns.services import open_fundraiser
 from tests.campaigns.factories import (
     ApprovalWorkflowFactory,
     FundraiserPageFactory,
+    TeamPageFactory,
     paid_gift,
 )
 from tests.donations.factories import DonationFactory
@@ -130,6 +131,50 @@ def test_a_live_page_with_an_edit_in_moderation_says_so(
     assert "<strong>Live — your edits are waiting for approval</strong>" in html
 
 
+def test_a_page_links_its_live_team(signed_in, campaign, owner):
+    team = TeamPageFactory(parent=campaign, title="Grace Church")
+    my_page(campaign, owner, team=team)
+
+    html = signed_in.get(DASHBOARD).content.decode()
+
+    assert f'Team: <a href="{team.url}"><bdi>Grace Church</bdi></a>' in html
+
+
+def test_a_new_team_in_moderation_reads_waiting_for_approval(
+    signed_in, campaign, owner, approval_needed
+):
+    campaign.teams_allowed = True
+    campaign.save()
+    open_fundraiser(
+        campaign,
+        owner,
+        {
+            "title": "Maria's walk",
+            "goal_cents": 50_000,
+            "story": "I walk.",
+            "new_team_title": "Grace Church",
+        },
+    )
+
+    html = signed_in.get(DASHBOARD).content.decode()
+
+    assert (
+        "Team: <bdi>Grace Church</bdi> — Waiting for approval. "
+        "Your page names the team once the team's page is live."
+    ) in html
+
+
+def test_a_team_staff_unpublished_reads_not_live(signed_in, campaign, owner):
+    team = TeamPageFactory(parent=campaign, title="Grace Church")
+    my_page(campaign, owner, team=team)
+    team.save_revision().publish()
+    team.unpublish()
+
+    html = signed_in.get(DASHBOARD).content.decode()
+
+    assert "Team: <bdi>Grace Church</bdi> — Not live." in html
+
+
 def test_a_live_page_has_a_copyable_share_link_on_the_public_site(
     signed_in, campaign, owner, settings
 ):
@@ -194,11 +239,13 @@ def test_a_supporter_with_no_page_is_told_how_to_open_one(signed_in):
 
 def dashboard_queries(client, campaign, owner, workflow, count):
     """Queries of one dashboard GET for `owner` with `count` pages in every state:
-    live with gifts, waiting for approval, and changes requested."""
+    live with gifts and a team (live or not), waiting for approval, and changes requested."""
     staff = StaffUserFactory()
     for n in range(count):
         if n % 3 == 0:
-            paid_gift(my_page(campaign, owner, title=f"Walk {count}-{n}"), 1_000 * (n + 1))
+            team = TeamPageFactory(parent=campaign, live=n % 2 == 0)
+            page = my_page(campaign, owner, title=f"Walk {count}-{n}", team=team)
+            paid_gift(page, 1_000 * (n + 1))
             continue
         campaign.approval_workflow = workflow
         campaign.save()
