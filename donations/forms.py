@@ -71,7 +71,10 @@ class DonationForm(SupporterForm):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown with your name, if you choose to show it.",
+        help_text=(
+            "Shown on the page only with your name, if you choose to show it. "
+            "The page's owner always reads it."
+        ),
     )
     # The invitation token of the link the donor came by (`?invitation=`), kept on the gift.
     referral = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -51,6 +51,8 @@ def give(request, page_id):
     page = givable_page(page_id)
     if page is None:  # no such page, or its deadline passed while the form was open
         page = get_object_or_404(Page.objects.live().public(), pk=page_id)
+        if page.url is None:  # the tree's root, or a page outside every site
+            raise Http404
         return redirect(page.url)
     if request.method != "POST":
         return redirect(page.url)

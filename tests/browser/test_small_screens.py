@@ -1,10 +1,16 @@
 """In Chromium at a phone's width (375 px): the hotline, the EIN, the login and error pages."""
 
 import pytest
+from django.db import transaction
 from playwright.sync_api import expect
 
 from petitions.models import Signature
 from tests.browser.screenshots import SCREENSHOT_DIR
+from tests.campaigns.factories import (
+    FundraiserPageFactory,
+    FundraisingCampaignPageFactory,
+    paid_gift,
+)
 from tests.petitions.factories import PetitionPageFactory, TargetFactory
 from tests.support.demo import load_demo_data
 
@@ -105,3 +111,20 @@ def test_a_sign_form_gone_stale_says_to_reload_and_try_again(phone, live_server,
 
     phone.get_by_role("link", name="Go back to the form").click()
     expect(phone.get_by_role("button", name="Sign the petition")).to_be_visible()
+
+
+def test_a_long_word_typed_by_a_donor_or_an_owner_does_not_widen_the_page(
+    phone, live_server, home_page
+):
+    campaign = FundraisingCampaignPageFactory(title="Spring into Action")
+    long_word = "https://example.org/" + "ü" * 400
+    fundraiser = FundraiserPageFactory(parent=campaign, title="Walk" + "k" * 200, story=long_word)
+    with transaction.atomic():  # as fulfilment pays a gift
+        paid_gift(fundraiser, 5_000, show_name_publicly=True, message=long_word)
+
+    for url in (fundraiser.url, campaign.url):
+        phone.goto(f"{live_server.url}{url}")
+        expect(phone.get_by_text("Recent donors")).to_be_visible()
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], url
+    phone.screenshot(path=SCREENSHOT_DIR / "fundraiser-long-words-375.png", full_page=True)

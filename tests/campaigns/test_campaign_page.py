@@ -135,6 +135,15 @@ def test_recent_donors_are_named_only_if_they_chose_to_show_their_name(client, c
     assert "$23.45" not in html  # amounts stay private
 
 
+def test_an_anonymous_donors_message_is_not_shown_in_public(client, campaign):
+    paid(campaign, 2500, show_name_publicly=False, message="Please keep me private.")
+
+    html = client.get(campaign.url).content.decode()
+
+    assert "<strong><bdi>Anonymous</bdi></strong>" in html
+    assert "Please keep me private." not in html
+
+
 def test_a_donors_message_is_shown_as_text_not_markup(client, campaign):
     paid(campaign, 2500, show_name_publicly=True, message="<b>bold</b><script>x()</script>")
     html = client.get(campaign.url).content.decode()

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from wagtail.models import Page
 
 from donations.forms import DonationForm
 from donations.models import Donation
@@ -161,6 +162,16 @@ def test_an_unpublished_or_missing_page_is_not_found(client, campaign, no_stripe
 def test_a_page_that_takes_no_gifts_cannot_be_given_to(client, home_page, no_stripe):
     response = client.post(f"/donations/give/{home_page.pk}/", donate_form())
     assert response.status_code == 302
+    assert Donation.objects.count() == 0
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_page_trees_root_which_has_no_address_is_not_found(client, method, no_stripe):
+    root = Page.get_first_root_node()
+
+    response = getattr(client, method)(f"/donations/give/{root.pk}/", donate_form())
+
+    assert response.status_code == 404
     assert Donation.objects.count() == 0
 
 
