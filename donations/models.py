@@ -363,6 +363,40 @@ def count_gift(donation, sign=1, *, page=None):
     )
 
 
+def _remember_counted_level(sender, instance, update_fields=None, **kwargs):
+    """pre_save of a `LINKED_LEVELS` page type: note the level its live row names now, before
+    a save that may change it (a draft's revision leaves the row's field as it is)."""
+    attname = sender._meta.get_field(LINKED_LEVELS[sender._meta.label]).attname
+    if instance.pk is None or (
+        update_fields is not None
+        and not {attname, attname.removesuffix("_id")} & set(update_fields)
+    ):
+        return
+    instance._counted_level = (
+        sender.objects.filter(pk=instance.pk).values_list(attname, flat=True).first()
+    )
+
+
+def _recount_moved_level(sender, instance, **kwargs):
+    """post_save of a `LINKED_LEVELS` page type: when the save moved the page to another level
+    (a fundraiser page published on another team), rebuild the totals of the level it left
+    and the one it joined, in the save's transaction, so each counts its members' gifts."""
+    if not hasattr(instance, "_counted_level"):
+        return
+    was = instance.__dict__.pop("_counted_level")
+    now = getattr(instance, sender._meta.get_field(LINKED_LEVELS[sender._meta.label]).attname)
+    if was != now:
+        DonationTotal.objects.rebuild(page__in=[level for level in (was, now) if level])
+
+
+def connect_level_moves():
+    """Keep `LINKED_LEVELS` totals right when a page changes level (`DonationsConfig.ready`)."""
+    for label in LINKED_LEVELS:
+        model = apps.get_model(label)
+        models.signals.pre_save.connect(_remember_counted_level, sender=model)
+        models.signals.post_save.connect(_recount_moved_level, sender=model)
+
+
 class StripeEvent(models.Model):
     """A Stripe webhook event handled once: its id is unique, so a redelivery does nothing."""
 

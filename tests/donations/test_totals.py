@@ -150,6 +150,50 @@ def test_rebuilding_one_team_counts_its_members_gifts(campaign, team, maria):
 
 
 @pytest.mark.django_db
+def test_a_page_published_on_another_team_takes_its_gifts_to_that_teams_total(
+    campaign, team, maria
+):
+    school = TeamPageFactory(parent=campaign, title="Lincoln High")
+    sam = FundraiserPageFactory(parent=campaign, title="Sam's run", team=school)
+    fulfil(DonationFactory(page=maria, amount_cents=5000))
+    fulfil(DonationFactory(page=sam, amount_cents=2000))
+
+    maria.team = school
+    maria.save_revision().publish()
+
+    assert total(team) == (0, 0)
+    assert total(school) == (7000, 2)
+    assert total(maria) == (5000, 1)
+    assert total(campaign) == (7000, 2)
+
+
+@pytest.mark.django_db
+def test_a_page_that_leaves_its_team_takes_its_gifts_out_of_the_teams_total(campaign, team, maria):
+    fulfil(DonationFactory(page=maria, amount_cents=5000))
+
+    maria.team = None
+    maria.save_revision().publish()
+
+    assert total(team) == (0, 0)
+    assert total(campaign) == (5000, 1)
+
+
+@pytest.mark.django_db
+def test_a_draft_on_another_team_leaves_the_totals_until_it_is_published(campaign, team, maria):
+    school = TeamPageFactory(parent=campaign, title="Lincoln High")
+    fulfil(DonationFactory(page=maria, amount_cents=5000))
+
+    maria.team = school
+    revision = maria.save_revision()
+
+    assert total(team) == (5000, 1)
+    assert total(school) == (0, 0)
+    revision.publish()
+    assert total(team) == (0, 0)
+    assert total(school) == (5000, 1)
+
+
+@pytest.mark.django_db
 def test_recount_of_one_counter_names_it_and_leaves_the_others(campaign, capsys):
     fulfil(DonationFactory(page=campaign))
 
