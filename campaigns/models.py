@@ -8,6 +8,7 @@ back a stale total.
 import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -266,6 +267,20 @@ class FundraisingCampaignPage(AnonymousPageCacheMixin, Page):
         checked against the currencies the project takes (anything else: ValidationError)."""
         self.currency = normalise_currency(self.currency)
         super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        """A campaign opens to supporters' pages no later than its deadline: a start date after
+        it would leave "Start your own fundraiser" leading to "come back then" for good."""
+        super().clean()
+        if self.start_date and self.deadline and self.start_date > self.deadline:
+            raise ValidationError(
+                {
+                    "start_date": (
+                        f"The start date must be on or before the deadline "
+                        f"({format_date(self.deadline, 'F j, Y')})."
+                    )
+                }
+            )
 
     @property
     def accepts_donations(self):
