@@ -114,7 +114,11 @@ def told_of_decision(page, workflow_state, notification, user=None):
 
 
 def tell_approved(sender, instance, user=None, **kwargs):
-    """`workflow_approved` receiver: tell the page's owner it is live, with its link."""
+    """`workflow_approved` receiver: tell the page's owner it is live, with its link: a team
+    (`is_team`) as a team, and approved edits of a page published before (`edits`) as
+    changes, not as a page newly live."""
+    from .models import TeamPage
+
     page = page_of(instance)
     if page is None:
         return
@@ -124,7 +128,12 @@ def tell_approved(sender, instance, user=None, **kwargs):
     send_email(
         "campaigns/moderation_approved",
         recipient.email,
-        {**page_context(page), "first_name": recipient.first_name},
+        {
+            **page_context(page),
+            "first_name": recipient.first_name,
+            "is_team": isinstance(page, TeamPage),
+            "edits": page.first_published_at != page.last_published_at,
+        },
     )
 
 

@@ -126,3 +126,54 @@ def test_the_changes_requested_email_reads_as_the_owner_gets_it(client, waiting_
     assert message.subject == "Changes requested: Maria's walk"
     assert "Hi Maria," in message.text
     assert '"Please take out your phone number."' in message.text
+
+
+def test_approving_a_new_team_tells_its_captain_the_team_is_live(
+    client, campaign, approval_workflow, staff, owner
+):
+    from northstar.emails import outbound_message
+
+    campaign.teams_allowed = True
+    campaign.save()
+    page = open_fundraiser(
+        campaign,
+        owner,
+        {
+            "title": "Maria's walk",
+            "goal_cents": 50_000,
+            "story": "I walk.",
+            "new_team_title": "Maria's Crew",
+        },
+    )
+    OutboundEmail.objects.all().delete()
+
+    act(client, staff, page.team, "approve")
+
+    (email,) = OutboundEmail.objects.all()
+    message = outbound_message(email)
+    assert email.to == owner.email
+    assert message.subject == "Your team is live: Maria's Crew"
+    assert 'Your team "Maria\'s Crew" has been approved and is live' in message.text
+    assert "counts toward your goal" not in message.text
+
+
+def test_approving_edits_to_a_live_page_says_the_changes_are_live(
+    client, waiting_page, staff, owner
+):
+    from campaigns.editing import edit_fundraiser
+    from northstar.emails import outbound_message
+
+    act(client, staff, waiting_page, "approve")
+    waiting_page.refresh_from_db()
+    edit_fundraiser(
+        waiting_page, owner, {"title": "Maria's walk", "goal_cents": 60_000, "story": "I walk on."}
+    )
+    OutboundEmail.objects.all().delete()
+
+    act(client, staff, waiting_page, "approve")
+
+    message = outbound_message(OutboundEmail.objects.get())
+    assert message.subject == "Your changes are live: Maria's walk"
+    assert 'Your changes to your page "Maria\'s walk" have been approved and are live' in (
+        message.text
+    )
