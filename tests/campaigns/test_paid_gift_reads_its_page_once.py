@@ -12,6 +12,7 @@ from campaigns.invitations import Invitation
 from campaigns.notifications import FundraiserMilestone, FundraiserNotice, GiftNotice
 from donations.models import DonationTotal
 from donations.services import fulfil_checkout_session
+from northstar.emails import render_email
 from northstar.models import OutboundEmail
 from tests.campaigns.factories import (
     FundraiserPageFactory,
@@ -149,3 +150,6 @@ def test_the_receipt_still_names_the_page_given_to(page):
     assert receipt.to == "donor@example.net"
     assert receipt.context["page_title"] == "Maria's walk"
     assert receipt.context["page_url"] == PAGE_URL
+    subject, text, html = render_email(receipt.template, receipt.context)
+    assert f"See the page you gave to: {PAGE_URL}" in text
+    assert "See the campaign" not in text  # a fundraiser page, not the campaign
