@@ -67,3 +67,26 @@ def take_down_listing_button(page, user, next_url=None):
 @hooks.register("register_log_actions")
 def register_take_down_log_action(actions):
     actions.register_action(takedown.TAKEN_DOWN)(takedown.TakenDownFormatter)
+
+
+# --- deleting a team that has members ---
+# isort: split
+from campaigns.models import FundraiserPage, TeamPage  # noqa: E402
+from northstar.protection import RECORDS_HOOK, KeptRecords, counted  # noqa: E402
+
+
+@hooks.register(RECORDS_HOOK)
+def team_member_records(obj):
+    """The fundraiser pages that are members of a team at or under a page: deleting the team
+    would take them out of it without a word to their owners, and lose the team's total."""
+    if not isinstance(obj, Page):
+        return None
+    teams = TeamPage.objects.filter(path__startswith=obj.path)
+    members = FundraiserPage.objects.filter(team__in=teams).count()
+    if not members:
+        return None
+    return KeptRecords(
+        (counted(members, "member's fundraiser page", "members' fundraiser pages"),),
+        "Unpublish the team instead: it leaves the public site, and its members' pages and "
+        "totals stay as they are.",
+    )

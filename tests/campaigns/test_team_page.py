@@ -1,4 +1,5 @@
-"""The team page: its live members with what each raised, most first, in constant queries."""
+"""The team page: its live members with what each raised, most first, in constant queries;
+a team with members is kept from deletion."""
 
 import re
 
@@ -6,13 +7,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from campaigns.models import FundraiserPage, TeamPage
 from tests.campaigns.factories import (
     FundraiserPageFactory,
     TeamPageFactory,
     many_fundraiser_pages,
     paid_gift,
 )
-from tests.site.factories import UserFactory
+from tests.site.factories import StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +96,26 @@ def test_the_team_page_makes_as_many_queries_at_1000_members_as_at_10(client, ca
     rows = members(html)
     assert len(rows) == 1000
     assert rows[0][1] == "$29.67"  # 989 * 3 cents, the most raised
+
+
+def test_a_team_with_members_cannot_be_deleted_and_staff_are_told_why(client, campaign):
+    team = TeamPageFactory(parent=campaign, title="Grace Church")
+    FundraiserPageFactory.create_batch(2, parent=campaign, team=team)
+    client.force_login(StaffUserFactory())
+
+    response = client.post(f"/admin/pages/{team.pk}/delete/", follow=True)
+
+    html = response.content.decode()
+    assert "“Grace Church” cannot be deleted: it holds 2 members&#x27; fundraiser pages." in html
+    assert "Unpublish the team instead" in html
+    assert TeamPage.objects.filter(pk=team.pk).exists()
+    assert FundraiserPage.objects.filter(team=team).count() == 2
+
+
+def test_a_team_without_members_can_be_deleted(client, campaign):
+    team = TeamPageFactory(parent=campaign, title="Grace Church")
+    client.force_login(StaffUserFactory())
+
+    client.post(f"/admin/pages/{team.pk}/delete/")
+
+    assert not TeamPage.objects.filter(pk=team.pk).exists()
