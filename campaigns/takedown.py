@@ -21,7 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.log_actions import LogFormatter, log
-from wagtail.models import Page
+from wagtail.models import Page, PageLogEntry
 
 from northstar.emails import public_url, send_email
 
@@ -82,6 +82,20 @@ def take_down(page: FundraiserPage, user, reason: str) -> None:
             "dashboard_url": public_url("/dashboard/"),
         },
     )
+
+
+def take_down_reason(page) -> str:
+    """The reason staff gave when they last took `page` down, read from its history
+    (`TAKEN_DOWN`), while it is still down; "" for a page that is live or was never
+    taken down (`editing.taken_down`)."""
+    if page.live or page.first_published_at is None:
+        return ""
+    entry = (
+        PageLogEntry.objects.filter(page_id=page.pk, action=TAKEN_DOWN)
+        .order_by("-timestamp", "-pk")
+        .first()
+    )
+    return entry.data.get("reason", "") if entry else ""
 
 
 def take_down_view(request, page_id):

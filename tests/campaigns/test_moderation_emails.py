@@ -177,3 +177,35 @@ def test_approving_edits_to_a_live_page_says_the_changes_are_live(
     assert 'Your changes to your page "Maria\'s walk" have been approved and are live' in (
         message.text
     )
+
+
+def test_a_page_staff_took_down_comes_back_for_review_with_the_reason(
+    client, waiting_page, staff, moderator, owner
+):
+    from campaigns.editing import edit_fundraiser
+    from campaigns.takedown import take_down
+    from northstar.emails import outbound_message
+
+    act(client, staff, waiting_page, "approve")
+    take_down(waiting_page, staff, "The photo shows a survivor's face.")
+    OutboundEmail.objects.all().delete()
+
+    edit_fundraiser(
+        waiting_page, owner, {"title": "Maria's walk", "goal_cents": 50_000, "story": "I walk."}
+    )
+
+    message = outbound_message(OutboundEmail.objects.get(to=moderator.email))
+    assert message.subject == "Taken down, back for review: Maria's walk"
+    assert (
+        'Our staff took this page down. Their reason: "The photo shows a survivor\'s face."\n'
+        "Approving it puts it back up: check that the reason is dealt with first."
+    ) in message.text
+
+
+def test_a_new_page_for_review_says_nothing_of_a_take_down(waiting_page, moderator):
+    from northstar.emails import outbound_message
+
+    message = outbound_message(OutboundEmail.objects.get(to=moderator.email))
+
+    assert message.subject == "Waiting for your review: Maria's walk"
+    assert "took this page down" not in message.text
