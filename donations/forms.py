@@ -8,7 +8,7 @@ import re
 
 from django import forms
 
-from northstar.forms import SupporterForm
+from northstar.forms import SupporterForm, text_errors
 
 from .money import (
     DEFAULT_CURRENCY,
@@ -71,6 +71,7 @@ class DonationForm(SupporterForm):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=text_errors(),
         help_text=(
             "Shown on the page only with your name, if you choose to show it. "
             "The page's owner always reads it."

@@ -74,6 +74,7 @@ AMOUNT_PATTERN = re.compile(
     r"(?P<dollars>[0-9]{1,3}(?:,[0-9]{3}){1,6}|[0-9]{1,20})(?:\.(?P<cents>[0-9]{1,2}))?"
 )
 TOO_PRECISE_PATTERN = re.compile(r"[0-9,]+\.[0-9]{3,}")
+LONG_NUMBER_PATTERN = re.compile(r"[0-9][0-9,]*(?:\.[0-9]*)?")  # too long to read, a number
 
 ENTER_AN_AMOUNT = "Please enter an amount, like 40 or 40.50."
 NOT_AN_AMOUNT = "Please enter an amount in dollars and cents, like 40 or 40.50."
@@ -214,11 +215,23 @@ class MoneyField(forms.Field):
         if isinstance(value, int) and not isinstance(value, bool):
             return value  # already cents (an initial value)
         if len(str(value)) > self.max_length:
-            raise forms.ValidationError(NOT_AN_AMOUNT, code="invalid")
+            raise self.too_long(str(value))
         try:
             return amount_cents(value, self.currency)
         except InvalidAmount as exc:
             raise forms.ValidationError(str(exc), code="invalid") from exc
+
+    def too_long(self, text):
+        """The error for text longer than the field reads: the "at most" message when it is
+        a number (someone typed a very large amount), else NOT_AN_AMOUNT."""
+        digits = text.strip().removeprefix(currency_symbol(self.currency)).strip()
+        if self.max_cents is not None and LONG_NUMBER_PATTERN.fullmatch(digits):
+            return forms.ValidationError(
+                self.error_messages["max_cents"],
+                code="max_cents",
+                params={"limit": format_money(self.max_cents, self.currency)},
+            )
+        return forms.ValidationError(NOT_AN_AMOUNT, code="invalid")
 
     def validate(self, value):
         super().validate(value)

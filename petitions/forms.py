@@ -2,7 +2,7 @@
 
 from django import forms
 
-from northstar.forms import SupporterForm
+from northstar.forms import SupporterForm, text_errors
 
 from .jurisdictions import JURISDICTION_CHOICES, JURISDICTIONS, jurisdiction_name
 from .models import Target
@@ -26,6 +26,7 @@ class SignatureForm(SupporterForm):
         label="ZIP code",
         max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+        error_messages=text_errors("your ZIP code"),
     )
     state = forms.ChoiceField(label="State or territory", required=False, choices=state_choices)
     comment = forms.CharField(
@@ -33,6 +34,7 @@ class SignatureForm(SupporterForm):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=text_errors(),
     )
     show_publicly = forms.BooleanField(
         label="Show my first name, last initial and state on this page", required=False

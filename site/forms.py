@@ -189,6 +189,19 @@ class NameFields(forms.Form):
             self.fields.pop(name, None)
 
 
+TOO_LONG = "Please shorten this to at most %(limit_value)d characters (it has %(show_value)d)."
+
+
+def text_errors(what=None):
+    """The `error_messages` of a text field a supporter types into, in the site's words:
+    "Please enter your first name." when it is required and empty (`what`: "your first
+    name"; None for an optional field) and TOO_LONG past its `max_length`."""
+    messages = {"max_length": TOO_LONG}
+    if what:
+        messages["required"] = f"Please enter {what}."
+    return messages
+
+
 class SupporterForm(TypedTextMixin, forms.Form):
     """Who a supporter is (name and email) and the honeypot, shared by the sign and donate forms.
 
@@ -201,17 +214,23 @@ class SupporterForm(TypedTextMixin, forms.Form):
         label="First name",
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        error_messages=text_errors("your first name"),
     )
     last_name = forms.CharField(
         label="Last name",
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        error_messages=text_errors("your last name"),
     )
     email = forms.EmailField(
         label="Email",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="Never shown publicly.",
+        error_messages={
+            **text_errors("your email address"),
+            "invalid": "Please enter a valid email address, like name@example.org.",
+        },
     )
     # The honeypot: an input people never see (templates/includes/honeypot.html), read from
     # the posted data rather than declared as a field, which each form would copy. Bots that

@@ -78,6 +78,8 @@ def test_a_goal_with_cents_and_a_dollar_sign_is_stored_to_the_cent(staff_client,
         ("２５０００", "with the digits 0 to 9"),
         ("0", "The goal must be at least $1."),
         ("99999999999", "The goal can be at most"),
+        ("99999999999999999999999", "The goal can be at most"),
+        ("$999,999,999,999,999,999,999,999", "The goal can be at most"),
         ("", "Please enter the amount to raise"),
     ],
 )

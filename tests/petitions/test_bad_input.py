@@ -18,17 +18,17 @@ def post(client, petition, **overrides):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("first_name", "", "This field is required."),
-        ("first_name", "   ", "This field is required."),
-        ("first_name", "x" * 101, "at most 100 characters"),
+        ("first_name", "", "Please enter your first name."),
+        ("first_name", "   ", "Please enter your first name."),
+        ("first_name", "x" * 101, "Please shorten this to at most 100 characters (it has 101)."),
         ("first_name", "<script>alert(1)</script>", "can contain letters"),
         ("last_name", "Robert'); DROP TABLE petitions_signature;--", "can contain letters"),
         # Control characters are removed before validation: nothing is left of this one.
-        ("last_name", "\x00", "This field is required."),
-        ("email", "not-an-email", "Enter a valid email address."),
-        ("email", "a@b", "Enter a valid email address."),
+        ("last_name", "\x00", "Please enter your last name."),
+        ("email", "not-an-email", "Please enter a valid email address, like name@example.org."),
+        ("email", "a@b", "Please enter a valid email address"),
         ("email", "x" * 250 + "@example.org", "at most 254 characters"),
-        ("zip_code", "", "This field is required."),
+        ("zip_code", "", "Please enter your ZIP code."),
         ("zip_code", "7870", "five-digit ZIP code"),
         ("zip_code", "ABCDE", "five-digit ZIP code"),
         ("zip_code", "78701' OR '1'='1", "at most 10 characters"),
@@ -52,7 +52,10 @@ def test_an_invalid_field_is_explained_and_nothing_is_saved(
 def test_missing_fields_are_explained_and_nothing_is_saved(client, petition):
     response = client.post(petition.sign_url(), {})
     assert response.status_code == 200
-    assert response.content.decode().count("This field is required.") == 4
+    html = response.content.decode()
+    for what in ("your first name", "your last name", "your email address", "your ZIP code"):
+        assert f"Please enter {what}." in html
+    assert "This field is required." not in html
     assert not Signature.objects.exists()
 
 
