@@ -16,7 +16,12 @@ from .forms import NameFields, TypedTextMixin
 
 
 class LoginForm(TypedTextMixin, allauth_forms.LoginForm):
-    pass
+    """allauth's log-in, its "Remember Me" in the site's sentence case."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Remember me"
 
 
 class SignupForm(TypedTextMixin, NameFields, allauth_forms.SignupForm):

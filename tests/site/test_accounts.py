@@ -75,6 +75,7 @@ def test_the_login_form_labels_every_field(client, home_page):
     html = client.get("/accounts/login/").content.decode()
     assert '<label for="id_login">' in html
     assert '<label for="id_password">' in html
+    assert '<label for="id_remember">Remember me</label>' in html
     assert "Quick exit" in html
 
 
