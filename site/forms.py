@@ -158,6 +158,19 @@ def clean_name(value, label):
     return value
 
 
+TOO_LONG = "Please shorten this to at most %(limit_value)d characters (it has %(show_value)d)."
+
+
+def text_errors(what=None):
+    """The `error_messages` of a text field a supporter types into, in the site's words:
+    "Please enter your first name." when it is required and empty (`what`: "your first
+    name"; None for an optional field) and TOO_LONG past its `max_length`."""
+    messages = {"max_length": TOO_LONG}
+    if what:
+        messages["required"] = f"Please enter {what}."
+    return messages
+
+
 class NameFields(forms.Form):
     """A person's "first_name" and "last_name", required, each checked by `clean_name`
     (letters of any alphabet with their marks, spaces tidied; "Zoë" and "देवनागरी" kept as
@@ -168,13 +181,13 @@ class NameFields(forms.Form):
         label="First name",
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-        error_messages={"required": "Please enter your first name."},
+        error_messages=text_errors("your first name"),
     )
     last_name = forms.CharField(
         label="Last name",
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-        error_messages={"required": "Please enter your last name."},
+        error_messages=text_errors("your last name"),
     )
 
     def clean_first_name(self):
@@ -187,19 +200,6 @@ class NameFields(forms.Form):
         """Ask for no name: drop both fields from this form."""
         for name in ("first_name", "last_name"):
             self.fields.pop(name, None)
-
-
-TOO_LONG = "Please shorten this to at most %(limit_value)d characters (it has %(show_value)d)."
-
-
-def text_errors(what=None):
-    """The `error_messages` of a text field a supporter types into, in the site's words:
-    "Please enter your first name." when it is required and empty (`what`: "your first
-    name"; None for an optional field) and TOO_LONG past its `max_length`."""
-    messages = {"max_length": TOO_LONG}
-    if what:
-        messages["required"] = f"Please enter {what}."
-    return messages
 
 
 class SupporterForm(TypedTextMixin, forms.Form):

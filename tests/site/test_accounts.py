@@ -199,6 +199,17 @@ def test_signing_up_without_a_last_name_creates_nothing_and_asks_for_it(client, 
 
 
 @pytest.mark.django_db
+def test_signing_up_with_a_too_long_first_name_says_how_long_it_may_be(client, home_page):
+    response = signup(client, "long@example.org", first_name="a" * 151)
+
+    assert response.status_code == 200
+    assert "Please shorten this to at most 150 characters (it has 151)." in (
+        response.content.decode()
+    )
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
 def test_signing_up_with_digits_for_a_first_name_creates_nothing_and_says_why(client, home_page):
     response = signup(client, "digits@example.org", first_name="R2D2")
 
