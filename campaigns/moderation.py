@@ -116,6 +116,14 @@ def told_of_decision(page, workflow_state, notification, user=None):
     return requested_by if wants(requested_by, notification) else None
 
 
+# The approval email's subject and heading: (is a team, approves edits) -> words.
+APPROVED_HEADLINES = {
+    (True, False): "Your team is live",
+    (False, True): "Your changes are live",
+    (False, False): "Your page is live",
+}
+
+
 def tell_approved(sender, instance, user=None, **kwargs):
     """`workflow_approved` receiver: tell the page's owner it is live, with its link: a team
     (`is_team`) as a team, and approved edits of a page published before (`edits`) as
@@ -128,14 +136,17 @@ def tell_approved(sender, instance, user=None, **kwargs):
     recipient = told_of_decision(page, instance, "approved", user)
     if recipient is None:
         return
+    is_team = isinstance(page, TeamPage)
+    edits = page.first_published_at != page.last_published_at
     send_email(
         "campaigns/moderation_approved",
         recipient.email,
         {
             **page_context(page),
             "first_name": recipient.first_name,
-            "is_team": isinstance(page, TeamPage),
-            "edits": page.first_published_at != page.last_published_at,
+            "is_team": is_team,
+            "edits": edits,
+            "headline": APPROVED_HEADLINES[is_team, edits and not is_team],
         },
     )
 

@@ -25,6 +25,7 @@ from wagtail.models import Page, PageLogEntry
 
 from northstar.emails import public_url, send_email
 
+from .editing import taken_down
 from .models import FundraiserPage
 
 TAKEN_DOWN = "campaigns.fundraiser_taken_down"
@@ -88,7 +89,7 @@ def take_down_reason(page) -> str:
     """The reason staff gave when they last took `page` down, read from its history
     (`TAKEN_DOWN`), while it is still down; "" for a page that is live or was never
     taken down (`editing.taken_down`)."""
-    if page.live or page.first_published_at is None:
+    if not taken_down(page):
         return ""
     entry = (
         PageLogEntry.objects.filter(page_id=page.pk, action=TAKEN_DOWN)

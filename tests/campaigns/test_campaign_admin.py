@@ -116,30 +116,33 @@ def test_a_new_campaign_takes_its_goal_in_dollars(staff_client, home_page):
     assert FundraisingCampaignPage.objects.get(slug="summer-of-safety").goal_cents == 750_050
 
 
-def test_a_start_date_after_the_deadline_is_refused_with_a_message(staff_client, campaign):
+def post_start_date(staff_client, campaign, start_date):
+    """Staff save `campaign`, ending April 15, 2027, with the peer-to-peer `start_date` typed."""
     campaign.deadline = date(2027, 4, 15)
     campaign.save_revision().publish()
-
-    response = staff_client.post(
-        edit_url(campaign), edit_form(campaign, "10,000", start_date="2027-05-01")
+    return staff_client.post(
+        edit_url(campaign), edit_form(campaign, "10,000", start_date=start_date)
     )
+
+
+def saved_start_date(campaign):
+    """The start date in the campaign's latest revision."""
+    page = FundraisingCampaignPage.objects.get(pk=campaign.pk)
+    return page.get_latest_revision_as_object().start_date
+
+
+def test_a_start_date_after_the_deadline_is_refused_with_a_message(staff_client, campaign):
+    response = post_start_date(staff_client, campaign, "2027-05-01")
 
     assert response.status_code == 200
     assert "The start date must be on or before the deadline (April 15, 2027)." in (
         response.content.decode()
     )
-    page = FundraisingCampaignPage.objects.get(pk=campaign.pk)
-    assert page.get_latest_revision_as_object().start_date is None
+    assert saved_start_date(campaign) is None
 
 
 def test_a_start_date_on_the_deadline_is_taken(staff_client, campaign):
-    campaign.deadline = date(2027, 4, 15)
-    campaign.save_revision().publish()
-
-    response = staff_client.post(
-        edit_url(campaign), edit_form(campaign, "10,000", start_date="2027-04-15")
-    )
+    response = post_start_date(staff_client, campaign, "2027-04-15")
 
     assert response.status_code == 302
-    page = FundraisingCampaignPage.objects.get(pk=campaign.pk)
-    assert page.get_latest_revision_as_object().start_date == date(2027, 4, 15)
+    assert saved_start_date(campaign) == date(2027, 4, 15)
