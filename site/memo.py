@@ -5,6 +5,10 @@ and over. `Memo` keeps such reads in the web process for a second, the same
 staleness the page cache already allows. A save in this process clears them
 at once (see the apps' signal handlers); other processes catch up within the
 second.
+
+Whatever else a process keeps in memory on purpose (the rate limits' first
+attempts) is `remembered` here too, so that `clear_all` forgets everything a
+process holds, as a test needs between tests.
 """
 
 import threading
@@ -21,7 +25,7 @@ class Memo:
         self.max_entries = max_entries
         self._values = {}
         self._lock = threading.Lock()
-        _memos.append(self)
+        remembered(self)
 
     def get(self, key, compute):
         """The value kept for `key` (None included), or `compute()`'s, kept from now."""
@@ -56,6 +60,13 @@ class Memo:
             self._values = {}
 
 
+def remembered(store):
+    """Register `store` (anything with a `clear()` method) with `clear_all`; return it."""
+    _memos.append(store)
+    return store
+
+
 def clear_all():
+    """Empty every Memo and every `remembered` store of this process."""
     for memo in _memos:
         memo.clear()

@@ -12,7 +12,7 @@ import time_machine
 from django.conf import settings
 from django.core.cache import caches
 
-from northstar.ratelimit import allow
+from northstar.ratelimit import FIRST_ATTEMPTS, FirstAttempts, allow
 from tests.support.waiting import wait_until
 
 HOUR = 3600
@@ -75,17 +75,58 @@ def test_attempts_in_a_window_keep_its_end_where_the_first_attempt_put_it(backen
         assert [allow("sign", "203.0.113.9", 2, HOUR) for _ in range(3)] == [True, True, False]
 
 
-def test_the_count_is_kept_in_the_shared_cache_for_every_process_to_read(backend):
-    assert allow("test", "203.0.113.9", 2, 60)
-    # Another process's connection (a new one, with nothing in memory) sees that attempt.
+def shared_count(backend, key):
+    """The count another process reads for `key` (a new connection, nothing in memory)."""
     other_process_cache = caches.create_connection("default")
+    if backend == "file":
+        entry = other_process_cache.get(key)
+        return None if entry is None else entry[0]
+    other_process_redis = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    count = other_process_redis.hget(other_process_cache.make_key(key), "count")
+    other_process_redis.close()
+    return None if count is None else int(count)
+
+
+def test_a_first_attempt_is_added_to_the_shared_count_with_the_second(backend):
     key = "ratelimit:test:203.0.113.9"
-    if backend == "redis":
-        other_process_redis = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
-        assert other_process_redis.hget(other_process_cache.make_key(key), "count") == b"1"
-        other_process_redis.close()
-    else:
-        assert other_process_cache.get(key)[0] == 1
+    assert allow("test", "203.0.113.9", 2, 60)
+    assert shared_count(backend, key) is None  # a new address cost no round trip
+
+    assert allow("test", "203.0.113.9", 2, 60)
+    assert shared_count(backend, key) == 2
+
+    assert not allow("test", "203.0.113.9", 2, 60)
+    assert shared_count(backend, key) == 3
+
+
+def test_a_key_seen_before_is_refused_every_time_once_past_the_limit(backend):
+    assert [allow("test", "203.0.113.9", 3, 60) for _ in range(7)] == [True] * 3 + [False] * 4
+
+
+def test_each_process_lets_at_most_one_attempt_past_the_shared_count(backend):
+    assert [allow("test", "203.0.113.9", 2, 60) for _ in range(3)] == [True, True, False]
+
+    FIRST_ATTEMPTS.clear()  # another web process: it has seen no attempt of this address
+    assert [allow("test", "203.0.113.9", 2, 60) for _ in range(3)] == [True, False, False]
+    assert shared_count(backend, "ratelimit:test:203.0.113.9") == 6
+
+
+def test_the_window_starts_at_the_first_attempt_a_process_remembered(backend):
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False) as clock:
+        assert allow("sign", "203.0.113.9", 1, HOUR)  # remembered here, 9:00
+        clock.shift(timedelta(minutes=59))
+        assert not allow("sign", "203.0.113.9", 1, HOUR)  # both counted, in 9:00's window
+        clock.shift(timedelta(minutes=2))  # 10:01
+        assert allow("sign", "203.0.113.9", 1, HOUR)
+
+
+def test_a_process_remembers_first_attempts_of_at_most_so_many_keys():
+    first_attempts = FirstAttempts(max_keys=2)
+    now = 1_000_000.0
+    for key in ("a", "b", "c"):
+        assert first_attempts.take(key, now, 60) is None  # each key's first attempt
+    assert first_attempts.take("c", now, 60) == (2, now)  # remembered: both for the count
+    assert first_attempts.take("a", now, 60) is None  # forgotten for "c", the newest
 
 
 def test_a_counter_left_in_another_shape_in_redis_starts_again_rather_than_failing():
