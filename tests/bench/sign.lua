@@ -4,8 +4,11 @@
 --
 -- Every POST carries the same CSRF pair (the hidden form value and the
 -- csrftoken cookie from one GET) and a unique address,
--- bench-RUN_ID-THREAD-N@example.org. A successful signing answers 302 to the
--- thank-you page; anything else (a re-rendered form answers 200) is counted
+-- bench-RUN_ID-THREAD-N@example.org, sent from an address of its own, as
+-- signers of a viral petition are: X-Forwarded-For (the bench runs gunicorn
+-- with NUM_PROXIES=1, as behind a load balancer) carries an IPv6 address of
+-- 2001:2::/48, the range RFC 5180 keeps for benchmarks, made from RUN_ID,
+-- THREAD and N. A successful signing answers 302 to the thank-you page; anything else (a re-rendered form answers 200) is counted
 -- apart, and done() prints one line that the Python side parses.
 
 local threads = {}
@@ -21,6 +24,10 @@ function init(args)
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = "csrftoken=" .. cookie,
   }
+  run_number = 0
+  for character in run_id:gmatch(".") do
+    run_number = (run_number * 31 + character:byte()) % 65536
+  end
   sent = 0
   signed = 0
   other = 0
@@ -33,6 +40,8 @@ function request()
     .. "&first_name=Bench&last_name=Signer"
     .. "&email=bench-" .. run_id .. "-" .. thread_id .. "-" .. sent .. "%40example.org"
     .. "&zip_code=78701&state=&comment=Signed+by+the+benchmark&website="
+  headers["X-Forwarded-For"] = string.format(
+    "2001:2:0:%x:%x:%x:%x:1", run_number, thread_id, math.floor(sent / 65536), sent % 65536)
   return wrk.format("POST", sign_path, headers, body)
 end
 

@@ -12,8 +12,12 @@ production), one request at a time in this one thread:
 - `page_cached_cookie`: the same with the csrftoken cookie a returning visitor sends;
 - `page_render`: an anonymous GET the page cache does not hold (a query of its own);
 - `static`: a GET of one of the site's static files, answered by WhiteNoise;
-- `sign`: a signing (POST with the CSRF pair of one page, a new address each time);
-- `minimal`: the same POST to the bench's minimal view (a form validated, one row inserted).
+- `sign`: a signing (POST with the CSRF pair of one page, a new email address each time,
+  from a new IP address, as sign.lua sends them);
+- `sign_same_ip`: the same from one IP address, which this process has seen before: the
+  per-IP limit asks Redis (`northstar.ratelimit`);
+- `minimal`: the same POST as `sign` to the bench's minimal view (a form validated, one row
+  inserted).
 
 Per kind it reports the HTTP status, the Python and C function calls of one
 request (`python_calls`: the same on any machine), SQL statements (BEGIN, COMMIT and
@@ -36,6 +40,7 @@ import argparse
 import cProfile
 import importlib
 import io
+import ipaddress
 import json
 import os
 import pstats
@@ -53,6 +58,7 @@ REQUESTS = {  # per round
     "page_render": 40,
     "static": 400,
     "sign": 150,
+    "sign_same_ip": 150,
     "minimal": 150,
 }
 HIDDEN_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -66,7 +72,7 @@ class Site:
     def __init__(self, application):
         self.application = application
 
-    def call(self, method, path, query="", body=b"", cookie=""):
+    def call(self, method, path, query="", body=b"", cookie="", forwarded_for=""):
         """(status, headers, body) of one request through the WSGI application."""
         environ = {
             "REQUEST_METHOD": method,
@@ -90,6 +96,8 @@ class Site:
             environ["CONTENT_LENGTH"] = str(len(body))
         if cookie:
             environ["HTTP_COOKIE"] = cookie
+        if forwarded_for:
+            environ["HTTP_X_FORWARDED_FOR"] = forwarded_for
         answer = {}
 
         def start_response(status, headers, exc_info=None):
@@ -112,6 +120,11 @@ def sign_body(token, tag):
         f"&email=bench-cost-{tag}-{uuid.uuid4().hex[:12]}%40example.org"
         "&zip_code=78701&state=&comment=Signed+by+the+benchmark&website="
     ).encode()
+
+
+def new_ip_address():
+    """An IPv6 address of 2001:2::/48 (RFC 5180's range for benchmarks) not used before."""
+    return str(ipaddress.IPv6Address("2001:2::") + uuid.uuid4().int % 2**80)
 
 
 def python_calls(request):
@@ -179,10 +192,21 @@ def main():
         "page_render": lambda: site.call("GET", path, query=f"bench={uuid.uuid4().hex}"),
         "static": lambda: site.call("GET", STATIC_PATH),
         "sign": lambda: site.call(
-            "POST", sign_path, body=sign_body(token, "s"), cookie=csrf_cookie
+            "POST",
+            sign_path,
+            body=sign_body(token, "s"),
+            cookie=csrf_cookie,
+            forwarded_for=new_ip_address(),
+        ),
+        "sign_same_ip": lambda: site.call(
+            "POST", sign_path, body=sign_body(token, "i"), cookie=csrf_cookie
         ),
         "minimal": lambda: site.call(
-            "POST", MINIMAL_PATH, body=sign_body(token, "m"), cookie=csrf_cookie
+            "POST",
+            MINIMAL_PATH,
+            body=sign_body(token, "m"),
+            cookie=csrf_cookie,
+            forwarded_for=new_ip_address(),
         ),
     }
     if options.only:
