@@ -1,4 +1,5 @@
-"""Rate limits: counted in the shared cache, each window starting at its first attempt.
+"""Rate limits: counted in the shared cache, each window starting at its first attempt,
+which each process keeps to itself until the key's second attempt there.
 
 Every behaviour holds on both cache backends the project supports: Redis (the
 suite's CACHE_URL, production) and the file cache of `make run`.
