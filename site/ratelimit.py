@@ -99,8 +99,10 @@ class FirstAttempts:
         self._lock = threading.Lock()
 
     def take(self, key, now, window_seconds):
-        """None if this is `key`'s first attempt in a window (remembered from `now`);
-        otherwise (attempts for the shared count: 1, or 2 with the first, window start)."""
+        """None if this is `key`'s first attempt in a window (remembered from `now`, in
+        seconds since the epoch). Otherwise `(attempts, started)`: the attempts to add to the
+        shared count (2 while the first is still to be added, then 1) and when the key's
+        window began here (seconds since the epoch)."""
         with self._lock:
             seen = self._keys.get(key)
             if seen is None or seen[0] <= now:

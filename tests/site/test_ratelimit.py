@@ -112,13 +112,16 @@ def test_each_process_lets_at_most_one_attempt_past_the_shared_count(backend):
     assert shared_count(backend, "ratelimit:test:203.0.113.9") == 6
 
 
-def test_the_window_starts_at_the_first_attempt_a_process_remembered(backend):
+def test_the_shared_window_starts_at_the_first_attempt_a_process_remembered(backend):
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False) as clock:
-        assert allow("sign", "203.0.113.9", 1, HOUR)  # remembered here, 9:00
+        assert allow("sign", "203.0.113.9", 2, HOUR)  # 9:00, remembered here
         clock.shift(timedelta(minutes=59))
-        assert not allow("sign", "203.0.113.9", 1, HOUR)  # both counted, in 9:00's window
-        clock.shift(timedelta(minutes=2))  # 10:01
-        assert allow("sign", "203.0.113.9", 1, HOUR)
+        assert allow("sign", "203.0.113.9", 2, HOUR)  # 9:59: both sent, in a window from 9:00
+        clock.shift(timedelta(minutes=2))  # 10:01: that window has ended
+        assert allow("sign", "203.0.113.9", 2, HOUR)
+        # A window opened at 9:59 would still be open, and this its fourth attempt.
+        assert allow("sign", "203.0.113.9", 2, HOUR)
+        assert not allow("sign", "203.0.113.9", 2, HOUR)
 
 
 def test_a_process_remembers_first_attempts_of_at_most_so_many_keys():
