@@ -171,24 +171,27 @@ def text_errors(what=None):
     return messages
 
 
+def name_field(part, max_length):
+    """A required name field (`part`: "first" or "last") of at most `max_length` characters,
+    which the browser fills in (`given-name`, `family-name`), in the site's words."""
+    return forms.CharField(
+        label=f"{part.capitalize()} name",
+        max_length=max_length,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "given-name" if part == "first" else "family-name"}
+        ),
+        error_messages=text_errors(f"your {part} name"),
+    )
+
+
 class NameFields(forms.Form):
     """A person's "first_name" and "last_name", required, each checked by `clean_name`
     (letters of any alphabet with their marks, spaces tidied; "Zoë" and "देवनागरी" kept as
     typed, in NFC). Mix it into a form after `TypedTextMixin`; remove both fields from an
     instance that need not ask (`forget_names`)."""
 
-    first_name = forms.CharField(
-        label="First name",
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-        error_messages=text_errors("your first name"),
-    )
-    last_name = forms.CharField(
-        label="Last name",
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-        error_messages=text_errors("your last name"),
-    )
+    first_name = name_field("first", max_length=150)  # as long as a User's
+    last_name = name_field("last", max_length=150)
 
     def clean_first_name(self):
         return clean_name(self.cleaned_data.get("first_name"), "first name")
@@ -202,7 +205,7 @@ class NameFields(forms.Form):
             self.fields.pop(name, None)
 
 
-class SupporterForm(TypedTextMixin, forms.Form):
+class SupporterForm(TypedTextMixin, NameFields):
     """Who a supporter is (name and email) and the honeypot, shared by the sign and donate forms.
 
     Every text typed into it, or into a form built on it, is NFC-normalised and
@@ -210,18 +213,8 @@ class SupporterForm(TypedTextMixin, forms.Form):
     Render the honeypot with `templates/includes/honeypot.html`.
     """
 
-    first_name = forms.CharField(
-        label="First name",
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-        error_messages=text_errors("your first name"),
-    )
-    last_name = forms.CharField(
-        label="Last name",
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-        error_messages=text_errors("your last name"),
-    )
+    first_name = name_field("first", max_length=100)  # as long as a Signature's
+    last_name = name_field("last", max_length=100)
     email = forms.EmailField(
         label="Email",
         max_length=254,
@@ -237,12 +230,6 @@ class SupporterForm(TypedTextMixin, forms.Form):
     # fill every input give themselves away.
     HONEYPOT = "website"
     honeypot_label = "Leave this empty"
-
-    def clean_first_name(self):
-        return clean_name(self.cleaned_data.get("first_name"), "first name")
-
-    def clean_last_name(self):
-        return clean_name(self.cleaned_data.get("last_name"), "last name")
 
     def clean_email(self):
         return normalise_email(self.cleaned_data["email"])
