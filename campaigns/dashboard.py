@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -43,8 +43,9 @@ class PageSummary:
     """One of the supporter's pages on the dashboard: the `page` (its live or latest saved
     row), its `campaign`, its `progress` (as `progress_toward` gives it: raised, goal,
     number of gifts, percent), its moderation `state` in words, `donor_count`, how many
-    people gave (a donor who gave twice is one donor; `donors_by_page`), and `team_state`,
-    its team's state in words while the team is not live (`team_state_in_words`)."""
+    people gave (a named donor who gave twice is one donor, each anonymous gift one;
+    `donors_by_page`), and `team_state`, its team's state in words while the team is not
+    live (`team_state_in_words`)."""
 
     page: FundraiserPage
     campaign: FundraisingCampaignPage
@@ -90,16 +91,22 @@ def team_state_in_words(team, workflow_state: WorkflowState | None) -> str:
 
 def donors_by_page(page_ids) -> dict[int, int]:
     """{page id: how many different donors gave to it} for the pages `page_ids`, from their
-    paid gifts, in one query: donors are told apart by email address, as `Donation.save`
-    stores it (`normalise_email`), so two gifts from one address are one donor. Pages with
-    no paid gift are absent."""
+    paid gifts, in one query. Donors who showed their name are told apart by email address,
+    as `Donation.save` stores it (`normalise_email`), so two such gifts from one address
+    are one donor. Each gift given anonymously counts as a donor of its own: the owner
+    sees "Anonymous" for it, and the count must not tell them that two anonymous gifts, or
+    an anonymous gift and a named one, came from one person. Pages with no paid gift are
+    absent."""
     rows = (
         Donation.objects.filter(page_id__in=page_ids, status__in=Donation.COUNTED_STATES)
         .values("page_id")
-        .annotate(donors=Count("email", distinct=True))
+        .annotate(
+            named=Count("email", distinct=True, filter=Q(show_name_publicly=True)),
+            anonymous=Count("pk", filter=Q(show_name_publicly=False)),
+        )
         .order_by()
     )
-    return {row["page_id"]: row["donors"] for row in rows}
+    return {row["page_id"]: row["named"] + row["anonymous"] for row in rows}
 
 
 def supporter_dashboard(user, *, recent=RECENT_GIFTS) -> dict:
