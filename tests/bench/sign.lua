@@ -3,13 +3,14 @@
 --   wrk ... http://127.0.0.1:PORT/PATH -- PATH CSRF_TOKEN CSRF_COOKIE RUN_ID
 --
 -- Every POST carries the same CSRF pair (the hidden form value and the
--- csrftoken cookie from one GET) and a unique address,
--- bench-RUN_ID-THREAD-N@example.org, sent from an address of its own, as
+-- csrftoken cookie from one GET) and a unique email address,
+-- bench-RUN_ID-THREAD-N@example.org, sent from an IP address of its own, as
 -- signers of a viral petition are: X-Forwarded-For (the bench runs gunicorn
 -- with NUM_PROXIES=1, as behind a load balancer) carries an IPv6 address of
 -- 2001:2::/48, the range RFC 5180 keeps for benchmarks, made from RUN_ID,
--- THREAD and N. A successful signing answers 302 to the thank-you page; anything else (a re-rendered form answers 200) is counted
--- apart, and done() prints one line that the Python side parses.
+-- THREAD and N. A successful signing answers 302 to the thank-you page;
+-- anything else (a re-rendered form answers 200) is counted apart, and done()
+-- prints one line that the Python side parses.
 
 local threads = {}
 
