@@ -923,8 +923,8 @@ def report(results):
         "loopback. Each signing comes from an address of its own, as a viral petition's "
         "signers do (X-Forwarded-For, NUM_PROXIES=1, as behind a load balancer); rate "
         "limits lifted for the run (`PETITION_SIGNS_PER_IP_PER_HOUR` and "
-        "`PETITION_SIGNS_PER_EMAIL_PER_HOUR` = 100000000) for the in-process signings "
-        "from one address.",
+        "`PETITION_SIGNS_PER_EMAIL_PER_HOUR` = 100000000), as the in-process measure "
+        "signs hundreds of times from one address.",
         "",
         *table,
         "",
