@@ -116,12 +116,11 @@ def told_of_decision(page, workflow_state, notification, user=None):
     return requested_by if wants(requested_by, notification) else None
 
 
-# The approval email's subject and heading: (is a team, approves edits) -> words.
-APPROVED_HEADLINES = {
-    (True, False): "Your team is live",
-    (False, True): "Your changes are live",
-    (False, False): "Your page is live",
-}
+def approved_headline(is_team, edits):
+    """The approval email's subject and heading: a team's, approved edits', or a new page's."""
+    if is_team:
+        return "Your team is live"
+    return "Your changes are live" if edits else "Your page is live"
 
 
 def tell_approved(sender, instance, user=None, **kwargs):
@@ -146,7 +145,7 @@ def tell_approved(sender, instance, user=None, **kwargs):
             "first_name": recipient.first_name,
             "is_team": is_team,
             "edits": edits,
-            "headline": APPROVED_HEADLINES[is_team, edits and not is_team],
+            "headline": approved_headline(is_team, edits),
         },
     )
 

@@ -136,20 +136,19 @@ def allow(scope, key, limit, window_seconds):
     if taken is None:
         return True
     attempts, started = taken
-    return count_attempt(name, window_seconds, attempts=attempts, started=started) <= limit
+    return count_attempt(name, window_seconds, attempts, started) <= limit
 
 
-def count_attempt(key, window_seconds, attempts=1, started=None):
-    """Add `attempts` to the counter `key` and return its count in the current window.
+def count_attempt(key, window_seconds, attempts, started):
+    """Add `attempts` (1 or 2) to the counter `key` and return its count in the current window.
 
     A window begins at the first attempt after the last one ended and lasts
     `window_seconds` (an int or float), however long ago the last attempt was.
     When this call opens a window, the window starts at `started` (seconds
-    since the epoch: the time of its first attempt, remembered in this
-    process) or now.
+    since the epoch: the time of its first attempt, remembered in this process).
     """
     now = time.time()
-    started = now if started is None else min(started, now)
+    started = min(started, now)
     location = redis_location()
     if location is not None:
         return count_attempt_in_redis(
@@ -174,9 +173,9 @@ def redis_location():
     return servers[0].strip()
 
 
-def count_attempt_in_redis(location, redis_key, window_seconds, now, attempts=1, started=None):
+def count_attempt_in_redis(location, redis_key, window_seconds, now, attempts, started):
     """One run of COUNT_ATTEMPT on `redis_key` at `now` (seconds since the epoch), adding
-    `attempts`, a new window starting at `started` (default `now`); the count.
+    `attempts`, a new window starting at `started` (seconds since the epoch); the count.
 
     The client and its script are made once per thread of each process for each
     `location`, with redis-py's documented `single_connection_client` (such a client
@@ -193,8 +192,8 @@ def count_attempt_in_redis(location, redis_key, window_seconds, now, attempts=1,
         client = redis.Redis.from_url(location, single_connection_client=True)
         script = _clients.scripts[location] = client.register_script(COUNT_ATTEMPT)
     window_ms = max(1, int(window_seconds * 1000))
-    started_ms = int((now if started is None else started) * 1000)
-    return script(keys=[redis_key], args=[int(now * 1000), window_ms, started_ms, attempts])
+    args = [int(now * 1000), window_ms, int(started * 1000), attempts]
+    return script(keys=[redis_key], args=args)
 
 
 def current_window(entry, now):
