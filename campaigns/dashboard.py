@@ -62,9 +62,12 @@ class PageSummary:
 def state_in_words(page: FundraiserPage, workflow_state: WorkflowState | None) -> str:
     """The page's moderation state as its owner reads it: "Waiting for approval", "Live",
     "Changes requested: <the staff comment>", "Live — your edits are waiting for
-    approval", "Live — changes requested to your edits: <comment>", TAKEN_DOWN, or
-    "Not live". `workflow_state` is the page's active workflow state, or None; its
-    `current_task_state` (the rejected task when changes are asked) is read, not queried."""
+    approval", "Live — changes requested to your edits: <comment>", TAKEN_DOWN (while
+    staff hold the page down, whatever else is pending), or "Not live". `workflow_state`
+    is the page's active workflow state, or None; its `current_task_state` (the rejected
+    task when changes are asked) is read, not queried."""
+    if taken_down(page):
+        return TAKEN_DOWN
     if workflow_state is not None and workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
         task_state = workflow_state.current_task_state
         comment = (task_state.comment or "").strip() if task_state else ""
@@ -73,9 +76,7 @@ def state_in_words(page: FundraiserPage, workflow_state: WorkflowState | None) -
         return f"Changes requested: {comment}" if comment else "Changes requested"
     if workflow_state is not None and workflow_state.status == WorkflowState.STATUS_IN_PROGRESS:
         return EDITS_WAITING if page.live else WAITING
-    if page.live:
-        return LIVE
-    return TAKEN_DOWN if taken_down(page) else NOT_LIVE
+    return LIVE if page.live else NOT_LIVE
 
 
 def team_state_in_words(team, workflow_state: WorkflowState | None) -> str:
@@ -85,8 +86,7 @@ def team_state_in_words(team, workflow_state: WorkflowState | None) -> str:
     team's captain, not every member, hears why)."""
     if team is None or team.live:
         return ""
-    words = state_in_words(team, workflow_state)
-    return NOT_LIVE if words == TAKEN_DOWN else words
+    return state_in_words(team, workflow_state)
 
 
 def donors_by_page(page_ids) -> dict[int, int]:
@@ -225,7 +225,8 @@ def saved_message(edited) -> str:
     if edited.outcome == KEPT_AS_DRAFT:
         return (
             "Your changes are saved, but your page stays down: our staff took it down. "
-            "Please reply to our email to ask them to look at it again."
+            "We have told them of your changes; they will look at them again, "
+            "or reply to our email to ask them."
         )
     if edited.live:
         return (

@@ -103,8 +103,14 @@ def submit_or_publish(page: FundraiserPage, revision: Revision, campaign, owner)
     """Send `page`'s new `revision` through `campaign`'s approval workflow (resuming one
     that asked for changes, restarting one in progress, else starting one) and return
     SUBMITTED; with no active workflow, end any left over and publish the revision at
-    once, returning PUBLISHED, unless staff took the page down (`taken_down`): then the
-    revision stays a draft (KEPT_AS_DRAFT)."""
+    once, returning PUBLISHED. While staff hold the page down (`taken_down`), neither:
+    the revision stays a draft (KEPT_AS_DRAFT) until staff put the page back, and the
+    staff member who took it down hears of the owner's first edit since."""
+    if taken_down(page):
+        from .takedown import tell_of_edit_while_down
+
+        tell_of_edit_while_down(page, revision)
+        return KEPT_AS_DRAFT
     state = (
         WorkflowState.objects.active()
         .filter(base_content_type=page.get_base_content_type(), object_id=str(page.pk))
@@ -125,15 +131,14 @@ def submit_or_publish(page: FundraiserPage, revision: Revision, campaign, owner)
         return SUBMITTED
     if state is not None:
         state.cancel(user=owner)
-    if taken_down(page):
-        return KEPT_AS_DRAFT  # only staff put back a page they took down
     # The supporter has no Wagtail permissions: the campaign's setting (no approval
     # needed) is the permission, as the dashboard is the only way here.
     revision.publish(user=owner, skip_permission_checks=True)
     return PUBLISHED
 
 
-def taken_down(page: FundraiserPage) -> bool:
-    """Whether `page` was live once and is not now: staff unpublished it (took it down).
-    Its owner's edits never put it back up by themselves."""
-    return not page.live and page.first_published_at is not None
+def taken_down(page) -> bool:
+    """Whether staff took `page` (a fundraiser page) down and have not put it back
+    (`FundraiserPage.taken_down_at`). Its owner's edits never put it back up. False for
+    any other page."""
+    return getattr(page, "taken_down_at", None) is not None

@@ -9,7 +9,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as format_date
 from wagtail import blocks
+from wagtail.actions.publish_revision import PublishPermissionError
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -27,7 +28,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.fields import StreamField
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, PagePermissionTester
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -554,6 +555,11 @@ class FundraiserPage(AnonymousPageCacheMixin, Page):
     # folded (`fold_for_search`), so "jose" finds "José Álvarez" on any database. Kept
     # up to date by `save`.
     search_text = models.TextField(blank=True, default="", editable=False)
+    # When staff took the page down (`campaigns.takedown`), until they put it back; None
+    # otherwise. Not content: `with_content_json` keeps the row's value whatever revision is
+    # restored, so no approval, schedule, old revision or edit of the owner's brings the page
+    # back, and `publish` refuses while it is set.
+    taken_down_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     base_form_class = GoalPageForm
 
@@ -569,6 +575,7 @@ class FundraiserPage(AnonymousPageCacheMixin, Page):
 
     parent_page_types = ["campaigns.FundraisingCampaignPage"]
     subpage_types = []
+    exclude_fields_in_copy = ["taken_down_at"]
 
     class Meta:
         verbose_name = "fundraiser page"
@@ -583,6 +590,44 @@ class FundraiserPage(AnonymousPageCacheMixin, Page):
         ):
             kwargs["update_fields"] = {*update_fields, "search_text"}
         return super().save(*args, **kwargs)
+
+    def with_content_json(self, content):
+        """The page as a revision's `content` has it, with the row's take-down kept (see
+        `taken_down_at`)."""
+        page = super().with_content_json(content)
+        page.taken_down_at = self.taken_down_at
+        return page
+
+    @property
+    def status_string(self):
+        """Wagtail's status, and "taken down" while staff hold the page down (the admin's
+        listings would otherwise call it "draft", like a page never published)."""
+        if self.taken_down_at is not None:
+            return "taken down"
+        return super().status_string
+
+    def permissions_for_user(self, user):
+        """Wagtail's permissions on the page, with the take-down rules of
+        `FundraiserPagePermissionTester`."""
+        return FundraiserPagePermissionTester(user, self)
+
+    def publish(self, revision, *args, **kwargs):
+        """Publish `revision` as Wagtail does, unless staff took the page down: every way a
+        page goes live (the edit view, a workflow's approval, a schedule, a bulk action, the
+        owner's edit) comes here. The row is locked first, so a take-down and a publish
+        never cross. Raises `PageTakenDown` (a Wagtail `PublishPermissionError`) while the
+        page is down; `campaigns.takedown.put_back` lifts the take-down first."""
+        with transaction.atomic():
+            held = (
+                FundraiserPage.objects.select_for_update()
+                .filter(pk=self.pk, taken_down_at__isnull=False)
+                .exists()
+            )
+            if held:
+                raise PageTakenDown(
+                    f"{self.title} was taken down by staff: put it back up before publishing it."
+                )
+            return super().publish(revision, *args, **kwargs)
 
     def searchable_text(self):
         """The folded title and owner's first and last name (`fold_for_search`)."""
@@ -645,6 +690,38 @@ class FundraiserPage(AnonymousPageCacheMixin, Page):
             share_links=self.share_links(request),
         )
         return context
+
+
+class PageTakenDown(PublishPermissionError):
+    """A fundraiser page staff took down cannot be published until they put it back."""
+
+
+class FundraiserPagePermissionTester(PagePermissionTester):
+    """Wagtail's permissions on a fundraiser page, with the take-down rules: Wagtail's plain
+    Unpublish is never offered (staff take a page down with a reason, which its owner is
+    emailed: `can_take_down`), and while staff hold a page down nothing offers to publish
+    it, submit it for moderation or schedule it, until staff put it back (`can_put_back`)."""
+
+    def can_unpublish(self):
+        return False
+
+    def can_take_down(self):
+        # Who may publish the page may take it down, even while it is locked or scheduled
+        # (Wagtail's can_unpublish refuses both): a take-down is for safety and wins over them.
+        return (
+            self.user.is_active
+            and self.page.live
+            and (self.user.is_superuser or "publish" in self.permissions)
+        )
+
+    def can_publish(self):
+        return self.page.taken_down_at is None and super().can_publish()
+
+    def can_submit_for_moderation(self):
+        return self.page.taken_down_at is None and super().can_submit_for_moderation()
+
+    def can_put_back(self):
+        return self.page.taken_down_at is not None and super().can_publish()
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)

@@ -85,12 +85,9 @@ def tell_moderators(sender, instance, user=None, **kwargs):
     page = page_of(instance.workflow_state)
     if page is None:
         return
-    from .takedown import take_down_reason
-
     requested_by = instance.workflow_state.requested_by
     context = {
         **page_context(page),
-        "taken_down_reason": take_down_reason(page),
         "task_name": task.name,
         "requested_by": requested_by.get_full_name() or requested_by.get_username()
         if requested_by

@@ -37,7 +37,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
-from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
+from wagtail.models import Page, Revision, WorkflowState
 
 from donations.models import Donation, DonationTotal
 from donations.money import format_money
@@ -46,7 +46,6 @@ from petitions.reports import bar_chart, export_cell
 
 from .invitations import Invitation
 from .models import FundraiserPage, FundraisingCampaignPage, TeamPage
-from .takedown import TAKEN_DOWN
 
 REPORT_DAYS = 60
 TOP_COUNT = 10
@@ -148,31 +147,16 @@ def with_workflow_status(pages):
     )
 
 
-def with_taken_down(pages):
-    """`pages` annotated with `taken_down_at`: when staff last took the page down
-    (`campaigns.takedown`, logged in its history), else None."""
-    last = (
-        PageLogEntry.objects.filter(page=OuterRef("pk"), action=TAKEN_DOWN)
-        .order_by("-timestamp", "-pk")
-        .values("timestamp")[:1]
-    )
-    return pages.annotate(taken_down_at=Subquery(last))
-
-
 def page_state(page) -> str:
-    """The `PageState` of a page annotated by `with_workflow_status` and `with_taken_down`.
+    """The `PageState` of a page annotated by `with_workflow_status`.
 
     A live page is live even while an edit of it waits for approval (the
     public still sees the approved version). A page taken down stays "taken
-    down" until it is published again, or its owner sends an edit for approval
-    after the take-down.
+    down" until staff put it back (`FundraiserPage.taken_down_at`).
     """
     if page.live:
         return PageState.LIVE
-    moderated_since = page.workflow_status is not None and (
-        page.taken_down_at is None or page.workflow_started_at > page.taken_down_at
-    )
-    if page.taken_down_at is not None and not moderated_since:
+    if page.taken_down_at is not None:
         return PageState.TAKEN_DOWN
     if page.workflow_status == WorkflowState.STATUS_IN_PROGRESS:
         return PageState.WAITING
@@ -349,7 +333,7 @@ def export_rows(campaign: FundraisingCampaignPage, request=None):
     """
     yield EXPORT_COLUMNS
     pages = (
-        with_taken_down(with_workflow_status(with_created(with_totals(fundraiser_pages(campaign)))))
+        with_workflow_status(with_created(with_totals(fundraiser_pages(campaign))))
         .select_related("supporter")
         .order_by(F("created_at").asc(nulls_first=True), "pk")
         .iterator(chunk_size=EXPORT_CHUNK_SIZE)

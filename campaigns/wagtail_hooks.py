@@ -64,9 +64,20 @@ def take_down_listing_button(page, user, next_url=None):
     yield takedown.TakeDownButton(page=page, priority=48)
 
 
+@hooks.register("register_page_header_buttons")
+def put_back_header_button(page, user, view_name, next_url=None):
+    yield takedown.PutBackButton(page=page, priority=70)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def put_back_listing_button(page, user, next_url=None):
+    yield takedown.PutBackButton(page=page, priority=48)
+
+
 @hooks.register("register_log_actions")
 def register_take_down_log_action(actions):
     actions.register_action(takedown.TAKEN_DOWN)(takedown.TakenDownFormatter)
+    actions.register_action(takedown.PUT_BACK)(takedown.PutBackFormatter)
 
 
 # --- deleting a team that has members ---

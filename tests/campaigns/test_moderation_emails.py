@@ -179,7 +179,7 @@ def test_approving_edits_to_a_live_page_says_the_changes_are_live(
     )
 
 
-def test_a_page_staff_took_down_comes_back_for_review_with_the_reason(
+def test_an_edit_of_a_page_staff_took_down_goes_to_no_moderator_but_to_who_took_it_down(
     client, waiting_page, staff, moderator, owner
 ):
     from campaigns.editing import edit_fundraiser
@@ -194,12 +194,28 @@ def test_a_page_staff_took_down_comes_back_for_review_with_the_reason(
         waiting_page, owner, {"title": "Maria's walk", "goal_cents": 50_000, "story": "I walk."}
     )
 
-    message = outbound_message(OutboundEmail.objects.get(to=moderator.email))
-    assert message.subject == "Taken down, back for review: Maria's walk"
-    assert (
-        'Our staff took this page down. Their reason: "The photo shows a survivor\'s face."\n'
-        "Approving it puts it back up: check that the reason is dealt with first."
-    ) in message.text
+    assert not WorkflowState.objects.active().filter(object_id=str(waiting_page.pk)).exists()
+    assert sent("campaigns/moderation_submitted") == []
+    message = outbound_message(OutboundEmail.objects.get(to=staff.email))
+    assert message.subject == "Edited while taken down: Maria's walk"
+    assert '"The photo shows a survivor\'s face."' in message.text
+    assert f"/admin/take-down/{waiting_page.pk}/put-back/" in message.text
+
+
+def test_only_the_first_edit_since_a_take_down_is_told_to_staff(
+    client, waiting_page, staff, owner
+):
+    from campaigns.editing import edit_fundraiser
+    from campaigns.takedown import take_down
+
+    act(client, staff, waiting_page, "approve")
+    take_down(waiting_page, staff, "The photo shows a survivor's face.")
+    for story in ("I walk.", "I walk every day."):
+        edit_fundraiser(
+            waiting_page, owner, {"title": "Maria's walk", "goal_cents": 50_000, "story": story}
+        )
+
+    assert len(sent("campaigns/taken_down_page_edited")) == 1
 
 
 def test_a_new_page_for_review_says_nothing_of_a_take_down(waiting_page, moderator):

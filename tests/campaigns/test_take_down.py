@@ -93,7 +93,12 @@ def test_taking_down_is_written_in_the_pages_history_with_the_reason(staff_clien
     staff_client.post(take_down_url(page), {"reason": REASON})
 
     entry = PageLogEntry.objects.get(page=page, action=TAKEN_DOWN)
-    assert entry.data == {"reason": REASON, "owner": "Maria"}
+    assert entry.data == {
+        "reason": REASON,
+        "owner": "Maria",
+        "moderation_cancelled": False,
+        "schedules_cancelled": 0,
+    }
     assert entry.message == f"Taken down; Maria was emailed the reason: {REASON}"
 
 

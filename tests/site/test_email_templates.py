@@ -266,6 +266,21 @@ def page_taken_down(client):
     take_down(maria_page(), StaffUserFactory(), "The story asks for gifts to a bank account.")
 
 
+def taken_down_page_edited(client):
+    from campaigns.editing import edit_fundraiser
+    from campaigns.takedown import take_down
+    from tests.site.factories import StaffUserFactory
+
+    page = maria_page()
+    take_down(page, StaffUserFactory(), "The story asks for gifts to a bank account.")
+    page.refresh_from_db()
+    edit_fundraiser(
+        page,
+        page.supporter,
+        {"title": page.title, "goal_cents": page.goal_cents, "story": "I took it out."},
+    )
+
+
 def signup_confirmation(client):
     client.post(
         "/accounts/signup/",
@@ -316,6 +331,7 @@ OUTBOX_SCENARIOS = {
     "campaigns/moderation_approved": [page_approved],
     "campaigns/moderation_changes_requested": [page_changes_requested],
     "campaigns/page_taken_down": [page_taken_down],
+    "campaigns/taken_down_page_edited": [taken_down_page_edited],
     "account_message": [
         signup_confirmation,
         account_already_exists,
