@@ -202,9 +202,7 @@ def test_an_edit_of_a_page_staff_took_down_goes_to_no_moderator_but_to_who_took_
     assert f"/admin/take-down/{waiting_page.pk}/put-back/" in message.text
 
 
-def test_only_the_first_edit_since_a_take_down_is_told_to_staff(
-    client, waiting_page, staff, owner
-):
+def test_only_the_first_edit_since_a_take_down_is_told_to_staff(client, waiting_page, staff, owner):
     from campaigns.editing import edit_fundraiser
     from campaigns.takedown import take_down
 
