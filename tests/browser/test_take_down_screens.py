@@ -69,3 +69,55 @@ def test_staff_take_down_a_live_fundraiser_page_with_a_reason(
     expect(page.locator("main")).to_contain_text(
         f"Taken down; {fundraiser.supporter.first_name} was emailed the reason: {REASON}"
     )
+
+
+def log_in_as_supporter(page, live_server):
+    from campaigns.demo import DEMO_SUPPORTER_EMAIL, DEMO_SUPPORTER_PASSWORD
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(DEMO_SUPPORTER_EMAIL)
+    page.get_by_label("Password").fill(DEMO_SUPPORTER_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_a_page_taken_down_while_its_edit_waits_stays_down_when_a_moderator_approves_it(
+    browser, live_server, demo, mail_kept_queued
+):
+    from campaigns.demo import DEMO_SUPPORTER_EMAIL
+
+    fundraiser = FundraiserPage.objects.live().get(supporter__email=DEMO_SUPPORTER_EMAIL)
+    owner, moderator, staff = (browser.new_context(viewport=DESKTOP).new_page() for _ in range(3))
+
+    log_in_as_supporter(owner, live_server)
+    owner.goto(f"{live_server.url}/dashboard/pages/{fundraiser.pk}/edit/")
+    owner.get_by_label("Your story").fill("My edited story, waiting for approval.")
+    owner.get_by_role("button", name="Save").click()
+    expect(owner.locator("main")).to_contain_text("waiting for approval")
+
+    log_in_as_staff(moderator, live_server)
+    moderator.goto(f"{live_server.url}/admin/pages/{fundraiser.pk}/edit/")
+    log_in_as_staff(staff, live_server)
+    staff.goto(f"{live_server.url}/admin/take-down/{fundraiser.pk}/")
+    staff.get_by_label("Reason (sent to the owner)").fill(REASON)
+    staff.get_by_role("button", name="Take down and email").click()
+    expect(staff.locator(".messages")).to_contain_text("is no longer live")
+
+    # The moderator's screen was opened before the take-down: its Approve still shows.
+    moderator.get_by_role("button", name="More actions").last.click()
+    moderator.locator("button[data-workflow-action-name='approve']").first.click()
+    moderator.wait_for_load_state()
+
+    fundraiser.refresh_from_db()
+    assert not fundraiser.live
+    assert fundraiser.taken_down_at is not None
+    assert not OutboundEmail.objects.filter(template="campaigns/moderation_approved").exists()
+    assert owner.goto(f"{live_server.url}{fundraiser.get_url_parts()[2]}").status == 404
+
+    owner.goto(f"{live_server.url}/dashboard/")
+    expect(owner.locator("main")).to_contain_text("taken down by our staff")
+    owner.screenshot(path=SCREENSHOT_DIR / "dashboard-page-taken-down-desktop.png", full_page=True)
+    staff.goto(f"{live_server.url}/admin/pages/{fundraiser.get_parent().pk}/")
+    expect(staff.locator("main")).to_contain_text("taken down")
+    staff.screenshot(path=SCREENSHOT_DIR / "staff-listing-taken-down-desktop.png", full_page=True)
+    for tab in (owner, moderator, staff):
+        tab.context.close()
