@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Page, WorkflowState
 
 from donations.models import Donation, DonationTotal
+from northstar.forms import EditConflict
 
 from .editing import (
     KEPT_AS_DRAFT,
@@ -23,6 +24,7 @@ from .editing import (
     edit_fundraiser,
     owned_page,
     page_as_edited,
+    page_version,
     taken_down,
 )
 from .forms import EditFundraiserForm
@@ -189,17 +191,30 @@ def dashboard(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def edit_page(request, fundraiser_id):
     """The owner's form for their page; a valid post saves a new revision (live at once,
-    or waiting for approval) and goes back to the dashboard. 404 for anyone else."""
+    or waiting for approval) and goes back to the dashboard. A post from a form opened on
+    an older version of the page (another tab or device, or staff, saved since) saves
+    nothing and shows the form again with what was typed, the page as it is now, and the
+    new version, to save again on purpose. 404 for anyone else."""
     page = owned_page(request.user, fundraiser_id)
     if page is None:
         raise Http404("No such page of yours.")
     draft = page_as_edited(page)
     campaign = page.campaign
+    conflict = None
     if request.method == "POST":
-        form = EditFundraiserForm(request.POST, request.FILES, campaign=campaign, page=draft)
+        form = EditFundraiserForm(
+            request.POST, request.FILES, campaign=campaign, page=draft, version=page_version(page)
+        )
         if form.is_valid():
             try:
-                edited = edit_fundraiser(page, request.user, form.cleaned_data)
+                edited = edit_fundraiser(
+                    page, request.user, form.cleaned_data, opened_version=form.opened_version
+                )
+            except EditConflict as changed:
+                conflict = changed
+                form.show_conflict(conflict)
+                page = owned_page(request.user, fundraiser_id) or page
+                draft = page_as_edited(page)  # "Your page now", beside what was typed
             except FundraiserRefused as refused:
                 form.add_error(refused.field, str(refused))
             else:
@@ -207,12 +222,13 @@ def edit_page(request, fundraiser_id):
                 return redirect("dashboard:home")
         form.ask_for_photo_again()
     else:
-        form = EditFundraiserForm(campaign=campaign, page=draft)
+        form = EditFundraiserForm(campaign=campaign, page=draft, version=page_version(page))
     context = {
         "fundraiser": page,
         "draft": draft,
         "campaign": campaign,
         "form": form,
+        "conflict": conflict,
         "state": state_in_words(page, page.current_workflow_state),
     }
     return TemplateResponse(request, "campaigns/dashboard/edit_page.html", context)

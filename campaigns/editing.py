@@ -7,6 +7,10 @@ the page is not live (a live page's row is its live version, which stays up);
 if the campaign has an approval workflow, the revision goes through it again (a
 workflow that asked for changes is resumed, one in progress is restarted on the
 new revision, else a new one is started), else the revision is published at once.
+
+Two forms open on one page (a phone and a laptop, or the owner and staff in the admin) must
+not undo each other: the form carries the version it was opened on (`page_version`), and a
+save over a newer one is refused (`northstar.forms.EditConflict`), with nothing saved.
 """
 
 import logging
@@ -14,6 +18,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from wagtail.models import Revision, WorkflowState
+
+from northstar.forms import check_version
 
 from .models import FundraiserPage, FundraisingCampaignPage
 from .services import FundraiserRefused, check_title_free, chosen_team, save_photo
@@ -52,8 +58,22 @@ def page_as_edited(page: FundraiserPage) -> FundraiserPage:
     return page.get_latest_revision_as_object() if page.latest_revision_id else page
 
 
+def page_version(page: FundraiserPage) -> str:
+    """The version of `page` its edit form opens on and `edit_fundraiser` checks: its latest
+    revision's id and when that revision was saved (Wagtail's admin autosave rewrites its own
+    latest revision in place, keeping the id), read from the page's row; "new" for a page
+    with no revision yet. Any save of a revision, from the dashboard or the admin, changes
+    it; approving, rejecting, publishing or taking the page down does not."""
+    if not page.latest_revision_id:
+        return "new"
+    saved = page.latest_revision_created_at
+    return f"{page.latest_revision_id}@{saved.isoformat() if saved else ''}"
+
+
 @transaction.atomic
-def edit_fundraiser(page: FundraiserPage, owner, data: dict) -> Edited:
+def edit_fundraiser(
+    page: FundraiserPage, owner, data: dict, *, opened_version: str | None
+) -> Edited:
     """Save `owner`'s changes to their page `page` from a valid `EditFundraiserForm`'s
     data, as a new revision.
 
@@ -61,14 +81,20 @@ def edit_fundraiser(page: FundraiserPage, owner, data: dict) -> Edited:
     optional "photo" (a new uploaded image; None keeps the current one), "team" and
     "new_team_title" (as `services.chosen_team` reads them; a campaign that allows
     no teams keeps the page's team). The slug never changes, so shared links keep
-    working. Returns an `Edited`.
+    working. `opened_version` is the version the form was opened on (`page_version`, as
+    its hidden field posted it; None if the post carried none). Returns an `Edited`.
 
     Raises FundraiserRefused (nothing is saved) if `owner` is not the page's owner,
-    or another page or team of the campaign already has the title.
+    or another page or team of the campaign already has the title; EditConflict
+    (nothing is saved: no revision, no workflow change) if a revision was saved since
+    `opened_version`, or if it is None (an unknown version is never taken as current).
     """
     row = FundraiserPage.objects.select_for_update().filter(pk=page.pk).first()
     if row is None or row.supporter_id != owner.pk:
         raise FundraiserRefused("Only the owner of a page can change it.")
+    # Under the row's lock: every save of a revision of this page, dashboard or admin,
+    # writes this row, so none can come between the check and the new revision.
+    check_version(opened_version, page_version(row))
     campaign = FundraisingCampaignPage.objects.get(pk=row.get_parent().pk)
     title = data["title"]
     check_title_free(campaign, title, page=row)

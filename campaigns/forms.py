@@ -20,7 +20,7 @@ from donations.money import (
     minor_units,
     normalise_currency,
 )
-from northstar.forms import NameFields, TypedTextMixin
+from northstar.forms import NameFields, OpenedVersionMixin, TypedTextMixin
 
 MAXIMUM_GOAL_CENTS = 100_000_000_000  # $1,000,000,000: a typo guard, far above any real goal
 MAXIMUM_PERSONAL_GOAL_CENTS = 100_000_000  # $1,000,000 for one supporter's page
@@ -319,11 +319,25 @@ class StartFundraiserForm(NameFields, FundraiserPageFields):
             self.initial.setdefault("last_name", owner.last_name)
 
 
-class EditFundraiserForm(FundraiserPageFields):
+class EditFundraiserForm(OpenedVersionMixin, FundraiserPageFields):
     """What the owner of `page` changes on it from the dashboard: the fields of
     `FundraiserPageFields`, starting from `page`'s latest revision (pass it as `page`); the
     photo is kept unless a new one is chosen, and the page's own team stays offered even
-    when it is not live yet."""
+    when it is not live yet. It carries the page's `version` it was opened on
+    (`editing.page_version`; `OpenedVersionMixin`), so a save over a newer one is refused."""
+
+    CONFLICT_MESSAGE = (
+        "This page was changed since you opened it, in another tab, on another device or "
+        "by our staff. Nothing was saved. The form below still holds what you typed, and "
+        "“Your page now” shows the current version: check the two, then save again to "
+        "keep your changes."
+    )
+    UNKNOWN_VERSION_MESSAGE = (
+        "This form was opened before our last update, so we cannot tell whether your page "
+        "was changed since. Nothing was saved. The form below still holds what you typed, "
+        "and “Your page now” shows the current version: check the two, then save again to "
+        "keep your changes."
+    )
 
     def __init__(self, *args, page, **kwargs):
         self.page = page

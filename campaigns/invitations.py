@@ -26,7 +26,7 @@ from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 
 from donations.signals import gift_paid
 from northstar.emails import absolute_url, public_url, send_email
@@ -321,7 +321,9 @@ def remind(invitation: Invitation, owner) -> Invitation:
     Raises InvitationRefused (nothing sent) if `owner` is not the page's, the friend
     already gave or asked for no more emails, the address was erased, the page cannot
     invite (not live, campaign ended), the friend heard from the page less than
-    REMIND_AFTER ago, or the owner passed INVITATION_EMAILS_PER_OWNER_PER_HOUR.
+    REMIND_AFTER ago (`too_soon_to_remind`: a second click, from another tab too, finds
+    the first one's time under the row's lock), or the owner passed
+    INVITATION_EMAILS_PER_OWNER_PER_HOUR.
     """
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
@@ -340,16 +342,30 @@ def remind(invitation: Invitation, owner) -> Invitation:
     check_page_can_invite(page)
     now = timezone.now()
     if now < next_reminder_at(invitation):
-        when = date_format(timezone.localtime(next_reminder_at(invitation)), "F j")
-        raise InvitationRefused(
-            f"{invitation.name} heard from you less than {REMIND_AFTER.days} days ago. "
-            f"You can remind them again on {when}."
-        )
+        raise InvitationRefused(too_soon_to_remind(invitation))
     check_rate_limit(owner, 1)
     invitation.last_reminded_at = now
     invitation.save(update_fields=["last_reminded_at"])
     queue_invitation_email(invitation, page, reminder=True)
     return invitation
+
+
+def too_soon_to_remind(invitation: Invitation) -> str:
+    """Why `invitation`'s friend cannot be reminded yet, in words for the page's owner. After
+    a reminder (perhaps clicked in another tab or on another device, while this list still
+    offered "Remind"), it says when it went and that nothing was sent again."""
+    when = date_format(timezone.localtime(next_reminder_at(invitation)), "F j")
+    if invitation.last_reminded_at:
+        reminded = timezone.localtime(invitation.last_reminded_at)
+        return (
+            f"You already reminded {invitation.name} on {date_format(reminded, 'F j')} at "
+            f"{time_format(reminded)} (perhaps in another tab or on another device), so "
+            f"nothing was sent again. You can remind them again on {when}."
+        )
+    return (
+        f"{invitation.name} heard from you less than {REMIND_AFTER.days} days ago. "
+        f"You can remind them again on {when}."
+    )
 
 
 def mark_gave(donation) -> int:

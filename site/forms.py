@@ -256,3 +256,88 @@ class SupporterForm(TypedTextMixin, NameFields):
         if self.is_bound and self.data.get(self.honeypot_name, "").strip():
             raise forms.ValidationError("Something went wrong. Please try again.")
         return cleaned
+
+
+# --- Two forms open on one thing: the version each was opened on ------------------------------
+
+
+class EditConflict(Exception):
+    """Saving a form would overwrite a newer version of what it edits than the one it was
+    opened on (another tab, device or person saved in between): nothing was saved.
+
+    `current` (str) is the version now, for the form shown again (`OpenedVersionMixin.
+    show_conflict`); `unknown` is True when the form carried no version at all (a page
+    opened before forms carried one), so nobody can tell whether it is out of date.
+    """
+
+    def __init__(self, current: str, *, unknown: bool = False):
+        super().__init__(f"Changed since the form was opened; it is now at version {current}.")
+        self.current = current
+        self.unknown = unknown
+
+
+def check_version(opened: str | None, current: str) -> None:
+    """Raise EditConflict unless `opened`, the version a form was opened on (as
+    `OpenedVersionMixin.opened_version` reads it; None when the post carried none), is
+    `current`, the version of the record now. Call it in the service, inside its
+    transaction, after locking the record (`select_for_update`), so that no save can come
+    between the check and the write."""
+    if opened is None:
+        raise EditConflict(current, unknown=True)
+    if opened != current:
+        raise EditConflict(current)
+
+
+class OpenedVersionMixin:
+    """For a form that edits something another person, tab or device can edit at the same
+    time: it carries, in a hidden field (`VERSION_FIELD`), the version of the record it was
+    opened on (`version`, an opaque str the service computes, e.g. a page's latest
+    revision), and the service refuses a save over a newer one (`check_version`).
+
+    The view passes what the form posted (`opened_version`) to the service and, on
+    EditConflict, calls `show_conflict`: the form is shown again with everything typed
+    kept, `CONFLICT_MESSAGE` (or `UNKNOWN_VERSION_MESSAGE`) at its top, and the version now
+    in its hidden field, so that saving it again is a deliberate choice and works. Put it
+    first among the form's bases; render `{{ form.opened_version }}` inside the <form>.
+    """
+
+    VERSION_FIELD = "opened_version"
+    CONFLICT_MESSAGE = (
+        "This was changed since you opened it. Nothing was saved: the form still holds "
+        "what you typed. Check it against the current version, then save again."
+    )
+    UNKNOWN_VERSION_MESSAGE = (
+        "This form was opened before our last update, so we cannot tell whether it was "
+        "changed since. Nothing was saved: the form still holds what you typed. Check it "
+        "against the current version, then save again."
+    )
+
+    def __init__(self, *args, version: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.VERSION_FIELD] = forms.CharField(
+            widget=forms.HiddenInput, required=False, initial=version
+        )
+
+    @property
+    def opened_version(self) -> str | None:
+        """The version the form was opened on, as posted; None if the post had none."""
+        return posted_version(self.data, self.add_prefix(self.VERSION_FIELD))
+
+    def show_conflict(self, conflict: EditConflict) -> None:
+        """Show the form again after `conflict`: the values typed stay, the hidden field
+        now holds `conflict.current`, and the message says what happened and what to do."""
+        data = self.data.copy()  # a QueryDict's copy is mutable
+        data[self.add_prefix(self.VERSION_FIELD)] = conflict.current
+        self.data = data
+        self.add_error(
+            None, self.UNKNOWN_VERSION_MESSAGE if conflict.unknown else self.CONFLICT_MESSAGE
+        )
+
+
+def posted_version(data, name: str = OpenedVersionMixin.VERSION_FIELD) -> str | None:
+    """The version a post carried in its field `name` (stripped), or None if it carried
+    none or an empty one."""
+    value = data.get(name)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip()

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
+from campaigns.editing import page_version
 from campaigns.services import open_fundraiser
 from tests.campaigns.factories import (
     ApprovalWorkflowFactory,
@@ -123,7 +124,12 @@ def test_a_live_page_with_an_edit_in_moderation_says_so(
     page = my_page(campaign, owner)
     signed_in.post(
         reverse("dashboard:edit-page", args=[page.pk]),
-        {"title": "Maria's big walk", "goal_cents": "500", "story": "I walk further."},
+        {
+            "title": "Maria's big walk",
+            "goal_cents": "500",
+            "story": "I walk further.",
+            "opened_version": page_version(page),
+        },
     )
 
     html = signed_in.get(DASHBOARD).content.decode()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from PIL import Image as PILImage
 from wagtail.models import Revision, WorkflowState
 
+from campaigns.editing import page_version
 from campaigns.models import FundraiserPage, TeamPage
 from tests.campaigns.factories import (
     ApprovalWorkflowFactory,
@@ -48,8 +49,11 @@ def edit_url(page):
     return reverse("dashboard:edit-page", args=[page.pk])
 
 
-def edit_form(**overrides):
+def edit_form(page, **overrides):
+    """What the edit form posts for `page`, opened just now (it carries the page's version
+    as it stands: `editing.page_version`), with the three fields changed and `overrides`."""
     data = {
+        "opened_version": page_version(FundraiserPage.objects.get(pk=page.pk)),
         "title": "Maria's big walk",
         "goal_cents": "750",
         "story": "I walk further.\n\nJoin me.",
@@ -87,7 +91,7 @@ def test_the_form_starts_from_the_pages_title_goal_and_story(signed_in, fundrais
 def test_without_a_workflow_an_edit_is_published_at_once_as_a_new_revision(
     signed_in, client, fundraiser, owner
 ):
-    response = signed_in.post(edit_url(fundraiser), edit_form())
+    response = signed_in.post(edit_url(fundraiser), edit_form(fundraiser))
 
     fundraiser.refresh_from_db()
     assert response["Location"] == reverse("dashboard:home")
@@ -99,7 +103,7 @@ def test_without_a_workflow_an_edit_is_published_at_once_as_a_new_revision(
 
 
 def test_the_slug_stays_so_shared_links_keep_working(signed_in, client, fundraiser):
-    signed_in.post(edit_url(fundraiser), edit_form())
+    signed_in.post(edit_url(fundraiser), edit_form(fundraiser))
 
     fundraiser.refresh_from_db()
     assert fundraiser.slug == "marias-walk"
@@ -107,8 +111,8 @@ def test_the_slug_stays_so_shared_links_keep_working(signed_in, client, fundrais
 
 
 def test_each_save_is_a_new_revision(signed_in, fundraiser):
-    signed_in.post(edit_url(fundraiser), edit_form(goal_cents="600"))
-    signed_in.post(edit_url(fundraiser), edit_form(goal_cents="700"))
+    signed_in.post(edit_url(fundraiser), edit_form(fundraiser, goal_cents="600"))
+    signed_in.post(edit_url(fundraiser), edit_form(fundraiser, goal_cents="700"))
 
     assert revisions(fundraiser) == 2
     fundraiser.refresh_from_db()
@@ -118,7 +122,7 @@ def test_each_save_is_a_new_revision(signed_in, fundraiser):
 def test_an_edit_of_a_live_page_needing_approval_waits_while_the_live_version_stays(
     signed_in, client, fundraiser, approval_needed
 ):
-    response = signed_in.post(edit_url(fundraiser), edit_form())
+    response = signed_in.post(edit_url(fundraiser), edit_form(fundraiser))
 
     fundraiser.refresh_from_db()
     assert response.status_code == 302
@@ -132,7 +136,7 @@ def test_an_edit_of_a_live_page_needing_approval_waits_while_the_live_version_st
 
 
 def test_staff_approval_puts_the_edit_live(signed_in, fundraiser, approval_needed):
-    signed_in.post(edit_url(fundraiser), edit_form())
+    signed_in.post(edit_url(fundraiser), edit_form(fundraiser))
 
     active_state(fundraiser).current_task_state.approve(user=StaffUserFactory())
 
@@ -143,7 +147,7 @@ def test_staff_approval_puts_the_edit_live(signed_in, fundraiser, approval_neede
 def test_the_form_shows_the_edit_waiting_for_approval_not_the_live_version(
     signed_in, fundraiser, approval_needed
 ):
-    signed_in.post(edit_url(fundraiser), edit_form())
+    signed_in.post(edit_url(fundraiser), edit_form(fundraiser))
 
     html = signed_in.get(edit_url(fundraiser)).content.decode()
 
@@ -154,11 +158,11 @@ def test_the_form_shows_the_edit_waiting_for_approval_not_the_live_version(
 def test_an_edit_after_staff_asked_for_changes_resubmits_the_same_workflow(
     signed_in, fundraiser, approval_needed
 ):
-    signed_in.post(edit_url(fundraiser), edit_form())
+    signed_in.post(edit_url(fundraiser), edit_form(fundraiser))
     state = active_state(fundraiser)
     state.current_task_state.reject(user=StaffUserFactory(), comment="No phone numbers, please.")
 
-    signed_in.post(edit_url(fundraiser), edit_form(story="I walk. Write to me here."))
+    signed_in.post(edit_url(fundraiser), edit_form(fundraiser, story="I walk. Write to me here."))
 
     state.refresh_from_db()
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
@@ -169,10 +173,10 @@ def test_an_edit_after_staff_asked_for_changes_resubmits_the_same_workflow(
 def test_an_edit_while_one_is_in_moderation_restarts_review_on_the_new_revision(
     signed_in, fundraiser, approval_needed
 ):
-    signed_in.post(edit_url(fundraiser), edit_form())
+    signed_in.post(edit_url(fundraiser), edit_form(fundraiser))
     first = active_state(fundraiser)
 
-    signed_in.post(edit_url(fundraiser), edit_form(goal_cents="900"))
+    signed_in.post(edit_url(fundraiser), edit_form(fundraiser, goal_cents="900"))
 
     first.refresh_from_db()
     second = active_state(fundraiser)
@@ -190,7 +194,7 @@ def test_a_page_waiting_for_approval_keeps_its_edit_on_its_row_and_stays_unseen(
         campaign, owner, {"title": "Maria's walk", "goal_cents": 50_000, "story": "I walk."}
     )
 
-    signed_in.post(edit_url(page), edit_form())
+    signed_in.post(edit_url(page), edit_form(page))
 
     page.refresh_from_db()
     assert not page.live
@@ -200,11 +204,11 @@ def test_a_page_waiting_for_approval_keeps_its_edit_on_its_row_and_stays_unseen(
 
 
 def test_a_new_photo_replaces_the_old_and_no_photo_keeps_it(signed_in, fundraiser, owner):
-    signed_in.post(edit_url(fundraiser), edit_form(photo=png()))
+    signed_in.post(edit_url(fundraiser), edit_form(fundraiser, photo=png()))
     fundraiser.refresh_from_db()
     first_photo = fundraiser.photo
 
-    signed_in.post(edit_url(fundraiser), edit_form(title="Maria's longest walk"))
+    signed_in.post(edit_url(fundraiser), edit_form(fundraiser, title="Maria's longest walk"))
 
     fundraiser.refresh_from_db()
     assert first_photo.uploaded_by_user == owner
@@ -214,14 +218,16 @@ def test_a_new_photo_replaces_the_old_and_no_photo_keeps_it(signed_in, fundraise
 def test_the_owner_joins_a_team_from_the_edit_form(signed_in, campaign, fundraiser):
     team = TeamPageFactory(parent=campaign, title="Grace Church")
 
-    signed_in.post(edit_url(fundraiser), edit_form(team=str(team.pk)))
+    signed_in.post(edit_url(fundraiser), edit_form(fundraiser, team=str(team.pk)))
 
     fundraiser.refresh_from_db()
     assert fundraiser.team == team
 
 
 def test_the_owner_creates_a_team_from_the_edit_form(signed_in, fundraiser, owner):
-    signed_in.post(edit_url(fundraiser), edit_form(new_team_title="Lincoln High School"))
+    signed_in.post(
+        edit_url(fundraiser), edit_form(fundraiser, new_team_title="Lincoln High School")
+    )
 
     team = TeamPage.objects.get()
     fundraiser.refresh_from_db()
@@ -229,7 +235,7 @@ def test_the_owner_creates_a_team_from_the_edit_form(signed_in, fundraiser, owne
 
 
 def test_keeping_the_pages_own_title_is_allowed(signed_in, fundraiser):
-    response = signed_in.post(edit_url(fundraiser), edit_form(title="MARIA'S WALK"))
+    response = signed_in.post(edit_url(fundraiser), edit_form(fundraiser, title="MARIA'S WALK"))
 
     fundraiser.refresh_from_db()
     assert response.status_code == 302
@@ -240,7 +246,7 @@ def test_keeping_the_pages_own_title_is_allowed(signed_in, fundraiser):
 def test_a_stranger_gets_404_and_nothing_changes(client, fundraiser, method):
     client.force_login(UserFactory(email="someone.else@example.org"))
 
-    response = getattr(client, method)(edit_url(fundraiser), edit_form())
+    response = getattr(client, method)(edit_url(fundraiser), edit_form(fundraiser))
 
     fundraiser.refresh_from_db()
     assert response.status_code == 404
@@ -251,7 +257,7 @@ def test_a_stranger_gets_404_and_nothing_changes(client, fundraiser, method):
 def test_staff_get_404_on_the_public_edit_form_too(client, fundraiser):
     client.force_login(StaffUserFactory())
 
-    response = client.post(edit_url(fundraiser), edit_form())
+    response = client.post(edit_url(fundraiser), edit_form(fundraiser))
 
     fundraiser.refresh_from_db()
     assert response.status_code == 404
@@ -261,7 +267,7 @@ def test_staff_get_404_on_the_public_edit_form_too(client, fundraiser):
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_an_anonymous_visitor_is_sent_to_log_in_and_back(client, fundraiser, method):
     response = getattr(client, method)(
-        edit_url(fundraiser), edit_form() if method == "post" else {}
+        edit_url(fundraiser), edit_form(fundraiser) if method == "post" else {}
     )
 
     assert response.status_code == 302
@@ -282,7 +288,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in_and_back(client, fundraiser, met
 def test_bad_input_gets_a_clear_message_and_saves_no_revision(
     signed_in, fundraiser, overrides, message
 ):
-    response = signed_in.post(edit_url(fundraiser), edit_form(**overrides))
+    response = signed_in.post(edit_url(fundraiser), edit_form(fundraiser, **overrides))
 
     fundraiser.refresh_from_db()
     assert response.status_code == 200
@@ -294,14 +300,14 @@ def test_bad_input_gets_a_clear_message_and_saves_no_revision(
 def test_a_title_taken_by_another_page_of_the_campaign_is_refused(signed_in, campaign, fundraiser):
     FundraiserPageFactory(parent=campaign, title="Jon's run")
 
-    response = signed_in.post(edit_url(fundraiser), edit_form(title="JON'S RUN"))
+    response = signed_in.post(edit_url(fundraiser), edit_form(fundraiser, title="JON'S RUN"))
 
     assert "A page in this campaign already has this title." in response.content.decode()
     assert revisions(fundraiser) == 0
 
 
 def test_a_chosen_photo_is_asked_for_again_when_another_field_failed(signed_in, fundraiser):
-    response = signed_in.post(edit_url(fundraiser), edit_form(title="", photo=png()))
+    response = signed_in.post(edit_url(fundraiser), edit_form(fundraiser, title="", photo=png()))
 
     assert "Please choose your photo again" in response.content.decode()
     assert not FundraiserPage.objects.get(pk=fundraiser.pk).photo
@@ -310,7 +316,7 @@ def test_a_chosen_photo_is_asked_for_again_when_another_field_failed(signed_in, 
 def test_the_form_shows_the_staff_comment_when_changes_were_requested(
     signed_in, fundraiser, approval_needed
 ):
-    signed_in.post(edit_url(fundraiser), edit_form())
+    signed_in.post(edit_url(fundraiser), edit_form(fundraiser))
     active_state(fundraiser).current_task_state.reject(
         user=StaffUserFactory(), comment="No phone numbers, please."
     )
@@ -326,7 +332,7 @@ def test_an_edit_of_a_page_staff_took_down_does_not_put_it_back_up(signed_in, cl
     fundraiser.save_revision().publish()
     take_down(fundraiser, StaffUserFactory(), "Your story named a survivor.")
 
-    response = signed_in.post(edit_url(fundraiser), edit_form())
+    response = signed_in.post(edit_url(fundraiser), edit_form(fundraiser))
 
     fundraiser.refresh_from_db()
     assert not fundraiser.live

@@ -302,7 +302,8 @@ def test_a_friend_can_be_reminded_three_days_after_the_last_email_and_not_sooner
     second = owner_client.post(remind_url(invitation), follow=True).content.decode()
 
     assert "Your reminder is on its way to Ana Ruiz." in first
-    assert "Ana Ruiz heard from you less than 3 days ago. You can remind them again on" in second
+    assert "You already reminded Ana Ruiz on " in second
+    assert "so nothing was sent again. You can remind them again on" in second
     [reminder] = invitation_emails()
     assert reminder.to == invitation.email and reminder.context["reminder"] is True
     invitation.refresh_from_db()

@@ -160,13 +160,16 @@ def test_approving_a_new_team_tells_its_captain_the_team_is_live(
 def test_approving_edits_to_a_live_page_says_the_changes_are_live(
     client, waiting_page, staff, owner
 ):
-    from campaigns.editing import edit_fundraiser
+    from campaigns.editing import edit_fundraiser, page_version
     from northstar.emails import outbound_message
 
     act(client, staff, waiting_page, "approve")
     waiting_page.refresh_from_db()
     edit_fundraiser(
-        waiting_page, owner, {"title": "Maria's walk", "goal_cents": 60_000, "story": "I walk on."}
+        waiting_page,
+        owner,
+        {"title": "Maria's walk", "goal_cents": 60_000, "story": "I walk on."},
+        opened_version=page_version(waiting_page),
     )
     OutboundEmail.objects.all().delete()
 
@@ -182,16 +185,20 @@ def test_approving_edits_to_a_live_page_says_the_changes_are_live(
 def test_an_edit_of_a_page_staff_took_down_goes_to_no_moderator_but_to_who_took_it_down(
     client, waiting_page, staff, moderator, owner
 ):
-    from campaigns.editing import edit_fundraiser
+    from campaigns.editing import edit_fundraiser, page_version
     from campaigns.takedown import take_down
     from northstar.emails import outbound_message
 
     act(client, staff, waiting_page, "approve")
     take_down(waiting_page, staff, "The photo shows a survivor's face.")
     OutboundEmail.objects.all().delete()
+    waiting_page.refresh_from_db()
 
     edit_fundraiser(
-        waiting_page, owner, {"title": "Maria's walk", "goal_cents": 50_000, "story": "I walk."}
+        waiting_page,
+        owner,
+        {"title": "Maria's walk", "goal_cents": 50_000, "story": "I walk."},
+        opened_version=page_version(waiting_page),
     )
 
     assert not WorkflowState.objects.active().filter(object_id=str(waiting_page.pk)).exists()
