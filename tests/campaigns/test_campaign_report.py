@@ -361,13 +361,17 @@ def approved_and_taken_down(campaign, staff):
 def test_a_page_taken_down_stays_taken_down_when_its_owner_edits_it(
     staff_client, campaign, approval_workflow
 ):
-    from campaigns.editing import edit_fundraiser
+    from campaigns.editing import edit_fundraiser, page_version
 
     staff = StaffUserFactory()
     page = approved_and_taken_down(campaign, staff)
     take_down(page, staff, "Not about the campaign.")
+    page.refresh_from_db()
     edit_fundraiser(
-        page, page.supporter, {"title": "Abusive page", "goal_cents": 50_000, "story": "Fixed."}
+        page,
+        page.supporter,
+        {"title": "Abusive page", "goal_cents": 50_000, "story": "Fixed."},
+        opened_version=page_version(page),
     )
 
     (row,) = read_csv(staff_client.get(export_url(campaign)))

@@ -210,14 +210,18 @@ def test_an_edit_of_a_page_staff_took_down_goes_to_no_moderator_but_to_who_took_
 
 
 def test_only_the_first_edit_since_a_take_down_is_told_to_staff(client, waiting_page, staff, owner):
-    from campaigns.editing import edit_fundraiser
+    from campaigns.editing import edit_fundraiser, page_version
+    from campaigns.models import FundraiserPage
     from campaigns.takedown import take_down
 
     act(client, staff, waiting_page, "approve")
     take_down(waiting_page, staff, "The photo shows a survivor's face.")
     for story in ("I walk.", "I walk every day."):
         edit_fundraiser(
-            waiting_page, owner, {"title": "Maria's walk", "goal_cents": 50_000, "story": story}
+            waiting_page,
+            owner,
+            {"title": "Maria's walk", "goal_cents": 50_000, "story": story},
+            opened_version=page_version(FundraiserPage.objects.get(pk=waiting_page.pk)),
         )
 
     assert len(sent("campaigns/taken_down_page_edited")) == 1

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision, WorkflowState
 
-from campaigns.editing import KEPT_AS_DRAFT, edit_fundraiser
+from campaigns.editing import KEPT_AS_DRAFT, edit_fundraiser, page_version
 from campaigns.models import FundraiserPage, PageTakenDown
 from campaigns.takedown import PUT_BACK, put_back, take_down
 from northstar.models import OutboundEmail
@@ -47,7 +47,9 @@ def approval_needed(campaign):
 
 def edit(page, owner, **changes):
     data = {"title": "Maria's walk", "goal_cents": 50_000, "story": "I walk."}
-    return edit_fundraiser(page, owner, {**data, **changes})
+    return edit_fundraiser(
+        page, owner, {**data, **changes}, opened_version=page_version(fresh(page))
+    )
 
 
 def fresh(page):

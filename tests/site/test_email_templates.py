@@ -267,7 +267,7 @@ def page_taken_down(client):
 
 
 def taken_down_page_edited(client):
-    from campaigns.editing import edit_fundraiser
+    from campaigns.editing import edit_fundraiser, page_version
     from campaigns.takedown import take_down
     from tests.site.factories import StaffUserFactory
 
@@ -278,6 +278,7 @@ def taken_down_page_edited(client):
         page,
         page.supporter,
         {"title": page.title, "goal_cents": page.goal_cents, "story": "I took it out."},
+        opened_version=page_version(page),
     )
 
 
