@@ -165,8 +165,8 @@ def scrub_stored_image(image) -> bool:
     """Rewrite `image`'s stored original through `scrub_new_file` (clean, renamed) and delete
     its renditions (made again, clean, when next asked for) and its old file. An image
     already clean is left alone. Returns whether it was rewritten. Raises UnreadableImage
-    (the image unchanged) if Pillow cannot decode the file; OSError if storage cannot read it.
-    """
+    if Pillow cannot decode the file, OSError if storage cannot read it or Willow finds no
+    image in it; either way the row and its file stay as they were."""
     if is_clean(image):
         return False
     old_name = image.file.name

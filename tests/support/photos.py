@@ -17,6 +17,7 @@ TELLTALES = (b"Apple", b"iPhone", b"2026:11:30", b"Austin", b"Maria's phone")
 # What Pillow may report of a clean file: how it is encoded, nothing else.
 ENCODING_ONLY = {
     *("jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi"),  # JPEG
+    *("progressive", "progression"),  # Wagtail's JPEG renditions
     "transparency",  # PNG
     *("background", "loop"),  # what Pillow reports of any WebP
 }
