@@ -164,7 +164,6 @@ class GoalPageForm(WagtailAdminPageForm):
 
 PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
-NOT_A_PHOTO = "This file is not a photo we can use. Please choose a JPEG, PNG or WebP image."
 
 
 class PhotoField(WagtailImageField):
@@ -179,7 +178,9 @@ class PhotoField(WagtailImageField):
         self.error_messages["file_too_large"] = (
             "This photo is too big (%(file_size)s). Please choose one of at most 5 MB."
         )
-        self.error_messages["invalid_image"] = NOT_A_PHOTO
+        self.error_messages["invalid_image"] = (
+            "This file is not a photo we can use. Please choose a JPEG, PNG or WebP image."
+        )
         self.help_text = "Optional. A JPEG, PNG or WebP image of at most 5 MB."
         # The formats the help text names, not every format Wagtail takes (AVIF, GIF, HEIC).
         self.allowed_image_extensions = list(PHOTO_EXTENSIONS)

@@ -15,9 +15,6 @@ from wagtail.coreutils import find_available_slug
 from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
 
-from northstar.images import UnreadableImage
-
-from .forms import NOT_A_PHOTO
 from .models import FundraiserPage, FundraisingCampaignPage, TeamPage
 
 FALLBACK_SLUG = "fundraiser"
@@ -84,8 +81,9 @@ def available_slug(campaign: FundraisingCampaignPage, title: str) -> str:
 def save_photo(photo, *, title: str, owner):
     """Store an uploaded photo (already checked by `forms.PhotoField`) as a Wagtail image,
     through the image model's own form, so it lands in the configured storage (S3 in
-    production), without its metadata (`northstar.images`). Returns the saved image.
-    Raises FundraiserRefused if the image form refuses the file, or Pillow cannot decode it."""
+    production), stripped of its metadata on the way (`northstar.images`). Returns the saved
+    image. Raises FundraiserRefused if the image form refuses the file (PhotoField has
+    already decoded it whole, so the metadata stripping never meets a file it cannot read)."""
     image_model = get_image_model()
     photo.seek(0)
     form = get_image_form(image_model)(
@@ -96,10 +94,7 @@ def save_photo(photo, *, title: str, owner):
     if not form.is_valid():
         errors = form.errors.get("file") or ["This photo could not be used."]
         raise FundraiserRefused(errors[0], field="photo")
-    try:
-        return form.save()
-    except UnreadableImage as exc:
-        raise FundraiserRefused(NOT_A_PHOTO, field="photo") from exc
+    return form.save()
 
 
 def publish_or_submit(page, owner):
