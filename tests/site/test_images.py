@@ -24,10 +24,12 @@ from tests.support.photos import (
     RED,
     looks_like,
     metadata_in,
+    phone_exif,
     phone_jpeg,
     pixel,
     tagged_png,
     tagged_webp,
+    two_tone,
 )
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +107,23 @@ def test_a_photo_taken_sideways_is_stored_upright():
     # Red was the stored top; turned 90° clockwise it is the right-hand side.
     assert looks_like(pixel(content, 380, 300), RED)
     assert looks_like(pixel(content, 20, 300), BLUE)
+
+
+def test_a_phone_jpeg_with_a_second_picture_is_stored_as_one_plain_jpeg():
+    # Phones write a depth or HDR map as a second picture (MPO), with its own EXIF.
+    first, second = two_tone(600, 400), two_tone(300, 200)
+    buffer = io.BytesIO()
+    first.save(buffer, "MPO", save_all=True, append_images=[second], exif=phone_exif())
+    image = image_from(ContentFile(buffer.getvalue(), name="IMG_4032.jpg"))
+
+    content = stored(image.file)
+    with PILImage.open(io.BytesIO(content)) as opened:
+        assert (opened.format, opened.size, getattr(opened, "n_frames", 1)) == (
+            "JPEG",
+            (400, 600),
+            1,
+        )
+    assert metadata_in(content) == {}
 
 
 def test_the_stored_original_has_a_random_name_not_the_uploaded_one():
