@@ -81,8 +81,9 @@ def available_slug(campaign: FundraisingCampaignPage, title: str) -> str:
 def save_photo(photo, *, title: str, owner):
     """Store an uploaded photo (already checked by `forms.PhotoField`) as a Wagtail image,
     through the image model's own form, so it lands in the configured storage (S3 in
-    production). Returns the saved image. Raises FundraiserRefused if the image form
-    refuses the file."""
+    production), stripped of its metadata on the way (`northstar.images`). Returns the saved
+    image. Raises FundraiserRefused if the image form refuses the file (PhotoField refuses a
+    damaged file, so the metadata stripping never meets one it cannot read)."""
     image_model = get_image_model()
     photo.seek(0)
     form = get_image_form(image_model)(

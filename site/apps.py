@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 
 
 class NorthStarConfig(AppConfig):
     name = "northstar"
     label = "northstar"
     verbose_name = "North Star"
+
+    def ready(self):
+        from wagtail.images import get_image_model
+
+        from .images import scrub_new_file
+
+        # Every stored image, whoever uploads it, loses its metadata: northstar/images.py.
+        pre_save.connect(scrub_new_file, sender=get_image_model(), dispatch_uid="scrub_image")

@@ -314,6 +314,10 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "rtf", "txt", "xlsx"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Supporters and staff alike: the formats northstar/images.py re-encodes in kind, without
+# metadata. Wagtail's default adds AVIF and GIF (cleaning would turn them into PNGs, an
+# animated GIF into one frame); SVG, never enabled, can carry <metadata> and scripts.
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # No request leaves the site, staff pages included: no avatars from gravatar.com.
