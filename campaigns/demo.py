@@ -441,9 +441,9 @@ def load_invitations(page):
 
 
 def title_slug(title):
-    from django.utils.text import slugify
+    from northstar.text import readable_slug
 
-    return slugify(title)[:200]
+    return readable_slug(title)[:200]
 
 
 def add_gifts(page, gifts, hours_apart, first_hours_ago=1):

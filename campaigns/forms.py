@@ -148,6 +148,11 @@ class GoalPageForm(WagtailAdminPageForm):
     """A team's or a supporter's page in the admin: the goal typed in dollars, stored as cents.
 
     (The currency is the campaign's; in the admin, the goal reads in dollars.)
+
+    Its title is checked as the public forms check it: unique in the campaign among teams
+    and fundraiser pages as a reader sees it, and not mixing look-alike alphabets
+    (`campaigns.services.title_refusal`), so staff creating or renaming a page in the
+    admin cannot make a look-alike either.
     """
 
     goal_cents = MoneyField(
@@ -160,6 +165,20 @@ class GoalPageForm(WagtailAdminPageForm):
             "max_cents": "The goal can be at most %(limit)s.",
         },
     )
+
+    def clean(self):
+        from campaigns.models import FundraisingCampaignPage
+        from campaigns.services import title_refusal
+
+        cleaned = super().clean()
+        title = cleaned.get("title")
+        parent = self.parent_page.specific if self.parent_page else None
+        if title and isinstance(parent, FundraisingCampaignPage):
+            page = self.instance if self.instance.pk else None
+            refusal = title_refusal(parent, title, page=page)
+            if refusal:
+                self.add_error("title", refusal)
+        return cleaned
 
 
 PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
@@ -291,10 +310,13 @@ class FundraiserPageFields(TypedTextMixin, forms.Form):
             self.add_error("photo", self.PHOTO_AGAIN)
 
     def clean_title(self):
-        title = self.cleaned_data["title"].strip()
+        title = " ".join(self.cleaned_data["title"].split())  # every run of spaces one space
         if not any(char.isalnum() for char in title):
             raise forms.ValidationError("Please use some letters or digits in your title.")
         return title
+
+    def clean_new_team_title(self):
+        return " ".join(self.cleaned_data["new_team_title"].split())
 
     def clean(self):
         cleaned = super().clean()

@@ -5,8 +5,6 @@ stores page fields in every revision, and publishing an old draft would write
 back a stale total.
 """
 
-import unicodedata
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -38,6 +36,7 @@ from donations.money import CURRENCY_CHOICES, DEFAULT_CURRENCY, normalise_curren
 from northstar.blocks import BaseStreamBlock
 from northstar.memo import Memo
 from northstar.pagecache import CSRF_PLACEHOLDER, PAGE_CACHE_SECONDS, with_csrf_placeholder
+from northstar.text import fold_for_search
 
 # What the "ask to give" card after signing shows may be this old (see northstar.memo).
 recent_asks = Memo(seconds=1)
@@ -52,12 +51,10 @@ MILESTONES = (
 )
 
 
-def fold_for_search(text):
-    """`text` as the fundraiser search compares it: compatibility-decomposed (NFKD), without
-    combining marks, case-folded, spaces collapsed ("  José ÁLVAREZ" -> "jose alvarez")."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.casefold().split())
+def search_text_of(title, *names):
+    """What "find a fundraiser" stores for a page of `title` whose owner has `names` (first
+    and last): all of them folded (`fold_for_search`) into one string."""
+    return fold_for_search(" ".join([title or "", *names]))
 
 
 def with_raised(pages):
@@ -633,7 +630,7 @@ class FundraiserPage(AnonymousPageCacheMixin, Page):
         """The folded title and owner's first and last name (`fold_for_search`)."""
         owner = self.supporter if self.supporter_id else None
         names = (owner.first_name, owner.last_name) if owner else ()
-        return fold_for_search(" ".join([self.title or "", *names]))
+        return search_text_of(self.title, *names)
 
     @property
     def campaign(self):
@@ -736,6 +733,27 @@ def refold_owners_pages(sender, instance, update_fields=None, raw=False, **kwarg
         text = page.searchable_text()
         if text != page.search_text:
             FundraiserPage.objects.filter(pk=page.pk).update(search_text=text)
+
+
+def refold_search_text(pages=None) -> int:
+    """Refold the `search_text` of `pages` (a `FundraiserPage` queryset, of the current or a
+    migration's historical model; None: every page) from their titles and owners' names by
+    the current `fold_for_search`, after the folding changed. Reads in batches of 500 with
+    the owners in the same query; one UPDATE per page whose text changes. Returns how many
+    changed."""
+    if pages is None:
+        pages = FundraiserPage.objects.all()
+    pages = pages.select_related("supporter").only(
+        "pk", "title", "search_text", "supporter__first_name", "supporter__last_name"
+    )
+    changed = 0
+    for page in pages.order_by("pk").iterator(chunk_size=500):
+        owner = page.supporter
+        text = search_text_of(page.title, owner.first_name, owner.last_name)
+        if text != page.search_text:
+            type(page).objects.filter(pk=page.pk).update(search_text=text)
+            changed += 1
+    return changed
 
 
 def live_campaign():

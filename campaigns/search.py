@@ -2,9 +2,11 @@
 
 A GET form (it works without JavaScript) searches the campaign's LIVE, public
 fundraiser pages by title and by the owner's first and last name, ignoring
-accents and case on every database: each page keeps its folded text in
-`FundraiserPage.search_text`, and the query is folded the same way
-(`fold_for_search`) and matched word by word with `contains`. One query for
+case, accents, apostrophes and punctuation on every database: each page keeps
+its folded text in `FundraiserPage.search_text`, and the query is folded the
+same way (`northstar.text.fold_for_search`: "Jordan’s" and "jordans" alike,
+"Łukasz" as "lukasz", "Jordan E." as the results print a name) and matched
+word by word with `contains`. One query for
 the pages, their owners and their totals, however many pages there are.
 """
 
@@ -14,8 +16,9 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from northstar.forms import TypedTextMixin
+from northstar.text import fold_for_search
 
-from .models import FundraisingCampaignPage, fold_for_search, with_raised
+from .models import FundraisingCampaignPage, with_raised
 
 MAX_QUERY_LENGTH = 100
 MAX_RESULTS = 20
@@ -46,8 +49,9 @@ class FindFundraiserForm(TypedTextMixin, forms.Form):
 
 def find_fundraisers(campaign, query, limit=MAX_RESULTS):
     """The live, public fundraiser pages of `campaign` whose title or owner's first or last
-    name contain every word of `query` (a str), accents and case ignored; each with its
-    `supporter`, `raised_cents` and `gift_count`; most raised first, at most `limit`.
+    name contain every word of `query` (a str), folded as they are (`fold_for_search`);
+    each with its `supporter`, `raised_cents` and `gift_count`; most raised first, at most
+    `limit`.
     One query. An empty query finds nothing."""
     words = fold_for_search(query).split()
     if not words:

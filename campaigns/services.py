@@ -10,10 +10,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
 from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
+
+from northstar.text import look_alike_key, mixed_script_look_alike, readable_slug, script_name
 
 from .models import FundraiserPage, FundraisingCampaignPage, TeamPage
 
@@ -35,12 +36,36 @@ RESUBMIT_WINDOW = timedelta(minutes=10)  # a start form sent again opens no seco
 
 
 def title_taken(campaign: FundraisingCampaignPage, title: str, *, exclude=None) -> bool:
-    """Whether a page (a fundraiser or a team) under `campaign` already has `title`,
-    compared without regard to case; the page `exclude` (a page or None) does not count."""
-    pages = campaign.get_children().filter(title__iexact=title)
-    if exclude is not None:
-        pages = pages.exclude(pk=exclude.pk)
-    return pages.exists()
+    """Whether a page (a fundraiser or a team) under `campaign` already has `title`, as a
+    reader sees it (`northstar.text.look_alike_key`: case, spaces, invisible characters,
+    quote marks and look-alike letters aside); the page `exclude` (a page or None) does not
+    count. Each page's live title and its latest draft's title both count, so a rename
+    waiting for approval holds its title too.
+
+    Compared in Python over the campaign's pages' titles, read in one query, so that the
+    comparison is the same on every database."""
+    key = look_alike_key(title)
+    titles = campaign.get_children().values_list("pk", "title", "draft_title")
+    exclude_pk = exclude.pk if exclude is not None else None
+    return any(
+        pk != exclude_pk and key in (look_alike_key(live), look_alike_key(draft or live))
+        for pk, live, draft in titles
+    )
+
+
+def look_alike_refusal(title: str, *, what: str) -> str | None:
+    """Why `title` cannot be used, in words for the supporter, if one of its words mixes
+    alphabets with a letter that looks like another's ("Jоrdan" with a Cyrillic "о");
+    None otherwise. `what` names it in the message: "your title", "the team's name"."""
+    found = mixed_script_look_alike(title)
+    if found is None:
+        return None
+    word, letter, script = found
+    return (
+        f"“{word}” mixes letters of different alphabets that look alike "
+        f"(“{letter}” is a {script_name(script)} letter). "
+        f"Please type {what} in one alphabet."
+    )
 
 
 def not_started(campaign: FundraisingCampaignPage) -> bool:
@@ -72,10 +97,12 @@ def opening_refusal(campaign: FundraisingCampaignPage) -> str | None:
 
 def available_slug(campaign: FundraisingCampaignPage, title: str) -> str:
     """A slug from `title`, free under `campaign`: "marias-walk", else "marias-walk-1", ...
+    Letters are transliterated (`northstar.text.readable_slug`): "Łukasz idzie" ->
+    "lukasz-idzie".
 
     A title with no letters a slug can keep becomes "fundraiser" (numbered likewise).
     """
-    return find_available_slug(campaign, slugify(title)[:200] or FALLBACK_SLUG)
+    return find_available_slug(campaign, readable_slug(title)[:200].strip("-") or FALLBACK_SLUG)
 
 
 def save_photo(photo, *, title: str, owner):
@@ -180,15 +207,35 @@ def name_owner(owner, data: dict) -> None:
     owner.save(update_fields=list(names))
 
 
-def check_title_free(campaign: FundraisingCampaignPage, title: str, *, page=None) -> None:
-    """Raise FundraiserRefused (field "title") if another page under `campaign` than
-    `page` (None: any page) already has `title`, compared without regard to case."""
+TITLE_TAKEN = (
+    "A page in this campaign already has this title. "
+    "Please choose another, for example with your name in it."
+)
+
+
+def title_refusal(campaign: FundraisingCampaignPage, title: str, *, page=None) -> str | None:
+    """Why `title` cannot be the title of `page` (None: a new page) under `campaign`, in
+    words for the supporter: it mixes look-alike alphabets (`look_alike_refusal`), or
+    another page of the campaign already has it as a reader sees it (`title_taken`); None
+    if it can. Reads only; `check_title_free` is the same under the campaign's lock."""
+    refusal = look_alike_refusal(title, what="your title")
+    if refusal:
+        return refusal
     if title_taken(campaign, title, exclude=page):
-        raise FundraiserRefused(
-            "A page in this campaign already has this title. "
-            "Please choose another, for example with your name in it.",
-            field="title",
-        )
+        return TITLE_TAKEN
+    return None
+
+
+def check_title_free(campaign: FundraisingCampaignPage, title: str, *, page=None) -> None:
+    """Raise FundraiserRefused (field "title") if `title` cannot be the title of `page`
+    (None: a new page) under `campaign` (`title_refusal` says why).
+
+    Call it in a transaction: it takes the campaign's row lock first (as `open_fundraiser`
+    does), so that two supporters cannot take one title at the same moment."""
+    FundraisingCampaignPage.objects.select_for_update().get(pk=campaign.pk)
+    refusal = title_refusal(campaign, title, page=page)
+    if refusal:
+        raise FundraiserRefused(refusal, field="title")
 
 
 def chosen_team(campaign: FundraisingCampaignPage, owner, data: dict, *, page_title: str):
@@ -198,17 +245,19 @@ def chosen_team(campaign: FundraisingCampaignPage, owner, data: dict, *, page_ti
     campaign's workflow as a page is). None if the campaign allows no teams.
 
     Raises FundraiserRefused if the team is not one of the campaign's, or the new team's
-    name is taken in the campaign or is `page_title`.
+    name mixes look-alike alphabets, or is taken in the campaign or is `page_title` (as a
+    reader sees them: `title_taken`).
     """
     team = data.get("team") if campaign.teams_allowed else None
     new_team_title = data.get("new_team_title", "") if campaign.teams_allowed else ""
     if team is not None and team.get_parent().pk != campaign.pk:
         raise FundraiserRefused("Please choose one of the teams listed.", field="team")
     if new_team_title:
-        if (
-            title_taken(campaign, new_team_title)
-            or new_team_title.casefold() == page_title.casefold()
-        ):
+        refusal = look_alike_refusal(new_team_title, what="the team's name")
+        if refusal:
+            raise FundraiserRefused(refusal, field="new_team_title")
+        same_as_page = look_alike_key(new_team_title) == look_alike_key(page_title)
+        if same_as_page or title_taken(campaign, new_team_title):
             raise FundraiserRefused(
                 "A team or page in this campaign already has this name. "
                 "Please join that team, or choose another name.",

@@ -2,8 +2,9 @@
 
 Text in every script: whatever a person types reaches validation and the
 database in Unicode NFC, without control characters or invisible bidi
-controls (`TypedTextMixin`, used by every public form). Names accept letters
-with their marks in any alphabet (`is_name`).
+controls (`TypedTextMixin`, used by every public form, applies
+`northstar.text.normalise_text`). Names accept letters with their marks in
+any alphabet (`is_name`).
 """
 
 import unicodedata
@@ -13,48 +14,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.functional import cached_property
 
 from .models import normalise_email
-
-# Line breaks a browser or a paste may send: each becomes "\n" in a multi-line
-# field and a space in a one-line field ("\r\n" first, as one break).
-LINE_BREAKS = ("\r\n", "\r", "\x85", "\u2028", "\u2029")
-
-# Invisible format characters (Unicode category Cf) that a person has no reason
-# to type and that can reverse or hide the text around them: the bidi embeddings,
-# overrides, isolates and marks, the zero-width space, the word joiner and the
-# byte-order mark. The zero-width (non-)joiners U+200C and U+200D are kept:
-# Persian, the Indic scripts and emoji need them.
-INVISIBLE_CONTROLS = (
-    {0x061C, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF}
-    | set(range(0x202A, 0x202F))  # LRE, RLE, PDF, LRO, RLO
-    | set(range(0x2066, 0x206A))  # LRI, RLI, FSI, PDI
-)
-
-# Category Cc (C0 and C1 controls, DEL): removed, except tab and newline, which
-# a multi-line field keeps and a one-line field turns into a space.
-CONTROL_CHARACTERS = {*range(0x00, 0x20), *range(0x7F, 0xA0)}
-
-ONE_LINE = str.maketrans(
-    dict.fromkeys(CONTROL_CHARACTERS | INVISIBLE_CONTROLS) | {0x09: " ", 0x0A: " "}
-)
-MULTI_LINE = str.maketrans(dict.fromkeys((CONTROL_CHARACTERS - {0x09, 0x0A}) | INVISIBLE_CONTROLS))
-
-
-def normalise_text(value, *, multiline=False):
-    """`value` (a str) as it should be validated and stored: NFC, without control characters.
-
-    Line breaks of every kind become "\\n" when `multiline`, a space otherwise;
-    tabs are kept only when `multiline`; every other control character (ESC,
-    NUL, DEL, C1) and every bidi control (U+202A–U+202E, U+2066–U+2069,
-    U+200E/F, U+061C) is removed. Spaces at the ends are left to the field.
-    """
-    if value.isascii() and value.isprintable():
-        # Most of what people type: no line break, control or bidi character, and NFC already.
-        return value
-    text = value
-    for line_break in LINE_BREAKS:
-        text = text.replace(line_break, "\n")
-    text = text.translate(MULTI_LINE if multiline else ONE_LINE)
-    return unicodedata.normalize("NFC", text)
+from .text import ZWJ, ZWNJ, normalise_text
 
 
 class TypedTextMixin:
@@ -113,7 +73,7 @@ class TypedTextMixin:
 # Besides letters (L*) and their marks (M*), a name may hold these, never first.
 NAME_SEPARATORS = frozenset(" -'’.")
 # Joiners that Persian and the Indic scripts use inside a word, after a letter.
-NAME_JOINERS = frozenset("\u200c\u200d")
+NAME_JOINERS = frozenset((ZWNJ, ZWJ))
 
 
 def is_name(value):

@@ -320,6 +320,10 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Slugs are readable ASCII transliterations ("lukasz-idzie-dla-ocalalych"), as a supporter's
+# page gets (northstar.text.readable_slug): the admin's slug field transliterates the title
+# as staff type it, rather than keeping "łukasz" (a slug typed by hand may still be Unicode).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # No request leaves the site, staff pages included: no avatars from gravatar.com.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

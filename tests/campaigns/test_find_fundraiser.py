@@ -1,7 +1,11 @@
 """Find a fundraiser: a search over the campaign's live pages by owner's name or title,
 accents and case ignored, in constant queries."""
 
+from importlib import import_module
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -154,6 +158,107 @@ def test_a_page_is_found_by_its_new_title_once_published(campaign, pages):
 def test_the_folded_text_drops_accents_and_case():
     assert fold_for_search("  José  ÁLVAREZ ") == "jose alvarez"
     assert fold_for_search("Straße") == "strasse"
+
+
+@pytest.fixture
+def typed_pages(campaign):
+    """The issue's pages: Jordan Ellis's, Kevin O’Brien's, Łukasz Żółw's and Søren Ørsted's."""
+    return {
+        "jordan": FundraiserPageFactory(
+            parent=campaign,
+            supporter=owner("Jordan", "Ellis"),
+            title="Jordan's spring 10K for survivors",
+        ),
+        "kevin": FundraiserPageFactory(
+            parent=campaign, supporter=owner("Kevin", "O’Brien"), title="Kevin runs for hope"
+        ),
+        "lukasz": FundraiserPageFactory(
+            parent=campaign,
+            supporter=owner("Łukasz", "Żółw"),
+            title="Łukasz idzie dla ocalałych",
+            slug="lukasz-idzie",
+        ),
+        "soren": FundraiserPageFactory(
+            parent=campaign,
+            supporter=owner("Søren", "Ørsted"),
+            title="Søren cykler for Ørsted-holdet",
+            slug="soren-cykler",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "who"),
+    [
+        ("Jordan’s", "jordan"),  # the apostrophe a phone types
+        ("jordans", "jordan"),
+        ("Jordan's", "jordan"),
+        ("Jordan E.", "jordan"),  # the name as the results print it
+        ("JORDAN ELLIS", "jordan"),
+        ("Kevin O’Brien", "kevin"),
+        ("Kevin O'Brien", "kevin"),
+        ("obrien", "kevin"),
+        ("o brien", "kevin"),
+        ("Kevin O.", "kevin"),
+        ("lukasz", "lukasz"),
+        ("Łukasz", "lukasz"),
+        ("zolw", "lukasz"),
+        ("ocalalych", "lukasz"),
+        ("soren", "soren"),
+        ("orsted", "soren"),
+        ("Ørsted-holdet", "soren"),
+        ("orsted holdet", "soren"),
+        ("Søren Ø.", "soren"),
+    ],
+)
+def test_the_search_finds_what_people_type(campaign, typed_pages, query, who):
+    assert found(campaign, query) == {typed_pages[who].title}
+
+
+def test_each_name_the_results_print_finds_its_page(client, campaign, typed_pages):
+    for page in typed_pages.values():
+        printed = FundraiserPage.objects.get(pk=page.pk).owner_public_name
+
+        assert found(campaign, printed) == {page.title}, printed
+
+
+def test_a_query_of_punctuation_only_is_refused_with_a_message(client, campaign, typed_pages):
+    response = search(client, campaign, "’ . -")
+
+    assert "Type a name or a page title to search for." in response.content.decode()
+
+
+def test_the_search_page_finds_a_name_typed_with_a_phones_apostrophe(client, campaign, typed_pages):
+    html = search(client, campaign, "Kevin O’Brien").content.decode()
+
+    assert "Kevin runs for hope" in html
+    assert "1 page matching" in html
+
+
+def test_the_refold_command_refolds_stored_search_text(campaign, typed_pages):
+    FundraiserPage.objects.update(search_text="stale")
+
+    call_command("refold_search_text", stdout=StringIO())
+
+    assert FundraiserPage.objects.get(pk=typed_pages["lukasz"].pk).search_text == (
+        "lukasz idzie dla ocalalych lukasz zolw"
+    )
+    assert found(campaign, "orsted") == {"Søren cykler for Ørsted-holdet"}
+
+
+def test_the_migration_refolds_text_folded_the_old_way(campaign, typed_pages):
+    from django.apps import apps
+
+    old_fold = import_module("campaigns.migrations.0005_fundraiser_search_text").fold_for_search
+    for page in FundraiserPage.objects.select_related("supporter"):
+        names = f"{page.title} {page.supporter.first_name} {page.supporter.last_name}"
+        FundraiserPage.objects.filter(pk=page.pk).update(search_text=old_fold(names))
+    assert found(campaign, "lukasz") == set()  # "ł" was dropped: "ukasz"
+
+    import_module("campaigns.migrations.0008_refold_search_text").refold(apps, None)
+
+    assert found(campaign, "lukasz") == {"Łukasz idzie dla ocalałych"}
+    assert found(campaign, "obrien") == {"Kevin runs for hope"}
 
 
 def test_the_campaign_page_has_a_search_box_that_works_without_javascript(client, campaign):
