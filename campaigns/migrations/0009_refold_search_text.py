@@ -12,7 +12,7 @@ def refold(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0007_invitation_stopped"),
+        ("campaigns", "0008_fundraiser_taken_down"),
     ]
 
     operations = [
