@@ -6,7 +6,6 @@ import re
 from django import forms
 from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.images.fields import WagtailImageField
 
 from donations.forms import MAXIMUM_CENTS
 from donations.money import (
@@ -21,6 +20,7 @@ from donations.money import (
     normalise_currency,
 )
 from northstar.forms import NameFields, OpenedVersionMixin, TypedTextMixin
+from northstar.images import ImageFileField, media_types
 
 MAXIMUM_GOAL_CENTS = 100_000_000_000  # $1,000,000,000: a typo guard, far above any real goal
 MAXIMUM_PERSONAL_GOAL_CENTS = 100_000_000  # $1,000,000 for one supporter's page
@@ -181,14 +181,10 @@ class GoalPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
-PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
-
-
-class PhotoField(WagtailImageField):
-    """An image upload checked as Wagtail checks one (a real image in an allowed format),
-    and also at most `PHOTO_MAX_BYTES` and between `PHOTO_MIN_SIDE` and `PHOTO_MAX_SIDE`
-    pixels a side, each with its own message."""
+class PhotoField(ImageFileField):
+    """An image upload checked as the admin checks one (a real image Pillow can decode, in
+    one of WAGTAILIMAGES_EXTENSIONS), and also at most `PHOTO_MAX_BYTES` and between
+    `PHOTO_MIN_SIDE` and `PHOTO_MAX_SIDE` pixels a side, each with its own message."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,10 +196,10 @@ class PhotoField(WagtailImageField):
         self.error_messages["invalid_image"] = (
             "This file is not a photo we can use. Please choose a JPEG, PNG or WebP image."
         )
+        # The formats of WAGTAILIMAGES_EXTENSIONS (the ones the help text names), as the
+        # browser's file picker offers them: image/jpeg,image/png,image/webp.
         self.help_text = "Optional. A JPEG, PNG or WebP image of at most 5 MB."
-        # The formats the help text names, not every format Wagtail takes (AVIF, GIF, HEIC).
-        self.allowed_image_extensions = list(PHOTO_EXTENSIONS)
-        self.widget.attrs["accept"] = ",".join(PHOTO_TYPES)
+        self.widget.attrs["accept"] = ",".join(media_types(self.allowed_image_extensions))
         self.error_messages["invalid_image_extension"] = self.error_messages["invalid_image"]
         self.error_messages["invalid_image_known_format"] = (
             "This file's name does not match what is in it. Please choose a JPEG, PNG or WebP "
@@ -211,18 +207,10 @@ class PhotoField(WagtailImageField):
         )
 
     def to_python(self, data):
-        try:
-            f = super().to_python(data)
-            if f is None:
-                return f
-            width, height = f.image.get_size()
-        except (OSError, SyntaxError) as exc:
-            # A file that starts like an image but Pillow cannot read, damaged or cut short
-            # (`PIL.UnidentifiedImageError`, "Truncated File Read", "broken PNG file"):
-            # Wagtail's own size check lets Pillow's error through.
-            raise forms.ValidationError(
-                self.error_messages["invalid_image"], code="invalid_image"
-            ) from exc
+        f = super().to_python(data)  # a damaged file is refused there ("invalid_image")
+        if f is None:
+            return f
+        width, height = f.image.get_size()
         if min(width, height) < PHOTO_MIN_SIDE:
             raise forms.ValidationError(
                 f"This photo is too small ({width}×{height} pixels). "

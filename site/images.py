@@ -14,6 +14,12 @@ profile into them, and a clean original has neither. Wagtail names a rendition a
 first (at most 48) characters of its original's name, so the original's 64 random
 characters end in 16 (64 bits) that no page shows: a visitor who sees a rendition's
 address cannot work out the original's.
+
+A file that starts like an image but Pillow cannot decode (damaged, cut short) is refused
+by the upload form, never by the receiver: every form that uploads an image uses
+`ImageFileField`, which turns Pillow's errors into the field's "invalid_image" message
+(the supporter's `campaigns.forms.PhotoField` is one; the admin's image forms get one
+from `northstar.image_forms.ImageForm`, the WAGTAILIMAGES_IMAGE_FORM_BASE).
 """
 
 import io
@@ -22,9 +28,11 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image, ImageCms, ImageOps
+from wagtail.images.fields import WagtailImageField
 from wagtail.utils.file import hash_filelike
 
 # Pillow's format name -> the format the clean file is written in, and its extension.
@@ -54,6 +62,10 @@ HARMLESS_INFO = frozenset(
         "transparency",
     }
 )
+# What Pillow raises for a file it cannot decode: `UnidentifiedImageError` (an OSError),
+# "image file is truncated" (OSError), "broken PNG file" or "no marker found"
+# (SyntaxError), a bad mode or size (ValueError), too many pixels.
+PILLOW_ERRORS = (OSError, SyntaxError, ValueError, Image.DecompressionBombError)
 RANDOM_NAME = re.compile(r"original_images/[0-9a-f]{64}\.(jpg|png|webp)")
 
 
@@ -80,7 +92,7 @@ def clean_image(source) -> CleanImage:
         with Image.open(source) as opened:
             output_format = CLEAN_FORMATS.get(opened.format, FALLBACK_FORMAT)
             pixels = in_srgb(ImageOps.exif_transpose(opened))
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except PILLOW_ERRORS as exc:
         raise UnreadableImage(str(exc)) from exc
     transparency = pixels.info.get("transparency")
     pixels.info = {} if transparency is None else {"transparency": transparency}
@@ -90,6 +102,30 @@ def clean_image(source) -> CleanImage:
     pixels.save(buffer, output_format, **SAVE_OPTIONS[output_format])
     name = f"{secrets.token_hex(32)}.{EXTENSIONS[output_format]}"
     return CleanImage(buffer.getvalue(), name, pixels.width, pixels.height)
+
+
+class ImageFileField(WagtailImageField):
+    """Wagtail's image upload field, which refuses a file Pillow cannot decode with the field's
+    "invalid_image" message instead of letting Pillow's error through (a 500).
+
+    Wagtail reads the size through Willow, which loads every pixel with Pillow: a file this
+    field accepts is one `clean_image` can decode, so `scrub_new_file` never meets one it
+    cannot read."""
+
+    def to_python(self, data):
+        try:
+            return super().to_python(data)
+        except PILLOW_ERRORS as exc:
+            raise ValidationError(
+                self.error_messages["invalid_image"], code="invalid_image"
+            ) from exc
+
+
+def media_types(extensions) -> list[str]:
+    """The media types of files named with `extensions` ("jpg", "png"), each once, in order:
+    ["image/jpeg", "image/png"] (for an `accept` attribute)."""
+    by_extension = Image.registered_extensions()
+    return list(dict.fromkeys(Image.MIME[by_extension[f".{ext}"]] for ext in extensions))
 
 
 def in_srgb(pixels: Image.Image) -> Image.Image:

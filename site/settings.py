@@ -318,6 +318,8 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # metadata. Wagtail's default adds AVIF and GIF (cleaning would turn them into PNGs, an
 # animated GIF into one frame); SVG, never enabled, can carry <metadata> and scripts.
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+# Every image form refuses a damaged file with a message, not a 500: northstar/image_forms.py.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "northstar.image_forms.ImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # Slugs are readable ASCII transliterations ("lukasz-idzie-dla-ocalalych"), as a supporter's

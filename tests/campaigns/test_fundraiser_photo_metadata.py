@@ -7,6 +7,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from campaigns.editing import page_version
 from campaigns.models import FundraiserPage
 from tests.campaigns.factories import FundraiserPageFactory
 from tests.site.factories import UserFactory
@@ -51,10 +52,17 @@ def signed_in(client, owner):
 
 
 def edit_photo(client, page, photo):
-    """Post the dashboard's edit form for `page` with `photo`; the page's image after."""
+    """Post the dashboard's edit form for `page`, opened just now, with `photo`; the page's
+    image after."""
     client.post(
         reverse("dashboard:edit-page", args=[page.pk]),
-        {"title": "Maria's walk", "goal_cents": "500", "story": "I walk.", "photo": photo},
+        {
+            "title": "Maria's walk",
+            "goal_cents": "500",
+            "story": "I walk.",
+            "photo": photo,
+            "opened_version": page_version(FundraiserPage.objects.get(pk=page.pk)),
+        },
     )
     return FundraiserPage.objects.get(pk=page.pk).photo
 

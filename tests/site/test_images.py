@@ -14,7 +14,7 @@ from django.db.models.signals import pre_save
 from django.urls import reverse
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
-from wagtail.models import Collection
+from wagtail.models import Collection, UploadedFile
 from wagtail.utils.file import hash_filelike
 
 from northstar.images import scrub_new_file
@@ -22,6 +22,7 @@ from tests.site.factories import StaffUserFactory
 from tests.support.photos import (
     BLUE,
     RED,
+    corrupted_jpeg,
     looks_like,
     metadata_in,
     phone_exif,
@@ -29,6 +30,7 @@ from tests.support.photos import (
     pixel,
     tagged_png,
     tagged_webp,
+    truncated_png,
     two_tone,
 )
 
@@ -51,6 +53,11 @@ FILTERS = [
     "format-jpeg",
 ]
 UPLOADS = {"jpeg": phone_jpeg, "png": tagged_png, "webp": tagged_webp}
+# Files that start as an image should (extension, signature, header) and Pillow cannot read.
+DAMAGED = {"truncated PNG": truncated_png, "corrupted JPEG": corrupted_jpeg}
+NOT_AN_IMAGE = (
+    "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
+)
 
 
 @pytest.fixture(autouse=True)
@@ -68,6 +75,10 @@ def staff_client(client):
 def stored(file_field):
     with file_field.storage.open(file_field.name, "rb") as f:
         return f.read()
+
+
+def files_in(folder):
+    return sorted(path for path in folder.rglob("*") if path.is_file())
 
 
 def image_from(upload, **fields):
@@ -282,6 +293,76 @@ def test_staff_cannot_upload_a_format_that_is_not_cleaned(staff_client, extensio
 
     assert "Supported formats: JPG, JPEG, PNG, WEBP." in response.content.decode()
     assert not Image.objects.exists()
+
+
+@pytest.mark.parametrize("damaged", DAMAGED.values(), ids=DAMAGED)
+def test_a_damaged_file_uploaded_in_the_admin_is_refused_with_a_message(
+    staff_client, media_root, damaged
+):
+    response = staff_client.post(
+        reverse("wagtailimages:add"),
+        {"title": "Maria", "file": damaged(), "collection": Collection.get_first_root_node().pk},
+    )
+
+    assert response.status_code == 200
+    assert NOT_AN_IMAGE in response.content.decode()
+    assert not Image.objects.exists()
+    assert files_in(media_root) == []
+
+
+@pytest.mark.parametrize("damaged", DAMAGED.values(), ids=DAMAGED)
+def test_a_damaged_file_among_several_uploads_is_refused_with_a_message(
+    staff_client, media_root, damaged
+):
+    response = staff_client.post(reverse("wagtailimages:add_multiple"), {"files[]": damaged()})
+
+    assert response.status_code == 200
+    assert response.json() == {"success": False, "error_message": NOT_AN_IMAGE}
+    assert not Image.objects.exists()
+    assert not UploadedFile.objects.exists()
+    assert files_in(media_root) == []
+
+
+@pytest.mark.parametrize("damaged", DAMAGED.values(), ids=DAMAGED)
+def test_a_damaged_file_uploaded_from_the_image_chooser_is_refused_with_a_message(
+    staff_client, media_root, damaged
+):
+    response = staff_client.post(
+        reverse("wagtailimages_chooser:create"),
+        {
+            "image-chooser-upload-title": "Maria",
+            "image-chooser-upload-file": damaged(),
+            "image-chooser-upload-collection": Collection.get_first_root_node().pk,
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.json()["step"] == "reshow_creation_form"
+    assert NOT_AN_IMAGE in response.json()["htmlFragment"]
+    assert not Image.objects.exists()
+    assert files_in(media_root) == []
+
+
+@pytest.mark.parametrize("damaged", DAMAGED.values(), ids=DAMAGED)
+def test_a_damaged_file_replacing_an_image_in_the_admin_is_refused_and_the_image_kept(
+    staff_client, media_root, damaged
+):
+    image = image_from(tagged_png())
+    originals = media_root / "original_images"
+    kept_name, kept_content, kept_files = image.file.name, stored(image.file), files_in(originals)
+
+    response = staff_client.post(
+        reverse("wagtailimages:edit", args=[image.pk]),
+        {"title": "Maria", "file": damaged(), "collection": image.collection_id},
+    )
+
+    assert response.status_code == 200
+    assert NOT_AN_IMAGE in response.content.decode()
+    image.refresh_from_db()
+    assert image.file.name == kept_name
+    assert stored(image.file) == kept_content
+    assert Image.objects.count() == 1
+    assert files_in(originals) == kept_files  # (the page shows renditions of the kept one)
 
 
 def test_the_scrub_command_cleans_what_was_stored_before_and_drops_its_renditions(

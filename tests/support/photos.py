@@ -97,6 +97,25 @@ def tagged_webp(name="IMG_4032.webp", width=600, height=400):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/webp")
 
 
+def truncated_png(name="maria.png"):
+    """A 600×400 PNG cut off halfway: its signature and header (600×400, RGB) are whole, its
+    pixels stop short ("image file is truncated")."""
+    buffer = io.BytesIO()
+    two_tone(600, 400).save(buffer, "PNG")
+    content = buffer.getvalue()
+    return SimpleUploadedFile(name, content[: len(content) // 2], content_type="image/png")
+
+
+def corrupted_jpeg(name="maria.jpg"):
+    """A 600×400 JPEG whose bytes after its first 20 (the start marker and the JFIF header)
+    are scrambled: it starts as a JPEG should, and Pillow cannot read it."""
+    buffer = io.BytesIO()
+    two_tone(600, 400).save(buffer, "JPEG")
+    content = buffer.getvalue()
+    scrambled = content[:20] + bytes(byte ^ 0x55 for byte in content[20:])
+    return SimpleUploadedFile(name, scrambled, content_type="image/jpeg")
+
+
 def metadata_in(content: bytes) -> dict:
     """What `content` (an image file's bytes) still holds beyond its pixels, read with Pillow
     and from its raw bytes: EXIF tags, GPS tags, info keys that are not about the encoding
