@@ -55,22 +55,14 @@ def register_take_down_urls():
 
 
 @hooks.register("register_page_header_buttons")
-def take_down_header_button(page, user, view_name, next_url=None):
+def take_down_header_buttons(page, user, view_name, next_url=None):
     yield takedown.TakeDownButton(page=page, priority=70)
-
-
-@hooks.register("register_page_listing_more_buttons")
-def take_down_listing_button(page, user, next_url=None):
-    yield takedown.TakeDownButton(page=page, priority=48)
-
-
-@hooks.register("register_page_header_buttons")
-def put_back_header_button(page, user, view_name, next_url=None):
     yield takedown.PutBackButton(page=page, priority=70)
 
 
 @hooks.register("register_page_listing_more_buttons")
-def put_back_listing_button(page, user, next_url=None):
+def take_down_listing_buttons(page, user, next_url=None):
+    yield takedown.TakeDownButton(page=page, priority=48)
     yield takedown.PutBackButton(page=page, priority=48)
 
 

@@ -22,24 +22,6 @@ pytestmark = pytest.mark.django_db
 DASHBOARD = "/dashboard/"
 
 
-@pytest.fixture
-def owner(maria):
-    return maria
-
-
-@pytest.fixture
-def signed_in(client, owner):
-    client.force_login(owner)
-    return client
-
-
-@pytest.fixture
-def approval_needed(campaign):
-    campaign.approval_workflow = ApprovalWorkflowFactory()
-    campaign.save()
-    return campaign.approval_workflow
-
-
 def my_page(campaign, owner, title="Maria's walk", **fields):
     return FundraiserPageFactory(parent=campaign, supporter=owner, title=title, **fields)
 

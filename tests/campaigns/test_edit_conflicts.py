@@ -15,12 +15,11 @@ from campaigns.editing import edit_fundraiser, page_version
 from campaigns.models import FundraiserPage
 from northstar.forms import EditConflict
 from tests.campaigns.factories import (
-    ApprovalWorkflowFactory,
     FundraiserPageFactory,
     TeamPageFactory,
 )
 from tests.campaigns.test_edit_fundraiser import png
-from tests.site.factories import StaffUserFactory, UserFactory
+from tests.site.factories import StaffUserFactory
 from tests.support.threads import run_at_once
 
 pytestmark = pytest.mark.django_db
@@ -28,32 +27,6 @@ pytestmark = pytest.mark.django_db
 CHANGED = "This page was changed since you opened it"
 STORY = "I walk for survivors.\n\nPlease help me reach my goal."  # the factory's
 NEW_STORY = "I walk every Sunday now.\n\nCome with me."
-
-
-@pytest.fixture
-def owner():
-    return UserFactory(email="maria.lopez@example.org", first_name="Maria", last_name="Lopez")
-
-
-@pytest.fixture
-def fundraiser(campaign, owner):
-    """Maria's live page, goal $500."""
-    return FundraiserPageFactory(
-        parent=campaign, title="Maria's walk", slug="marias-walk", supporter=owner
-    )
-
-
-@pytest.fixture
-def signed_in(client, owner):
-    client.force_login(owner)
-    return client
-
-
-@pytest.fixture
-def approval_needed(campaign):
-    campaign.approval_workflow = ApprovalWorkflowFactory()
-    campaign.save()
-    return campaign.approval_workflow
 
 
 def edit_url(page):

@@ -11,38 +11,12 @@ from wagtail.models import Revision, WorkflowState
 from campaigns.editing import page_version
 from campaigns.models import FundraiserPage, TeamPage
 from tests.campaigns.factories import (
-    ApprovalWorkflowFactory,
     FundraiserPageFactory,
     TeamPageFactory,
 )
 from tests.site.factories import StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def owner():
-    return UserFactory(email="maria.lopez@example.org", first_name="Maria", last_name="Lopez")
-
-
-@pytest.fixture
-def fundraiser(campaign, owner):
-    return FundraiserPageFactory(
-        parent=campaign, title="Maria's walk", slug="marias-walk", supporter=owner
-    )
-
-
-@pytest.fixture
-def signed_in(client, owner):
-    client.force_login(owner)
-    return client
-
-
-@pytest.fixture
-def approval_needed(campaign):
-    campaign.approval_workflow = ApprovalWorkflowFactory()
-    campaign.save()
-    return campaign.approval_workflow
 
 
 def edit_url(page):

@@ -9,8 +9,6 @@ from django.urls import reverse
 
 from campaigns.editing import page_version
 from campaigns.models import FundraiserPage
-from tests.campaigns.factories import FundraiserPageFactory
-from tests.site.factories import UserFactory
 from tests.support.photos import (
     BLUE,
     RED,
@@ -31,24 +29,6 @@ RANDOM_ORIGINAL = re.compile(r"original_images/[0-9a-f]{64}\.(jpg|png|webp)")
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def owner():
-    return UserFactory(email="maria.lopez@example.org", first_name="Maria", last_name="Lopez")
-
-
-@pytest.fixture
-def fundraiser(campaign, owner):
-    return FundraiserPageFactory(
-        parent=campaign, title="Maria's walk", slug="marias-walk", supporter=owner
-    )
-
-
-@pytest.fixture
-def signed_in(client, owner):
-    client.force_login(owner)
-    return client
 
 
 def edit_photo(client, page, photo):

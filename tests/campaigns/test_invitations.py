@@ -37,24 +37,6 @@ FRIENDS = [
 ]
 
 
-@pytest.fixture
-def owner():
-    return UserFactory(email="maria.lopez@example.org", first_name="Maria", last_name="Lopez")
-
-
-@pytest.fixture
-def fundraiser(campaign, owner):
-    return FundraiserPageFactory(
-        parent=campaign, title="Maria's walk", slug="marias-walk", supporter=owner
-    )
-
-
-@pytest.fixture
-def owner_client(client, owner):
-    client.force_login(owner)
-    return client
-
-
 def friends_url(page):
     return f"/dashboard/pages/{page.pk}/friends/"
 
@@ -96,12 +78,12 @@ def give_through(client, page, token):
 
 
 def test_inviting_five_friends_queues_five_emails_after_commit_each_with_its_own_link(
-    owner_client, settings, fundraiser, django_capture_on_commit_callbacks
+    signed_in, settings, fundraiser, django_capture_on_commit_callbacks
 ):
     settings.SITE_URL = "https://northstar.example"
     with django_capture_on_commit_callbacks() as callbacks:
-        response = owner_client.post(friends_url(fundraiser), friends_form(FRIENDS))
-    response = owner_client.get(response["Location"])
+        response = signed_in.post(friends_url(fundraiser), friends_form(FRIENDS))
+    response = signed_in.get(response["Location"])
 
     assert "Your invitations are on their way to 5 friends." in response.content.decode()
     emails = list(invitation_emails().order_by("to"))
@@ -151,22 +133,20 @@ def test_the_worker_sends_each_friend_a_personal_invitation_with_their_own_link(
     assert to_ana["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-def test_a_sixth_row_is_refused_and_nothing_is_saved_or_sent(owner_client, fundraiser):
+def test_a_sixth_row_is_refused_and_nothing_is_saved_or_sent(signed_in, fundraiser):
     rows = FRIENDS + [("Femi Adeyemi", "femi@example.net")]
 
-    response = owner_client.post(friends_url(fundraiser), friends_form(rows, total_forms=6))
+    response = signed_in.post(friends_url(fundraiser), friends_form(rows, total_forms=6))
 
     assert "You can invite up to 5 friends at a time." in response.content.decode()
     assert not Invitation.objects.exists()
     assert not invitation_emails().exists()
 
 
-def test_an_invalid_address_is_refused_and_no_friend_in_the_batch_is_invited(
-    owner_client, fundraiser
-):
+def test_an_invalid_address_is_refused_and_no_friend_in_the_batch_is_invited(signed_in, fundraiser):
     rows = FRIENDS[:3] + [("Dev Patel", "dev@example")]
 
-    response = owner_client.post(friends_url(fundraiser), friends_form(rows))
+    response = signed_in.post(friends_url(fundraiser), friends_form(rows))
 
     assert "Please enter a valid email address" in response.content.decode()
     assert not Invitation.objects.exists()
@@ -174,11 +154,11 @@ def test_an_invalid_address_is_refused_and_no_friend_in_the_batch_is_invited(
 
 
 def test_a_friend_already_invited_from_the_page_is_refused_and_nothing_is_sent(
-    owner_client, fundraiser
+    signed_in, fundraiser
 ):
     InvitationFactory(page=fundraiser, name="Ana Ruiz", email="ana@example.net")
 
-    response = owner_client.post(
+    response = signed_in.post(
         friends_url(fundraiser), friends_form([FRIENDS[1], ("Ana R.", "ANA@example.net")])
     )
 
@@ -187,13 +167,11 @@ def test_a_friend_already_invited_from_the_page_is_refused_and_nothing_is_sent(
     assert not invitation_emails().exists()
 
 
-def test_the_form_sent_twice_invites_each_friend_once_and_answers_both_alike(
-    owner_client, fundraiser
-):
+def test_the_form_sent_twice_invites_each_friend_once_and_answers_both_alike(signed_in, fundraiser):
     form = friends_form(FRIENDS[:2])
 
-    first = owner_client.post(friends_url(fundraiser), form, follow=True)
-    second = owner_client.post(friends_url(fundraiser), form, follow=True)  # a double click
+    first = signed_in.post(friends_url(fundraiser), form, follow=True)
+    second = signed_in.post(friends_url(fundraiser), form, follow=True)  # a double click
 
     for response in (first, second):
         assert "Your invitations are on their way to 2 friends." in response.content.decode()
@@ -201,10 +179,10 @@ def test_the_form_sent_twice_invites_each_friend_once_and_answers_both_alike(
     assert invitation_emails().count() == 2
 
 
-def test_the_owners_own_address_is_refused_and_nothing_is_sent(owner_client, fundraiser):
+def test_the_owners_own_address_is_refused_and_nothing_is_sent(signed_in, fundraiser):
     rows = [("Ana Ruiz", "ana@example.net"), ("Me", " Maria.Lopez@Example.org ")]
 
-    html = owner_client.post(friends_url(fundraiser), friends_form(rows)).content.decode()
+    html = signed_in.post(friends_url(fundraiser), friends_form(rows)).content.decode()
 
     assert (
         "maria.lopez@example.org is your own address. Please invite your friends instead." in html
@@ -213,19 +191,19 @@ def test_the_owners_own_address_is_refused_and_nothing_is_sent(owner_client, fun
     assert not invitation_emails().exists()
 
 
-def test_the_same_address_twice_in_one_batch_is_refused(owner_client, fundraiser):
+def test_the_same_address_twice_in_one_batch_is_refused(signed_in, fundraiser):
     rows = [("Ana Ruiz", "ana@example.net"), ("Ana again", "Ana@Example.net")]
 
-    response = owner_client.post(friends_url(fundraiser), friends_form(rows))
+    response = signed_in.post(friends_url(fundraiser), friends_form(rows))
 
     assert "The same email address is in the list twice." in response.content.decode()
     assert not Invitation.objects.exists()
 
 
-def test_a_batch_that_would_pass_the_pages_cap_is_refused_whole(owner_client, fundraiser):
+def test_a_batch_that_would_pass_the_pages_cap_is_refused_whole(signed_in, fundraiser):
     InvitationFactory.create_batch(MAX_INVITATIONS_PER_PAGE - 2, page=fundraiser)
 
-    response = owner_client.post(friends_url(fundraiser), friends_form(FRIENDS[:3]))
+    response = signed_in.post(friends_url(fundraiser), friends_form(FRIENDS[:3]))
 
     html = response.content.decode()
     assert "A page can invite up to 50 friends. You have invited 48, so you can invite 2 more." in (
@@ -235,23 +213,23 @@ def test_a_batch_that_would_pass_the_pages_cap_is_refused_whole(owner_client, fu
     assert not invitation_emails().exists()
 
 
-def test_a_page_waiting_for_approval_cannot_invite_yet(owner_client, fundraiser):
+def test_a_page_waiting_for_approval_cannot_invite_yet(signed_in, fundraiser):
     fundraiser.live, fundraiser.first_published_at = False, None
     fundraiser.save()
 
-    response = owner_client.post(friends_url(fundraiser), friends_form(FRIENDS[:1]))
+    response = signed_in.post(friends_url(fundraiser), friends_form(FRIENDS[:1]))
 
     assert "Your page is waiting for approval." in response.content.decode()
     assert not Invitation.objects.exists()
     assert not invitation_emails().exists()
 
 
-def test_a_page_taken_down_cannot_invite(owner_client, fundraiser):
+def test_a_page_taken_down_cannot_invite(signed_in, fundraiser):
     fundraiser.first_published_at = timezone.now() - timedelta(days=2)
     fundraiser.live = False
     fundraiser.save()
 
-    response = owner_client.post(friends_url(fundraiser), friends_form(FRIENDS[:1]))
+    response = signed_in.post(friends_url(fundraiser), friends_form(FRIENDS[:1]))
 
     assert "Your page is not live, so you cannot ask friends from it." in (
         response.content.decode()
@@ -278,11 +256,11 @@ def test_an_anonymous_visitor_is_sent_to_log_in_and_back(client, fundraiser):
     assert friends_url(fundraiser) in response["Location"]
 
 
-def test_the_owner_sees_each_friend_with_the_invitations_state(owner_client, fundraiser):
+def test_the_owner_sees_each_friend_with_the_invitations_state(signed_in, fundraiser):
     InvitationFactory(page=fundraiser, name="Ana Ruiz", email="ana@example.net")
     InvitationFactory(page=fundraiser, name="Ben Okafor", state=Invitation.State.GAVE)
 
-    html = owner_client.get(friends_url(fundraiser)).content.decode()
+    html = signed_in.get(friends_url(fundraiser)).content.decode()
 
     assert "Ana Ruiz" in html and "ana@example.net" in html
     assert '<span class="invitation-state invitation-state--sent">Sent</span>' in html
@@ -291,15 +269,15 @@ def test_the_owner_sees_each_friend_with_the_invitations_state(owner_client, fun
 
 
 def test_a_friend_can_be_reminded_three_days_after_the_last_email_and_not_sooner(
-    owner_client, fundraiser
+    signed_in, fundraiser
 ):
     four_days_ago = timezone.now() - timedelta(days=4)
     invitation = InvitationFactory(
         page=fundraiser, name="Ana Ruiz", created_at=four_days_ago, sent_at=four_days_ago
     )
 
-    first = owner_client.post(remind_url(invitation), follow=True).content.decode()
-    second = owner_client.post(remind_url(invitation), follow=True).content.decode()
+    first = signed_in.post(remind_url(invitation), follow=True).content.decode()
+    second = signed_in.post(remind_url(invitation), follow=True).content.decode()
 
     assert "Your reminder is on its way to Ana Ruiz." in first
     assert "You already reminded Ana Ruiz on " in second
@@ -309,29 +287,27 @@ def test_a_friend_can_be_reminded_three_days_after_the_last_email_and_not_sooner
     invitation.refresh_from_db()
     assert invitation.last_reminded_at is not None
     with time_machine.travel(timezone.now() + timedelta(days=3, minutes=1)):
-        owner_client.post(remind_url(invitation))
+        signed_in.post(remind_url(invitation))
     assert invitation_emails().count() == 2
 
 
-def test_a_friend_just_invited_cannot_be_reminded_yet(owner_client, fundraiser):
+def test_a_friend_just_invited_cannot_be_reminded_yet(signed_in, fundraiser):
     invitation = InvitationFactory(page=fundraiser, name="Ana Ruiz")
 
-    html = owner_client.post(remind_url(invitation), follow=True).content.decode()
+    html = signed_in.post(remind_url(invitation), follow=True).content.decode()
 
     assert "Ana Ruiz heard from you less than 3 days ago." in html
     assert not invitation_emails().exists()
 
 
-def test_remind_is_post_only(owner_client, fundraiser):
+def test_remind_is_post_only(signed_in, fundraiser):
     invitation = InvitationFactory(page=fundraiser, sent_at=timezone.now() - timedelta(days=9))
 
-    assert owner_client.get(remind_url(invitation)).status_code == 405
+    assert signed_in.get(remind_url(invitation)).status_code == 405
     assert not invitation_emails().exists()
 
 
-def test_a_friend_who_stops_emails_about_the_page_can_no_longer_be_reminded(
-    owner_client, fundraiser
-):
+def test_a_friend_who_stops_emails_about_the_page_can_no_longer_be_reminded(signed_in, fundraiser):
     nine_days_ago = timezone.now() - timedelta(days=9)
     invitation = InvitationFactory(page=fundraiser, name="Ana Ruiz", sent_at=nine_days_ago)
     stop_url = stop_emails_url(invitation)
@@ -349,10 +325,10 @@ def test_a_friend_who_stops_emails_about_the_page_can_no_longer_be_reminded(
     assert "No more emails about this page" in again.content.decode()
     invitation.refresh_from_db()
     assert invitation.state == Invitation.State.STOPPED
-    friends_html = owner_client.get(friends_url(fundraiser)).content.decode()
+    friends_html = signed_in.get(friends_url(fundraiser)).content.decode()
     assert 'invitation-state--stopped">Asked for no more emails</span>' in friends_html
     assert remind_url(invitation) not in friends_html
-    refused = owner_client.post(remind_url(invitation), follow=True).content.decode()
+    refused = signed_in.post(remind_url(invitation), follow=True).content.decode()
     assert "Ana Ruiz asked not to get more emails about your page." in refused
     assert not invitation_emails().exists()
 
@@ -371,15 +347,15 @@ def test_the_stop_link_opened_again_says_it_is_done_and_asks_nothing(fundraiser)
 
 
 def test_inviting_again_a_friend_who_just_stopped_emails_says_they_were_invited(
-    owner_client, fundraiser
+    signed_in, fundraiser
 ):
     """Not "on its way": nothing is sent, and the friend asked for no more."""
     friend = friends_form([("Fred One", "f1@example.com")])
-    owner_client.post(friends_url(fundraiser), friend, follow=True)  # its message shown
+    signed_in.post(friends_url(fundraiser), friend, follow=True)  # its message shown
     invitation = Invitation.objects.get(email="f1@example.com")
     Client().post(stop_emails_url(invitation))
 
-    again = owner_client.post(friends_url(fundraiser), friend, follow=True).content.decode()
+    again = signed_in.post(friends_url(fundraiser), friend, follow=True).content.decode()
 
     assert "You have already invited f1@example.com from this page." in again
     assert "on its way" not in again
@@ -494,9 +470,9 @@ def test_a_running_campaigns_invitations_are_not_erased(fundraiser):
 
 
 def test_the_friends_name_and_address_never_appear_on_public_pages(
-    client, owner_client, campaign, fundraiser
+    client, signed_in, campaign, fundraiser
 ):
-    owner_client.post(friends_url(fundraiser), friends_form(FRIENDS[:1]))
+    signed_in.post(friends_url(fundraiser), friends_form(FRIENDS[:1]))
     invitation = Invitation.objects.get()
     client.logout()
 
@@ -506,16 +482,14 @@ def test_the_friends_name_and_address_never_appear_on_public_pages(
         assert "Ana Ruiz" not in html
 
 
-def test_an_owner_can_send_thirty_invitation_emails_an_hour_and_no_more(
-    owner_client, campaign, owner
-):
+def test_an_owner_can_send_thirty_invitation_emails_an_hour_and_no_more(signed_in, campaign, owner):
     pages = [FundraiserPageFactory(parent=campaign, supporter=owner) for _ in range(7)]
     for n, page in enumerate(pages[:6]):
         rows = [(f"Friend {n}{i}", f"friend{n}{i}@example.net") for i in range(5)]
-        owner_client.post(friends_url(page), friends_form(rows))
+        signed_in.post(friends_url(page), friends_form(rows))
     assert invitation_emails().count() == 30
 
-    response = owner_client.post(friends_url(pages[6]), friends_form(FRIENDS[:1]))
+    response = signed_in.post(friends_url(pages[6]), friends_form(FRIENDS[:1]))
 
     assert "You have sent a lot of invitations in the last hour." in response.content.decode()
     assert not Invitation.objects.filter(page=pages[6]).exists()

@@ -23,7 +23,6 @@ from tests.campaigns.test_invitations import (
     invitation_emails,
     remind_url,
 )
-from tests.site.factories import UserFactory
 from tests.support.threads import run_at_once
 
 pytestmark = pytest.mark.django_db
@@ -38,30 +37,12 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def owner():
-    return UserFactory(email="maria.lopez@example.org", first_name="Maria", last_name="Lopez")
+def test_two_tabs_inviting_different_friends_invite_each_once(signed_in, fundraiser):
+    signed_in.get(friends_url(fundraiser))  # both tabs open on an empty list
+    signed_in.get(friends_url(fundraiser))
 
-
-@pytest.fixture
-def fundraiser(campaign, owner):
-    return FundraiserPageFactory(
-        parent=campaign, title="Maria's walk", slug="marias-walk", supporter=owner
-    )
-
-
-@pytest.fixture
-def owner_client(client, owner):
-    client.force_login(owner)
-    return client
-
-
-def test_two_tabs_inviting_different_friends_invite_each_once(owner_client, fundraiser):
-    owner_client.get(friends_url(fundraiser))  # both tabs open on an empty list
-    owner_client.get(friends_url(fundraiser))
-
-    owner_client.post(friends_url(fundraiser), friends_form(FRIENDS[:3]))
-    owner_client.post(friends_url(fundraiser), friends_form(MORE_FRIENDS))
+    signed_in.post(friends_url(fundraiser), friends_form(FRIENDS[:3]))
+    signed_in.post(friends_url(fundraiser), friends_form(MORE_FRIENDS))
 
     assert Invitation.objects.count() == 6
     assert sorted(e.to for e in invitation_emails()) == sorted(
@@ -70,11 +51,11 @@ def test_two_tabs_inviting_different_friends_invite_each_once(owner_client, fund
 
 
 def test_a_second_tab_with_a_friend_already_invited_says_so_and_sends_nothing(
-    owner_client, fundraiser
+    signed_in, fundraiser
 ):
-    owner_client.post(friends_url(fundraiser), friends_form(FRIENDS[:2]))
+    signed_in.post(friends_url(fundraiser), friends_form(FRIENDS[:2]))
 
-    response = owner_client.post(friends_url(fundraiser), friends_form([FRIENDS[1], FRIENDS[2]]))
+    response = signed_in.post(friends_url(fundraiser), friends_form([FRIENDS[1], FRIENDS[2]]))
 
     html = response.content.decode()
     assert "You have already invited ben@example.net from this page." in html
@@ -84,12 +65,12 @@ def test_a_second_tab_with_a_friend_already_invited_says_so_and_sends_nothing(
 
 
 def test_a_second_tab_past_the_pages_cap_is_refused_whole_and_keeps_what_was_typed(
-    owner_client, fundraiser
+    signed_in, fundraiser
 ):
     InvitationFactory.create_batch(MAX_INVITATIONS_PER_PAGE - 5, page=fundraiser)
-    owner_client.post(friends_url(fundraiser), friends_form(FRIENDS[:3]))
+    signed_in.post(friends_url(fundraiser), friends_form(FRIENDS[:3]))
 
-    response = owner_client.post(friends_url(fundraiser), friends_form(MORE_FRIENDS))
+    response = signed_in.post(friends_url(fundraiser), friends_form(MORE_FRIENDS))
 
     html = response.content.decode()
     assert "You have invited 48, so you can invite 2 more." in html
@@ -99,15 +80,15 @@ def test_a_second_tab_past_the_pages_cap_is_refused_whole_and_keeps_what_was_typ
 
 
 def test_remind_clicked_in_a_second_tab_sends_nothing_again_and_says_when_it_went(
-    owner_client, fundraiser
+    signed_in, fundraiser
 ):
     four_days_ago = timezone.now() - timedelta(days=4)
     invitation = InvitationFactory(
         page=fundraiser, name="Ana Ruiz", created_at=four_days_ago, sent_at=four_days_ago
     )
-    owner_client.post(remind_url(invitation))  # the first tab
+    signed_in.post(remind_url(invitation))  # the first tab
 
-    html = owner_client.post(remind_url(invitation), follow=True).content.decode()
+    html = signed_in.post(remind_url(invitation), follow=True).content.decode()
 
     assert "You already reminded Ana Ruiz on " in html
     assert "(perhaps in another tab or on another device), so nothing was sent again." in html
@@ -115,14 +96,14 @@ def test_remind_clicked_in_a_second_tab_sends_nothing_again_and_says_when_it_wen
 
 
 def test_remind_after_the_friend_gave_in_the_meantime_says_so_and_sends_nothing(
-    owner_client, fundraiser
+    signed_in, fundraiser
 ):
     invitation = InvitationFactory(
         page=fundraiser, name="Ana Ruiz", sent_at=timezone.now() - timedelta(days=4)
     )
     Invitation.objects.filter(pk=invitation.pk).update(state=Invitation.State.GAVE)
 
-    html = owner_client.post(remind_url(invitation), follow=True).content.decode()
+    html = signed_in.post(remind_url(invitation), follow=True).content.decode()
 
     assert "Ana Ruiz has already given: no reminder needed." in html
     assert not invitation_emails().exists()

@@ -13,7 +13,7 @@ from campaigns.editing import KEPT_AS_DRAFT, edit_fundraiser, page_version
 from campaigns.models import FundraiserPage, PageTakenDown
 from campaigns.takedown import PUT_BACK, put_back, take_down
 from northstar.models import OutboundEmail
-from tests.campaigns.factories import ApprovalWorkflowFactory, FundraiserPageFactory
+from tests.campaigns.factories import FundraiserPageFactory
 from tests.site.factories import StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,13 +36,6 @@ def page(campaign, owner):
     page = FundraiserPageFactory(parent=campaign, supporter=owner, title="Maria's walk")
     page.save_revision(user=owner).publish(user=owner, skip_permission_checks=True)
     return FundraiserPage.objects.get(pk=page.pk)
-
-
-@pytest.fixture
-def approval_needed(campaign):
-    campaign.approval_workflow = ApprovalWorkflowFactory()
-    campaign.save()
-    return campaign.approval_workflow
 
 
 def edit(page, owner, **changes):
