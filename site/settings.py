@@ -284,7 +284,10 @@ else:
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat's own state (when each periodic task last ran); its folder is created at start-up.
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
+)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-email": {"task": "northstar.tasks.requeue_stalled_email", "schedule": 300.0},
     "queue-due-confirmations": {
