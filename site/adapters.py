@@ -7,10 +7,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import get_next_redirect_url
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from .emails import absolute_url, send_email
 from .models import SiteSettings
+from .ratelimit import client_ip
 
 # The pages allauth's "already have an account" and "no such account" messages
 # link to, which it builds from the request's host; ours are on the public site
@@ -56,6 +58,16 @@ class AccountAdapter(DefaultAccountAdapter):
         context.update({name: absolute_url(reverse(url)) for name, url in links.items()})
         message = self.render_mail(template_prefix, email, context)
         send_email("account_message", email, {"subject": message.subject, "body": message.body})
+
+    def get_client_ip(self, request):
+        """The visitor's address as our own limits read it (NUM_PROXIES), for allauth's limits.
+
+        Raises PermissionDenied when there is none, as allauth does.
+        """
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
     def format_email_subject(self, subject):
         """The subject as written: no "[host]" prefix (the sender's name says who it is from)."""

@@ -8,8 +8,10 @@ transaction that rolls back.
 """
 
 import os
+from pathlib import Path
 
 from celery import Celery
+from celery.beat import PersistentScheduler
 from celery.contrib.django.task import DjangoTask
 
 from . import failures
@@ -27,6 +29,19 @@ class BaseTask(DjangoTask):
     max_retries = 8
 
 
+class BeatScheduler(PersistentScheduler):
+    """Celery's own scheduler, which first creates the folder its schedule file goes in.
+
+    The file is CELERY_BEAT_SCHEDULE_FILENAME (under var/ by default): nothing
+    else creates var/ when PostgreSQL and Redis are configured, and beat would
+    stop at start-up on a fresh checkout (FileNotFoundError).
+    """
+
+    def setup_schedule(self):
+        Path(self.schedule_filename).parent.mkdir(parents=True, exist_ok=True)
+        super().setup_schedule()
+
+
 app = Celery("northstar", task_cls=BaseTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.update(
@@ -36,6 +51,7 @@ app.conf.update(
     worker_prefetch_multiplier=1,
     worker_cancel_long_running_tasks_on_connection_loss=True,
     broker_connection_retry_on_startup=True,
+    beat_scheduler=BeatScheduler,
     task_serializer="json",
     accept_content=["json"],
 )

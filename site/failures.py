@@ -10,9 +10,14 @@ Temporary (retried with backoff):
 - the mail provider could not be reached: connection refused, DNS, a timeout
   (Anymail raises `AnymailRequestsAPIError` with `status_code=None`);
 - the provider answered 408, 429 or any 5xx; an SMTP server answered 4xx;
-- the database was busy: SQLite's "database is locked" (another process held
-  the write lock longer than the busy timeout), PostgreSQL's deadlocks,
-  serialization failures and lost connections.
+- the database was busy or away: SQLite's "database is locked" (another
+  process held the write lock longer than the busy timeout); PostgreSQL's
+  deadlocks and serialization failures (SQLSTATE class 40), connection
+  exceptions (class 08), a server shutting down, crashed or starting up
+  (57P01, 57P02, 57P03); and every psycopg `OperationalError` or
+  `InterfaceError` without a SQLSTATE, raw or wrapped by Django: the server
+  never answered, because the connection failed, was refused, closed, reset
+  or timed out (a restart of PostgreSQL).
 
 Permanent (recorded on the message, never retried):
 - the provider refused the recipients, or the address is invalid;
@@ -26,6 +31,7 @@ Anything else is a bug in our code: neither, and the task lets it raise.
 import enum
 import smtplib
 
+import psycopg
 import requests
 from anymail.exceptions import AnymailAPIError, AnymailError
 from celery.utils.time import get_exponential_backoff_interval
@@ -63,6 +69,10 @@ LOCKED_DATABASE_MESSAGES = ("database is locked", "database table is locked")
 # PostgreSQL SQLSTATE classes: 08 connection exception, 40 transaction rollback
 # (serialization failure, deadlock detected).
 TEMPORARY_SQLSTATE_CLASSES = ("08", "40")
+# PostgreSQL SQLSTATEs: admin_shutdown, crash_shutdown, cannot_connect_now (starting up).
+TEMPORARY_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+# psycopg's errors that, without a SQLSTATE, mean the server never answered.
+CONNECTION_FAILURES = (psycopg.OperationalError, psycopg.InterfaceError)
 
 
 def classify(exc: BaseException) -> Failure | None:
@@ -75,7 +85,7 @@ def classify(exc: BaseException) -> Failure | None:
         return Failure.TEMPORARY
     if isinstance(exc, PERMANENT_FAILURES):
         return Failure.PERMANENT
-    if isinstance(exc, OperationalError) and database_was_busy(exc):
+    if isinstance(exc, (OperationalError, *CONNECTION_FAILURES)) and database_was_busy(exc):
         return Failure.TEMPORARY
     return None
 
@@ -87,13 +97,21 @@ def classify_status(status_code: int | None) -> Failure:
     return Failure.PERMANENT
 
 
-def database_was_busy(exc: OperationalError) -> bool:
-    """True if the database refused for now (locked, deadlocked, disconnected), not for good."""
+def database_was_busy(exc: Exception) -> bool:
+    """True if the database refused for now (locked, deadlocked, unreachable), not for good.
+
+    `exc` is Django's `OperationalError` (psycopg's or sqlite3's error as its
+    `__cause__`) or psycopg's own `OperationalError` or `InterfaceError`.
+    """
     message = str(exc).lower()
     if any(text in message for text in LOCKED_DATABASE_MESSAGES):
         return True
-    sqlstate = getattr(exc.__cause__, "sqlstate", None) or ""
-    return sqlstate[:2] in TEMPORARY_SQLSTATE_CLASSES
+    cause = exc if isinstance(exc, psycopg.Error) else exc.__cause__
+    if not isinstance(cause, psycopg.Error):
+        return False
+    if cause.sqlstate is None:
+        return isinstance(cause, CONNECTION_FAILURES)
+    return cause.sqlstate[:2] in TEMPORARY_SQLSTATE_CLASSES or cause.sqlstate in TEMPORARY_SQLSTATES
 
 
 def is_temporary(exc: BaseException) -> bool:

@@ -175,8 +175,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 
-# Trusted reverse proxies in front of the web processes (for the client's IP).
+# Trusted reverse proxies in front of the web processes: the client's address is the entry
+# this many places from the right of X-Forwarded-For (northstar.ratelimit.client_ip), for every
+# per-address limit, ours and allauth's (its adapter asks client_ip; its own setting agrees).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 
 # Petitions: rate limits per visitor IP and per email address, per hour.
 PETITION_SIGNS_PER_IP_PER_HOUR = env.int("PETITION_SIGNS_PER_IP_PER_HOUR", default=60)
@@ -281,7 +284,10 @@ else:
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat's own state (when each periodic task last ran); its folder is created at start-up.
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
+)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-email": {"task": "northstar.tasks.requeue_stalled_email", "schedule": 300.0},
     "queue-due-confirmations": {

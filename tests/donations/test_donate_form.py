@@ -203,3 +203,41 @@ def test_a_mistyped_gift_does_not_use_up_the_connections_limit(
         429,
     ]
     assert Donation.objects.count() == 2
+
+
+def test_donors_behind_the_load_balancer_are_each_counted_as_themselves(
+    client, campaign, no_stripe, settings
+):
+    # Past DONATION_STARTS_PER_IP_PER_HOUR (20) donors who all reach the site from the load
+    # balancer's address.
+    settings.NUM_PROXIES = 1
+    statuses = [
+        client.post(
+            give_url(campaign),
+            donate_form(),
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        ).status_code
+        for n in range(72)
+    ]
+
+    assert statuses == [302] * 72
+    assert Donation.objects.count() == 72
+
+
+def test_an_address_the_donor_adds_to_x_forwarded_for_does_not_dodge_the_limit(
+    client, campaign, no_stripe, settings
+):
+    settings.DONATION_STARTS_PER_IP_PER_HOUR = 2
+    settings.NUM_PROXIES = 1
+    statuses = [
+        client.post(
+            give_url(campaign),
+            donate_form(),
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 198.51.100.7",
+        ).status_code
+        for n in range(3)
+    ]
+
+    assert statuses == [302, 302, 429]

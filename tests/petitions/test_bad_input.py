@@ -201,3 +201,41 @@ def test_a_malformed_recipient_lookup_answers_without_error(client, petition):
 def test_a_malformed_confirmation_link_answers_400(client, petition):
     for token in ("x", "a" * 300, "%00"):
         assert client.get(f"/petitions/confirm/{token}/").status_code in (400, 404)
+
+
+def test_signers_behind_the_load_balancer_are_each_counted_as_themselves(
+    client, petition, settings
+):
+    # 72 signers whose requests all reach the site from the load balancer's address: without
+    # NUM_PROXIES the 61st would be "Too many attempts from your connection".
+    settings.NUM_PROXIES = 1
+    statuses = [
+        client.post(
+            petition.sign_url(),
+            form_data(email=f"signer{n}@example.org"),
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        ).status_code
+        for n in range(72)
+    ]
+
+    assert statuses == [302] * 72
+    assert Signature.objects.count() == 72
+
+
+def test_an_address_the_signer_adds_to_x_forwarded_for_does_not_dodge_the_limit(
+    client, petition, settings
+):
+    # The client sends its own X-Forwarded-For; the load balancer appends the address it saw.
+    settings.PETITION_SIGNS_PER_IP_PER_HOUR = 2
+    settings.NUM_PROXIES = 1
+
+    def spoofing(n):
+        return client.post(
+            petition.sign_url(),
+            form_data(email=f"spoof{n}@example.org"),
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 198.51.100.7",
+        ).status_code
+
+    assert [spoofing(n) for n in range(3)] == [302, 302, 429]

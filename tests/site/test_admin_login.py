@@ -143,3 +143,43 @@ def test_the_demo_staff_account_of_an_older_database_can_log_in_at_the_sites_log
     )
     assert response.status_code == 302
     assert logged_in(client)
+
+
+def login_through_the_load_balancer(client, email, password, forwarded_for):
+    return client.post(
+        "/accounts/login/",
+        {"login": email, "password": password},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_failed_logins_from_other_clients_behind_the_load_balancer_lock_nobody_else_out(
+    client, staff, settings
+):
+    # allauth allows 10 failed logins a minute per address: each client has its own count.
+    settings.NUM_PROXIES = 1
+    for n in range(11):
+        login_through_the_load_balancer(client, f"nobody{n}@example.org", "guess", f"203.0.113.{n}")
+
+    response = login_through_the_load_balancer(client, staff.email, PASSWORD, "198.51.100.7")
+
+    assert response.status_code == 302
+    assert logged_in(client)
+
+
+def test_failed_logins_from_one_client_behind_the_load_balancer_lock_that_client_out(
+    client, staff, settings
+):
+    settings.NUM_PROXIES = 1
+    for n in range(11):
+        # Each time with another address of its own in front: the load balancer's entry counts.
+        login_through_the_load_balancer(
+            client, f"nobody{n}@example.org", "guess", f"192.0.2.{n}, 198.51.100.7"
+        )
+
+    response = login_through_the_load_balancer(client, staff.email, PASSWORD, "198.51.100.7")
+
+    assert response.status_code == 200
+    assert TOO_MANY in response.content.decode()
+    assert not logged_in(client)

@@ -12,13 +12,14 @@ import sqlite3
 import threading
 from unittest import mock
 
+import psycopg
 import pytest
 import requests
 import responses
 from anymail.exceptions import AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.utils import DatabaseErrorWrapper
 
 from northstar.failures import Failure, classify
@@ -101,6 +102,76 @@ def test_a_locked_sqlite_database_is_temporary(tmp_path):
     assert classify(raised.value) is Failure.TEMPORARY
 
 
+def refused_postgresql_connection():
+    """The error psycopg raises connecting to a port where nothing listens (a restarting server)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    try:
+        psycopg.connect(host="127.0.0.1", port=port, dbname="northstar", connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        return exc
+    raise AssertionError(f"something listens on port {port}")
+
+
+def wrapped_by_django(error):
+    """`error` as Django's database layer raises it (a django.db.utils exception, its cause)."""
+    with pytest.raises(Exception) as raised, DatabaseErrorWrapper(mock.Mock(Database=psycopg)):
+        raise error
+    return raised.value
+
+
+def test_a_postgresql_connection_refused_is_temporary():
+    exc = refused_postgresql_connection()
+    assert exc.sqlstate is None
+    assert classify(exc) is Failure.TEMPORARY
+
+
+def test_a_postgresql_connection_refused_as_django_raises_it_is_temporary():
+    exc = wrapped_by_django(refused_postgresql_connection())
+    assert isinstance(exc, OperationalError)
+    assert classify(exc) is Failure.TEMPORARY
+
+
+@pytest.mark.parametrize(
+    "message", ["server closed the connection unexpectedly", "consuming input failed: EOF"]
+)
+def test_a_postgresql_connection_lost_without_sqlstate_is_temporary(message):
+    assert classify(psycopg.OperationalError(message)) is Failure.TEMPORARY
+    assert classify(wrapped_by_django(psycopg.OperationalError(message))) is Failure.TEMPORARY
+
+
+def test_a_closed_postgresql_connection_is_temporary():
+    assert classify(psycopg.InterfaceError("the connection is closed")) is Failure.TEMPORARY
+    exc = wrapped_by_django(psycopg.InterfaceError("the connection is closed"))
+    assert isinstance(exc, InterfaceError)
+    assert classify(exc) is Failure.TEMPORARY
+
+
+@pytest.mark.parametrize(
+    "sqlstate",
+    [
+        "08000",  # connection_exception
+        "08006",  # connection_failure
+        "57P01",  # admin_shutdown
+        "57P02",  # crash_shutdown
+        "57P03",  # cannot_connect_now (starting up)
+        "40001",  # serialization_failure
+        "40P01",  # deadlock_detected
+    ],
+)
+def test_postgresql_connection_shutdown_and_rollback_sqlstates_are_temporary(sqlstate):
+    error = psycopg.errors.lookup(sqlstate)("from the server")
+    assert classify(error) is Failure.TEMPORARY
+    assert classify(wrapped_by_django(error)) is Failure.TEMPORARY
+
+
+def test_a_postgresql_error_that_waiting_cannot_fix_is_neither():
+    # 57014 query_canceled and 53100 disk_full are OperationalErrors with another SQLSTATE.
+    for sqlstate in ("57014", "53100"):
+        assert classify(wrapped_by_django(psycopg.errors.lookup(sqlstate)("no"))) is None
+
+
 def test_a_database_error_that_waiting_cannot_fix_is_neither_and_raises():
     assert classify(OperationalError("no such table: northstar_outboundemail")) is None
     assert classify(KeyError("subject")) is None
@@ -161,6 +232,30 @@ def test_an_email_that_meets_a_locked_database_is_retried_and_sent(home_page, ma
     assert queued.status == OutboundEmail.Status.SENT
     assert len(tries) == 2
     assert [message.to for message in mailoutbox] == [["locked@example.org"]]
+
+
+@pytest.mark.django_db
+def test_an_email_that_meets_postgresql_refusing_connections_is_retried_and_sent(
+    home_page, mailoutbox
+):
+    queued = queue_message("restart@example.org")
+    claim = OutboundEmailQuerySet.claim_for_sending
+    refused = wrapped_by_django(refused_postgresql_connection())
+    tries = []
+
+    def refused_once(self, pk):
+        tries.append(pk)
+        if len(tries) == 1:
+            raise refused
+        return claim(self, pk)
+
+    with mock.patch.object(OutboundEmailQuerySet, "claim_for_sending", refused_once):
+        send_outbound_email.apply(args=[queued.pk])
+
+    queued.refresh_from_db()
+    assert queued.status == OutboundEmail.Status.SENT
+    assert len(tries) == 2
+    assert [message.to for message in mailoutbox] == [["restart@example.org"]]
 
 
 @pytest.mark.django_db
