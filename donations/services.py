@@ -36,6 +36,13 @@ def stripe_enabled():
     return bool(settings.STRIPE_SECRET_KEY)
 
 
+def test_checkout_enabled():
+    """Whether the local test checkout may complete gifts: no Stripe key, and DEBUG on or the
+    operator's ALLOW_EMBEDDED_DEFAULTS (settings refuse to start without either; this is the
+    second line of defence)."""
+    return not stripe_enabled() and (settings.DEBUG or settings.ALLOW_EMBEDDED_DEFAULTS)
+
+
 def thank_you_path(donation):
     return reverse("donations:thank-you", args=[donation.checkout_token])
 

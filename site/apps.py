@@ -10,6 +10,7 @@ class NorthStarConfig(AppConfig):
     def ready(self):
         from wagtail.images import get_image_model
 
+        from . import checks  # noqa: F401 (registers the deploy checks)
         from .images import scrub_new_file
 
         # Every stored image, whoever uploads it, loses its metadata: northstar/images.py.

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -388,3 +389,60 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Embedded defaults with DEBUG off. Each is meant for `make run` and a demo: the
+# local test checkout lets anyone complete a gift that counts, console mail
+# prints every confirmation link to a log, SQLite and the filesystem broker hold
+# one machine's state, local media is served only under DEBUG, and the
+# development key signs sessions anyone can forge. With DEBUG off the site,
+# its worker and beat refuse to start while any is in use, unless
+# ALLOW_EMBEDDED_DEFAULTS=true says so (a demo); `check --deploy` names each in
+# use either way (northstar/checks.py).
+ALLOW_EMBEDDED_DEFAULTS = env.bool("ALLOW_EMBEDDED_DEFAULTS", default=False)
+_STRIPE_VARIABLES = {
+    "STRIPE_SECRET_KEY": STRIPE_SECRET_KEY,
+    "STRIPE_PUBLISHABLE_KEY": STRIPE_PUBLISHABLE_KEY,
+    "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+}
+_STRIPE_MISSING = [name for name, value in _STRIPE_VARIABLES.items() if not value]
+_STRIPE_TO_SET = " and ".join(
+    filter(None, [", ".join(_STRIPE_MISSING[:-1]), *_STRIPE_MISSING[-1:]])
+)
+# What runs in place of production, with the variables that replace it.
+EMBEDDED_DEFAULTS_IN_USE = [
+    description
+    for in_use, description in [
+        (
+            _STRIPE_MISSING,
+            ("the local test checkout" if not STRIPE_SECRET_KEY else "an incomplete Stripe set-up")
+            + f" (set {_STRIPE_TO_SET})",
+        ),
+        (
+            EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend",
+            "console mail (set SENDGRID_API_KEY)",
+        ),
+        (
+            DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3",
+            "SQLite (set DATABASE_URL)",
+        ),
+        (
+            CELERY_BROKER_URL.startswith("filesystem://"),
+            "the filesystem broker (set CELERY_BROKER_URL)",
+        ),
+        (
+            DEFAULT_FILE_BACKEND["BACKEND"] == "django.core.files.storage.FileSystemStorage",
+            "local media (set AWS_STORAGE_BUCKET_NAME)",
+        ),
+        (
+            SECRET_KEY.startswith("django-insecure-"),
+            "the insecure development SECRET_KEY (set SECRET_KEY)",
+        ),
+    ]
+    if in_use
+]
+if not DEBUG and not ALLOW_EMBEDDED_DEFAULTS and EMBEDDED_DEFAULTS_IN_USE:
+    raise ImproperlyConfigured(
+        "DEBUG is off, so these embedded defaults would run: "
+        + ", ".join(EMBEDDED_DEFAULTS_IN_USE)
+        + ". Set ALLOW_EMBEDDED_DEFAULTS=true to run them anyway (a demo)."
+    )

@@ -193,3 +193,15 @@ def test_a_gift_sent_to_stripe_cannot_be_completed_at_the_test_checkout(
     assert client.post(checkout_url(donation)).status_code == 404
     donation.refresh_from_db()
     assert donation.status == Donation.Status.PENDING
+
+
+def test_with_debug_off_the_test_checkout_is_not_found_unless_embedded_defaults_are_allowed(
+    client, pending, settings
+):
+    settings.DEBUG = False
+    settings.ALLOW_EMBEDDED_DEFAULTS = False
+
+    assert client.get(checkout_url(pending)).status_code == 404
+    assert client.post(checkout_url(pending)).status_code == 404
+    pending.refresh_from_db()
+    assert pending.status == Donation.Status.PENDING

@@ -140,7 +140,9 @@ def test_with_stripe_configured_forms_may_post_to_stripe_checkout_only_besides_t
 
 
 def test_without_stripe_forms_post_only_to_the_site():
-    policy = policy_with({**PRODUCTION_ENV, "STRIPE_SECRET_KEY": ""})
+    policy = policy_with(
+        {**PRODUCTION_ENV, "STRIPE_SECRET_KEY": "", "ALLOW_EMBEDDED_DEFAULTS": "true"}
+    )
 
     assert policy["form-action"] == ["'self'"]
 
