@@ -28,6 +28,20 @@ class BaseTask(DjangoTask):
     retry_jitter = True
     max_retries = 8
 
+    def __call__(self, *args, **kwargs):
+        """Run the task. A failure that `northstar.failures.classify` calls temporary but
+        whose type `autoretry_for` cannot tell apart (Django's `OperationalError` for a
+        PostgreSQL that refused the connection, beside one that is a bug) is retried with
+        the same backoff, so every task asks the one place."""
+        try:
+            return super().__call__(*args, **kwargs)
+        except failures.TEMPORARY_FAILURES:
+            raise  # retried by autoretry_for already
+        except Exception as exc:
+            if failures.classify(exc) is not failures.Failure.TEMPORARY:
+                raise
+            raise self.retry(exc=exc, countdown=failures.backoff_seconds(self)) from exc
+
 
 class BeatScheduler(PersistentScheduler):
     """Celery's own scheduler, which first creates the folder its schedule file goes in.

@@ -3,8 +3,8 @@
 The one place for the rule, as alphagov/e-petitions' `EmailJob` lists
 `PERMANENT_FAILURES` and `TEMPORARY_FAILURES`: every task that sends mail
 (`northstar.tasks.send_outbound_email`, `petitions.tasks.process_delivery`)
-asks `retry_or_give_up`, and `northstar.celery.BaseTask` retries
-`TEMPORARY_FAILURES` for the other tasks.
+asks `retry_or_give_up`, and `northstar.celery.BaseTask` retries every other
+task on what `classify` calls temporary.
 
 Temporary (retried with backoff):
 - the mail provider could not be reached: connection refused, DNS, a timeout

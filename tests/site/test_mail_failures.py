@@ -486,3 +486,38 @@ def test_with_the_real_worker_a_delivery_whose_first_tries_time_out_is_sent_once
         finally:
             worker.stop()
             worker.purge_broker()
+
+
+@pytest.mark.django_db
+def test_any_task_that_meets_postgresql_refusing_connections_is_retried():
+    from campaigns.tasks import erase_expired_invitations
+
+    refused = wrapped_by_django(refused_postgresql_connection())
+    tries = []
+
+    def refused_once():
+        tries.append(1)
+        if len(tries) == 1:
+            raise refused
+        return 3
+
+    with mock.patch("campaigns.invitations.erase_expired", refused_once):
+        result = erase_expired_invitations.apply()
+
+    assert (result.get(), len(tries)) == (3, 2)
+
+
+@pytest.mark.django_db
+def test_a_task_that_meets_a_bug_in_the_database_is_not_retried():
+    from campaigns.tasks import erase_expired_invitations
+
+    tries = []
+
+    def no_such_table():
+        tries.append(1)
+        raise OperationalError("no such table: campaigns_invitation")
+
+    with mock.patch("campaigns.invitations.erase_expired", no_such_table):
+        result = erase_expired_invitations.apply()
+
+    assert result.failed() and len(tries) == 1
