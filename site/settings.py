@@ -278,10 +278,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "polling_interval": env.float("CELERY_POLLING_INTERVAL", default=0.1),
     }
 else:
+    if CELERY_BROKER_URL.startswith("redis://"):
+        # kombu's Redis transport, made to survive a Redis that drops while the
+        # worker holds an unacknowledged message (northstar/broker.py).
+        CELERY_BROKER_TRANSPORT = "northstar.broker:RedisTransport"
     # A message not acknowledged within this many seconds goes back to the
     # queue; it must exceed the longest task (acks_late holds it till the end).
+    # Each worker looks for such messages every CELERY_RESTORE_SWEEP_SECONDS.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "unacked_restore_interval": env.int("CELERY_RESTORE_SWEEP_SECONDS", default=60),
+        "unacked_restore_throttle": 1,
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }
