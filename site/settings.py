@@ -296,7 +296,17 @@ else:
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
 )
+# Beat sends the worker a heartbeat task this often and records its own as it ticks;
+# /healthz calls either stale after HEALTH_STALE_AFTER seconds without one (northstar.health).
+HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=30)
+HEALTH_STALE_AFTER = env.int("HEALTH_STALE_AFTER", default=3 * HEARTBEAT_SECONDS)
 CELERY_BEAT_SCHEDULE = {
+    "record-worker-heartbeat": {
+        "task": "northstar.tasks.record_worker_heartbeat",
+        "schedule": float(HEARTBEAT_SECONDS),
+        # A heartbeat that waited in the queue past its staleness says nothing: drop it.
+        "options": {"expires": HEALTH_STALE_AFTER},
+    },
     "requeue-stalled-email": {"task": "northstar.tasks.requeue_stalled_email", "schedule": 300.0},
     "queue-due-confirmations": {
         "task": "petitions.tasks.queue_due_confirmations",
