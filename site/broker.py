@@ -1,4 +1,6 @@
-"""kombu's filesystem transport (the `make run` broker), safe for a reader racing a writer.
+"""kombu's transports as the site runs them: filesystem (`make run`) and Redis (production).
+
+The filesystem transport (`Transport`) is safe for a reader racing a writer.
 
 kombu 5.7 writes a message by opening `<queue>.msg` in the queue folder and
 then writing it, while a worker polling the folder moves and reads any
@@ -13,6 +15,25 @@ transport loses a task its worker was killed holding, and the beat sweepers
 (`requeue_stalled_email`, `resume_stalled_deliveries`) send it again.
 
 Settings select it for `filesystem://` with `CELERY_BROKER_TRANSPORT`.
+
+The Redis transport (`RedisTransport`, selected for `redis://`) survives a
+Redis that drops while the worker holds an unacknowledged message (a
+countdown task always is one). In kombu 5.7.0 the worker, told the
+connection is lost, first `collect()`s the connection, which detaches the
+transport from it (`transport.client = None`), then closes it; closing the
+channel tries once more to give the held messages back to Redis, builds a
+new connection pool from `transport.client.hostname`, and raises
+AttributeError. Celery ignores only connection errors there, so the worker
+logged "Unrecoverable error: AttributeError("'NoneType' object has no
+attribute 'hostname'")" and exited for good (the same failure as
+celery/kombu#582 and #970, on another path). Here a channel whose transport
+is detached raises redis's ConnectionError instead, which Celery ignores
+before it reconnects. Redis was unreachable anyway, so nothing could be
+given back at that moment: the messages stay in kombu's unacked index in
+Redis, and the first worker to sweep it once `visibility_timeout` has passed
+puts them back in their queue (tasks are idempotent, so one that ran after
+all is not sent twice). If Redis lost its data, beat's sweepers send again
+what was lost.
 """
 
 import contextlib
@@ -22,8 +43,10 @@ import uuid
 from queue import Empty
 from time import monotonic
 
+import redis
 from kombu.exceptions import ChannelError
 from kombu.transport import filesystem
+from kombu.transport import redis as redis_transport
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
 
@@ -60,3 +83,18 @@ class Channel(filesystem.Channel):
 
 class Transport(filesystem.Transport):
     Channel = Channel
+
+
+class RedisChannel(redis_transport.Channel):
+    def _connparams(self, asynchronous=False):
+        """kombu's connection parameters, or ConnectionError once the connection was collected."""
+        if self.connection.client is None:
+            raise redis.exceptions.ConnectionError(
+                "The broker connection was closed: unacknowledged messages stay in Redis"
+                " until visibility_timeout puts them back in their queue."
+            )
+        return super()._connparams(asynchronous=asynchronous)
+
+
+class RedisTransport(redis_transport.Transport):
+    Channel = RedisChannel

@@ -7,16 +7,21 @@ those are), and enqueued with `delay_on_commit` so that nothing is sent for a
 transaction that rolls back.
 """
 
+import logging
 import os
+import time
 from pathlib import Path
 
 from celery import Celery
 from celery.beat import PersistentScheduler
 from celery.contrib.django.task import DjangoTask
+from django.db import close_old_connections
 
 from . import failures
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "northstar.settings")
+
+logger = logging.getLogger(__name__)
 
 
 class BaseTask(DjangoTask):
@@ -49,11 +54,38 @@ class BeatScheduler(PersistentScheduler):
     The file is CELERY_BEAT_SCHEDULE_FILENAME (under var/ by default): nothing
     else creates var/ when PostgreSQL and Redis are configured, and beat would
     stop at start-up on a fresh checkout (FileNotFoundError).
+
+    Each tick also records beat's heartbeat (`northstar.models.Heartbeat`), at
+    most every HEARTBEAT_SECONDS; a database that does not answer is logged
+    and never stops beat.
     """
+
+    heartbeat_recorded_at = None  # time.monotonic() of the last heartbeat written
 
     def setup_schedule(self):
         Path(self.schedule_filename).parent.mkdir(parents=True, exist_ok=True)
         super().setup_schedule()
+
+    def tick(self, *args, **kwargs):
+        self.record_heartbeat()
+        return super().tick(*args, **kwargs)
+
+    def record_heartbeat(self):
+        from django.conf import settings
+
+        now = time.monotonic()
+        last = self.heartbeat_recorded_at
+        if last is not None and now - last < settings.HEARTBEAT_SECONDS:
+            return
+        try:
+            from .models import Heartbeat
+
+            Heartbeat.record("beat")
+            self.heartbeat_recorded_at = now
+        except Exception:
+            logger.exception("Could not record beat's heartbeat")
+        finally:
+            close_old_connections()
 
 
 app = Celery("northstar", task_cls=BaseTask)

@@ -1,20 +1,41 @@
-"""`/healthz` for a load balancer: 200 when the database and the broker answer, else 503.
+"""`/healthz` for a load balancer and an operator: which part of the site works.
+
+It answers JSON naming each part, for example::
+
+    {"status": "degraded", "database": "ok", "broker": "ok", "cache": "down",
+     "worker": "stale", "beat": "ok"}
+
+- database, broker, cache: "ok" or "down" (each asked once, with short timeouts);
+- worker, beat: "ok", or "stale" when their heartbeat (`northstar.models.Heartbeat`)
+  is older than HEALTH_STALE_AFTER seconds or missing; "unknown" with no database;
+- status: "ok" when every part is; "degraded" when only the broker, the cache,
+  the worker or beat is not (pages still render and what visitors submit is
+  saved; the beat sweepers send what waited); "down" when the database does not
+  answer, the one failure that makes the site unusable.
+
+The status code is 503 for "down" only, so that a Redis that blinks never makes
+a load balancer take every web process out; an operator's monitor alerts on
+"degraded". It never raises: a check that fails says so.
 
 It is middleware, placed first, so that it answers before host validation
 and the HTTPS redirect: a load balancer probes by IP address over plain HTTP.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.utils import timezone
 
 from .celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
 HEALTH_PATH = "/healthz"
+HEARTBEAT_PROCESSES = ("worker", "beat")
 
 
 def database_answers():
@@ -38,9 +59,48 @@ def broker_answers():
         return False
 
 
+def cache_answers():
+    try:
+        cache.get("northstar:healthz")
+        return True
+    except Exception:
+        logger.exception("Health check: the cache did not answer")
+        return False
+
+
+def heartbeats():
+    """{"worker": "ok" | "stale", "beat": ...}: stale when the last heartbeat is older than
+    HEALTH_STALE_AFTER seconds, or there is none; "unknown" when they cannot be read."""
+    from .models import Heartbeat
+
+    try:
+        beats = dict(Heartbeat.objects.values_list("process", "beat_at"))
+    except Exception:
+        logger.exception("Health check: could not read the heartbeats")
+        return dict.fromkeys(HEARTBEAT_PROCESSES, "unknown")
+    fresh_after = timezone.now() - timedelta(seconds=settings.HEALTH_STALE_AFTER)
+    return {
+        process: "ok" if beats.get(process) and beats[process] >= fresh_after else "stale"
+        for process in HEARTBEAT_PROCESSES
+    }
+
+
 def health_report():
-    checks = {"database": database_answers(), "broker": broker_answers()}
-    return {name: "ok" if ok else "down" for name, ok in checks.items()}, all(checks.values())
+    """(report, status code): the JSON above, and 503 when the site is down, else 200."""
+    database = database_answers()
+    report = {
+        "database": "ok" if database else "down",
+        "broker": "ok" if broker_answers() else "down",
+        "cache": "ok" if cache_answers() else "down",
+    }
+    report.update(heartbeats() if database else dict.fromkeys(HEARTBEAT_PROCESSES, "unknown"))
+    if not database:
+        status = "down"
+    elif all(state == "ok" for state in report.values()):
+        status = "ok"
+    else:
+        status = "degraded"
+    return {"status": status, **report}, 503 if status == "down" else 200
 
 
 class HealthCheckMiddleware:
@@ -50,7 +110,7 @@ class HealthCheckMiddleware:
     def __call__(self, request):
         if request.path != HEALTH_PATH:
             return self.get_response(request)
-        report, healthy = health_report()
-        response = JsonResponse(report, status=200 if healthy else 503)
+        report, status = health_report()
+        response = JsonResponse(report, status=status)
         response["Cache-Control"] = "no-store"
         return response

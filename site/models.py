@@ -368,3 +368,24 @@ class OutboundEmail(models.Model):
         self.status = self.Status.FAILED
         self.error = error[:2000]
         self.save(update_fields=["status", "error", "updated_at"])
+
+
+class Heartbeat(models.Model):
+    """When each background process last showed that it works, for `/healthz`.
+
+    "worker": a worker ran `northstar.tasks.record_worker_heartbeat`, which beat
+    sends every `HEARTBEAT_SECONDS` (so a worker connected to nothing, or gone,
+    falls silent). "beat": Celery beat's scheduler ticked
+    (`northstar.celery.BeatScheduler`). One row per process kind.
+    """
+
+    process = models.CharField(max_length=20, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.process} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def record(cls, process):
+        """Note that `process` ("worker" or "beat") is working now."""
+        cls.objects.update_or_create(process=process, defaults={"beat_at": timezone.now()})

@@ -278,10 +278,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "polling_interval": env.float("CELERY_POLLING_INTERVAL", default=0.1),
     }
 else:
+    if CELERY_BROKER_URL.startswith("redis://"):
+        # kombu's Redis transport, made to survive a Redis that drops while the
+        # worker holds an unacknowledged message (northstar/broker.py).
+        CELERY_BROKER_TRANSPORT = "northstar.broker:RedisTransport"
     # A message not acknowledged within this many seconds goes back to the
     # queue; it must exceed the longest task (acks_late holds it till the end).
+    # Each worker looks for such messages every CELERY_RESTORE_SWEEP_SECONDS.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "unacked_restore_interval": env.int("CELERY_RESTORE_SWEEP_SECONDS", default=60),
+        "unacked_restore_throttle": 1,
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }
@@ -289,7 +296,17 @@ else:
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
 )
+# Beat sends the worker a heartbeat task this often and records its own as it ticks;
+# /healthz calls either stale after HEALTH_STALE_AFTER seconds without one (northstar.health).
+HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=30)
+HEALTH_STALE_AFTER = env.int("HEALTH_STALE_AFTER", default=3 * HEARTBEAT_SECONDS)
 CELERY_BEAT_SCHEDULE = {
+    "record-worker-heartbeat": {
+        "task": "northstar.tasks.record_worker_heartbeat",
+        "schedule": float(HEARTBEAT_SECONDS),
+        # A heartbeat that waited in the queue past its staleness says nothing: drop it.
+        "options": {"expires": HEALTH_STALE_AFTER},
+    },
     "requeue-stalled-email": {"task": "northstar.tasks.requeue_stalled_email", "schedule": 300.0},
     "queue-due-confirmations": {
         "task": "petitions.tasks.queue_due_confirmations",

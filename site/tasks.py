@@ -6,7 +6,7 @@ from celery import shared_task
 
 from . import failures
 from .emails import send_outbound
-from .models import OutboundEmail
+from .models import Heartbeat, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +44,10 @@ def requeue_stalled_email():
     if ids:
         logger.warning("Re-enqueued %d stalled emails", len(ids))
     return len(ids)
+
+
+@shared_task(ignore_result=True, max_retries=0, autoretry_for=())
+def record_worker_heartbeat():
+    """Note that a worker takes tasks from the broker and runs them (beat sends this every
+    `HEARTBEAT_SECONDS`; `/healthz` calls the worker stale when it falls silent)."""
+    Heartbeat.record("worker")
