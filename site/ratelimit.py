@@ -12,6 +12,16 @@ the entry's own expiry only clears it away afterwards.
   It runs through redis-py's public API on a client of its own (one per
   thread of each process, on one connection of its own), made from the
   cache's LOCATION, on the key Django's cache would use (`cache.make_key`).
+  Its connection is made as the cache's are (`northstar.cache.connection_options`):
+  a dropped connection (Redis restarted) is reconnected and the script run
+  again once, so the first attempt after Redis returns is counted, not a 500.
+- While Redis is unreachable the limits fail open: every attempt is let
+  through, uncounted (and for `northstar.cache.PAUSE_SECONDS` after a failure
+  Redis is not asked at all). A signature is one row that its signer confirms
+  by email, and a gift goes through Stripe's own checks: losing real signers
+  and donors for as long as Redis is away is worse than a burst that a few
+  minutes of outage could let through. The outage is logged (a warning
+  once a minute per process).
 - Any other backend (the file cache of `make run`): `(count, window_ends_at)`
   is read and `set` again with the seconds left in the window as its timeout
   (Django's file cache would otherwise reset the expiry to its 300 s default
@@ -43,9 +53,14 @@ from cachetools import LRUCache
 from django.conf import settings
 from django.core.cache import cache
 
+from .cache import OUTAGE, UNREACHABLE, connection_options
 from .memo import remembered
 
-REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
+# The project's cache on Redis (CACHE_URL=redis://...), and Django's own that it extends.
+REDIS_BACKENDS = (
+    "northstar.cache.FailOpenRedisCache",
+    "django.core.cache.backends.redis.RedisCache",
+)
 # Keys whose first attempt a process remembers at most (about 200 bytes each).
 LOCAL_KEYS = 50_000
 
@@ -127,6 +142,7 @@ def allow(scope, key, limit, window_seconds):
     The window starts at the first attempt and lasts `window_seconds`. A limit
     of 0 or less means no limit. A key's first attempt in a window is allowed
     and counted in this process; its second adds both to the shared count (see the top).
+    True while Redis is unreachable (the limits fail open: see the top).
     """
     if limit <= 0:
         return True
@@ -136,7 +152,8 @@ def allow(scope, key, limit, window_seconds):
     if taken is None:
         return True
     attempts, started = taken
-    return count_attempt(name, window_seconds, attempts, started) <= limit
+    count = count_attempt(name, window_seconds, attempts, started)
+    return count is None or count <= limit
 
 
 def count_attempt(key, window_seconds, attempts, started):
@@ -146,14 +163,21 @@ def count_attempt(key, window_seconds, attempts, started):
     `window_seconds` (an int or float), however long ago the last attempt was.
     When this call opens a window, the window starts at `started` (seconds
     since the epoch: the time of its first attempt, remembered in this process).
+    None, and nothing counted, while Redis is unreachable (`northstar.cache.OUTAGE`).
     """
     now = time.time()
     started = min(started, now)
     location = redis_location()
     if location is not None:
-        return count_attempt_in_redis(
-            location, cache.make_key(key), window_seconds, now, attempts, started
-        )
+        if OUTAGE.paused():
+            return None
+        try:
+            return count_attempt_in_redis(
+                location, cache.make_key(key), window_seconds, now, attempts, started
+            )
+        except UNREACHABLE as error:
+            OUTAGE.failed("rate limits let every attempt through", error)
+            return None
     with attempts_lock():
         count, ends_at = current_window(cache.get(key), now)
         if count == 0:
@@ -166,7 +190,7 @@ def count_attempt(key, window_seconds, attempts, started):
 def redis_location():
     """The URL of the default cache's Redis server (the first, which takes writes), or None."""
     config = settings.CACHES["default"]
-    if config["BACKEND"] != REDIS_BACKEND:
+    if config["BACKEND"] not in REDIS_BACKENDS:
         return None
     location = config["LOCATION"]
     servers = location.split(",") if isinstance(location, str) else location
@@ -181,15 +205,18 @@ def count_attempt_in_redis(location, redis_key, window_seconds, now, attempts, s
     `location`, with redis-py's documented `single_connection_client` (such a client
     is not thread-safe, hence one a thread): a call then skips taking a connection
     from a pool and giving it back, about half of its cost (59 -> 31 µs of CPU).
-    redis-py still reconnects and retries on that connection; a process made by a
-    fork makes its own.
+    Made with `connection_options()`: a dropped connection is reconnected and the
+    script run once more (raises redis's ConnectionError or TimeoutError if that fails
+    too); a process made by a fork makes its own.
     """
     pid = os.getpid()
     if getattr(_clients, "pid", None) != pid:
         _clients.pid, _clients.scripts = pid, {}
     script = _clients.scripts.get(location)
     if script is None:
-        client = redis.Redis.from_url(location, single_connection_client=True)
+        client = redis.Redis.from_url(
+            location, single_connection_client=True, **connection_options()
+        )
         script = _clients.scripts[location] = client.register_script(COUNT_ATTEMPT)
     window_ms = max(1, int(window_seconds * 1000))
     args = [int(now * 1000), window_ms, int(started * 1000), attempts]

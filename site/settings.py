@@ -120,10 +120,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: shared by every process (rate limits live here). Redis in production.
+# Cache: shared by every process (rate limits live here). Redis in production, through
+# Django's RedisCache made to answer as a miss while Redis is unreachable, its connections
+# retried once when dropped (northstar.cache): pages render on while Redis is away.
 CACHES = {
     "default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}"),
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "northstar.cache.FailOpenRedisCache"
 
 AUTH_USER_MODEL = "northstar.User"
 AUTHENTICATION_BACKENDS = [

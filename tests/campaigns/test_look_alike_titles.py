@@ -7,6 +7,7 @@ from django.urls import reverse
 from wagtail.models import Revision
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
+from campaigns.editing import page_version
 from campaigns.models import FundraiserPage, TeamPage
 from campaigns.services import FundraiserRefused, open_fundraiser
 from tests.campaigns.factories import (
@@ -80,7 +81,12 @@ def start(client, campaign, **overrides):
 
 
 def edit(client, page, **overrides):
-    data = {"title": page.title, "goal_cents": "500", "story": "I walk."}
+    data = {
+        "title": page.title,
+        "goal_cents": "500",
+        "story": "I walk.",
+        "opened_version": page_version(FundraiserPage.objects.get(pk=page.pk)),
+    }
     data.update(overrides)
     return client.post(reverse("dashboard:edit-page", args=[page.pk]), data)
 

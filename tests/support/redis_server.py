@@ -1,4 +1,8 @@
-"""A Redis server of a test's own, which the test may stop and start again on the same port."""
+"""A Redis server of a test's own, which the test may stop and start again on the same port.
+
+The suite's own Redis (tests/run_suite.sh) is shared by every test and the worker: a test
+that takes Redis away starts its own instead.
+"""
 
 import contextlib
 import socket
@@ -17,12 +21,17 @@ def free_port():
 
 class RedisServer:
     """`redis-server` on a free loopback port, its data in `data_dir` (append-only file on, as
-    a production Redis keeps what it holds across a restart)."""
+    a production Redis keeps what it holds across a restart; `keep_data=False`: a Redis that
+    comes back empty). `url` is its database 0; `url_of(db)` another."""
 
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, *, keep_data=True):
         self.data_dir = data_dir
+        self.keep_data = keep_data
         self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.url = self.url_of(0)
+
+    def url_of(self, db):
+        return f"redis://127.0.0.1:{self.port}/{db}"
 
     def start(self):
         subprocess.run(
@@ -35,7 +44,7 @@ class RedisServer:
                 "--save",
                 "",
                 "--appendonly",
-                "yes",
+                "yes" if self.keep_data else "no",
                 "--appendfsync",
                 "always",
                 "--daemonize",
