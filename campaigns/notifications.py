@@ -154,9 +154,7 @@ def record_gift(notice, donation):
         notice.first_untold_at = now
         notice.save(update_fields=["first_untold_at"])
         page_id, countdown = notice.page_id, gift_notice_delay().total_seconds()
-        transaction.on_commit(
-            lambda: send_gift_notice.apply_async(args=[page_id], countdown=countdown)
-        )
+        send_gift_notice.apply_async_on_commit(args=[page_id], countdown=countdown)
 
 
 def reached_milestones(page):

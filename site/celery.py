@@ -15,7 +15,7 @@ from pathlib import Path
 from celery import Celery
 from celery.beat import PersistentScheduler
 from celery.contrib.django.task import DjangoTask
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 
 from . import failures
 
@@ -46,6 +46,22 @@ class BaseTask(DjangoTask):
             if failures.classify(exc) is not failures.Failure.TEMPORARY:
                 raise
             raise self.retry(exc=exc, countdown=failures.backoff_seconds(self)) from exc
+
+    def delay_on_commit(self, *args, **kwargs) -> None:
+        """`delay` once the transaction commits, as Celery's own does, but a broker that
+        cannot be reached then (Redis restarting) never fails the request that committed:
+        Django's robust `on_commit` logs the error and goes on. What the task would have
+        done is already in the database, and a beat sweep picks it up (stalled email,
+        stalled deliveries, due confirmations, overdue gift notices)."""
+        self.apply_async_on_commit(args, kwargs)
+
+    def apply_async_on_commit(self, *args, **kwargs) -> None:
+        """`apply_async` once the transaction commits; robust as `delay_on_commit`."""
+
+        def enqueue():  # a named function: Django's log of a failed callback names it
+            self.apply_async(*args, **kwargs)
+
+        transaction.on_commit(enqueue, robust=True)
 
 
 class BeatScheduler(PersistentScheduler):

@@ -405,3 +405,22 @@ def test_a_signer_who_signs_again_hears_it_from_the_worker(home_page, worker_out
     [email] = worker_outbox.wait_for("twice@example.org")
     assert email["Subject"].startswith("You have already signed: ")
     assert "Your signature is confirmed" in text_body(email)
+
+
+def test_signing_while_the_broker_cannot_be_reached_still_thanks_the_signer(
+    client, petition, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with (
+        mock.patch("kombu.messaging.Producer.publish", side_effect=refused) as publish,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = sign(client, petition)
+
+    assert response.status_code == 302
+    assert Signature.objects.count() == 1
+    assert publish.called  # the wake-up was tried, failed, and was logged

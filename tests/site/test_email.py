@@ -343,3 +343,20 @@ def test_a_message_may_not_set_the_headers_the_send_function_owns():
     )
     with pytest.raises(ValueError, match="reply-to"):
         emails.email_message(message, org=SiteSettings())
+
+
+@pytest.mark.django_db
+def test_an_email_queued_while_the_broker_cannot_be_reached_waits_in_the_outbox(
+    django_capture_on_commit_callbacks,
+):
+    from kombu.exceptions import OperationalError
+
+    refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with (
+        mock.patch("kombu.messaging.Producer.publish", side_effect=refused),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        message = send_email("account_message", "ana@example.org", {})
+
+    message.refresh_from_db()
+    assert message.status == OutboundEmail.Status.QUEUED
