@@ -53,12 +53,16 @@ class BaseTask(DjangoTask):
         Django's robust `on_commit` logs the error and goes on. What the task would have
         done is already in the database, and a beat sweep picks it up (stalled email,
         stalled deliveries, due confirmations, overdue gift notices)."""
-        self.apply_async_on_commit(args, kwargs)
+
+        def enqueue():  # a named function: Django's log of a failed callback names it
+            self.delay(*args, **kwargs)
+
+        transaction.on_commit(enqueue, robust=True)
 
     def apply_async_on_commit(self, *args, **kwargs) -> None:
         """`apply_async` once the transaction commits; robust as `delay_on_commit`."""
 
-        def enqueue():  # a named function: Django's log of a failed callback names it
+        def enqueue():
             self.apply_async(*args, **kwargs)
 
         transaction.on_commit(enqueue, robust=True)

@@ -408,11 +408,15 @@ def test_a_signer_who_signs_again_hears_it_from_the_worker(home_page, worker_out
 
 
 def test_signing_while_the_broker_cannot_be_reached_still_thanks_the_signer(
-    client, petition, django_capture_on_commit_callbacks
+    client, petition, django_capture_on_commit_callbacks, monkeypatch
 ):
     from unittest import mock
 
     from kombu.exceptions import OperationalError
+
+    from petitions import services
+
+    monkeypatch.setattr(services, "_last_wake_up", float("-inf"))  # this signing wakes the worker
 
     refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
     with (
