@@ -290,7 +290,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
 )
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stalled-email": {"task": "northstar.tasks.requeue_stalled_email", "schedule": 300.0},
+    # Email whose task was lost: sent within a few minutes (OutboundEmail.LOST_AFTER).
+    "requeue-stalled-email": {"task": "northstar.tasks.requeue_stalled_email", "schedule": 60.0},
     "queue-due-confirmations": {
         "task": "petitions.tasks.queue_due_confirmations",
         "schedule": 60.0,

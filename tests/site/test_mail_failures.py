@@ -265,7 +265,9 @@ def test_an_error_in_our_own_code_is_raised_not_recorded_as_a_mail_failure(home_
         result = send_outbound_email.apply(args=[queued.pk])
     assert isinstance(result.result, KeyError)
     queued.refresh_from_db()
-    assert queued.status == OutboundEmail.Status.SENDING  # the stalled-mail sweeper tries again
+    assert (
+        queued.status == OutboundEmail.Status.QUEUED
+    )  # given back: the stalled-mail sweep tries again
 
 
 @pytest.mark.django_db
