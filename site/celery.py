@@ -10,11 +10,11 @@ transaction that rolls back.
 import os
 from pathlib import Path
 
-from celery import Celery
+from celery import Celery, signals
 from celery.beat import PersistentScheduler
 from celery.contrib.django.task import DjangoTask
 
-from . import failures
+from . import failures, logs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "northstar.settings")
 
@@ -56,3 +56,5 @@ app.conf.update(
     accept_content=["json"],
 )
 app.autodiscover_tasks()
+# The worker and beat log with Django's LOGGING: one time zone, with its offset.
+signals.setup_logging.connect(logs.configure_celery_logging)

@@ -377,10 +377,13 @@ CONTENT_SECURITY_POLICY = {
 }
 SESSION_COOKIE_HTTPONLY = True
 
+# Every line starts with its time in TIME_ZONE with the offset (northstar/logs.py); gunicorn
+# (site/gunicorn.conf.py), the Celery worker and beat (northstar/celery.py) use this too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"()": "northstar.logs.Formatter", "time_zone": TIME_ZONE}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
