@@ -311,23 +311,6 @@ def unused_port():
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def session_worker_paused(request):
-    """Stop the suite's shared worker, if it runs, so that only these tests' workers take tasks
-    (stopped once for the module's worker tests, which run one after another, and started again
-    after them: each stop and start of it took seconds)."""
-    from northstar.celery import app
-
-    if not app.control.ping(timeout=1.0):
-        yield
-        return
-    shared = request.getfixturevalue("celery_worker_process")
-    shared.stop()
-    yield
-    shared.purge_broker()
-    shared.start()
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_with_the_real_worker_an_email_first_refused_a_connection_is_sent_once(
