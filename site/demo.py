@@ -12,6 +12,22 @@ from .site_setup import ensure_home_page, ensure_root_collection, point_default_
 
 DEMO_STAFF_EMAIL = "staff@northstar.test"
 DEMO_STAFF_PASSWORD = "northstar-demo"  # noqa: S105 (documented demo login)
+DEMO_LEGAL_NAME = "Harbor Light Coalition, Inc."
+
+
+class RealSiteError(Exception):
+    """The database holds a site set up for a real organisation (`set_up_site`)."""
+
+
+def real_organisation() -> str:
+    """The legal name of the organisation the default Site was set up for, or "" (none, or the
+    demo's)."""
+    legal_name = (
+        SiteSettings.objects.filter(site__is_default_site=True)
+        .values_list("legal_name", flat=True)
+        .first()
+    )
+    return "" if legal_name in (None, "", DEMO_LEGAL_NAME) else legal_name
 
 
 def load_root_collection():
@@ -55,7 +71,7 @@ def load_site_settings():
     if org.legal_name:
         return org
     org.organisation_name = "Harbor Light Coalition"
-    org.legal_name = "Harbor Light Coalition, Inc."
+    org.legal_name = DEMO_LEGAL_NAME
     org.ein = "12-3456789"
     org.postal_address = "PO Box 1200\nAustin, TX 78767"
     org.contact_email = "hello@harborlight.test"
@@ -109,6 +125,10 @@ LOADERS = [
 
 
 def load_demo_data():
+    """Load the demo; raises `RealSiteError` on a site set up for a real organisation (the demo
+    adds a staff login whose password is published and thousands of made-up signatures)."""
+    if organisation := real_organisation():
+        raise RealSiteError(organisation)
     with transaction.atomic():
         for loader in LOADERS:
             loader()

@@ -18,7 +18,7 @@ HOST = "act.example.org"
 PASSWORD = "a long staff passphrase 2026"  # noqa: S105 (a test's password)
 ARGUMENTS = {
     "host": HOST,
-    "legal_name": "Harbor Light Coalition, Inc.",
+    "legal_name": "Lantern Project, Inc.",
     "address": "PO Box 1200\\nAustin, TX 78767",
     "ein": "12-3456789",
     "staff_email": "Director@Example.org",
@@ -50,7 +50,7 @@ def test_the_first_deploy_ends_with_the_home_page_as_the_sites_root_on_its_host(
     set_up_site(monkeypatch)
 
     site = Site.objects.get()
-    assert (site.hostname, site.port, site.site_name) == (HOST, 80, "Harbor Light Coalition, Inc.")
+    assert (site.hostname, site.port, site.site_name) == (HOST, 80, "Lantern Project, Inc.")
     assert site.root_page.specific == HomePage.objects.get()
     assert not Page.objects.filter(slug="welcome-placeholder").exists()
     response = client.get("/", HTTP_HOST=HOST)
@@ -69,10 +69,10 @@ def test_the_first_deploy_writes_what_receipts_need(monkeypatch):
     set_up_site(monkeypatch)
 
     details = SiteSettings.for_site(Site.objects.get())
-    assert details.legal_name == "Harbor Light Coalition, Inc."
+    assert details.legal_name == "Lantern Project, Inc."
     assert details.postal_address == "PO Box 1200\nAustin, TX 78767"
     assert details.ein == "12-3456789"
-    assert details.organisation_name == "Harbor Light Coalition, Inc."
+    assert details.organisation_name == "Lantern Project, Inc."
 
 
 def test_the_first_staff_account_logs_in_to_the_admin(client, monkeypatch):
@@ -158,3 +158,13 @@ def test_a_weak_staff_password_is_refused(monkeypatch):
         call_command("set_up_site", **ARGUMENTS)
 
     assert not User.objects.exists()
+
+
+def test_the_demo_data_is_refused_on_a_site_set_up_for_real(monkeypatch):
+    set_up_site(monkeypatch)
+
+    with pytest.raises(CommandError, match="never load it on a real site"):
+        call_command("load_demo_data")
+
+    assert not User.objects.filter(email="staff@northstar.test").exists()
+    assert SiteSettings.for_site(Site.objects.get()).legal_name == "Lantern Project, Inc."

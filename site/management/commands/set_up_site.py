@@ -2,9 +2,11 @@ import getpass
 import os
 import sys
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from northstar.demo import DEMO_STAFF_EMAIL
 from northstar.site_setup import set_up_site, site_setup_from_input
 
 PASSWORD_VARIABLE = "NORTHSTAR_STAFF_PASSWORD"  # noqa: S105 (the variable's name)
@@ -63,6 +65,13 @@ class Command(BaseCommand):
             ]
             raise CommandError("Nothing changed:\n" + "\n".join(lines)) from error
         report = set_up_site(setup)
+        if get_user_model().objects.filter(email=DEMO_STAFF_EMAIL).exists():
+            self.stderr.write(
+                self.style.WARNING(
+                    f"The demo data's staff account {DEMO_STAFF_EMAIL} exists, with a published "
+                    "password: delete it (and the demo's pages) before going live."
+                )
+            )
         site = report.site
         self.stdout.write(
             self.style.SUCCESS(
@@ -75,8 +84,6 @@ class Command(BaseCommand):
 
     def staff_password(self, email):
         """The new account's password: the environment's, or typed twice at a terminal."""
-        from django.contrib.auth import get_user_model
-
         from northstar.models import normalise_email
 
         if get_user_model().objects.filter(email=normalise_email(email)).exists():
