@@ -168,3 +168,24 @@ def test_the_demo_data_is_refused_on_a_site_set_up_for_real(monkeypatch):
 
     assert not User.objects.filter(email="staff@northstar.test").exists()
     assert SiteSettings.for_site(Site.objects.get()).legal_name == "Lantern Project, Inc."
+
+
+def test_a_host_the_settings_would_refuse_is_named_in_a_warning(monkeypatch, settings):
+    settings.ALLOWED_HOSTS = ["localhost"]
+    monkeypatch.setenv("NORTHSTAR_STAFF_PASSWORD", PASSWORD)
+    err = io.StringIO()
+
+    call_command("set_up_site", **ARGUMENTS, stdout=io.StringIO(), stderr=err)
+
+    assert "ALLOWED_HOSTS does not allow act.example.org" in err.getvalue()
+
+
+def test_at_a_terminal_the_new_staff_password_is_typed_twice_never_an_argument(monkeypatch):
+    monkeypatch.delenv("NORTHSTAR_STAFF_PASSWORD", raising=False)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    typed = iter([PASSWORD, PASSWORD])
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(typed))
+
+    call_command("set_up_site", **ARGUMENTS, stdout=io.StringIO())
+
+    assert User.objects.get().check_password(PASSWORD)

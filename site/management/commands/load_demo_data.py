@@ -12,7 +12,8 @@ class Command(BaseCommand):
             load_demo_data()
         except RealSiteError as error:
             raise CommandError(
-                f"Nothing loaded: this site is set up for {error}. The demo data adds a staff "
+                f"Nothing loaded: the site is set up for a real organisation ({error}). The demo "
+                f"data adds a staff "
                 f"login whose password is published ({DEMO_STAFF_EMAIL}) and thousands of "
                 "made-up signatures; never load it on a real site."
             ) from error

@@ -1,10 +1,13 @@
 import getpass
 import os
 import sys
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.http.request import validate_host
 
 from northstar.demo import DEMO_STAFF_EMAIL
 from northstar.site_setup import set_up_site, site_setup_from_input
@@ -65,13 +68,6 @@ class Command(BaseCommand):
             ]
             raise CommandError("Nothing changed:\n" + "\n".join(lines)) from error
         report = set_up_site(setup)
-        if get_user_model().objects.filter(email=DEMO_STAFF_EMAIL).exists():
-            self.stderr.write(
-                self.style.WARNING(
-                    f"The demo data's staff account {DEMO_STAFF_EMAIL} exists, with a published "
-                    "password: delete it (and the demo's pages) before going live."
-                )
-            )
         site = report.site
         self.stdout.write(
             self.style.SUCCESS(
@@ -81,6 +77,20 @@ class Command(BaseCommand):
                 f"{report.targets_summary}"
             )
         )
+        for warning in self.warnings(setup):
+            self.stderr.write(self.style.WARNING(warning))
+
+    def warnings(self, setup):
+        """What in the settings or the database disagrees with a working site on this host."""
+        if not validate_host(setup.hostname, settings.ALLOWED_HOSTS):
+            yield f"ALLOWED_HOSTS does not allow {setup.hostname}: every request to it gets 400."
+        if urlsplit(settings.SITE_URL).hostname != setup.hostname:
+            yield f"SITE_URL is {settings.SITE_URL}: links in email point there, not here."
+        if get_user_model().objects.filter(email=DEMO_STAFF_EMAIL).exists():
+            yield (
+                f"The demo data's staff account {DEMO_STAFF_EMAIL} exists, with a published "
+                "password: delete it (and the demo's pages) before going live."
+            )
 
     def staff_password(self, email):
         """The new account's password: the environment's, or typed twice at a terminal."""
