@@ -12,12 +12,12 @@ import os
 import time
 from pathlib import Path
 
-from celery import Celery
+from celery import Celery, signals
 from celery.beat import PersistentScheduler
 from celery.contrib.django.task import DjangoTask
 from django.db import close_old_connections, transaction
 
-from . import failures
+from . import failures, logs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "northstar.settings")
 
@@ -122,3 +122,5 @@ app.conf.update(
     accept_content=["json"],
 )
 app.autodiscover_tasks()
+# The worker and beat log with Django's LOGGING: one time zone, with its offset.
+signals.setup_logging.connect(logs.configure_celery_logging)

@@ -3,70 +3,65 @@
 Each function is idempotent: it finds what an earlier run made and leaves it.
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Site
 
 from .models import HomePage, SiteSettings
+from .site_setup import ensure_home_page, ensure_root_collection, point_default_site
 
 DEMO_STAFF_EMAIL = "staff@northstar.test"
 DEMO_STAFF_PASSWORD = "northstar-demo"  # noqa: S105 (documented demo login)
+DEMO_LEGAL_NAME = "Harbor Light Coalition, Inc."
 
 
-def create_root_page():
-    """The tree's root and default locale, which Wagtail's migrations make (and a flush removes)."""
-    Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+class RealSiteError(Exception):
+    """The database holds a site set up for a real organisation (`set_up_site`)."""
+
+
+def real_organisation() -> str:
+    """The legal name of the organisation the default Site was set up for, or "" (none, or the
+    demo's)."""
+    legal_name = (
+        SiteSettings.objects.filter(site__is_default_site=True)
+        .values_list("legal_name", flat=True)
+        .first()
     )
-    return Page.add_root(instance=Page(title="Root", slug="root"))
+    return "" if legal_name in (None, "", DEMO_LEGAL_NAME) else legal_name
 
 
 def load_root_collection():
-    """The root collection images go in, which Wagtail's migrations make (and a flush removes)."""
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
+    ensure_root_collection()
 
 
 def load_home_page():
     """The home page at the site root, replacing Wagtail's placeholder welcome page."""
-    home = HomePage.objects.first()
-    if home is None:
-        root = Page.get_first_root_node() or create_root_page()
-        placeholder = Page.objects.filter(depth=2, slug="home", content_type__model="page").first()
-        if placeholder is not None:
-            placeholder.slug = "welcome-placeholder"
-            placeholder.save()
-        home = root.add_child(
-            instance=HomePage(
-                title="Home",
-                slug="home",
-                headline="Stand with survivors. Stop human trafficking.",
-                intro=(
-                    "We work with survivors, advocates and lawmakers to end human "
-                    "trafficking. Add your name, give, or start your own fundraiser."
+    if (home := HomePage.objects.first()) is not None:
+        return home
+    home = ensure_home_page(
+        HomePage(
+            title="Home",
+            slug="home",
+            headline="Stand with survivors. Stop human trafficking.",
+            intro=(
+                "We work with survivors, advocates and lawmakers to end human "
+                "trafficking. Add your name, give, or start your own fundraiser."
+            ),
+            body=[
+                (
+                    "paragraph",
+                    "<p>Harbor Light Coalition funds transitional housing, legal help "
+                    "and job training for survivors, and campaigns for laws that put "
+                    "the hotline where people who need it will see it.</p>",
                 ),
-                body=[
-                    (
-                        "paragraph",
-                        "<p>Harbor Light Coalition funds transitional housing, legal help "
-                        "and job training for survivors, and campaigns for laws that put "
-                        "the hotline where people who need it will see it.</p>",
-                    ),
-                    ("hotline_callout", {"heading": "If you or someone you know needs help"}),
-                ],
-            )
+                ("hotline_callout", {"heading": "If you or someone you know needs help"}),
+            ],
         )
-        site = Site.objects.filter(is_default_site=True).first()
-        if site is None:
-            Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
-        else:
-            site.root_page = home
-            site.site_name = "Harbor Light Coalition"
-            site.save()
-        if placeholder is not None:
-            placeholder.delete()
+    )
+    site = Site.objects.get(is_default_site=True)
+    point_default_site(
+        home, hostname=site.hostname, port=site.port, site_name="Harbor Light Coalition"
+    )
     return home
 
 
@@ -76,7 +71,7 @@ def load_site_settings():
     if org.legal_name:
         return org
     org.organisation_name = "Harbor Light Coalition"
-    org.legal_name = "Harbor Light Coalition, Inc."
+    org.legal_name = DEMO_LEGAL_NAME
     org.ein = "12-3456789"
     org.postal_address = "PO Box 1200\nAustin, TX 78767"
     org.contact_email = "hello@harborlight.test"
@@ -130,6 +125,10 @@ LOADERS = [
 
 
 def load_demo_data():
+    """Load the demo; raises `RealSiteError` on a site set up for a real organisation (the demo
+    adds a staff login whose password is published and thousands of made-up signatures)."""
+    if organisation := real_organisation():
+        raise RealSiteError(organisation)
     with transaction.atomic():
         for loader in LOADERS:
             loader()

@@ -298,19 +298,40 @@ class SiteSettings(BaseSiteSetting):
 
 class OutboundEmailQuerySet(models.QuerySet):
     def claim_for_sending(self, pk):
-        """Lock the message and mark it sending; None if it is gone, sent or given up on."""
+        """Lock the message and mark it sending; None if someone else may be sending it.
+
+        A queued message is claimed. A message `sending` is claimed only once its
+        claim has expired (`OutboundEmail.CLAIM_EXPIRES` after it was made: the
+        worker that made it died), so a task running twice, or a sweep racing a
+        slow but live worker, sends it once. None too if it is gone, sent or failed.
+        """
         with transaction.atomic():
             message = self.select_for_update().filter(pk=pk).first()
-            if message is None or message.status not in OutboundEmail.SENDABLE_STATES:
+            if message is None or not message.claimable(timezone.now()):
                 return None
             message.status = OutboundEmail.Status.SENDING
             message.attempts += 1
             message.save(update_fields=["status", "attempts", "updated_at"])
         return message
 
-    def stalled(self):
-        cutoff = timezone.now() - OutboundEmail.STALL_AFTER
-        return self.filter(status__in=OutboundEmail.SENDABLE_STATES, updated_at__lt=cutoff)
+    def stalled(self, now=None):
+        """Messages whose task was lost, to enqueue again (`requeue_stalled_email`).
+
+        Queued and never tried for `LOST_AFTER` (the first task never reached a
+        worker, or its worker was killed holding it); `sending` past
+        `CLAIM_EXPIRES` (its worker died mid-send); queued for a retry past
+        `STALL_AFTER` (longer than the longest backoff).
+        """
+        now = now or timezone.now()
+        queued = models.Q(status=OutboundEmail.Status.QUEUED)
+        return self.filter(
+            (queued & models.Q(attempts=0, updated_at__lt=now - OutboundEmail.LOST_AFTER))
+            | models.Q(
+                status=OutboundEmail.Status.SENDING,
+                updated_at__lt=now - OutboundEmail.CLAIM_EXPIRES,
+            )
+            | (queued & models.Q(updated_at__lt=now - OutboundEmail.STALL_AFTER))
+        )
 
 
 class OutboundEmail(models.Model):
@@ -332,6 +353,14 @@ class OutboundEmail(models.Model):
         FAILED = "failed", "Failed"
 
     SENDABLE_STATES = (Status.QUEUED, Status.SENDING)
+    # A queued message never tried this long ago lost its task: beat sends it again.
+    LOST_AFTER = timedelta(minutes=2)
+    # A claim (`sending`) this old was made by a worker that died: another may send. A live
+    # send ends well before: the provider's call times out (ANYMAIL_REQUESTS_TIMEOUT, 30 s
+    # to connect and 30 s to read) and the task is killed at SEND_TIME_LIMIT.
+    CLAIM_EXPIRES = timedelta(minutes=3)
+    SEND_TIME_LIMIT = 120  # seconds
+    # A message queued again for a retry waits at most the longest backoff (10 minutes).
     STALL_AFTER = timedelta(minutes=15)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -357,6 +386,17 @@ class OutboundEmail(models.Model):
     def message_id(self):
         domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
         return f"<{self.uuid}@{domain}>"
+
+    def claimable(self, now):
+        """Whether a worker may claim the message now (see `claim_for_sending`)."""
+        if self.status == self.Status.QUEUED:
+            return True
+        return self.status == self.Status.SENDING and self.updated_at < now - self.CLAIM_EXPIRES
+
+    def release(self):
+        """Give up this worker's claim after a failed try: queued again, for the retry."""
+        self.status = self.Status.QUEUED
+        self.save(update_fields=["status", "updated_at"])
 
     def mark_sent(self):
         self.status = self.Status.SENT

@@ -311,7 +311,8 @@ CELERY_BEAT_SCHEDULE = {
         # A heartbeat that waited in the queue past its staleness says nothing: drop it.
         "options": {"expires": HEALTH_STALE_AFTER},
     },
-    "requeue-stalled-email": {"task": "northstar.tasks.requeue_stalled_email", "schedule": 300.0},
+    # Email whose task was lost: sent within a few minutes (OutboundEmail.LOST_AFTER).
+    "requeue-stalled-email": {"task": "northstar.tasks.requeue_stalled_email", "schedule": 60.0},
     "queue-due-confirmations": {
         "task": "petitions.tasks.queue_due_confirmations",
         "schedule": 60.0,
@@ -397,10 +398,13 @@ CONTENT_SECURITY_POLICY = {
 }
 SESSION_COOKIE_HTTPONLY = True
 
+# Every line starts with its time in TIME_ZONE with the offset (northstar/logs.py); gunicorn
+# (site/gunicorn.conf.py), the Celery worker and beat (northstar/celery.py) use this too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"()": "northstar.logs.Formatter", "time_zone": TIME_ZONE}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -53,6 +53,23 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     worker.stop()
 
 
+@pytest.fixture(scope="module")
+def session_worker_paused(request):
+    """Stop the suite's shared worker, if it runs, so that only these tests' workers take tasks
+    (stopped once for the module's worker tests, which run one after another, and started again
+    after them: each stop and start of it took seconds)."""
+    from northstar.celery import app
+
+    if not app.control.ping(timeout=1.0):
+        yield
+        return
+    shared = request.getfixturevalue("celery_worker_process")
+    shared.stop()
+    yield
+    shared.purge_broker()
+    shared.start()
+
+
 @pytest.fixture
 def worker_outbox(celery_worker_process):
     """The mail the worker process has sent (captured to files)."""

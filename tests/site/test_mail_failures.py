@@ -265,7 +265,9 @@ def test_an_error_in_our_own_code_is_raised_not_recorded_as_a_mail_failure(home_
         result = send_outbound_email.apply(args=[queued.pk])
     assert isinstance(result.result, KeyError)
     queued.refresh_from_db()
-    assert queued.status == OutboundEmail.Status.SENDING  # the stalled-mail sweeper tries again
+    assert (
+        queued.status == OutboundEmail.Status.QUEUED
+    )  # given back: the stalled-mail sweep tries again
 
 
 @pytest.mark.django_db
@@ -307,23 +309,6 @@ def unused_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def session_worker_paused(request):
-    """Stop the suite's shared worker, if it runs, so that only these tests' workers take tasks
-    (stopped once for the module's worker tests, which run one after another, and started again
-    after them: each stop and start of it took seconds)."""
-    from northstar.celery import app
-
-    if not app.control.ping(timeout=1.0):
-        yield
-        return
-    shared = request.getfixturevalue("celery_worker_process")
-    shared.stop()
-    yield
-    shared.purge_broker()
-    shared.start()
 
 
 @pytest.mark.worker
