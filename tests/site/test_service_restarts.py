@@ -1,0 +1,132 @@
+"""The real services stopped and started again under load, as an operator's would be.
+
+Redis: one redis-server of the test's own holds both the cache (database 1) and the Celery
+broker (database 0), as in production; a real worker runs on it, and this process's cache
+and Celery app are pointed at it too. It is stopped in the middle of a burst of signings and
+page reads and started again.
+
+PostgreSQL: a server of the test's own (initdb in tmp_path with $NORTHSTAR_PG_BIN, which
+tests/run_suite.sh exports), migrated, with a worker on it; it is stopped while a send is
+due and started again.
+"""
+
+import time
+
+import pytest
+from django.db import connection
+from django.db.models import Max
+from django.utils import timezone
+
+from northstar.celery import app as celery_app
+from northstar.models import OutboundEmail
+from petitions import tasks as petition_tasks
+from petitions.models import Signature
+from tests.petitions.factories import PetitionPageFactory, TargetFactory, form_data
+from tests.support.outbox import Outbox
+from tests.support.redis_server import RedisServer
+from tests.support.services import require_postgresql_and_redis
+from tests.support.waiting import wait_until
+from tests.support.worker import WorkerProcess, database_url_for
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+VISIBILITY_TIMEOUT = 10  # seconds: a message the worker held when Redis dropped comes back
+SIGNINGS = 45  # one signing and three page reads each
+REDIS_DOWN_AT, REDIS_UP_AT = 15, 30  # the signing before which Redis stops, then starts
+CONFIRMATION_DELAY = 60  # seconds: beat's sweep of due confirmations runs every minute
+
+
+@pytest.fixture
+def redis_for_everything(tmp_path, settings, monkeypatch):
+    """A redis-server of this test's own as the cache and the broker of this process."""
+    server = RedisServer(tmp_path)
+    server.start()
+    settings.CACHES = {
+        "default": {"BACKEND": "northstar.cache.FailOpenRedisCache", "LOCATION": server.url_of(1)}
+    }
+    settings.PETITION_SIGNS_PER_IP_PER_HOUR = 10 * SIGNINGS  # every signing comes from one IP
+    # Celery reads the environment's CELERY_BROKER_URL before its own setting.
+    monkeypatch.setenv("CELERY_BROKER_URL", server.url_of(0))
+    forget_broker_connections()
+    yield server
+    forget_broker_connections()  # the suite's broker again, from the restored environment
+    server.stop()
+
+
+def forget_broker_connections():
+    """Drop this process's Celery connection and producer pools: the next publish connects
+    to the broker its configuration names now."""
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def worker_on_redis(redis_for_everything, tmp_path):
+    require_postgresql_and_redis()
+    worker = WorkerProcess(
+        database_url=database_url_for(connection.settings_dict),
+        broker_url=redis_for_everything.url_of(0),
+        mail_dir=tmp_path / "mail",
+        log_path=tmp_path / "worker.log",
+        extra_env={
+            "CACHE_URL": redis_for_everything.url_of(1),
+            "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+            "CELERY_RESTORE_SWEEP_SECONDS": "1",
+        },
+    )
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+def test_a_redis_restart_during_a_burst_of_signings_and_reads_loses_no_confirmation(
+    client, home_page, redis_for_everything, worker_on_redis
+):
+    redis, worker = redis_for_everything, worker_on_redis
+    TargetFactory(jurisdiction="TX", name="Ken Paxton")
+    petition = PetitionPageFactory(title="Stop human traffickers", require_confirmation=True)
+    pages = ["/", petition.url, "/healthz"]
+
+    statuses = {}
+    started = time.monotonic()
+    for number in range(SIGNINGS):
+        if number == REDIS_DOWN_AT:
+            redis.stop()
+        if number == REDIS_UP_AT:
+            redis.start()
+            back_at = timezone.now()
+        answer = client.post(petition.sign_url(), form_data(email=f"signer{number}@example.org"))
+        statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
+        for url in pages:
+            status = client.get(url).status_code
+            statuses[status] = statuses.get(status, 0) + 1
+    burst_seconds = time.monotonic() - started
+    # Beat's next sweep of due confirmations, at most a minute away, sent now as beat would.
+    petition_tasks.queue_due_confirmations.delay()
+
+    assert statuses == {302: SIGNINGS, 200: 3 * SIGNINGS}
+    assert Signature.objects.filter(petition=petition).count() == SIGNINGS
+    wait_until(
+        lambda: OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count() >= SIGNINGS,
+        timeout=CONFIRMATION_DELAY,
+        message="every confirmation to be sent",
+    )
+    last_sent = OutboundEmail.objects.aggregate(last=Max("sent_at"))["last"] - back_at
+    time.sleep(VISIBILITY_TIMEOUT + 2)  # long enough for a redelivered task to send again
+    emails = OutboundEmail.objects.filter(template="petitions/confirm_signature")
+    assert sorted(emails.values_list("to", flat=True)) == sorted(
+        f"signer{number}@example.org" for number in range(SIGNINGS)
+    )
+    assert set(emails.values_list("status", flat=True)) == {OutboundEmail.Status.SENT}
+    sent = Outbox(worker.mail_dir).messages()
+    assert sorted(str(message["To"]) for message in sent) == sorted(
+        f"signer{number}@example.org" for number in range(SIGNINGS)
+    )
+    assert worker.process.poll() is None, worker.log()
+    assert "Unrecoverable error" not in worker.log()
+    print(
+        f"burst: {4 * SIGNINGS} requests in {burst_seconds:.1f} s; the last confirmation sent "
+        f"{last_sent.total_seconds():.1f} s after Redis came back"
+    )
