@@ -12,6 +12,7 @@ due and started again.
 
 import time
 
+import psycopg
 import pytest
 from django.db import connection
 from django.db.models import Max
@@ -19,16 +20,18 @@ from django.utils import timezone
 
 from northstar.celery import app as celery_app
 from northstar.models import OutboundEmail
+from northstar.tasks import send_outbound_email
 from petitions import tasks as petition_tasks
 from petitions.models import Signature
 from tests.petitions.factories import PetitionPageFactory, TargetFactory, form_data
 from tests.support.outbox import Outbox
+from tests.support.postgres_server import PostgresServer
 from tests.support.redis_server import RedisServer
 from tests.support.services import require_postgresql_and_redis
 from tests.support.waiting import wait_until
 from tests.support.worker import WorkerProcess, database_url_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
 
 VISIBILITY_TIMEOUT = 10  # seconds: a message the worker held when Redis dropped comes back
 SIGNINGS = 45  # one signing and three page reads each
@@ -129,4 +132,91 @@ def test_a_redis_restart_during_a_burst_of_signings_and_reads_loses_no_confirmat
     print(
         f"burst: {4 * SIGNINGS} requests in {burst_seconds:.1f} s; the last confirmation sent "
         f"{last_sent.total_seconds():.1f} s after Redis came back"
+    )
+
+
+@pytest.fixture
+def own_postgresql(transactional_db):
+    """A PostgreSQL of this test's own, holding a copy of the (migrated) test database."""
+    require_postgresql_and_redis()
+    server = PostgresServer()
+    try:
+        server.create()
+        server.copy_database(database_url_for(connection.settings_dict))
+        yield server
+    finally:
+        server.remove()
+
+
+@pytest.fixture
+def own_broker(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def worker_on_own_postgresql(own_postgresql, own_broker, tmp_path):
+    worker = WorkerProcess(
+        database_url=own_postgresql.url,
+        broker_url=own_broker.url,
+        mail_dir=tmp_path / "mail",
+        log_path=tmp_path / "worker.log",
+        concurrency=1,
+    )
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+def queue_email_in(server, to):
+    """An OutboundEmail row written straight into `server`'s database: its primary key."""
+    with psycopg.connect(server.url) as db:
+        return db.execute(
+            "INSERT INTO northstar_outboundemail"
+            ' (uuid, template, "to", context, status, attempts, error, created_at, updated_at)'
+            " VALUES (gen_random_uuid(), 'account_message', %s, '{}', 'queued', 0, '',"
+            " now(), now())"
+            " RETURNING id",
+            [to],
+        ).fetchone()[0]
+
+
+def email_in(server, pk):
+    """(status, attempts) of the OutboundEmail `pk` in `server`'s database; None while down."""
+    try:
+        with psycopg.connect(server.url, connect_timeout=1) as db:
+            return db.execute(
+                "SELECT status, attempts FROM northstar_outboundemail WHERE id = %s", [pk]
+            ).fetchone()
+    except psycopg.OperationalError:
+        return None
+
+
+def test_a_send_during_a_postgresql_restart_is_retried_and_sent_once_when_it_is_back(
+    own_postgresql, own_broker, worker_on_own_postgresql
+):
+    postgresql, worker = own_postgresql, worker_on_own_postgresql
+    pk = queue_email_in(postgresql, "supporter@example.org")
+
+    postgresql.stop()
+    with celery_app.connection_for_write(own_broker.url) as broker:
+        send_outbound_email.apply_async(args=[pk], connection=broker)
+    wait_until(lambda: " retry: " in worker.log(), timeout=20, message="the task to be retried")
+    time.sleep(2)  # PostgreSQL stays away for a retry or two more
+    postgresql.start()
+    back_at = time.monotonic()
+
+    wait_until(
+        lambda: email_in(postgresql, pk) == ("sent", 1), timeout=40, message="the email to be sent"
+    )
+    sent_after = time.monotonic() - back_at
+    time.sleep(3)  # long enough for a second send, were there one
+    assert len(Outbox(worker.mail_dir).messages()) == 1
+    assert worker.log().count(" succeeded in ") == 1
+    assert worker.process.poll() is None, worker.log()
+    print(
+        f"retried {worker.log().count(' retry: ')} times; sent {sent_after:.1f} s after "
+        "PostgreSQL was back"
     )
