@@ -220,3 +220,40 @@ def test_a_send_during_a_postgresql_restart_is_retried_and_sent_once_when_it_is_
         f"retried {worker.log().count(' retry: ')} times; sent {sent_after:.1f} s after "
         "PostgreSQL was back"
     )
+
+
+def test_a_postgresql_restart_between_the_send_and_its_record_sends_the_email_once(
+    own_postgresql, own_broker, tmp_path
+):
+    postgresql = own_postgresql
+    release = tmp_path / "release"
+    worker = WorkerProcess(
+        database_url=postgresql.url,
+        broker_url=own_broker.url,
+        mail_dir=tmp_path / "mail",
+        log_path=tmp_path / "worker.log",
+        concurrency=1,
+        extra_env={
+            "EMAIL_BACKEND": "tests.support.held_mail.EmailBackend",
+            "HELD_MAIL_RELEASE": str(release),
+        },
+    )
+    worker.start()
+    try:
+        pk = queue_email_in(postgresql, "supporter@example.org")
+        with celery_app.connection_for_write(own_broker.url) as broker:
+            send_outbound_email.apply_async(args=[pk], connection=broker)
+        outbox = Outbox(worker.mail_dir)
+        wait_until(outbox.messages, timeout=20, message="the worker to send the email")
+
+        postgresql.stop()  # the email is sent; the worker has yet to record it
+        release.touch()
+        wait_until(lambda: " retry: " in worker.log(), timeout=20, message="a retry")
+        postgresql.start()
+
+        wait_until(lambda: email_in(postgresql, pk)[0] == "sent", timeout=40, message="the record")
+        time.sleep(3)  # long enough for a second send, were there one
+        assert len(outbox.messages()) == 1
+        assert worker.process.poll() is None, worker.log()
+    finally:
+        worker.stop()
