@@ -143,7 +143,10 @@ def retry_or_give_up(task, exc: BaseException, give_up) -> None:
     give_up(exc)
 
 
-def retry_if_temporary(task, exc: BaseException) -> None:
-    """Raise Celery's `Retry` for a temporary failure with retries left; otherwise return."""
+def retry_if_temporary(task, exc: BaseException, **retry_options) -> None:
+    """Raise Celery's `Retry` for a temporary failure with retries left; otherwise return.
+
+    `retry_options` go to `task.retry` (`kwargs=` to run the next try with other arguments).
+    """
     if is_temporary(exc) and task.request.retries < task.max_retries:
-        raise task.retry(exc=exc, countdown=backoff_seconds(task)) from exc
+        raise task.retry(exc=exc, countdown=backoff_seconds(task), **retry_options) from exc

@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, time_limit=OutboundEmail.SEND_TIME_LIMIT)
-def send_outbound_email(self, outbound_email_id):
+def send_outbound_email(self, outbound_email_id, already_sent=False):
     """Send one queued email; a message already sent or given up on is left alone.
 
     `northstar.failures` decides what a failure is: a temporary one (the
@@ -22,8 +22,16 @@ def send_outbound_email(self, outbound_email_id):
     a permanent one (a refused address, another 4xx) is recorded on the message
     and not retried. The claim is given back before the retry is enqueued, so the
     retry (or beat's sweep) can claim the message again; a message claimed by a
-    live worker is never claimed by another (`claim_for_sending`).
+    live worker is never claimed by another (`claim_for_sending`). Once the
+    provider has taken the message, a database that cannot record it (PostgreSQL
+    restarting) is retried with `already_sent`: the next tries only record it
+    sent, and never send it again.
     """
+    if already_sent:
+        message = OutboundEmail.objects.filter(pk=outbound_email_id).first()
+        if message is not None and message.status in OutboundEmail.SENDABLE_STATES:
+            message.mark_sent()
+        return
     try:
         message = OutboundEmail.objects.claim_for_sending(outbound_email_id)
     except Exception as exc:
@@ -37,7 +45,11 @@ def send_outbound_email(self, outbound_email_id):
         message.release()
         failures.retry_or_give_up(self, exc, give_up=lambda error: message.mark_failed(str(error)))
         return
-    message.mark_sent()
+    try:
+        message.mark_sent()
+    except Exception as exc:
+        failures.retry_if_temporary(self, exc, kwargs={"already_sent": True})
+        raise
 
 
 @shared_task

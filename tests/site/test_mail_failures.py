@@ -259,6 +259,30 @@ def test_an_email_that_meets_postgresql_refusing_connections_is_retried_and_sent
 
 
 @pytest.mark.django_db
+def test_an_email_sent_while_postgresql_went_away_is_recorded_later_and_never_sent_again(
+    home_page, mailoutbox
+):
+    queued = queue_message("recorded-later@example.org")
+    mark_sent = OutboundEmail.mark_sent
+    refused = wrapped_by_django(refused_postgresql_connection())
+    tries = []
+
+    def refused_once(self):
+        tries.append(self.pk)
+        if len(tries) == 1:
+            raise refused
+        return mark_sent(self)
+
+    with mock.patch.object(OutboundEmail, "mark_sent", refused_once):
+        send_outbound_email.apply(args=[queued.pk])
+
+    queued.refresh_from_db()
+    assert (queued.status, queued.attempts) == (OutboundEmail.Status.SENT, 1)
+    assert len(tries) == 2
+    assert [message.to for message in mailoutbox] == [["recorded-later@example.org"]]
+
+
+@pytest.mark.django_db
 def test_an_error_in_our_own_code_is_raised_not_recorded_as_a_mail_failure(home_page):
     queued = queue_message("bug@example.org")
     with mock.patch("northstar.emails.render_email", side_effect=KeyError("subject")):
