@@ -1,4 +1,4 @@
-"""A donate form sent back with a mistake starts with a summary of the errors, linked to the fields."""
+"""A donate form sent back with a mistake starts with a summary of the errors, linked to fields."""
 
 import pytest
 
