@@ -49,7 +49,7 @@ def give(tab, amount):
 def within_viewport(tab, locator):
     box = locator.bounding_box()
     height = tab.viewport_size["height"]
-    return box is not None and 0 <= box["y"] and box["y"] + min(box["height"], 40) <= height
+    return box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= height
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
