@@ -94,7 +94,7 @@ def test_the_quick_exit_button_never_covers_the_progress_text(
     button = tab.get_by_role("link", name="Quick exit")
     progress = tab.get_by_text("raised of $500").first
     viewport = tab.viewport_size
-    for scroll in ("into view", "to the bar's edge"):
+    for scroll in ("to the bar's edge", "into view"):
         bar = tab.locator(".quick-exit-bar").bounding_box()
         if scroll == "into view":
             progress.scroll_into_view_if_needed()
