@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 from donations.money import DEFAULT_CURRENCY, format_money
 
@@ -34,3 +35,59 @@ def public_url(page):
     from northstar.emails import public_url as page_public_url
 
     return page_public_url(page)
+
+
+@register.simple_tag
+def error_summary(form, row_name="", first=""):
+    """The problems to list in a form's error summary, in the order the form shows them.
+
+    `form` is a Django form or formset (or None). Returns a list of `(href, message)`:
+    `href` is `"#<id>"` of the input the message is about (a group of radios or
+    checkboxes: its first input), or None for an error that belongs to no visible
+    field (the form's own, or a hidden field's). A formset's messages start with
+    `row_name` and the row's number ("Friend 2: ...") when it has more than one form.
+    `first` names the fields (space-separated) that the page shows before the others,
+    when its order differs from the form's (the donate form puts the amount first).
+    """
+    if form is None:
+        return []
+    if hasattr(form, "forms"):  # a formset
+        problems = [(None, message) for message in form.non_form_errors()]
+        several = len(form.forms) > 1
+        row_name = row_name or gettext("Row")
+        for number, row in enumerate(form.forms, start=1):
+            for href, message in error_summary(row):
+                if several:
+                    message = gettext("%(row)s %(number)s: %(message)s") % {
+                        "row": row_name,
+                        "number": number,
+                        "message": message,
+                    }
+                problems.append((href, message))
+        return problems
+    if not form.is_bound or not form.errors:
+        return []
+    problems = [(None, message) for message in form.non_field_errors()]
+    shown_first = first.split()
+    fields = sorted(
+        form,
+        key=lambda field: (
+            shown_first.index(field.name) if field.name in shown_first else len(shown_first)
+        ),
+    )  # a stable sort: the rest keep the form's order
+    for field in fields:
+        if not field.errors:
+            continue
+        target = field_input_id(field)
+        problems.extend((f"#{target}" if target else None, message) for message in field.errors)
+    return problems
+
+
+def field_input_id(field):
+    """The id of the input a message about `field` (a BoundField) should lead to, or ''."""
+    if field.is_hidden:
+        return ""
+    if field.id_for_label:
+        return field.id_for_label
+    subwidgets = field.subwidgets  # radios and checkbox groups have no id of their own
+    return subwidgets[0].id_for_label if subwidgets else ""
