@@ -210,7 +210,7 @@ def test_recent_gifts_show_name_or_anonymous_message_and_amount(signed_in, campa
 
     assert "<bdi>Ana S.</bdi></strong>\n                gave $25" in html
     assert "<q><bdi>Go Maria!</bdi></q>" in html
-    assert "<strong>Anonymous</strong>\n                gave $100" in html
+    assert "<strong><bdi>Anonymous</bdi></strong>\n                gave $100" in html
     assert "Hidden" not in html
 
 
