@@ -62,7 +62,7 @@ def test_the_owners_email_names_a_donor_who_chose_the_owner_and_not_an_anonymous
     assert '- Ana R.: $25\n  "Proud of you!"' in message.text
     assert "- Anonymous: $10" in message.text
     assert "Ben" not in message.text
-    html = message.alternatives[0][0]
+    html = message.html
     assert "Ana R." in html
     assert "Ben" not in html
 
