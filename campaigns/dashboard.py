@@ -93,18 +93,20 @@ def team_state_in_words(team, workflow_state: WorkflowState | None) -> str:
 
 def donors_by_page(page_ids) -> dict[int, int]:
     """{page id: how many different donors gave to it} for the pages `page_ids`, from their
-    paid gifts, in one query. Donors who showed their name are told apart by email address,
-    as `Donation.save` stores it (`normalise_email`), so two such gifts from one address
-    are one donor. Each gift given anonymously counts as a donor of its own: the owner
-    sees "Anonymous" for it, and the count must not tell them that two anonymous gifts, or
-    an anonymous gift and a named one, came from one person. Pages with no paid gift are
+    paid gifts, in one query. Donors who let the owner see their name (publicly or only to
+    the owner: `Donation.NAMED_TO_OWNER`) are told apart by email address, as
+    `Donation.save` stores it (`normalise_email`), so two such gifts from one address are
+    one donor. Each gift given anonymously counts as a donor of its own: the owner sees
+    "Anonymous" for it, and the count must not tell them that two anonymous gifts, or an
+    anonymous gift and a named one, came from one person. Pages with no paid gift are
     absent."""
+    named = Q(name_shown__in=Donation.NAMED_TO_OWNER)
     rows = (
         Donation.objects.filter(page_id__in=page_ids, status__in=Donation.COUNTED_STATES)
         .values("page_id")
         .annotate(
-            named=Count("email", distinct=True, filter=Q(show_name_publicly=True)),
-            anonymous=Count("pk", filter=Q(show_name_publicly=False)),
+            named=Count("email", distinct=True, filter=named),
+            anonymous=Count("pk", filter=~named),
         )
         .order_by()
     )
@@ -166,7 +168,7 @@ def supporter_dashboard(user, *, recent=RECENT_GIFTS) -> dict:
             "currency",
             "first_name",
             "last_name",
-            "show_name_publicly",
+            "name_shown",
             "message",
             "paid_at",
         )

@@ -458,7 +458,7 @@ def add_gifts(page, gifts, hours_apart, first_hours_ago=1):
             first_name=first,
             last_name=last,
             email=f"{first.lower()}.{last.lower()}@example.org",
-            show_name_publicly=public,
+            name_shown=Donation.NameShown.PUBLIC if public else Donation.NameShown.ANONYMOUS,
             message=message,
             status=Donation.Status.PAID,
             created_at=now - timedelta(hours=hours_apart * index + first_hours_ago),

@@ -355,9 +355,9 @@ class FundraisingCampaignPage(AnonymousPageCacheMixin, Page):
 
     def recent_gifts(self, limit=10):
         """The latest paid gifts to the campaign and to its live pages, newest first, each
-        with its `page` (one query). Donors who did not choose to show their name are shown
-        as "Anonymous" by the template; emails are never shown, amounts only when the donor
-        agreed (`show_amount_publicly`)."""
+        with its `page` (one query). The template names each donor by `Donation.public_name`
+        ("Anonymous" unless they chose to show their name publicly); emails are never shown,
+        amounts only when the donor agreed (`show_amount_publicly`)."""
         return (
             Donation.objects.filter(
                 page__path__startswith=self.path,
@@ -398,14 +398,15 @@ class FundraisingCampaignPage(AnonymousPageCacheMixin, Page):
         return context
 
 
-def donation_form_for(campaign, data=None):
+def donation_form_for(campaign, data=None, *, page_has_owner=False):
     """`DonationForm` bound to `data` (or unbound) in `campaign`'s currency; its preset
     amounts are `campaign.suggested_amounts` (minor units, whole units of the currency)
-    when set, else the form's own. The middle suggestion is chosen to start with."""
+    when set, else the form's own. The middle suggestion is chosen to start with.
+    `page_has_owner`: the form is for a supporter's page (offer "only the page's owner")."""
     from donations.forms import OTHER, DonationForm
     from donations.money import format_money, minor_units
 
-    form = DonationForm(data, currency=campaign.currency)
+    form = DonationForm(data, currency=campaign.currency, page_has_owner=page_has_owner)
     if campaign.suggested_amounts:
         unit = minor_units(campaign.currency)
         presets = [str(cents // unit) for cents in campaign.suggested_amounts]
@@ -419,17 +420,19 @@ def donation_form_for(campaign, data=None):
 
 
 def recent_public_donations(page_id, limit=10):
-    """Paid gifts to page `page_id` whose donors agreed to show their name (first name and
-    last initial, by `Donation.public_name`), newest first; never their email, and the
-    amount only if they agreed (`show_amount_publicly`)."""
+    """Paid gifts to page `page_id` whose donors chose to show their name publicly (first
+    name and last initial, by `Donation.public_name`), newest first; never their email, and
+    the amount only if they agreed (`show_amount_publicly`)."""
     return (
         Donation.objects.filter(
-            page_id=page_id, status__in=Donation.COUNTED_STATES, show_name_publicly=True
+            page_id=page_id,
+            status__in=Donation.COUNTED_STATES,
+            name_shown=Donation.NameShown.PUBLIC,
         )
         .only(
             "first_name",
             "last_name",
-            "show_name_publicly",
+            "name_shown",
             "show_amount_publicly",
             "amount_cents",
             "currency",
@@ -657,8 +660,9 @@ class FundraiserPage(AnonymousPageCacheMixin, Page):
         return self.live and self.campaign is not None and self.campaign.accepts_donations
 
     def donation_form(self, data=None):
-        """The campaign's donate form (its currency and suggested amounts) for this page."""
-        return donation_form_for(self.campaign, data)
+        """The campaign's donate form (its currency and suggested amounts) for this page,
+        which has an owner to show a donor's name to."""
+        return donation_form_for(self.campaign, data, page_has_owner=True)
 
     def progress(self):
         """Raised toward the personal goal, as `progress_toward` gives it."""

@@ -209,10 +209,11 @@ def page_context(page):
 
 
 def gift_line(donation):
-    """One gift as the owner's email lists it: the donor's public name (or "Anonymous"),
-    the amount in minor units with its currency, and the donor's message."""
+    """One gift as the owner's email lists it: the donor's name as the owner may see it
+    (`Donation.name_for_owner`: "Ana R." or "Anonymous"), the amount in minor units with its
+    currency, and the donor's message (the owner reads every gift's message)."""
     return {
-        "name": donation.public_name if donation.show_name_publicly else "Anonymous",
+        "name": donation.name_for_owner,
         "amount_cents": donation.amount_cents,
         "currency": donation.currency,
         "message": donation.message,

@@ -7,9 +7,11 @@ amount typed in "Your amount" is the amount given, whichever preset is chosen.
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from northstar.forms import SupporterForm, text_errors
 
+from .models import Donation
 from .money import (
     DEFAULT_CURRENCY,
     ENTER_AN_AMOUNT,
@@ -60,8 +62,17 @@ class DonationForm(SupporterForm):
             ),
         },
     )
-    show_name_publicly = forms.BooleanField(
-        label="Show my first name and last initial on this page", required=False
+    # Nothing that shares the donor's name is chosen for them: "Anonymous to everyone" is
+    # chosen to start with, and a page with no owner (a campaign's) offers no "owner" choice.
+    name_shown = forms.ChoiceField(
+        label=_("Who sees your name?"),
+        choices=Donation.NameShown.choices,
+        widget=forms.RadioSelect,
+        initial=Donation.NameShown.ANONYMOUS,
+        error_messages={
+            "required": _("Please choose who sees your name."),
+            "invalid_choice": _("Please choose one of the options for who sees your name."),
+        },
     )
     show_amount_publicly = forms.BooleanField(
         label="Show the amount of my gift on this page", required=False
@@ -73,15 +84,39 @@ class DonationForm(SupporterForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages=text_errors(),
         help_text=(
-            "Shown on the page only with your name, if you choose to show it. "
+            "Shown on the page only with your name, if you choose to show it publicly. "
             "The page's owner always reads it."
         ),
     )
     # The invitation token of the link the donor came by (`?invitation=`), kept on the gift.
     referral = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, currency=DEFAULT_CURRENCY, **kwargs):
+    # What each choice of `name_shown` means, under its label.
+    NAME_SHOWN_HINTS = {
+        Donation.NameShown.PUBLIC: _(
+            "Your first name and last initial appear on this page, with your message."
+        ),
+        Donation.NameShown.OWNER: _(
+            "The page's owner sees your first name and last initial, so they can thank you. "
+            "Everyone else sees “Anonymous”."
+        ),
+        Donation.NameShown.ANONYMOUS: _("Everyone sees “Anonymous”, the page's owner too."),
+    }
+    NAME_SHOWN_HELP = _("Our staff see your name whatever you choose: it is on your receipt.")
+
+    def __init__(self, *args, currency=DEFAULT_CURRENCY, page_has_owner=False, **kwargs):
+        """`page_has_owner`: True for a supporter's page. A page no one owns (a campaign's
+        own) offers no "only the page's owner" choice, and posting it there is refused."""
         super().__init__(*args, **kwargs)
+        self.name_shown_hints = dict(self.NAME_SHOWN_HINTS)
+        if not page_has_owner:
+            self.name_shown_hints[Donation.NameShown.ANONYMOUS] = _("Everyone sees “Anonymous”.")
+            self.fields["name_shown"].choices = [
+                choice
+                for choice in Donation.NameShown.choices
+                if choice[0] != Donation.NameShown.OWNER
+            ]
+        self.fields["name_shown"].help_text = self.NAME_SHOWN_HELP
         self.currency = normalise_currency(currency)
         self.currency_symbol = currency_symbol(self.currency)
         self.fields["amount"].choices = [
@@ -92,6 +127,13 @@ class DonationForm(SupporterForm):
         other_amount.currency = self.currency
         other_amount.label = f"Your amount ({currency_name(self.currency)})"
         self.fields["email"].help_text = "For your receipt. Never shown publicly."
+
+    def name_shown_choices(self):
+        """The `name_shown` radio buttons, each with `hint` (what the choice means)."""
+        buttons = list(self["name_shown"])
+        for button in buttons:
+            button.hint = self.name_shown_hints[button.data["value"]]
+        return buttons
 
     def clean_message(self):
         return self.cleaned_data.get("message", "").strip()

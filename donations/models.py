@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from wagtail.models import Page
 
 from northstar.counters import ShardedCounter
@@ -39,6 +40,17 @@ class Donation(models.Model):
 
     COUNTED_STATES = (Status.PAID,)
 
+    class NameShown(models.TextChoices):
+        """Who may see the donor's name (first name and last initial), as the donor chose on
+        the donate form. Staff always see it, and the receipt always carries it."""
+
+        PUBLIC = "public", gettext_lazy("Show my name publicly")
+        OWNER = "owner", gettext_lazy("Show my name only to the page's owner")
+        ANONYMOUS = "anonymous", gettext_lazy("Anonymous to everyone")
+
+    # The choices that let the page's owner see the name (`name_for_owner`).
+    NAMED_TO_OWNER = (NameShown.PUBLIC, NameShown.OWNER)
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     page = models.ForeignKey(
         "wagtailcore.Page",
@@ -51,8 +63,14 @@ class Donation(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     email = models.EmailField(max_length=254)
-    show_name_publicly = models.BooleanField(
-        default=False, help_text="The donor agreed to show their first name and last initial."
+    name_shown = models.CharField(
+        max_length=10,
+        choices=NameShown,
+        default=NameShown.ANONYMOUS,
+        help_text=(
+            "Who may see the donor's first name and last initial: everyone, only the page's "
+            "owner, or no one (staff always see it)."
+        ),
     )
     show_amount_publicly = models.BooleanField(
         default=False, help_text="The donor agreed to show the amount of their gift."
@@ -91,7 +109,7 @@ class Donation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.amount_display} from {self.public_name} ({self.get_status_display()})"
+        return f"{self.amount_display} from {self.short_name} ({self.get_status_display()})"
 
     def save(self, *args, **kwargs):
         """Save with the donor's address as every address is stored (`normalise_email`), so
@@ -108,10 +126,29 @@ class Donation(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     @property
-    def public_name(self):
-        """First name and last initial: all a public page shows of a donor who agreed."""
+    def short_name(self):
+        """First name and last initial ("Ana R."), whoever may see it: ask `public_name` or
+        `name_for_owner` before showing it to anyone but staff."""
         initial = f" {self.last_name[:1]}." if self.last_name else ""
         return f"{self.first_name}{initial}"
+
+    @property
+    def shows_name_publicly(self):
+        """Whether public pages may name the donor (and show their message)."""
+        return self.name_shown == self.NameShown.PUBLIC
+
+    @property
+    def public_name(self):
+        """The donor as public pages show them: "Ana R." if they chose to show their name
+        publicly, else "Anonymous"."""
+        return self.short_name if self.shows_name_publicly else gettext("Anonymous")
+
+    @property
+    def name_for_owner(self):
+        """The donor as the page's owner sees them (their emails and dashboard): "Ana R." if
+        the donor chose to show their name publicly or only to the owner, else
+        "Anonymous"."""
+        return self.short_name if self.name_shown in self.NAMED_TO_OWNER else gettext("Anonymous")
 
     @property
     def is_paid(self):

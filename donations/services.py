@@ -56,7 +56,7 @@ def start_donation(page, data):
         first_name=data["first_name"],
         last_name=data["last_name"],
         email=data["email"],
-        show_name_publicly=data.get("show_name_publicly", False),
+        name_shown=data.get("name_shown") or Donation.NameShown.ANONYMOUS,
         show_amount_publicly=data.get("show_amount_publicly", False),
         message=data.get("message", ""),
         referral=data.get("referral", ""),

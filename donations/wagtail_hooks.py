@@ -49,7 +49,7 @@ class DonationViewSet(ModelViewSet):
         "first_name",
         "last_name",
         "email",
-        "show_name_publicly",
+        "name_shown",
         "message",
         "checkout_session_id",
         "payment_intent_id",

@@ -37,7 +37,7 @@ def give(page, amount_cents, first_name, message="", show=True):
         amount_cents=amount_cents,
         first_name=first_name,
         last_name="Donor",
-        show_name_publicly=show,
+        name_shown=Donation.NameShown.PUBLIC if show else Donation.NameShown.ANONYMOUS,
         message=message,
         status=Donation.Status.PAID,
         paid_at=timezone.now(),

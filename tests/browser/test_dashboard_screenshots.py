@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from wagtail.models import WorkflowState
 
 from campaigns.services import open_fundraiser
+from donations.models import Donation
 from tests.browser.screenshots import save_screenshots
 from tests.campaigns.factories import (
     ApprovalWorkflowFactory,
@@ -41,11 +42,19 @@ def maria(campaign):
             5_000,
             first_name="Ana",
             last_name="Silva",
-            show_name_publicly=True,
+            name_shown=Donation.NameShown.PUBLIC,
             message="So proud of you, Maria!",
         )
-        paid_gift(live, 2_500, first_name="Sam", last_name="Ortiz", show_name_publicly=False)
-        paid_gift(live, 10_000, first_name="Grace", last_name="Kim", show_name_publicly=True)
+        paid_gift(
+            live,
+            2_500,
+            first_name="Sam",
+            last_name="Ortiz",
+            name_shown=Donation.NameShown.ANONYMOUS,
+        )
+        paid_gift(
+            live, 10_000, first_name="Grace", last_name="Kim", name_shown=Donation.NameShown.PUBLIC
+        )
     campaign.approval_workflow = ApprovalWorkflowFactory()
     campaign.save()
     second = open_fundraiser(

@@ -81,7 +81,7 @@ def test_a_supporter_opens_a_page_and_a_fifty_dollar_gift_raises_both_totals(
     panel.get_by_label("First name", exact=True).fill("Amal")
     panel.get_by_label("Last name", exact=True).fill("Haddad")
     panel.get_by_label("Email", exact=True).fill("amal.haddad@example.org")
-    panel.get_by_label("Show my first name and last initial on this page").check()
+    panel.get_by_label("Show my name publicly").check()
     panel.get_by_label("Message").fill("Walk strong, Maria!")
     panel.get_by_role("button", name="Continue to payment").click()
     page.get_by_role("button", name="Complete test payment").click()

@@ -60,7 +60,7 @@ def test_a_supporter_signs_gives_fifty_dollars_and_the_total_rises(
     panel.get_by_label("First name", exact=True).fill("Sam")
     panel.get_by_label("Last name", exact=True).fill("Rivera")
     panel.get_by_label("Email", exact=True).fill(DONOR_EMAIL)
-    panel.get_by_label("Show my first name and last initial on this page").check()
+    panel.get_by_label("Show my name publicly").check()
     panel.get_by_label("Message").fill("For a safe month this spring.")
     panel.get_by_role("button", name="Continue to payment").click()
 

@@ -134,7 +134,7 @@ def give_fifty_dollars(friend, invitation_url):
     panel.get_by_label("First name", exact=True).fill("Nadia")
     panel.get_by_label("Last name", exact=True).fill("Karam")
     panel.get_by_label("Email", exact=True).fill(FIRST_FRIEND[1])
-    panel.get_by_label("Show my first name and last initial on this page").check()
+    panel.get_by_label("Show my name publicly").check()
     panel.get_by_label("Message").fill("Go Leila, every mile counts!")
     panel.get_by_role("button", name="Continue to payment").click()
     expect(friend.get_by_role("heading", level=1)).to_have_text("Complete your gift of $50")

@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 from playwright.sync_api import expect
 
+from donations.models import Donation
 from petitions.models import Signature
 from tests.browser.screenshots import SCREENSHOT_DIR
 from tests.campaigns.factories import (
@@ -120,7 +121,7 @@ def test_a_long_word_typed_by_a_donor_or_an_owner_does_not_widen_the_page(
     long_word = "https://example.org/" + "ü" * 400
     fundraiser = FundraiserPageFactory(parent=campaign, title="Walk" + "k" * 200, story=long_word)
     with transaction.atomic():  # as fulfilment pays a gift
-        paid_gift(fundraiser, 5_000, show_name_publicly=True, message=long_word)
+        paid_gift(fundraiser, 5_000, name_shown=Donation.NameShown.PUBLIC, message=long_word)
 
     for url in (fundraiser.url, campaign.url):
         phone.goto(f"{live_server.url}{url}")

@@ -108,7 +108,7 @@ def test_recent_donors_are_named_only_if_they_chose_to_show_their_name(client, c
         2345,
         first_name="Grace",
         last_name="Okafor",
-        show_name_publicly=True,
+        name_shown=Donation.NameShown.PUBLIC,
         message="For every survivor.",
         email="grace@example.org",
     )
@@ -117,10 +117,10 @@ def test_recent_donors_are_named_only_if_they_chose_to_show_their_name(client, c
         98765,
         first_name="Hidden",
         last_name="Donor",
-        show_name_publicly=False,
+        name_shown=Donation.NameShown.ANONYMOUS,
         email="hidden@example.org",
     )
-    DonationFactory(page=campaign, first_name="Pending", show_name_publicly=True)
+    DonationFactory(page=campaign, first_name="Pending", name_shown=Donation.NameShown.PUBLIC)
 
     html = client.get(campaign.url).content.decode()
 
@@ -136,7 +136,7 @@ def test_recent_donors_are_named_only_if_they_chose_to_show_their_name(client, c
 
 
 def test_an_anonymous_donors_message_is_not_shown_in_public(client, campaign):
-    paid(campaign, 2500, show_name_publicly=False, message="Please keep me private.")
+    paid(campaign, 2500, name_shown=Donation.NameShown.ANONYMOUS, message="Please keep me private.")
 
     html = client.get(campaign.url).content.decode()
 
@@ -145,7 +145,12 @@ def test_an_anonymous_donors_message_is_not_shown_in_public(client, campaign):
 
 
 def test_a_donors_message_is_shown_as_text_not_markup(client, campaign):
-    paid(campaign, 2500, show_name_publicly=True, message="<b>bold</b><script>x()</script>")
+    paid(
+        campaign,
+        2500,
+        name_shown=Donation.NameShown.PUBLIC,
+        message="<b>bold</b><script>x()</script>",
+    )
     html = client.get(campaign.url).content.decode()
     assert "&lt;script&gt;x()&lt;/script&gt;" in html
     assert "<script>x()" not in html

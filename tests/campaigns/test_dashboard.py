@@ -8,6 +8,7 @@ from wagtail.models import WorkflowState
 
 from campaigns.editing import page_version
 from campaigns.services import open_fundraiser
+from donations.models import Donation
 from tests.campaigns.factories import (
     ApprovalWorkflowFactory,
     FundraiserPageFactory,
@@ -194,22 +195,28 @@ def test_recent_gifts_show_name_or_anonymous_message_and_amount(signed_in, campa
         2_500,
         first_name="Ana",
         last_name="Silva",
-        show_name_publicly=True,
+        name_shown=Donation.NameShown.PUBLIC,
         message="Go Maria!",
     )
-    paid_gift(page, 10_000, first_name="Hidden", last_name="Donor", show_name_publicly=False)
+    paid_gift(
+        page,
+        10_000,
+        first_name="Hidden",
+        last_name="Donor",
+        name_shown=Donation.NameShown.ANONYMOUS,
+    )
 
     html = signed_in.get(DASHBOARD).content.decode()
 
     assert "<bdi>Ana S.</bdi></strong>\n                gave $25" in html
     assert "<q><bdi>Go Maria!</bdi></q>" in html
-    assert "<strong>Anonymous</strong>\n                gave $100" in html
+    assert "<strong><bdi>Anonymous</bdi></strong>\n                gave $100" in html
     assert "Hidden" not in html
 
 
 def test_recent_gifts_leave_out_unpaid_gifts_and_other_peoples_pages(signed_in, campaign, owner):
     page = my_page(campaign, owner)
-    DonationFactory(page=page, amount_cents=7_700, show_name_publicly=True)  # pending
+    DonationFactory(page=page, amount_cents=7_700, name_shown=Donation.NameShown.PUBLIC)  # pending
     paid_gift(FundraiserPageFactory(parent=campaign), 8_800)
     paid_gift(campaign, 9_900)
 

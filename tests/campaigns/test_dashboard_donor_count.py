@@ -22,7 +22,7 @@ def page(campaign, maria):
 
 def named_gift(page, amount_cents, email):
     """A paid gift whose donor chose to show their name."""
-    return paid_gift(page, amount_cents, email=email, show_name_publicly=True)
+    return paid_gift(page, amount_cents, email=email, name_shown=Donation.NameShown.PUBLIC)
 
 
 def facts(client, owner):
@@ -88,8 +88,8 @@ def test_a_gift_keeps_its_address_as_every_address_is_kept(page):
 
 
 def test_two_anonymous_gifts_from_one_address_are_two_donors(client, page, maria):
-    paid_gift(page, 2500, email="ana@example.org", show_name_publicly=False)
-    paid_gift(page, 5000, email="ana@example.org", show_name_publicly=False)
+    paid_gift(page, 2500, email="ana@example.org", name_shown=Donation.NameShown.ANONYMOUS)
+    paid_gift(page, 5000, email="ana@example.org", name_shown=Donation.NameShown.ANONYMOUS)
 
     assert donors_by_page([page.pk]) == {page.pk: 2}
     assert facts(client, maria) == "<strong>2</strong> gifts from <strong>2</strong> donors"
@@ -97,6 +97,6 @@ def test_two_anonymous_gifts_from_one_address_are_two_donors(client, page, maria
 
 def test_an_anonymous_gift_is_not_linked_to_a_named_gift_from_the_same_address(page):
     named_gift(page, 2500, email="ana@example.org")
-    paid_gift(page, 5000, email="ana@example.org", show_name_publicly=False)
+    paid_gift(page, 5000, email="ana@example.org", name_shown=Donation.NameShown.ANONYMOUS)
 
     assert donors_by_page([page.pk]) == {page.pk: 2}

@@ -90,10 +90,16 @@ def test_recent_donors_show_only_those_who_chose_to_with_their_message(client, f
         5_000,
         first_name="Amal",
         last_name="Haddad",
-        show_name_publicly=True,
+        name_shown=Donation.NameShown.PUBLIC,
         message="For a safe spring",
     )
-    pay(fundraiser, 7_500, first_name="Hidden", last_name="Giver", show_name_publicly=False)
+    pay(
+        fundraiser,
+        7_500,
+        first_name="Hidden",
+        last_name="Giver",
+        name_shown=Donation.NameShown.ANONYMOUS,
+    )
 
     html = client.get(fundraiser.url).content.decode()
 
@@ -103,8 +109,14 @@ def test_recent_donors_show_only_those_who_chose_to_with_their_message(client, f
 
 
 def test_a_donors_amount_is_shown_only_when_they_chose_to_show_it(client, fundraiser):
-    pay(fundraiser, 7_500, first_name="Amal", show_name_publicly=True, show_amount_publicly=True)
-    pay(fundraiser, 2_000, first_name="Ruth", show_name_publicly=True)
+    pay(
+        fundraiser,
+        7_500,
+        first_name="Amal",
+        name_shown=Donation.NameShown.PUBLIC,
+        show_amount_publicly=True,
+    )
+    pay(fundraiser, 2_000, first_name="Ruth", name_shown=Donation.NameShown.PUBLIC)
 
     html = client.get(fundraiser.url).content.decode()
 

@@ -388,7 +388,7 @@ def test_a_friend_who_stopped_emails_and_then_gives_through_the_link_counts_as_g
 
 INVITED_NOTICE = (
     "This page's owner invited you, so they will see that you gave, "
-    "even if you don't show your name."
+    "even if you choose to stay anonymous to everyone."
 )
 
 

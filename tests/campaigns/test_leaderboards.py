@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from donations.models import Donation
 from tests.campaigns.factories import (
     FundraiserPageFactory,
     TeamPageFactory,
@@ -161,14 +162,16 @@ def test_an_ended_campaign_shows_no_milestone_banner(client, campaign):
 
 def test_recent_gifts_span_the_campaign_and_its_pages_with_the_page_given_to(client, campaign):
     page = FundraiserPageFactory(parent=campaign, title="Sam's swim")
-    paid_gift(campaign, 2500, first_name="Grace", last_name="Okafor", show_name_publicly=True)
+    paid_gift(
+        campaign, 2500, first_name="Grace", last_name="Okafor", name_shown=Donation.NameShown.PUBLIC
+    )
     paid_gift(
         page,
         4500,
         first_name="Hidden",
         last_name="Donor",
         email="hidden@example.org",
-        show_name_publicly=False,
+        name_shown=Donation.NameShown.ANONYMOUS,
         message="Go Sam!",
     )
 
@@ -185,7 +188,7 @@ def test_recent_gifts_span_the_campaign_and_its_pages_with_the_page_given_to(cli
 
 def test_recent_gifts_leave_out_pages_that_are_not_live(client, campaign):
     page = FundraiserPageFactory(parent=campaign, title="Taken down")
-    paid_gift(page, 2500, first_name="Zed", last_name="Quinn", show_name_publicly=True)
+    paid_gift(page, 2500, first_name="Zed", last_name="Quinn", name_shown=Donation.NameShown.PUBLIC)
     page.unpublish()
 
     html = client.get(campaign.url).content.decode()
@@ -211,7 +214,11 @@ def test_the_campaign_page_makes_as_many_queries_at_1000_pages_as_at_10(client, 
 
         DonationTotal.objects.add(team.pk, amount_cents=(n + 1) * 500, donation_count=1)
     for n in range(12):
-        paid_gift(campaign, 1000 + n, show_name_publicly=n % 2 == 0)
+        paid_gift(
+            campaign,
+            1000 + n,
+            name_shown=Donation.NameShown.PUBLIC if n % 2 == 0 else Donation.NameShown.OWNER,
+        )
     client.get(campaign.url)  # warm Django's and Wagtail's per-process caches
 
     at_10 = page_queries(client, campaign.url)

@@ -111,9 +111,16 @@ def test_a_milestone_reached_by_concurrent_gifts_is_not_missed(campaign):
 
 @pytest.mark.django_db(transaction=True)
 def test_three_gifts_within_the_window_are_told_in_one_email(page, owner, queued_notices):
-    give(page, 5000, first_name="Ana", last_name="Ruiz", show_name_publicly=True, message="Go!")
+    give(
+        page,
+        5000,
+        first_name="Ana",
+        last_name="Ruiz",
+        name_shown=Donation.NameShown.PUBLIC,
+        message="Go!",
+    )
     give(page, 2500, first_name="Ben", last_name="Cho")
-    give(page, 1000, first_name="Cleo", last_name="Diaz", show_name_publicly=True)
+    give(page, 1000, first_name="Cleo", last_name="Diaz", name_shown=Donation.NameShown.PUBLIC)
 
     assert queued_notices.call_count == 1
     assert queued_notices.call_args.kwargs == {
@@ -216,7 +223,14 @@ def test_the_sweep_finds_a_notice_whose_task_was_lost(page, queued_notices):
 def test_the_someone_gave_email_lists_each_gift_as_the_owner_reads_it(page, queued_notices):
     from northstar.emails import outbound_message
 
-    give(page, 5000, first_name="Ana", last_name="Ruiz", show_name_publicly=True, message="Go!")
+    give(
+        page,
+        5000,
+        first_name="Ana",
+        last_name="Ruiz",
+        name_shown=Donation.NameShown.PUBLIC,
+        message="Go!",
+    )
     give(page, 2500, first_name="Ben", last_name="Cho")
 
     message = outbound_message(send_gift_notice(page.pk))
@@ -250,7 +264,7 @@ def test_the_worker_sends_the_owner_one_email_for_gifts_close_together(
     owner = UserFactory(email="maria.worker-notice@example.org", first_name="Maria")
     page = FundraiserPageFactory(parent=campaign, supporter=owner, goal_cents=50_000)
     settings.GIFT_NOTICE_DELAY_SECONDS = 3
-    give(page, 5000, first_name="Ana", last_name="Ruiz", show_name_publicly=True)
+    give(page, 5000, first_name="Ana", last_name="Ruiz", name_shown=Donation.NameShown.PUBLIC)
     give(page, 2500)
 
     [message] = worker_outbox.wait_for(owner.email)

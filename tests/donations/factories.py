@@ -25,6 +25,7 @@ def donate_form(**overrides):
         "first_name": "Jordan",
         "last_name": "Taylor",
         "email": "jordan.taylor@example.org",
+        "name_shown": "anonymous",  # chosen to start with
         "message": "",
         "website": "",
     }

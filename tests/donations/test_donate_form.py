@@ -21,7 +21,7 @@ def give_url(campaign):
 def test_a_preset_amount_starts_a_pending_gift_and_goes_to_the_test_checkout(
     client, campaign, no_stripe
 ):
-    response = client.post(give_url(campaign), donate_form(amount="50", show_name_publicly="on"))
+    response = client.post(give_url(campaign), donate_form(amount="50", name_shown="public"))
 
     donation = Donation.objects.get()
     assert response.status_code == 302
@@ -30,7 +30,7 @@ def test_a_preset_amount_starts_a_pending_gift_and_goes_to_the_test_checkout(
     assert donation.currency == "usd"
     assert donation.status == Donation.Status.PENDING
     assert donation.page_id == campaign.pk
-    assert donation.show_name_publicly is True
+    assert donation.name_shown == Donation.NameShown.PUBLIC
     assert donation.email == "jordan.taylor@example.org"
 
 
@@ -81,9 +81,9 @@ def test_the_rule_for_a_typed_amount_is_written_on_the_form(client, campaign):
     assert 'aria-describedby="id_other_amount_helptext"' in html
 
 
-def test_showing_the_name_is_off_unless_ticked(client, campaign, no_stripe):
+def test_a_donor_who_changes_nothing_is_anonymous_to_everyone(client, campaign, no_stripe):
     client.post(give_url(campaign), donate_form())
-    assert Donation.objects.get().show_name_publicly is False
+    assert Donation.objects.get().name_shown == Donation.NameShown.ANONYMOUS
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ def test_recent_donors_names_and_messages_are_isolated(client, campaign):
         paid_at=timezone.now(),
         first_name=f"{OVERRIDE}Grace",
         last_name="Okafor",
-        show_name_publicly=True,
+        name_shown=Donation.NameShown.PUBLIC,
         message=f"{OVERRIDE}For every survivor.",
     )
 

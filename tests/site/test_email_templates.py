@@ -18,6 +18,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.utils import timezone
 
+from donations.models import Donation
 from donations.services import LOCAL_SESSION_PREFIX, fulfil_checkout_session
 from northstar.emails import build_message, email_message
 from northstar.models import OutboundEmail
@@ -212,7 +213,7 @@ def gifts_told_to_owner(client):
     from campaigns.notifications import send_gift_notice
 
     page = maria_page()
-    give_to(page, 5000, show_name_publicly=True, message="Walk on!")
+    give_to(page, 5000, name_shown=Donation.NameShown.PUBLIC, message="Walk on!")
     give_to(page, 2500)
     send_gift_notice(page.pk)
 

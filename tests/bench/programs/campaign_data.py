@@ -157,6 +157,16 @@ def load_pages(campaign, teams, count):
     return pages
 
 
+def name_shown(draw):
+    """Who sees a bench donor's name, from a draw in [0, 1): 70% public, 15% only the page's
+    owner, 15% anonymous."""
+    from donations.models import Donation
+
+    if draw < 0.7:
+        return Donation.NameShown.PUBLIC
+    return Donation.NameShown.OWNER if draw < 0.85 else Donation.NameShown.ANONYMOUS
+
+
 def load_gifts(campaign, pages, total):
     """Paid gifts up to `total` in all (to the campaign and its pages); the count made."""
     from django.utils import timezone
@@ -179,7 +189,7 @@ def load_gifts(campaign, pages, total):
                 first_name=first,
                 last_name=last,
                 email=f"bench-donor-{n}@example.org",
-                show_name_publicly=rng.random() < 0.7,
+                name_shown=name_shown(rng.random()),
                 message=rng.choice(MESSAGES),
                 status=Donation.Status.PAID,
                 created_at=paid_at,
