@@ -153,9 +153,7 @@ def test_the_thank_you_page_tells_an_anonymous_donor_the_owner_will_not_see_thei
     assert b"<bdi>Jordan E.</bdi> will not see your name: your gift shows as Anonymous." in html
 
 
-def test_the_thank_you_page_for_a_campaign_gift_shares_the_campaign_as_the_donor(
-    client, campaign
-):
+def test_the_thank_you_page_for_a_campaign_gift_shares_the_campaign_as_the_donor(client, campaign):
     donation = paid_gift(campaign)
 
     response = client.get(reverse("donations:thank-you", args=[donation.checkout_token]))
