@@ -1,0 +1,129 @@
+"""In Chromium, at a phone's and a desktop's size: a fundraiser page's and a team page's first
+screen show the owner's (or team's) progress, their name and a Give button before any
+scrolling; a gift on a fundraiser page ends on a thank-you page that shares in the donor's
+voice, with Copy link and "Start your own fundraiser"."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from campaigns.models import FundraiserPage, TeamPage
+from donations.models import Donation
+from northstar.emails import public_url
+from tests.browser.screenshots import DESKTOP, MOBILE, SCREENSHOT_DIR
+from tests.support.demo import load_demo_data
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+JORDANS_PAGE = "Jordan's spring 10K for survivors"
+SIZES = {"mobile": MOBILE, "desktop": DESKTOP}
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.STRIPE_SECRET_KEY = ""  # the local test checkout
+    load_demo_data()
+
+
+def assert_on_first_screen(page, locator, viewport):
+    """`locator` is shown whole within the viewport with the page scrolled to the top."""
+    box = locator.bounding_box()
+    assert box is not None, locator
+    # A pixel's leeway: an anchor scrolls its target to a fraction of a pixel above the top.
+    assert -1 <= box["y"] and box["y"] + box["height"] <= viewport["height"], (locator, box)
+    assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"], (locator, box)
+    return box
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_first_screen_of_a_fundraiser_page_shows_the_owners_progress_name_and_give(
+    page, live_server, demo, size
+):
+    viewport = SIZES[size]
+    page.set_viewport_size(viewport)
+    fundraiser = FundraiserPage.objects.get(title=JORDANS_PAGE)
+    page.goto(f"{live_server.url}{fundraiser.url}")
+    assert page.evaluate("window.scrollY") == 0
+
+    hero = page.locator(".hero")
+    assert_on_first_screen(page, page.get_by_role("heading", level=1, name=JORDANS_PAGE), viewport)
+    assert_on_first_screen(page, hero.get_by_text("Jordan E.", exact=True), viewport)
+    progress = hero.locator("[data-owner-progress]")
+    expect(progress).to_have_text("$320 raised of $500")
+    assert_on_first_screen(page, progress, viewport)
+    give = hero.get_by_role("link", name="Give", exact=True)
+    give_box = assert_on_first_screen(page, give, viewport)
+    campaign_total = hero.get_by_text("Part of Spring into Action:")
+    assert campaign_total.bounding_box()["y"] > give_box["y"]  # the campaign's total comes after
+    if size == "mobile":
+        page.screenshot(path=SCREENSHOT_DIR / "fundraiser-first-screen-mobile.png")
+
+    give.click()
+    panel = page.get_by_role("complementary", name=f"Give to {JORDANS_PAGE}")
+    assert_on_first_screen(
+        page, panel.get_by_role("heading", name=f"Give to {JORDANS_PAGE}"), viewport
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_first_screen_of_a_team_page_shows_its_progress_captain_and_give(
+    page, live_server, demo, size
+):
+    viewport = SIZES[size]
+    page.set_viewport_size(viewport)
+    team = TeamPage.objects.get(title="Grace Church")
+    page.goto(f"{live_server.url}{team.url}")
+
+    hero = page.locator(".hero")
+    assert_on_first_screen(
+        page, page.get_by_role("heading", level=1, name="Grace Church"), viewport
+    )
+    assert_on_first_screen(page, hero.get_by_text("Team captain:"), viewport)
+    assert_on_first_screen(page, hero.locator("[data-team-progress]"), viewport)
+    assert_on_first_screen(page, hero.get_by_role("link", name="Give", exact=True), viewport)
+    if size == "mobile":
+        page.screenshot(path=SCREENSHOT_DIR / "team-first-screen-mobile.png")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_gift_on_a_fundraiser_page_ends_on_a_thank_you_that_shares_in_the_donors_voice(
+    page, live_server, demo, size
+):
+    email = f"lee.park.{size}@example.org"
+    page.set_viewport_size(SIZES[size])
+    fundraiser = FundraiserPage.objects.get(title=JORDANS_PAGE)
+    page.goto(f"{live_server.url}{fundraiser.url}")
+    visitor_whatsapp = page.get_by_role("link", name="WhatsApp").get_attribute("href")
+    assert parse_qs(urlsplit(visitor_whatsapp).query)["text"][0].startswith(
+        "Help Jordan raise $500 for Spring into Action "
+    )
+
+    page.locator(".hero").get_by_role("link", name="Give", exact=True).click()
+    panel = page.get_by_role("complementary", name=f"Give to {JORDANS_PAGE}")
+    panel.get_by_text("$50", exact=True).click()
+    panel.get_by_label("First name", exact=True).fill("Lee")
+    panel.get_by_label("Last name", exact=True).fill("Park")
+    panel.get_by_label("Email", exact=True).fill(email)
+    panel.get_by_role("button", name="Continue to payment").click()
+    page.get_by_role("button", name="Complete test payment").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Thank you — your gift of $50 to {JORDANS_PAGE} is confirmed"
+    )
+    assert Donation.objects.get(email=email).status == Donation.Status.PAID
+    expect(page.get_by_text(f"Your gift to {JORDANS_PAGE}, Jordan E.'s page")).to_be_visible()
+    expect(page.get_by_text("Jordan E. will not see your name")).to_be_visible()
+    share = page.get_by_role("region", name="Share the page: your friends can give too")
+    whatsapp = share.get_by_role("link", name="WhatsApp").get_attribute("href")
+    assert parse_qs(urlsplit(whatsapp).query)["text"][0] == (
+        f"I just gave to {JORDANS_PAGE} {public_url(fundraiser)}"
+    )
+    for label in ("Email", "Facebook", "X"):
+        expect(share.get_by_role("link", name=label, exact=True)).to_be_visible()
+    expect(share.get_by_label("Or copy the link")).to_have_value(public_url(fundraiser))
+    expect(share.get_by_role("button", name="Copy link")).to_be_visible()  # shown by its script
+    expect(page.get_by_role("link", name="Start your own fundraiser")).to_be_visible()
+    page.screenshot(
+        path=SCREENSHOT_DIR / f"thank-you-share-{size}.png", full_page=True, animations="disabled"
+    )
