@@ -172,3 +172,12 @@ def test_a_pending_gifts_thank_you_page_shares_nothing_yet(client, fundraiser):
 
     assert b"I+just+gave" not in html
     assert b'data-copy="#share-url"' not in html
+
+
+def test_the_owners_dashboard_shares_their_page_in_their_own_voice(client, fundraiser, jordan):
+    client.force_login(jordan)
+
+    html = client.get(reverse("dashboard:home")).content.decode()
+
+    assert "text=Help+me+raise+%24500+for+Spring+into+Action" in html
+    assert "Help+Jordan+raise" not in html
