@@ -3,6 +3,7 @@ screen show the owner's (or team's) progress, their name and a Give button befor
 scrolling; a gift on a fundraiser page ends on a thank-you page that shares in the donor's
 voice, with Copy link and "Start your own fundraiser"."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -10,8 +11,10 @@ from playwright.sync_api import expect
 
 from campaigns.models import FundraiserPage, TeamPage
 from donations.models import Donation
+from donations.services import fulfil_checkout_session
 from northstar.emails import public_url
 from tests.browser.screenshots import DESKTOP, MOBILE, SCREENSHOT_DIR
+from tests.donations.factories import DonationFactory
 from tests.support.demo import load_demo_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -129,3 +132,38 @@ def test_a_gift_on_a_fundraiser_page_ends_on_a_thank_you_that_shares_in_the_dono
     page.screenshot(
         path=SCREENSHOT_DIR / f"thank-you-share-{size}.png", full_page=True, animations="disabled"
     )
+
+
+def test_a_gift_confirmed_while_its_thank_you_page_is_open_gets_share_links_and_copy_link(
+    page, live_server, demo
+):
+    fundraiser = FundraiserPage.objects.get(title=JORDANS_PAGE)
+    donation = DonationFactory(
+        page=fundraiser, checkout_session_id="cs_local_share", email="pat.kim@example.org"
+    )
+    page.goto(f"{live_server.url}/donations/thank-you/{donation.checkout_token}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("We are confirming your payment")
+
+    fulfil_checkout_session(donation.checkout_session_id, "pi_local_share", 5000, "usd")
+
+    share = page.get_by_role("region", name="Share the page: your friends can give too")
+    expect(share.get_by_role("button", name="Copy link")).to_be_visible(timeout=10_000)
+    expect(share.get_by_role("link", name="WhatsApp")).to_have_attribute(
+        "href", re.compile(r"text=I\+just\+gave\+to\+Jordan%27s\+spring\+10K")
+    )
+
+
+def test_without_javascript_the_link_is_there_to_select_and_no_dead_copy_button_shows(
+    browser, live_server, demo
+):
+    context = browser.new_context(viewport=MOBILE, java_script_enabled=False)
+    tab = context.new_page()
+    fundraiser = FundraiserPage.objects.get(title=JORDANS_PAGE)
+    tab.goto(f"{live_server.url}{fundraiser.url}")
+
+    share = tab.get_by_role("region", name="Share this page")
+    expect(share.get_by_label("Or copy the link")).to_have_value(public_url(fundraiser))
+    expect(share.get_by_label("Or copy the link")).to_be_visible()
+    expect(share.locator("[data-copy]")).to_be_hidden()
+    expect(share.get_by_role("link", name="WhatsApp")).to_be_visible()
+    context.close()
