@@ -57,6 +57,12 @@ class PageSummary:
     team_state: str = ""
 
     @property
+    def owner_share_links(self):
+        """(label, href) pairs sharing the page in its owner's voice ("Help me raise $500 for
+        Spring into Action: ..."): the only place the owner's voice is used."""
+        return self.page.share_links(text=self.page.owner_share_text())
+
+    @property
     def needs_changes(self):
         return self.state.startswith(("Changes requested", "Live — changes requested"))
 

@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext
 from wagtail import blocks
 from wagtail.actions.publish_revision import PublishPermissionError
 from wagtail.admin.panels import (
@@ -32,7 +33,7 @@ from wagtail.search import index
 
 from campaigns.forms import FundraisingCampaignPageForm, GoalPageForm
 from donations.models import Donation, DonationTotal
-from donations.money import CURRENCY_CHOICES, DEFAULT_CURRENCY, normalise_currency
+from donations.money import CURRENCY_CHOICES, DEFAULT_CURRENCY, format_money, normalise_currency
 from northstar.blocks import BaseStreamBlock
 from northstar.memo import Memo
 from northstar.pagecache import CSRF_PLACEHOLDER, PAGE_CACHE_SECONDS, with_csrf_placeholder
@@ -49,6 +50,14 @@ MILESTONES = (
     (50, "Halfway there!"),
     (25, "A quarter of the way there!"),
 )
+
+
+def public_name_of(user):
+    """A supporter as public pages name them: first name and last initial ("Maria L."), as
+    donors are named; their first name alone without a last name; "" if they gave no name.
+    Never their email."""
+    first, last = user.first_name.strip(), user.last_name.strip()
+    return f"{first} {last[:1]}." if first and last else first
 
 
 def search_text_of(title, *names):
@@ -328,6 +337,11 @@ class FundraisingCampaignPage(AnonymousPageCacheMixin, Page):
         """New fundraiser pages are opened up to and including the deadline's day."""
         return self.accepts_donations
 
+    def donor_share_text(self):
+        """What a donor shares after giving to the campaign: "I just gave to Spring into
+        Action"."""
+        return gettext("I just gave to %(title)s") % {"title": self.title}
+
     def live_teams(self):
         """The campaign's live teams, by title (for the "join a team" choice)."""
         return TeamPage.objects.child_of(self).live().order_by("title")
@@ -492,6 +506,27 @@ class TeamPage(AnonymousPageCacheMixin, Page):
     def campaign(self):
         return FundraisingCampaignPage.objects.ancestor_of(self).first()
 
+    @property
+    def captain_public_name(self):
+        """The captain as public pages name them (`public_name_of`): "Jordan E."."""
+        return public_name_of(self.captain)
+
+    def visitor_share_text(self):
+        """What a visitor shares, in their own voice: "Help Grace Church raise $2,000 for
+        Spring into Action" (the team's goal in the campaign's currency, `format_money`)."""
+        return gettext("Help %(team)s raise %(goal)s for %(campaign)s") % {
+            "team": self.title,
+            "goal": format_money(self.goal_cents, self.campaign.currency),
+            "campaign": self.campaign.title,
+        }
+
+    def share_links(self, request=None):
+        """(label, href) pairs sharing the team's public address in the visitor's voice."""
+        from northstar.emails import public_url
+        from northstar.sharing import share_links
+
+        return share_links(public_url(self, request), self.visitor_share_text())
+
     def live_members(self):
         """The team's live, public fundraiser pages with their owners, each with
         `raised_cents` and `gift_count`, most raised first: one query however many."""
@@ -506,8 +541,14 @@ class TeamPage(AnonymousPageCacheMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        from northstar.emails import public_url
+
         context.update(
-            campaign=self.campaign, members=self.live_members(), progress=self.progress()
+            campaign=self.campaign,
+            members=self.live_members(),
+            progress=self.progress(),
+            share_url=public_url(self, request),
+            share_links=self.share_links(request),
         )
         return context
 
@@ -646,8 +687,7 @@ class FundraiserPage(AnonymousPageCacheMixin, Page):
     def owner_public_name(self):
         """The owner as the public page names them: first name and last initial ("Maria L."),
         as donors are named; "" if they gave no name. Never their email."""
-        first, last = self.supporter.first_name.strip(), self.supporter.last_name.strip()
-        return f"{first} {last[:1]}." if first and last else first
+        return public_name_of(self.supporter)
 
     @property
     def currency(self):
@@ -669,15 +709,50 @@ class FundraiserPage(AnonymousPageCacheMixin, Page):
         total = DonationTotal.objects.total(page=self.pk)
         return progress_toward(total, self.goal_cents, self.currency)
 
-    def share_links(self, request=None):
+    # Share text by voice: the public page speaks as its visitor, the owner's dashboard as
+    # the owner, the thank-you page as the donor. `northstar.sharing.share_links` builds the
+    # links from whichever the caller picks.
+
+    def visitor_share_text(self):
+        """What a visitor to the page shares: "Help Jordan raise $500 for Spring into Action"
+        (the owner's first name, the page's goal by `format_money`); "Help raise $500 for
+        Spring into Action: <title>" when the owner gave no first name. Never "Help me"."""
+        values = {
+            "name": self.supporter.first_name.strip(),
+            "goal": format_money(self.goal_cents, self.currency),
+            "campaign": self.campaign.title,
+            "title": self.title,
+        }
+        if values["name"]:
+            return gettext("Help %(name)s raise %(goal)s for %(campaign)s") % values
+        return gettext("Help raise %(goal)s for %(campaign)s: %(title)s") % values
+
+    def owner_share_text(self):
+        """What the owner shares from their dashboard: "Help me raise $500 for Spring into
+        Action: Jordan's spring 10K for survivors"."""
+        return gettext("Help me raise %(goal)s for %(campaign)s: %(title)s") % {
+            "goal": format_money(self.goal_cents, self.currency),
+            "campaign": self.campaign.title,
+            "title": self.title,
+        }
+
+    def donor_share_text(self):
+        """What a donor shares after giving: "I just gave to Jordan's spring 10K for
+        survivors"."""
+        return gettext("I just gave to %(title)s") % {"title": self.title}
+
+    def share_links(self, request=None, text=None):
+        """(label, href) pairs sharing the page's public address with `text`; the visitor's
+        voice (`visitor_share_text`) unless the caller picks another."""
         from northstar.emails import public_url
         from northstar.sharing import share_links
 
         url = public_url(self, request)
-        return share_links(url, f"Help me raise money for {self.campaign.title}: {self.title}")
+        return share_links(url, text or self.visitor_share_text())
 
     def get_context(self, request, *args, form=None, **kwargs):
         from donations.services import stripe_enabled
+        from northstar.emails import public_url
 
         context = super().get_context(request, *args, **kwargs)
         campaign = self.campaign
@@ -688,6 +763,7 @@ class FundraiserPage(AnonymousPageCacheMixin, Page):
             recent_donations=recent_public_donations(self.pk),
             form=form or self.donation_form(),
             payments_by_stripe=stripe_enabled(),
+            share_url=public_url(self, request),
             share_links=self.share_links(request),
         )
         return context

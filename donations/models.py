@@ -266,6 +266,14 @@ class DonationTotal(ShardedCounter):
         )
 
 
+def name_seen_by_owner(donation):
+    """Whether the owner of the fundraiser page given to sees the donor's name (on their
+    dashboard and in the "someone gave to your page" email), as the thank-you page tells the
+    donor: the one place that reads the donor's choice for it; otherwise they see
+    "Anonymous"."""
+    return donation.show_name_publicly
+
+
 def counted_level_types():
     """The content types of `COUNTED_LEVELS` (cached by Django after the first call)."""
     models_ = [apps.get_model(label) for label in COUNTED_LEVELS]

@@ -11,10 +11,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
+from campaigns.models import FundraiserPage, FundraisingCampaignPage
+from northstar.emails import public_url
 from northstar.ratelimit import allow, client_ip
+from northstar.sharing import share_links
 
 from .forms import DonationForm
-from .models import Donation
+from .models import Donation, name_seen_by_owner
 from .services import (
     LOCAL_SESSION_PREFIX,
     CheckoutUnavailable,
@@ -114,8 +117,27 @@ def test_checkout(request, token):
     return TemplateResponse(request, "donations/test_checkout.html", context)
 
 
-def thank_you_context(donation):
-    return {"donation": donation, "page": donation.page.specific}
+def thank_you_context(donation, request=None):
+    """The thank-you page's context: the gift and the `page` given to; for a gift to a
+    fundraiser page, `fundraiser` (that page) and `owner_sees_name` (`name_seen_by_owner`);
+    the `campaign` (for "Start your own fundraiser"); and, once the gift is paid, share links
+    in the donor's voice (`share_links`, `share_url`)."""
+    page = donation.page.specific
+    fundraiser = page if isinstance(page, FundraiserPage) else None
+    campaign = fundraiser.campaign if fundraiser else page
+    context = {
+        "donation": donation,
+        "page": page,
+        "fundraiser": fundraiser,
+        "owner_sees_name": name_seen_by_owner(donation),
+        "campaign": campaign if isinstance(campaign, FundraisingCampaignPage) else None,
+    }
+    if donation.is_paid and hasattr(page, "donor_share_text"):
+        share_url = public_url(page, request)
+        context.update(
+            share_url=share_url, share_links=share_links(share_url, page.donor_share_text())
+        )
+    return context
 
 
 @never_cache
@@ -127,7 +149,7 @@ def thank_you(request, token):
     limited number of times and then says what to do; the page never reloads itself.
     """
     donation = donation_for_token(token)
-    context = thank_you_context(donation)
+    context = thank_you_context(donation, request)
     return TemplateResponse(request, "donations/thank_you.html", context)
 
 
@@ -140,7 +162,9 @@ def thank_you_status(request, token):
     """
     donation = donation_for_token(token)
     html = render_to_string(
-        "donations/includes/thank_you_card.html", thank_you_context(donation), request=request
+        "donations/includes/thank_you_card.html",
+        thank_you_context(donation, request),
+        request=request,
     )
     return JsonResponse({"status": donation.status, "html": html})
 

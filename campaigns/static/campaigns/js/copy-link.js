@@ -1,8 +1,12 @@
 // "Copy" buttons beside a readonly link: <button data-copy="#input-id" hidden>Copy</button>.
 // Without JavaScript the button stays hidden and the link is there to select by hand.
+// `window.northstarCopyLinks(root)` sets up the buttons inside `root` (HTML put into a page
+// after it loaded: the thank-you card once a gift is confirmed); each button only once.
 (function () {
   "use strict";
-  document.querySelectorAll("[data-copy]").forEach(function (button) {
+  function setUp(button) {
+    if (button.dataset.copyReady) return;
+    button.dataset.copyReady = "true";
     var label = button.textContent;
     var show = function (text) {
       button.textContent = text;
@@ -31,5 +35,10 @@
         show("Press Ctrl+C to copy");
       }
     });
-  });
+  }
+
+  window.northstarCopyLinks = function (root) {
+    (root || document).querySelectorAll("[data-copy]").forEach(setUp);
+  };
+  window.northstarCopyLinks(document);
 })();

@@ -36,6 +36,7 @@
           later();
         } else {
           card.innerHTML = gift.html;
+          if (window.northstarCopyLinks) window.northstarCopyLinks(card); // its Copy link button
         }
       })
       .catch(later);
