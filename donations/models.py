@@ -271,7 +271,7 @@ def name_seen_by_owner(donation):
     dashboard and in the "someone gave to your page" email), as the thank-you page tells the
     donor: the one place that reads the donor's choice for it; otherwise they see
     "Anonymous"."""
-    return donation.show_name_publicly
+    return donation.name_shown in Donation.NAMED_TO_OWNER
 
 
 def counted_level_types():

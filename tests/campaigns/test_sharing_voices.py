@@ -122,7 +122,7 @@ def test_the_fundraiser_page_puts_the_owners_progress_and_a_give_button_before_t
 def test_the_thank_you_page_for_a_fundraiser_gift_names_the_page_its_owner_and_shares_as_donor(
     client, fundraiser
 ):
-    donation = paid_gift(fundraiser, show_name_publicly=True)
+    donation = paid_gift(fundraiser, name_shown="public")
 
     response = client.get(reverse("donations:thank-you", args=[donation.checkout_token]))
 
@@ -146,11 +146,21 @@ def test_the_thank_you_page_for_a_fundraiser_gift_names_the_page_its_owner_and_s
 def test_the_thank_you_page_tells_an_anonymous_donor_the_owner_will_not_see_their_name(
     client, fundraiser
 ):
-    donation = paid_gift(fundraiser, show_name_publicly=False)
+    donation = paid_gift(fundraiser, name_shown="anonymous")
 
     html = client.get(reverse("donations:thank-you", args=[donation.checkout_token])).content
 
     assert b"<bdi>Jordan E.</bdi> will not see your name: your gift shows as Anonymous." in html
+
+
+def test_the_thank_you_page_tells_a_donor_named_only_to_the_owner_the_owner_will_see_it(
+    client, fundraiser
+):
+    donation = paid_gift(fundraiser, name_shown="owner")
+
+    html = client.get(reverse("donations:thank-you", args=[donation.checkout_token])).content
+
+    assert b"<bdi>Jordan E.</bdi> will see your name with your gift." in html
 
 
 def test_the_thank_you_page_for_a_campaign_gift_shares_the_campaign_as_the_donor(client, campaign):
