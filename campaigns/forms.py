@@ -328,6 +328,17 @@ class StartFundraiserForm(NameFields, FundraiserPageFields):
             self.initial.setdefault("first_name", owner.first_name)
             self.initial.setdefault("last_name", owner.last_name)
 
+    def preselect_team(self, team_id: str | None) -> None:
+        """Start the "Join a team" choice on `team_id` (as a link's `?team=` gives it: a str
+        or None) when it is one of the teams offered (`team_choices`); anything else (no
+        teams, an unknown, foreign or waiting team, not a number) changes nothing."""
+        field = self.fields.get("team")
+        digits = team_id or ""
+        if field is None or not (digits.isascii() and digits.isdigit() and len(digits) < 19):
+            return
+        if field.queryset.filter(pk=int(digits)).exists():
+            self.initial["team"] = int(digits)
+
 
 class EditFundraiserForm(OpenedVersionMixin, FundraiserPageFields):
     """What the owner of `page` changes on it from the dashboard: the fields of

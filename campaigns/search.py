@@ -8,6 +8,10 @@ same way (`northstar.text.fold_for_search`: "Jordan’s" and "jordans" alike,
 "Łukasz" as "lukasz", "Jordan E." as the results print a name) and matched
 word by word with `contains`. One query for
 the pages, their owners and their totals, however many pages there are.
+
+Live teams are found by name too (`find_teams`): a campaign has few teams, so their
+titles are folded the same way in Python (no stored column): one query for the titles,
+one more for the matching teams' totals when any match.
 """
 
 from django import forms
@@ -18,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from northstar.forms import TypedTextMixin
 from northstar.text import fold_for_search
 
-from .models import FundraisingCampaignPage, with_raised
+from .models import RANKING, FundraisingCampaignPage, TeamPage, with_raised
 
 MAX_QUERY_LENGTH = 100
 MAX_RESULTS = 20
@@ -30,7 +34,7 @@ class FindFundraiserForm(TypedTextMixin, forms.Form):
     q = forms.CharField(
         label="Find a fundraiser",
         max_length=MAX_QUERY_LENGTH,
-        help_text="A supporter's name or their page's title.",
+        help_text="A supporter's name, their page's title or a team's name.",
         error_messages={
             "required": "Type a name or a page title to search for.",
             "max_length": (
@@ -62,21 +66,42 @@ def find_fundraisers(campaign, query, limit=MAX_RESULTS):
     return list(with_raised(pages).order_by("-raised_cents", "title", "pk")[:limit])
 
 
+def find_teams(campaign, query, limit=MAX_RESULTS):
+    """The live, public teams of `campaign` whose name contains every word of `query` (a
+    str), both folded (`fold_for_search`), each with `raised_cents` and `gift_count` (its
+    members' gifts); most raised first, at most `limit`. An empty query finds nothing.
+
+    The campaign's team names are read in one query and folded here; the matches' totals
+    in one more (none when nothing matches)."""
+    words = fold_for_search(query).split()[:10]
+    if not words:
+        return []
+    teams = TeamPage.objects.child_of(campaign).live().public().values_list("pk", "title")
+    folded = ((pk, fold_for_search(title)) for pk, title in teams)
+    matching = [pk for pk, text in folded if all(word in text for word in words)]
+    if not matching:
+        return []
+    return list(with_raised(TeamPage.objects.filter(pk__in=matching)).order_by(*RANKING)[:limit])
+
+
 @require_http_methods(["GET", "HEAD"])
 def find_fundraiser(request, campaign_id):
-    """/campaigns/<id>/find/?q=maria: the matching pages with raised of goal and a link;
+    """/campaigns/<id>/find/?q=maria: the matching pages, then the matching teams (marked
+    as teams), each with raised of goal and a link;
     "no pages match" with a way to give to the campaign itself; a clear message for an
     empty or too long query."""
     campaign = get_object_or_404(FundraisingCampaignPage.objects.live().public(), pk=campaign_id)
     form = FindFundraiserForm(request.GET if "q" in request.GET else None)
-    results = None
+    results = teams = None
     if form.is_valid():
         results = find_fundraisers(campaign, form.cleaned_data["q"])
+        teams = find_teams(campaign, form.cleaned_data["q"])
     context = {
         "campaign": campaign,
         "page": campaign,
         "form": form,
         "results": results,
+        "teams": teams,
         "max_results": MAX_RESULTS,
     }
     return TemplateResponse(request, "campaigns/find_fundraiser.html", context)

@@ -7,12 +7,14 @@ then the campaign's approval workflow started, or the revision published at once
 
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from wagtail.coreutils import find_available_slug
 from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
+from wagtail.models import Page, WorkflowState
 
 from northstar.text import look_alike_key, mixed_script_look_alike, readable_slug, script_name
 
@@ -135,6 +137,33 @@ def publish_or_submit(page, owner):
         # The supporter has no Wagtail permissions: the campaign's setting (no approval
         # needed) is the permission, as the public form is the only way here.
         revision.publish(user=owner, skip_permission_checks=True)
+
+
+def pages_already_opened(campaign: FundraisingCampaignPage, owner) -> list[FundraiserPage]:
+    """`owner`'s own pages in `campaign` that are live or waiting in the campaign's workflow
+    (for approval, or with changes asked), oldest first; [] for none or for an anonymous
+    visitor. A page staff took down, or one unpublished with no workflow running, is left
+    out. Two queries at most, however many pages the campaign has."""
+    if not owner.is_authenticated:
+        return []
+    pages = list(
+        FundraiserPage.objects.child_of(campaign)
+        .filter(supporter=owner, taken_down_at__isnull=True)
+        .order_by("pk")
+    )
+    not_live = [str(page.pk) for page in pages if not page.live]
+    waiting = set()
+    if not_live:
+        waiting = {
+            int(object_id)
+            for object_id in WorkflowState.objects.active()
+            .filter(
+                base_content_type=ContentType.objects.get_for_model(Page),
+                object_id__in=not_live,
+            )
+            .values_list("object_id", flat=True)
+        }
+    return [page for page in pages if page.live or page.pk in waiting]
 
 
 @transaction.atomic

@@ -1,6 +1,8 @@
 """Supporters open their own fundraiser page from the public site, and invited friends stop
 emails about a page (`northstar.unsubscribe`): parse, call one service, render."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -12,7 +14,13 @@ from northstar.unsubscribe import one_click_view
 from . import invitations
 from .forms import StartFundraiserForm
 from .models import FundraiserPage, FundraisingCampaignPage
-from .services import FundraiserRefused, not_started, open_fundraiser, start_day
+from .services import (
+    FundraiserRefused,
+    not_started,
+    open_fundraiser,
+    pages_already_opened,
+    start_day,
+)
 
 
 def live_campaign_or_404(campaign_id):
@@ -24,7 +32,12 @@ def live_campaign_or_404(campaign_id):
 @require_http_methods(["GET", "HEAD", "POST"])
 def start_fundraiser(request, campaign_id):
     """The "start your own fundraiser" form; on a valid post, the page is opened and the
-    supporter is sent to the page that says what happens next."""
+    supporter is sent to the page that says what happens next.
+
+    A supporter who already has a page here (live or waiting: `pages_already_opened`) is
+    first shown it, with its dashboard link, and "Open another page" (`?another=1`) for the
+    form; a post opens a second page as before. `?team=<id>` (a team page's link) starts
+    the form with that team chosen, if it is one of the campaign's live teams."""
     campaign = live_campaign_or_404(campaign_id)
     context = {"campaign": campaign, "page": campaign}
     if not_started(campaign):
@@ -32,6 +45,15 @@ def start_fundraiser(request, campaign_id):
         return TemplateResponse(request, "campaigns/start_fundraiser_not_started.html", context)
     if not campaign.accepts_fundraisers():
         return TemplateResponse(request, "campaigns/start_fundraiser_closed.html", context)
+    team_id = request.GET.get("team")
+    if request.method != "POST" and not request.GET.get("another"):
+        opened = pages_already_opened(campaign, request.user)
+        if opened:
+            another = {"another": "1", **({"team": team_id} if team_id else {})}
+            context.update(opened=opened, another_query=urlencode(another))
+            return TemplateResponse(
+                request, "campaigns/start_fundraiser_already_opened.html", context
+            )
     if request.method == "POST":
         form = StartFundraiserForm(
             request.POST, request.FILES, campaign=campaign, owner=request.user
@@ -53,6 +75,7 @@ def start_fundraiser(request, campaign_id):
                 "story": campaign.default_fundraiser_story,
             },
         )
+        form.preselect_team(team_id)
     context["form"] = form
     return TemplateResponse(request, "campaigns/start_fundraiser.html", context)
 
