@@ -1,4 +1,4 @@
-""""Start your own fundraiser" for a supporter who already has a page in the campaign (their
+"""The "start your own fundraiser" form for a supporter who already has a page in the campaign (their
 page first, a second only if they mean it), and from a team's page (the team chosen)."""
 
 import pytest
