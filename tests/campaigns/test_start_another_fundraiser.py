@@ -1,5 +1,5 @@
-"""The "start your own fundraiser" form for a supporter who already has a page in the campaign (their
-page first, a second only if they mean it), and from a team's page (the team chosen)."""
+"""The start form for a supporter who already has a page in the campaign (their page first,
+a second only if they mean it), and from a team's page (the team chosen)."""
 
 import pytest
 from django.urls import reverse
