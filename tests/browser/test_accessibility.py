@@ -140,6 +140,10 @@ def test_the_demo_supporters_own_pages_have_no_axe_violation(tab, live_server, d
     tab.goto(f"{url}/dashboard/pages/{fundraiser.pk}/friends/")
     found.check("ask-friends page")
     tab.goto(f"{url}/campaigns/{campaign.pk}/start/")
+    expect(tab.get_by_role("link", name="Open another page")).to_be_visible()
+    found.check("start-a-fundraiser page, with a page already")
+    tab.goto(f"{url}/campaigns/{campaign.pk}/start/?another=1")
+    expect(tab.get_by_label("Your story")).to_be_visible()
     found.check("start-a-fundraiser page")
 
     found.assert_none()
