@@ -264,8 +264,10 @@ def load_spring_into_action():
             title="Spring into Action",
             slug=SPRING_INTO_ACTION_SLUG,
             intro=(
-                "Raise $10,000 by April 15 for a month of transitional housing, food and "
-                "clothing for survivors of human trafficking."
+                # The goal and deadline are shown beside it, composed from the fields
+                # (`goal_line`): the text never repeats them.
+                "A month of transitional housing, food and clothing for survivors of "
+                "human trafficking."
             ),
             body=[
                 (
@@ -275,7 +277,7 @@ def load_spring_into_action():
                     "table and clothes for job interviews, and when shelters are fullest.</p>"
                     "<p>This spring our partners can house survivors for a month while they "
                     "see a lawyer, a doctor and a counsellor, and make a plan. "
-                    "<b>$10,000 covers the whole month</b>: every gift brings the next "
+                    "<b>The goal covers the whole month</b>: every gift brings the next "
                     "survivor a step closer to a home of their own.</p>",
                 ),
                 (

@@ -52,6 +52,13 @@ MILESTONES = (
 )
 
 
+def day_as_read(day):
+    """A date as a supporter reads it, the one date format of campaign pages: "April 15"
+    in the current year (the site's time zone), else "April 15, 2027"."""
+    fmt = "F j" if day.year == timezone.localdate().year else "F j, Y"
+    return format_date(day, fmt)
+
+
 def public_name_of(user):
     """A supporter as public pages name them: first name and last initial ("Maria L."), as
     donors are named; their first name alone without a last name; "" if they gave no name.
@@ -301,6 +308,19 @@ class FundraisingCampaignPage(AnonymousPageCacheMixin, Page):
     def ask_line(self):
         return self.ask_text or f"Can you help? Give to {self.title}."
 
+    def goal_line(self):
+        """The campaign's goal and deadline in one sentence, composed from the fields so that
+        a new goal or deadline changes every page that shows it: "Raise $10,000 by April
+        15" (`format_money`, `day_as_read`); "The goal was $10,000 by April 15" once the
+        deadline has passed. Staff texts (intro, body) are not to repeat the figures."""
+        values = {
+            "goal": format_money(self.goal_cents, self.currency),
+            "deadline": day_as_read(self.deadline),
+        }
+        if self.deadline < timezone.localdate():
+            return gettext("The goal was %(goal)s by %(deadline)s") % values
+        return gettext("Raise %(goal)s by %(deadline)s") % values
+
     def deadline_line(self):
         """ "Ends April 15", "Last day today" or "This campaign has ended"."""
         today = timezone.localdate()
@@ -308,8 +328,7 @@ class FundraisingCampaignPage(AnonymousPageCacheMixin, Page):
             return "This campaign has ended"
         if self.deadline == today:
             return "Last day today"
-        fmt = "F j" if self.deadline.year == today.year else "F j, Y"
-        return f"Ends {format_date(self.deadline, fmt)}"
+        return f"Ends {day_as_read(self.deadline)}"
 
     def days_left(self):
         return max(0, (self.deadline - timezone.localdate()).days)

@@ -10,7 +10,6 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from wagtail.coreutils import find_available_slug
 from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
@@ -18,7 +17,7 @@ from wagtail.models import Page, WorkflowState
 
 from northstar.text import look_alike_key, mixed_script_look_alike, readable_slug, script_name
 
-from .models import FundraiserPage, FundraisingCampaignPage, TeamPage
+from .models import FundraiserPage, FundraisingCampaignPage, TeamPage, day_as_read
 
 FALLBACK_SLUG = "fundraiser"
 
@@ -80,8 +79,7 @@ def start_day(campaign: FundraisingCampaignPage) -> str:
     "April 1, 2027"; "" if it has none."""
     if campaign.start_date is None:
         return ""
-    fmt = "F j" if campaign.start_date.year == timezone.localdate().year else "F j, Y"
-    return format_date(campaign.start_date, fmt)
+    return day_as_read(campaign.start_date)
 
 
 def opening_refusal(campaign: FundraisingCampaignPage) -> str | None:

@@ -1,7 +1,7 @@
 """django-allauth hooks: its account email goes out through the site's email path."""
 
 from types import SimpleNamespace
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import get_next_redirect_url
@@ -27,16 +27,17 @@ PAGE_LINKS = {
 
 
 def email_site(org=None):
-    """What allauth's templates call `current_site`: the organisation's name and the site's domain.
+    """What allauth's templates call `current_site`: the organisation, by its name only.
 
-    `name` is the organisation's name (SiteSettings), `domain` SITE_URL's host
-    ("northstar.org", "localhost:8000").
+    `name` and `domain` are both the organisation's name (SiteSettings; the
+    product's name if it has none): every account email names the organisation,
+    never a host ("localhost:8321"), and a template of allauth's we do not
+    override that prints `current_site.domain` prints the name too. The links in
+    the email are built on SITE_URL by the adapter, never from `domain`.
     """
     org = org or SiteSettings.for_default_site()
-    return SimpleNamespace(
-        name=org.organisation_name or settings.WAGTAIL_SITE_NAME,
-        domain=urlsplit(settings.SITE_URL).netloc,
-    )
+    name = org.organisation_name or settings.WAGTAIL_SITE_NAME
+    return SimpleNamespace(name=name, domain=name)
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -170,3 +170,11 @@ def test_the_demo_pages_milestones_are_recorded_so_a_real_gift_tells_of_the_next
     [email] = OutboundEmail.objects.filter(template="campaigns/milestone")
     assert email.to == DEMO_SUPPORTER_EMAIL
     assert email.context["percent"] == 100
+
+
+def test_the_demo_texts_leave_the_goal_and_deadline_to_the_composed_line(demo):
+    """Staff type the figures once: the intro and body never repeat them (`goal_line` does)."""
+    texts = demo.intro + str(demo.body)
+    assert "$10,000" not in texts
+    assert "April 15" not in texts
+    assert demo.goal_line().startswith("Raise $10,000 by April 15")

@@ -171,7 +171,7 @@ def test_account_emails_name_the_organisation_and_carry_no_host_prefix(client, s
     message = OutboundEmail.objects.get(to="named@example.org")
     assert message.context["subject"] == "Confirm your email address for Harbor Light Coalition"
     assert message.context["body"].startswith("Hello from Harbor Light Coalition.")
-    assert "open an account on testserver." in message.context["body"]
+    assert "open an account with Harbor Light Coalition." in message.context["body"]
 
 
 @pytest.mark.django_db
@@ -243,7 +243,9 @@ def test_adding_an_address_to_an_account_asks_to_confirm_it_not_to_open_an_accou
     client.post("/accounts/email/", {"email": "second@example.org", "action_add": ""})
 
     body = OutboundEmail.objects.get(to="second@example.org").context["body"]
-    assert "asked to use this address (second@example.org) with an account on testserver" in body
+    assert (
+        "asked to use this address (second@example.org) for their account with North Star" in body
+    )
     assert "open an account" not in body
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.test import override_settings
 from django.utils import timezone
 
 from donations.models import Donation
@@ -420,6 +421,22 @@ def test_an_account_email_names_the_organisation_and_links_to_the_public_site(
     links = re.findall(r"https?://\S+", text)
     assert links
     assert all(link.startswith(f"{settings.SITE_URL}/accounts/") for link in links)
+
+
+@pytest.mark.parametrize("scenario", ACCOUNT_SCENARIOS)
+def test_an_account_email_names_the_organisation_and_never_a_host(scenario, organisation, client):
+    before = last_pk()
+    with override_settings(SITE_URL="http://localhost:8321"):  # as `make run` serves it
+        scenario(client)
+    [(_template, subject, text, html)] = outbox_since(before)
+    host = "localhost:8321"
+    assert f"{host}/accounts/" in text  # the links are on the public site, as they must be
+    words = re.sub(r"https?://\S+", "", text)
+    assert f"with {organisation.organisation_name}" in words
+    for shown in (subject, words, re.sub(r'href="[^"]*"|https?://[^\s<"]+', "", html)):
+        assert host not in shown
+        assert "localhost" not in shown
+        assert not re.search(r"\b[a-z][\w.-]*:[0-9]{2,5}\b", shown, re.I), shown
 
 
 @pytest.mark.parametrize(
