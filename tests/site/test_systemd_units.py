@@ -31,3 +31,10 @@ def test_each_unit_runs_its_command_and_is_restarted_whenever_it_exits(name):
     assert unit["Unit"]["StartLimitIntervalSec"] == "0"
     assert unit["Service"]["EnvironmentFile"] == "/etc/northstar.env"
     assert unit["Install"]["WantedBy"] == "multi-user.target"
+
+
+def test_the_web_unit_binds_a_private_address_and_logs_with_the_sites_format():
+    command = shlex.split(read_unit("northstar-web.service")["Service"]["ExecStart"])
+    bind = command[command.index("--bind") + 1]
+    assert not bind.startswith(("0.0.0.0", "[::]", ":"))  # noqa: S104 (the check itself)
+    assert command[command.index("-c") + 1] == "site/gunicorn.conf.py"
