@@ -13,7 +13,6 @@ from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext
@@ -35,6 +34,7 @@ from campaigns.forms import FundraisingCampaignPageForm, GoalPageForm
 from donations.models import Donation, DonationTotal
 from donations.money import CURRENCY_CHOICES, DEFAULT_CURRENCY, format_money, normalise_currency
 from northstar.blocks import BaseStreamBlock
+from northstar.days import organisation_today
 from northstar.memo import Memo
 from northstar.pagecache import CSRF_PLACEHOLDER, PAGE_CACHE_SECONDS, with_csrf_placeholder
 from northstar.text import fold_for_search
@@ -54,8 +54,8 @@ MILESTONES = (
 
 def day_as_read(day):
     """A date as a supporter reads it, the one date format of campaign pages: "April 15"
-    in the current year (the site's time zone), else "April 15, 2027"."""
-    fmt = "F j" if day.year == timezone.localdate().year else "F j, Y"
+    in the organisation's current year, else "April 15, 2027"."""
+    fmt = "F j" if day.year == organisation_today().year else "F j, Y"
     return format_date(day, fmt)
 
 
@@ -133,7 +133,7 @@ class AnonymousPageCacheMixin:
 class CampaignQuerySet(PageQuerySet):
     def accepting_gifts(self):
         """Campaigns whose last day for gifts is today or later, in the site's time zone."""
-        return self.filter(deadline__gte=timezone.localdate())
+        return self.filter(deadline__gte=organisation_today())
 
 
 class FundraisingCampaignPage(AnonymousPageCacheMixin, Page):
@@ -302,7 +302,7 @@ class FundraisingCampaignPage(AnonymousPageCacheMixin, Page):
 
         (Only live pages are given to: `donations.views.givable_page` asks for one.)
         """
-        return self.deadline >= timezone.localdate()
+        return self.deadline >= organisation_today()
 
     @property
     def ask_line(self):
@@ -317,13 +317,13 @@ class FundraisingCampaignPage(AnonymousPageCacheMixin, Page):
             "goal": format_money(self.goal_cents, self.currency),
             "deadline": day_as_read(self.deadline),
         }
-        if self.deadline < timezone.localdate():
+        if self.deadline < organisation_today():
             return gettext("The goal was %(goal)s by %(deadline)s") % values
         return gettext("Raise %(goal)s by %(deadline)s") % values
 
     def deadline_line(self):
         """ "Ends April 15", "Last day today" or "This campaign has ended"."""
-        today = timezone.localdate()
+        today = organisation_today()
         if self.deadline < today:
             return "This campaign has ended"
         if self.deadline == today:
@@ -331,7 +331,7 @@ class FundraisingCampaignPage(AnonymousPageCacheMixin, Page):
         return f"Ends {day_as_read(self.deadline)}"
 
     def days_left(self):
-        return max(0, (self.deadline - timezone.localdate()).days)
+        return max(0, (self.deadline - organisation_today()).days)
 
     def totals(self):
         return DonationTotal.objects.total(page=self.pk)

@@ -17,12 +17,10 @@ saved as a revision the moment it is opened, `campaigns.services`), or, for a
 page made without one, when it was first published.
 """
 
-import zoneinfo
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     CharField,
@@ -41,6 +39,7 @@ from wagtail.models import Page, Revision, WorkflowState
 
 from donations.models import Donation, DonationTotal
 from donations.money import format_money
+from northstar.days import organisation_today, organisation_zone
 from northstar.emails import public_url
 from petitions.reports import bar_chart, export_cell
 
@@ -72,11 +71,6 @@ class PageState:
     CHANGES_REQUESTED = "changes requested"
     DRAFT = "draft"
     TAKEN_DOWN = "taken down"
-
-
-def organisation_zone():
-    """The organisation's time zone (`TIME_ZONE`), in which the report counts its days."""
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def start_of_day(day: date) -> datetime:
@@ -171,7 +165,7 @@ def page_state(page) -> str:
 def report_window(campaign: FundraisingCampaignPage, days=REPORT_DAYS, today=None):
     """(first, last) day of the report's charts, both inclusive: the `days` days up to today,
     or up to the deadline once the campaign has ended."""
-    today = today or timezone.localdate(timezone=organisation_zone())
+    today = today or organisation_today()
     last = min(today, campaign.deadline)
     return last - timedelta(days=days - 1), last
 
@@ -356,5 +350,5 @@ def export_rows(campaign: FundraisingCampaignPage, request=None):
 
 def export_filename(campaign: FundraisingCampaignPage, today=None) -> str:
     """ "fundraiser-pages-<campaign slug>-<today>.csv"."""
-    today = today or timezone.localdate(timezone=organisation_zone())
+    today = today or organisation_today()
     return f"fundraiser-pages-{campaign.slug}-{today.isoformat()}.csv"

@@ -15,6 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
 from wagtail.models import Page, WorkflowState
 
+from northstar.days import organisation_today
 from northstar.text import look_alike_key, mixed_script_look_alike, readable_slug, script_name
 
 from .models import FundraiserPage, FundraisingCampaignPage, TeamPage, day_as_read
@@ -71,7 +72,7 @@ def look_alike_refusal(title: str, *, what: str) -> str | None:
 
 def not_started(campaign: FundraisingCampaignPage) -> bool:
     """Whether `campaign`'s start date is still to come, in the site's time zone."""
-    return campaign.start_date is not None and campaign.start_date > timezone.localdate()
+    return campaign.start_date is not None and campaign.start_date > organisation_today()
 
 
 def start_day(campaign: FundraisingCampaignPage) -> str:

@@ -6,7 +6,6 @@ import html
 import re
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.models import Revision, WorkflowState
@@ -20,6 +19,7 @@ from tests.campaigns.factories import (
 )
 from tests.campaigns.test_edit_fundraiser import png
 from tests.site.factories import StaffUserFactory
+from tests.support.services import require_postgresql
 from tests.support.threads import run_at_once
 
 pytestmark = pytest.mark.django_db
@@ -291,11 +291,9 @@ def test_the_service_refuses_a_stale_version_and_saves_nothing(fundraiser, owner
     assert revisions(fundraiser) == 1
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="threads share no test database on SQLite"
-)
 @pytest.mark.django_db(transaction=True)
 def test_two_saves_from_forms_opened_together_land_one_after_the_other_never_both(campaign, owner):
+    require_postgresql()  # row locks and threads that share the committed database
     page = FundraiserPageFactory(parent=campaign, title="Maria's walk", supporter=owner)
     version = page_version(page)
     outcomes = [None, None]

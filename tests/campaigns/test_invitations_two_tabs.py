@@ -5,7 +5,6 @@ the second tab sends nothing again and says why."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from campaigns.invitations import (
@@ -23,6 +22,7 @@ from tests.campaigns.test_invitations import (
     invitation_emails,
     remind_url,
 )
+from tests.support.services import require_postgresql
 from tests.support.threads import run_at_once
 
 pytestmark = pytest.mark.django_db
@@ -32,9 +32,6 @@ MORE_FRIENDS = [
     ("Gus Novak", "gus@example.net"),
     ("Hana Sato", "hana@example.net"),
 ]
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="threads share no test database on SQLite"
-)
 
 
 def test_two_tabs_inviting_different_friends_invite_each_once(signed_in, fundraiser):
@@ -109,9 +106,9 @@ def test_remind_after_the_friend_gave_in_the_meantime_says_so_and_sends_nothing(
     assert not invitation_emails().exists()
 
 
-@postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_two_batches_sent_at_once_never_pass_the_pages_cap(campaign, owner):
+    require_postgresql()  # row locks and threads that share the committed database
     page = FundraiserPageFactory(parent=campaign, title="Maria's walk", supporter=owner)
     InvitationFactory.create_batch(MAX_INVITATIONS_PER_PAGE - 3, page=page)
     batches = [FRIENDS[:3], MORE_FRIENDS]
@@ -130,9 +127,9 @@ def test_two_batches_sent_at_once_never_pass_the_pages_cap(campaign, owner):
     assert invitation_emails().count() == 3
 
 
-@postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_two_tabs_inviting_the_same_friend_at_once_invite_them_once(campaign, owner):
+    require_postgresql()  # row locks and threads that share the committed database
     page = FundraiserPageFactory(parent=campaign, title="Maria's walk", supporter=owner)
 
     run_at_once(lambda i: invite(page, owner, FRIENDS[:1]), 2)
@@ -141,9 +138,9 @@ def test_two_tabs_inviting_the_same_friend_at_once_invite_them_once(campaign, ow
     assert invitation_emails().count() == 1
 
 
-@postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_two_reminders_clicked_at_once_send_one(campaign, owner):
+    require_postgresql()  # row locks and threads that share the committed database
     page = FundraiserPageFactory(parent=campaign, title="Maria's walk", supporter=owner)
     invitation = InvitationFactory(page=page, sent_at=timezone.now() - timedelta(days=4))
     refused = []
