@@ -7,18 +7,21 @@ from the shared counter (`DonationTotal`), the same figures the public pages
 show; money per day from the paid gifts themselves, since the counter has no
 dates. The export streams from a server-side cursor in chunks.
 
-Dates are days in the organisation's time zone (`TIME_ZONE`), as staff read
-them: a gift paid at 23:30 in New York counts on that New York day, even for
-a staff member who chose another time zone for the admin (Wagtail's account
-setting, which the admin activates for their requests).
+Dates are days in the organisation's time zone (`TIME_ZONE`, `northstar.days`),
+as staff read them: a gift paid at 23:30 in New York counts on that New York
+day, even for a staff member who chose another time zone for the admin
+(Wagtail's account setting, which the admin activates for their requests).
+The charts start no earlier than the campaign (its start date), and are drawn
+by the one chart (`northstar.charts`); the CSV is written by the one writer
+(`northstar.exports`).
 
 A page's "created" time is its first revision's (a supporter's page is
 saved as a revision the moment it is opened, `campaigns.services`), or, for a
 page made without one, when it was first published.
 """
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -33,15 +36,14 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, TruncDate
-from django.utils import timezone
+from django.db.models.functions import Cast, Coalesce
 from wagtail.models import Page, Revision, WorkflowState
 
 from donations.models import Donation, DonationTotal
 from donations.money import format_money
-from northstar.days import organisation_today, organisation_zone
+from northstar.charts import per_day
+from northstar.days import day_of, last_days, organisation_today, within_days
 from northstar.emails import public_url
-from petitions.reports import bar_chart, export_cell
 
 from .invitations import Invitation
 from .models import FundraiserPage, FundraisingCampaignPage, TeamPage
@@ -71,11 +73,6 @@ class PageState:
     CHANGES_REQUESTED = "changes requested"
     DRAFT = "draft"
     TAKEN_DOWN = "taken down"
-
-
-def start_of_day(day: date) -> datetime:
-    """The first instant of `day` in the organisation's time zone."""
-    return timezone.make_aware(datetime.combine(day, time.min), organisation_zone())
 
 
 # --- building blocks: one annotation each, so every list below stays one query ---
@@ -164,68 +161,40 @@ def page_state(page) -> str:
 
 def report_window(campaign: FundraisingCampaignPage, days=REPORT_DAYS, today=None):
     """(first, last) day of the report's charts, both inclusive: the `days` days up to today,
-    or up to the deadline once the campaign has ended."""
+    or up to the deadline once the campaign has ended, starting no earlier than the
+    campaign's start date when it has one (`northstar.days.last_days`)."""
     today = today or organisation_today()
-    last = min(today, campaign.deadline)
-    return last - timedelta(days=days - 1), last
-
-
-@dataclass(frozen=True)
-class DayFigure:
-    """One day's figure: cents raised, or pages opened. `count` is the bar's height (the
-    name `petitions.reports.bar_chart` reads)."""
-
-    day: date
-    count: int
-
-
-def _every_day(first, last, figures):
-    return [
-        DayFigure(day, figures.get(day, 0))
-        for day in (first + timedelta(n) for n in range((last - first).days + 1))
-    ]
+    return last_days(min(today, campaign.deadline), days, not_before=campaign.start_date)
 
 
 def raised_per_day(campaign: FundraisingCampaignPage, first: date, last: date):
     """Cents paid on each day from `first` to `last` (inclusive, organisation's days), oldest
-    first, to the campaign and every page under it; days without gifts are 0."""
+    first, to the campaign and every page under it, as `northstar.charts.DayFigure`s; days
+    without gifts are 0."""
     sums = dict(
         Donation.objects.filter(
-            page__path__startswith=campaign.path,
-            status__in=Donation.COUNTED_STATES,
-            paid_at__gte=start_of_day(first),
-            paid_at__lt=start_of_day(last + timedelta(days=1)),
+            page__path__startswith=campaign.path, status__in=Donation.COUNTED_STATES
         )
-        .annotate(day=TruncDate("paid_at", tzinfo=organisation_zone()))
+        .filter(within_days("paid_at", first, last))
+        .annotate(day=day_of("paid_at"))
         .values_list("day")
         .annotate(total=Sum("amount_cents"))
         .order_by()
     )
-    return _every_day(first, last, sums)
+    return per_day(first, last, sums)
 
 
 def pages_per_day(campaign: FundraisingCampaignPage, first: date, last: date):
     """Fundraiser pages opened on each day from `first` to `last` (inclusive), oldest first."""
     counts = dict(
         with_created(fundraiser_pages(campaign))
-        .filter(
-            created_at__gte=start_of_day(first),
-            created_at__lt=start_of_day(last + timedelta(days=1)),
-        )
-        .annotate(day=TruncDate("created_at", tzinfo=organisation_zone()))
+        .filter(within_days("created_at", first, last))
+        .annotate(day=day_of("created_at"))
         .values_list("day")
         .annotate(total=Count("pk"))
         .order_by()
     )
-    return _every_day(first, last, counts)
-
-
-def money_chart(day_figures):
-    """`bar_chart` of cents per day; with nothing raised, its scale reads $0 to $1, not 0 to 1¢."""
-    chart = bar_chart(day_figures)
-    if chart.total == 0:
-        chart = replace(chart, top=100)
-    return chart
+    return per_day(first, last, counts)
 
 
 def top_pages(campaign: FundraisingCampaignPage, limit=TOP_COUNT):
@@ -317,24 +286,23 @@ def dollars(cents, currency) -> str:
 
 
 def export_rows(campaign: FundraisingCampaignPage, request=None):
-    """Yield the header (`EXPORT_COLUMNS`), then one row per fundraiser page of `campaign`,
-    oldest first: title, public URL, owner's name and email, goal and raised in the
-    campaign's currency ("$500.00"), number of paid gifts, `PageState`, and when it was
-    created (ISO 8601 in the organisation's time zone). Every text cell that a
-    spreadsheet would run as a formula is neutralised (`petitions.reports.export_cell`).
+    """One row of `EXPORT_COLUMNS` values per fundraiser page of `campaign`, oldest first,
+    for `northstar.exports` to write: title, public URL, owner's name and email, goal and
+    raised in the campaign's currency ("$500.00"), number of paid gifts, `PageState`, and
+    when it was created (the writer puts it in the organisation's time, ISO 8601). The
+    writer neutralises every text cell that a spreadsheet would run as a formula.
 
     `request` lets Wagtail find the site's root URL once, not per page.
     """
-    yield EXPORT_COLUMNS
     pages = (
         with_workflow_status(with_created(with_totals(fundraiser_pages(campaign))))
         .select_related("supporter")
         .order_by(F("created_at").asc(nulls_first=True), "pk")
         .iterator(chunk_size=EXPORT_CHUNK_SIZE)
     )
-    currency, zone = campaign.currency, organisation_zone()
+    currency = campaign.currency
     for page in pages:
-        row = (
+        yield (
             page.title,
             public_url(page, request),
             page.supporter.get_full_name(),
@@ -343,9 +311,8 @@ def export_rows(campaign: FundraisingCampaignPage, request=None):
             dollars(page.raised_cents, currency),
             page.gift_count,
             page_state(page),
-            timezone.localtime(page.created_at, zone).isoformat() if page.created_at else "",
+            page.created_at,
         )
-        yield [export_cell(value) for value in row]
 
 
 def export_filename(campaign: FundraisingCampaignPage, today=None) -> str:

@@ -1,23 +1,22 @@
 """Staff views for one petition in the Wagtail admin: the signatures report and the CSV export.
 
 Wagtail's admin URLs already require an admin login; each view also requires
-permission to edit the petition page, since the export holds signers' emails.
+permission to edit the petition page, since the export holds signers' emails
+(`petition_editors_only`, by `northstar.admin_access`).
 """
 
-import csv
-
 from django import forms
-from django.http import HttpResponseForbidden, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils.cache import add_never_cache_headers
-from django.utils.http import content_disposition_header
+
+from northstar.admin_access import page_editors_only
+from northstar.charts import bar_chart
+from northstar.exports import csv_response
 
 from .jurisdictions import JURISDICTION_CHOICES
 from .models import PetitionPage
 from .reports import (
+    EXPORT_COLUMNS,
     REPORT_DAYS,
-    bar_chart,
     confirmation_rate,
     export_filename,
     export_rows,
@@ -66,29 +65,14 @@ class SignatureExportForm(forms.Form):
         return cleaned
 
 
-class Echo:
-    """A file-like object that hands back what is written: `csv.writer` formats, we stream."""
-
-    def write(self, value):
-        return value
-
-
-def editable_petition(request, page_id):
-    """The petition, or None if the user may not edit it (and so may not see its signers)."""
-    petition = get_object_or_404(PetitionPage, pk=page_id)
-    if not petition.permissions_for_user(request.user).can_edit():
-        return None
-    return petition
+# A staff view of one petition: its `page_id` becomes the petition, for its editors only.
+petition_editors_only = page_editors_only(
+    PetitionPage, "You need permission to edit this petition to see its signatures."
+)
 
 
-def forbidden():
-    return HttpResponseForbidden("You need permission to edit this petition to see its signatures.")
-
-
-def report(request, page_id):
-    petition = editable_petition(request, page_id)
-    if petition is None:
-        return forbidden()
+@petition_editors_only
+def report(request, petition):
     return render_report(request, petition, SignatureExportForm())
 
 
@@ -112,29 +96,17 @@ def render_report(request, petition, form, status=200):
     )
 
 
-def export(request, page_id):
-    """Stream the petition's confirmed signatures as CSV; bad filters re-show the report (400)."""
-    petition = editable_petition(request, page_id)
-    if petition is None:
-        return forbidden()
+@petition_editors_only
+def export(request, petition):
+    """Stream the petition's confirmed signatures as CSV (`northstar.exports`); bad filters
+    re-show the report (400). The dates are the organisation's days."""
     form = SignatureExportForm(request.GET)
     if not form.is_valid():
         return render_report(request, petition, form, status=400)
-    writer = csv.writer(Echo())
     rows = export_rows(
         petition,
         state=form.cleaned_data["state"] or None,
         date_from=form.cleaned_data["date_from"],
         date_to=form.cleaned_data["date_to"],
     )
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows),
-        content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": content_disposition_header(
-                as_attachment=True, filename=export_filename(petition)
-            )
-        },
-    )
-    add_never_cache_headers(response)
-    return response
+    return csv_response(EXPORT_COLUMNS, rows, export_filename(petition))

@@ -5,8 +5,9 @@ packet. The office is named by `Target.addressed_as` / `Target.office_title`,
 as everywhere on the site.
 """
 
-from django.utils import timezone
 from wagtail.models import Site
+
+from northstar.days import organisation_date
 
 from ..jurisdictions import place_name
 
@@ -25,8 +26,8 @@ def organisation_name():
 
 
 def delivery_date(delivery):
-    """The day (in the site's time zone) the delivery was claimed: the packet's date."""
-    return timezone.localdate(delivery.created_at)
+    """The organisation's day on which the delivery was claimed: the packet's date."""
+    return organisation_date(delivery.created_at)
 
 
 def long_date(day):

@@ -12,7 +12,10 @@ comes from), and shaped with HarfBuzz (fpdf2's text shaping, `uharfbuzz`):
 right-to-left names read right to left, Arabic letters join, Indic vowel signs
 sit where they belong. A character that no font can draw (an emoji, Tibetan)
 is printed as MISSING_GLYPH, and the packet says which names it spoiled
-(`undrawn_names`); the CSV carries every name as typed.
+(`undrawn_names`); the CSV carries every name as typed. The CSV is written by
+the project's one writer (`northstar.exports`): it starts with a UTF-8
+byte-order mark, since an office's staff open it in Excel as ours do, and its
+formula-like cells are neutralised. A signature's day is the organisation's.
 
 The packet's files are made once, when the delivery is claimed, and kept
 (`petitions.delivery.services.store_packet`): what was posted or emailed is what staff
@@ -22,22 +25,21 @@ Emails go to a decision maker only when the petition offers it
 (`Delivery.include_emails`) and the signer agreed (`share_email_with_target`).
 """
 
-import csv
 import functools
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.utils import timezone
 from django.utils.text import slugify
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from northstar.days import organisation_date
+from northstar.exports import csv_bytes
+
 from ..jurisdictions import jurisdiction_name
-from ..reports import neutralise_formula
 from .letter import delivery_date, delivery_letter, long_date, organisation_name
 
 CSV_HEADER = ("name", "zip_code", "state", "signed_on", "comment", "email")
@@ -143,7 +145,7 @@ def delivery_rows(delivery):
         .iterator(chunk_size=ROWS_CHUNK_SIZE)
     )
     for first, last, zip_code, state, confirmed_at, comment, email, shares in rows:
-        signed_on = timezone.localdate(confirmed_at).isoformat() if confirmed_at else ""
+        signed_on = organisation_date(confirmed_at).isoformat() if confirmed_at else ""
         yield (
             f"{first} {last}".strip(),
             zip_code,
@@ -154,14 +156,11 @@ def delivery_rows(delivery):
         )
 
 
-def delivery_csv(delivery):
-    """The delivery's signatures as UTF-8 CSV, with any formula-like cell made plain text."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
-    for row in delivery_rows(delivery):
-        writer.writerow([neutralise_formula(value) for value in row])
-    return buffer.getvalue().encode("utf-8")
+def delivery_csv(delivery) -> bytes:
+    """The delivery's signatures as CSV bytes (`northstar.exports`: UTF-8 with a byte-order
+    mark, any formula-like cell made plain text), kept with the delivery and attached to
+    its email."""
+    return csv_bytes(CSV_HEADER, delivery_rows(delivery))
 
 
 def one_line(text, limit=None):

@@ -16,11 +16,10 @@ message. Bad input changes nothing and says why.
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
@@ -28,10 +27,12 @@ from wagtail.admin import messages
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.log_actions import log
 
+from northstar.admin_access import page_editors_only
+from northstar.days import organisation_today
+from northstar.exports import CONTENT_TYPE as CSV_CONTENT_TYPE
 from northstar.log_actions import DELIVERY_POSTED, DELIVERY_RESENT, DELIVERY_STARTED, delivery_data
 
-from ..admin_views import editable_petition
-from ..models import Delivery
+from ..models import Delivery, PetitionPage
 from .letter import delivery_date, long_date
 from .packets import delivery_filename
 from .services import mark_posted, resend, stored_csv, stored_pdf
@@ -63,13 +64,13 @@ class MarkPostedForm(forms.Form):
 
     def __init__(self, *args, delivery, **kwargs):
         kwargs.setdefault("auto_id", f"delivery-{delivery.pk}-%s")
-        kwargs.setdefault("initial", {"posted_on": timezone.localdate()})
+        kwargs.setdefault("initial", {"posted_on": organisation_today()})
         super().__init__(*args, **kwargs)
         self.delivery = delivery
 
     def clean_posted_on(self):
         posted_on = self.cleaned_data["posted_on"]
-        if posted_on > timezone.localdate():
+        if posted_on > organisation_today():
             raise ValidationError("The date posted cannot be in the future.")
         made_on = delivery_date(self.delivery)
         if posted_on < made_on:
@@ -79,10 +80,10 @@ class MarkPostedForm(forms.Form):
         return posted_on
 
 
-def forbidden():
-    return HttpResponseForbidden(
-        "You need permission to edit this petition to see or change its deliveries."
-    )
+# A delivery view of one petition: its `page_id` becomes the petition, for its editors only.
+petition_editors_only = page_editors_only(
+    PetitionPage, "You need permission to edit this petition to see or change its deliveries."
+)
 
 
 def deliveries_url(petition):
@@ -155,19 +156,15 @@ def render_deliveries(request, petition, page_number, bound_form=None, status=20
 
 
 @require_safe
-def deliveries(request, page_id):
-    petition = editable_petition(request, page_id)
-    if petition is None:
-        return forbidden()
+@petition_editors_only
+def deliveries(request, petition):
     return render_deliveries(request, petition, request.GET.get("p"))
 
 
 @require_POST
-def deliver_now(request, page_id):
+@petition_editors_only
+def deliver_now(request, petition):
     """Deliver every waiting signature now, in the background, once this request commits."""
-    petition = editable_petition(request, page_id)
-    if petition is None:
-        return forbidden()
     by_target, unrouted = waiting_signatures(petition)
     waiting, targets = sum(by_target.values()), len(by_target)
     if not waiting:
@@ -196,11 +193,9 @@ def nothing_to_deliver_message(unrouted):
 
 
 @require_POST
-def resend_delivery(request, page_id, delivery_id):
+@petition_editors_only
+def resend_delivery(request, petition, delivery_id):
     """Send a failed email delivery again (same signatures, same idempotency key)."""
-    petition = editable_petition(request, page_id)
-    if petition is None:
-        return forbidden()
     delivery = petition_delivery(petition, delivery_id)
     if delivery is None:
         messages.error(request, "That delivery is not one of this petition's: nothing was sent.")
@@ -219,11 +214,9 @@ def resend_delivery(request, page_id, delivery_id):
 
 
 @require_POST
-def mark_delivery_posted(request, page_id, delivery_id):
+@petition_editors_only
+def mark_delivery_posted(request, petition, delivery_id):
     """Record that a ready postal packet was posted (or handed over); bad input changes nothing."""
-    petition = editable_petition(request, page_id)
-    if petition is None:
-        return forbidden()
     delivery = petition_delivery(petition, delivery_id)
     if delivery is None:
         messages.error(request, "That delivery is not one of this petition's: nothing changed.")
@@ -261,14 +254,11 @@ def not_ready_message(delivery):
     )
 
 
-def packet_response(request, page_id, delivery_id, content_type, extension, read):
-    """A delivery's kept file (`read(delivery)` -> bytes), for staff who may edit the petition.
+def packet_response(petition, delivery_id, content_type, extension, read):
+    """A delivery's kept file (`read(delivery)` -> bytes).
 
     Never cached anywhere.
     """
-    petition = editable_petition(request, page_id)
-    if petition is None:
-        return forbidden()
     delivery = petition_delivery(petition, delivery_id)
     if delivery is None:
         raise Http404("No such delivery for this petition.")
@@ -286,12 +276,13 @@ def packet_response(request, page_id, delivery_id, content_type, extension, read
 
 
 @require_safe
-def packet_pdf(request, page_id, delivery_id):
-    return packet_response(request, page_id, delivery_id, "application/pdf", "pdf", stored_pdf)
+@petition_editors_only
+def packet_pdf(request, petition, delivery_id):
+    return packet_response(petition, delivery_id, "application/pdf", "pdf", stored_pdf)
 
 
 @require_safe
-def signatures_csv(request, page_id, delivery_id):
-    return packet_response(
-        request, page_id, delivery_id, "text/csv; charset=utf-8", "csv", stored_csv
-    )
+@petition_editors_only
+def signatures_csv(request, petition, delivery_id):
+    """The delivery's CSV as kept (`packets.delivery_csv`, by `northstar.exports`)."""
+    return packet_response(petition, delivery_id, CSV_CONTENT_TYPE, "csv", stored_csv)

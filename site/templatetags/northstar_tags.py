@@ -27,6 +27,15 @@ def money(cents, currency=DEFAULT_CURRENCY):
     return format_money(cents, currency)
 
 
+@register.inclusion_tag("northstar/admin/bar_chart.html")
+def bar_chart(chart, chart_id, title, what):
+    """`{% bar_chart chart "raised-chart" "Raised per day" "Raised" %}`: the staff reports'
+    one chart, a `northstar.charts.BarChart` drawn as SVG (no script) with its `title`, a
+    description for screen readers, and the table of every day's figure (`what` heads its
+    column). `chart_id` makes the SVG's ids unique in the page."""
+    return {"chart": chart, "chart_id": chart_id, "title": title, "what": what}
+
+
 @register.simple_tag
 def public_url(page):
     """`{% public_url page %}`: the page's absolute URL on the public site (SITE_URL), as

@@ -79,7 +79,7 @@ def text_of(response, section=None):
 
 
 def read_csv(response):
-    body = b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(body)))
 
 

@@ -520,7 +520,7 @@ def test_the_signatures_csv_lists_the_deliverys_signers_and_is_never_cached(peti
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "no-store" in response["Cache-Control"]
     assert response["Content-Disposition"].endswith('.csv"')
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "name"
     assert [row[2] for row in rows[1:]] == ["Texas", "Texas"]
 

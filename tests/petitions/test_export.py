@@ -28,7 +28,7 @@ def export_url(petition, **filters):
 
 
 def read_csv(response):
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 

@@ -56,7 +56,7 @@ def deliver(petition, target, signatures, *, include_emails=False, signature_cou
 
 
 def csv_rows(delivery):
-    return list(csv.reader(io.StringIO(delivery_csv(delivery).decode("utf-8"))))
+    return list(csv.reader(io.StringIO(delivery_csv(delivery).decode("utf-8-sig"))))
 
 
 def pdf_text(delivery, tmp_path):

@@ -8,7 +8,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from petitions.reports import bar_chart, confirmation_rate, signatures_per_day
+from northstar.charts import bar_chart
+from petitions.reports import confirmation_rate, signatures_per_day
 from tests.petitions.factories import SignatureFactory, make_petition
 from tests.site.factories import StaffUserFactory, UserFactory
 

@@ -34,7 +34,7 @@ class Attachment:
 
     def csv_rows(self):
         """The rows of a CSV attachment as dicts keyed by its header row."""
-        return list(csv.DictReader(io.StringIO(self.content.decode("utf-8"))))
+        return list(csv.DictReader(io.StringIO(self.content.decode("utf-8-sig"))))
 
 
 @dataclass
