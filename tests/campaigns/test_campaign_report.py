@@ -494,3 +494,48 @@ def test_the_report_and_the_export_cost_the_same_queries_for_3_pages_as_for_30(
     export_at_30 = queries_for(staff_client, export_url(campaign), stream=True)
 
     assert (report_at_30, export_at_30) == (report_at_3, export_at_3)
+
+
+def test_the_charts_start_on_the_campaigns_first_day_not_sixty_days_back(staff_client, campaign):
+    campaign.start_date = days_ago(14)
+    campaign.save()
+
+    html = staff_client.get(report_url(campaign)).content.decode()
+
+    section = html[html.index('id="report-raised-per-day"') :]
+    svg = section[section.index('<svg class="chart"') : section.index("</svg>")]
+    assert svg.count('<rect class="bar"') == 15
+    desc = re.search(r'<desc id="raised-chart-desc">([^<]*)</desc>', html)[1]
+    assert f"from {format_date(days_ago(14), 'M j, Y')} to " in desc
+    pages_desc = re.search(r'<desc id="pages-chart-desc">([^<]*)</desc>', html)[1]
+    assert f"from {format_date(days_ago(14), 'M j, Y')} to " in pages_desc
+
+
+def test_the_raised_chart_labels_its_scale_in_dollars_with_room_for_them(staff_client, campaign):
+    pay(campaign, 980_000)
+
+    html = staff_client.get(report_url(campaign)).content.decode()
+
+    section = html[html.index('id="report-raised-per-day"') :]
+    svg = section[section.index('<svg class="chart"') : section.index("</svg>")]
+    assert re.findall(r'<text class="scale"[^>]*>([^<]*)</text>', svg) == [
+        "$10,000",
+        "$5,000",
+        "$0",
+    ]
+    plot_left = int(re.search(r'<line class="axis" x1="(\d+)"', svg)[1])
+    assert plot_left >= len("$10,000") * 6.5 + 6  # the label ends 6 units left of the plot
+
+
+def test_admin_users_who_cannot_edit_the_campaign_are_told_which_permission_they_lack(
+    client, campaign
+):
+    client.force_login(admin_user_who_cannot_edit_pages())
+
+    response = client.get(report_url(campaign))
+
+    assert response.status_code == 403
+    assert (
+        "You need permission to edit this campaign to see its report and its fundraisers."
+        in text_of(response)
+    )

@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from django.utils import timezone
@@ -340,3 +340,32 @@ def test_a_comment_without_spaces_is_broken_across_lines_in_the_pdf(petition, te
     text = pdf_text(delivery, tmp_path)
 
     assert "".join(re.findall(r"x{5,}", text)) == comment
+
+
+def test_the_csv_sent_to_an_office_starts_with_a_byte_order_mark_for_excel(petition, texas_ag):
+    names = [("Zoë", "Nguyễn"), ("דוד", "כהן"), ("محمد", "عبدالله")]
+    signatures = [sign(petition, *name, day=day) for day, name in enumerate(names, start=1)]
+    delivery = deliver(petition, texas_ag, signatures)
+
+    data = delivery_csv(delivery)
+
+    assert data.startswith(b"\xef\xbb\xbfname,")
+    assert [row[0] for row in csv_rows(delivery)[1:]] == ["Zoë Nguyễn", "דוד כהן", "محمد عبدالله"]
+
+
+def test_the_csv_dates_a_signature_by_the_organisations_day_whatever_zone_is_active(
+    petition, texas_ag
+):
+    # 00:30 on March 2 in New York, 21:30 on March 1 in Los Angeles.
+    late = SignatureFactory(
+        petition=petition,
+        email="maria@example.org",
+        confirmed=True,
+        confirmed_at=datetime(2025, 3, 2, 5, 30, tzinfo=UTC),
+    )
+    delivery = deliver(petition, texas_ag, [late])
+
+    with timezone.override("America/Los_Angeles"):
+        rows = csv_rows(delivery)
+
+    assert rows[1][3] == "2025-03-02"
