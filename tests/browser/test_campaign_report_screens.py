@@ -52,6 +52,6 @@ def test_staff_open_the_campaign_report_from_the_campaign_and_download_its_csv(
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
-    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
     assert len(rows) == FundraiserPage.objects.child_of(campaign).count() > 0
     assert {"title", "owner_email", "raised_dollars", "state"} <= set(rows[0])
