@@ -67,6 +67,11 @@ class PageSummary:
         return self.state.startswith(("Changes requested", "Live — changes requested"))
 
     @property
+    def waiting_first_approval(self):
+        """Whether the page waits for its first approval (never live yet)."""
+        return self.state == WAITING and not self.page.first_published_at
+
+    @property
     def has_preview(self):
         """Whether the owner's latest version differs from what the public sees (a page not
         live, or edits waiting): the dashboard then links to its private preview."""

@@ -59,7 +59,7 @@ class NoteForm(TypedTextMixin, forms.Form):
     NOTE_MAX_LENGTH characters, shown in each email as the owner's own words."""
 
     note = forms.CharField(
-        label="A note from you (optional)",
+        label="A note from you",
         required=False,
         max_length=NOTE_MAX_LENGTH,
         strip=True,
