@@ -66,6 +66,17 @@ class PageSummary:
     def needs_changes(self):
         return self.state.startswith(("Changes requested", "Live — changes requested"))
 
+    @property
+    def waiting_first_approval(self):
+        """Whether the page waits for its first approval (never live yet)."""
+        return self.state == WAITING and not self.page.first_published_at
+
+    @property
+    def has_preview(self):
+        """Whether the owner's latest version differs from what the public sees (a page not
+        live, or edits waiting): the dashboard then links to its private preview."""
+        return not self.page.live or self.state == EDITS_WAITING or self.needs_changes
+
 
 def state_in_words(page: FundraiserPage, workflow_state: WorkflowState | None) -> str:
     """The page's moderation state as its owner reads it: "Waiting for approval", "Live",
@@ -240,6 +251,25 @@ def edit_page(request, fundraiser_id):
         "state": state_in_words(page, page.current_workflow_state),
     }
     return TemplateResponse(request, "campaigns/dashboard/edit_page.html", context)
+
+
+@never_cache  # sets "Cache-Control: private, no-store" (with no-cache, max-age=0)
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def preview_page(request, fundraiser_id):
+    """The owner's private preview of their page as they last saved it (its latest revision,
+    perhaps waiting for approval): the public page's template, marked "Preview: only you
+    can see this", never cached or indexed. 404 for anyone else, staff included (they
+    preview in the Wagtail admin)."""
+    page = owned_page(request.user, fundraiser_id)
+    if page is None:
+        raise Http404("No such page of yours.")
+    draft = page_as_edited(page)
+    request.is_preview = True  # as Wagtail's own preview: templates read it
+    request.preview_mode = draft.default_preview_mode
+    response = draft.render_page(request)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def saved_message(edited) -> str:

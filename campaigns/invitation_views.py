@@ -21,12 +21,15 @@ from .invitations import (
     FRIENDS_PER_BATCH,
     INVITATION_EMAILS_PER_OWNER_PER_HOUR,
     MAX_INVITATIONS_PER_PAGE,
+    NOTE_MAX_LENGTH,
     REMIND_AFTER,
     Invitation,
     InvitationRefused,
     invitations_for_owner,
     invite,
     remind,
+    story_opening,
+    waiting_for_approval,
 )
 from .models import FundraiserPage
 
@@ -48,6 +51,28 @@ class FriendForm(TypedTextMixin, forms.Form):
             "invalid": "Please enter a valid email address, like name@example.org.",
         },
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class NoteForm(TypedTextMixin, forms.Form):
+    """The owner's optional note to the friends of one batch: plain text, up to
+    NOTE_MAX_LENGTH characters, shown in each email as the owner's own words."""
+
+    note = forms.CharField(
+        label="A note from you",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": NOTE_MAX_LENGTH}),
+        help_text=(
+            f"Plain text, up to {NOTE_MAX_LENGTH} characters. Each friend reads it in your "
+            "invitation, with your name. Leave it empty and we send our usual words."
+        ),
+        error_messages={
+            "max_length": (
+                f"Your note can be up to {NOTE_MAX_LENGTH} characters long (it has %(show_value)d)."
+            ),
+        },
     )
 
 
@@ -105,30 +130,32 @@ def invite_friends(request, fundraiser_id):
     refusal = None
     if request.method == "POST":
         formset = FriendFormSet(request.POST, prefix="friends")
-        if formset.is_valid():
+        note_form = NoteForm(request.POST)
+        if formset.is_valid() and note_form.is_valid():
             try:
-                invitations = invite(page, request.user, formset.friends())
+                invitations = invite(
+                    page, request.user, formset.friends(), note=note_form.cleaned_data["note"]
+                )
             except InvitationRefused as refused:
                 refusal = str(refused)
             else:
-                count = len(invitations)
-                messages.success(
-                    request,
-                    f"Your invitation is on its way to {invitations[0].name}."
-                    if count == 1
-                    else f"Your invitations are on their way to {count} friends.",
-                )
+                messages.success(request, invited_message(invitations))
                 return redirect("dashboard:invite-friends", fundraiser_id=page.pk)
     else:
         formset = FriendFormSet(prefix="friends")
+        note_form = NoteForm()
     invitations = invitations_for_owner(page)
     context = {
         "fundraiser": page,
         "campaign": page.campaign,
+        "waiting": waiting_for_approval(page),
         "formset": formset,
+        "note_form": note_form,
+        "story_opening": story_opening(page.story),
         "refusal": refusal,
         "invitations": invitations,
         "gave_count": sum(1 for i in invitations if i.state == Invitation.State.GAVE),
+        "held_count": sum(1 for i in invitations if i.state == Invitation.State.HELD),
         "cap": MAX_INVITATIONS_PER_PAGE,
         "left": max(0, MAX_INVITATIONS_PER_PAGE - len(invitations)),
         "per_batch": FRIENDS_PER_BATCH,
@@ -136,6 +163,24 @@ def invite_friends(request, fundraiser_id):
         "remind_days": REMIND_AFTER.days,
     }
     return TemplateResponse(request, "campaigns/invite_friends.html", context)
+
+
+def invited_message(invitations: list[Invitation]) -> str:
+    """What the owner is told once `invitations` (one batch, sent or held) are saved."""
+    count = len(invitations)
+    if invitations[0].state == Invitation.State.HELD:
+        if count == 1:
+            return (
+                f"Your invitation to {invitations[0].name} is saved. "
+                "It will be sent when your page is live."
+            )
+        return (
+            f"Your invitations to {count} friends are saved. "
+            "They will be sent when your page is live."
+        )
+    if count == 1:
+        return f"Your invitation is on its way to {invitations[0].name}."
+    return f"Your invitations are on their way to {count} friends."
 
 
 @never_cache

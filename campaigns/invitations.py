@@ -8,9 +8,23 @@ and nobody but the page's owner sees them), an unguessable token (the link's
 link is paid (`mark_gave`, on `donations.signals.gift_paid`). `bounced` is
 ready for when bounces are tracked; nothing sets it yet.
 
-Thirty days after the campaign's deadline the friends' names and emails are
-blanked (`erase_expired`, daily, by Celery beat); the rows stay, with their
-state, so the campaign report still counts invitations sent and gifts they led to.
+While a page waits for approval (never published, in its campaign's workflow, not taken
+down) its owner can already write invitations: they are saved `held` ("will be sent when
+your page is live"), counted against the page's cap and the owner's hourly limit when
+written, and sent the moment the page is first published (`send_held`, on Wagtail's
+`page_published`, in the publishing transaction: the outbox hands them to the worker once
+it commits), whether staff approve it in the workflow or publish it themselves. A page
+that never goes live never sends them: changes requested keeps them held until the page
+is resubmitted and approved; a page deleted takes them with it; past the campaign's end
+they are never sent and are erased with the others.
+
+An invitation may carry the owner's own `note` (plain text, at most NOTE_MAX_LENGTH
+characters, shown in the email as theirs: "Maria wrote: ..."), and every invitation
+quotes the opening of the page's story (`story_opening`).
+
+Thirty days after the campaign's deadline the friends' names and emails, and the
+owner's notes to them, are blanked (`erase_expired`, daily, by Celery beat); the rows
+stay, with their state, so the campaign report still counts invitations sent and gifts they led to.
 
 Every invitation email links to "no more emails about this page"
 (`stop_emails_url`, also its RFC 8058 one-click `List-Unsubscribe`): the
@@ -27,6 +41,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
+from wagtail.signals import page_published
 
 from donations.signals import gift_paid
 from northstar.emails import absolute_url, public_url, send_email
@@ -45,12 +60,13 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(page__path__startswith=campaign.path, page__depth=campaign.depth + 1)
 
     def counts(self):
-        """{"sent": invitations, "gave": those that led to a paid gift} of this queryset.
+        """{"sent": invitations sent, "gave": those that led to a paid gift} of this queryset.
 
-        Erased invitations count too: erasure blanks the address, not the state.
+        Erased invitations count too: erasure blanks the address, not the state. Invitations
+        still held (their page never went live) were not sent and are not counted.
         """
         return self.aggregate(
-            sent=models.Count("pk"),
+            sent=models.Count("pk", filter=models.Q(state__in=Invitation.SENT_STATES)),
             gave=models.Count("pk", filter=models.Q(state=Invitation.State.GAVE)),
         )
 
@@ -61,6 +77,7 @@ class Invitation(models.Model):
     wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
 
     class State(models.TextChoices):
+        HELD = "held", "Will be sent when your page is live"
         SENT = "sent", "Sent"
         GAVE = "gave", "Gave"
         BOUNCED = "bounced", "Bounced"  # ready for when bounces are tracked; unused yet
@@ -68,6 +85,8 @@ class Invitation(models.Model):
 
     # The states in which the owner may remind the friend (`remind` says why not, otherwise).
     REMINDABLE_STATES = (State.SENT, State.BOUNCED)
+    # The states of an invitation whose email went out.
+    SENT_STATES = (State.SENT, State.GAVE, State.BOUNCED, State.STOPPED)
 
     page = models.ForeignKey(
         "campaigns.FundraiserPage",
@@ -78,6 +97,8 @@ class Invitation(models.Model):
     # Blank once erased (30 days after the campaign's deadline).
     name = models.CharField("friend's name", max_length=100, blank=True)
     email = models.EmailField("friend's email", max_length=254, blank=True)
+    # The owner's own words to the friend (blank: the default wording alone). Blank once erased.
+    note = models.TextField("owner's note", max_length=500, blank=True, default="")
     token = models.CharField(
         max_length=64, unique=True, default=new_invitation_token, editable=False
     )
@@ -136,6 +157,10 @@ INVITATION_EMAILS_PER_OWNER_PER_HOUR = 30
 REMIND_AFTER = timedelta(days=3)
 # Friends' names and emails are blanked this long after their campaign's deadline.
 ERASE_AFTER = timedelta(days=30)
+# The owner's own note to their friends, in characters: a few sentences, as a card would hold.
+NOTE_MAX_LENGTH = 500
+# How much of the page's story an invitation quotes, in characters (cut on a word).
+STORY_OPENING_LENGTH = 200
 EMAIL_TEMPLATE = "campaigns/invitation"
 HOUR = 3600
 STOP_SALT = "campaigns.invitation.stop"
@@ -177,9 +202,58 @@ def queue_invitation_email(invitation: Invitation, page, *, reminder=False, prog
             "currency": progress["currency"],
             "url": invitation_url(invitation, page),
             "reminder": reminder,
+            "note": invitation.note,
+            "story_opening": story_opening(page.story),
             "unsubscribe_url": stop_emails_url(invitation),
         },
     )
+
+
+def story_opening(story: str, length: int = STORY_OPENING_LENGTH) -> str:
+    """The opening of a page's `story` (plain text) as an invitation quotes it: its line
+    breaks and runs of spaces made single spaces, then, if longer than `length` characters,
+    cut at the last space within them, with "…" after it ("" for an empty story)."""
+    text = " ".join(story.split())
+    if len(text) <= length:
+        return text
+    cut = text[: length + 1].rsplit(" ", 1)[0] if " " in text[: length + 1] else text[:length]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def send_held(page) -> list[Invitation]:
+    """Send the invitations held while fundraiser `page` waited for approval, now that it
+    is live: each becomes `sent` (now) and its email is queued in the outbox, sent by the
+    worker once the current transaction commits (the publishing one: `page_published`).
+    Returns the invitations sent ([] if none were held).
+
+    Nothing is sent unless the page is live, not taken down and its campaign still takes
+    gifts; an erased invitation (no address) is never sent. Each held row is turned to
+    sent under its lock, so a page published twice sends each invitation once."""
+    if not page.live or page.taken_down_at is not None or not page.accepts_donations:
+        return []
+    invitations = list(
+        Invitation.objects.select_for_update()
+        .filter(page=page, state=Invitation.State.HELD)
+        .exclude(email="")
+        .order_by("pk")
+    )
+    if not invitations:
+        return []
+    now = timezone.now()
+    Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
+        state=Invitation.State.SENT, sent_at=now
+    )
+    progress = page.progress()
+    for invitation in invitations:
+        invitation.state, invitation.sent_at = Invitation.State.SENT, now
+        queue_invitation_email(invitation, page, progress=progress)
+    return invitations
+
+
+def send_held_on_publish(sender, instance, **kwargs):
+    """Wagtail's `page_published` receiver for fundraiser pages: `send_held`, in the
+    transaction that publishes the page (an approval, staff publishing it, a schedule)."""
+    send_held(instance)
 
 
 def stop_emails_url(invitation: Invitation) -> str:
@@ -219,18 +293,33 @@ def emails_stopped(invitation: Invitation) -> bool:
     return invitation.state == Invitation.State.STOPPED
 
 
-def check_page_can_invite(page):
-    """Raise InvitationRefused unless `page` is live and its campaign still takes gifts."""
-    if not page.live and page.first_published_at is None:
-        raise InvitationRefused(
-            "Your page is waiting for approval. You can ask friends as soon as it is live."
-        )
-    if not page.live:
+def waiting_for_approval(page) -> bool:
+    """Whether fundraiser `page` has never been live and waits in its campaign's workflow
+    (for approval, or with changes asked), not taken down: its invitations are held."""
+    return (
+        not page.live
+        and page.first_published_at is None
+        and page.taken_down_at is None
+        and page.current_workflow_state is not None
+    )
+
+
+def check_page_can_invite(page) -> bool:
+    """Raise InvitationRefused unless `page` can invite friends: live, or waiting for its
+    first approval, in a campaign that still takes gifts. Returns True when the page waits
+    (its invitations are held until it is live), False when it is live."""
+    if page.taken_down_at is not None or (not page.live and page.first_published_at):
         raise InvitationRefused("Your page is not live, so you cannot ask friends from it.")
-    if not page.accepts_donations:
+    if not page.live and not waiting_for_approval(page):
+        raise InvitationRefused(
+            "Your page is not live, so you cannot ask friends from it yet. "
+            "Please edit and save it to send it for approval."
+        )
+    if not page.campaign.accepts_donations:
         raise InvitationRefused(
             f"{page.campaign.title} has ended, so invitations can no longer be sent."
         )
+    return not page.live
 
 
 def check_rate_limit(owner, emails: int):
@@ -246,13 +335,17 @@ def check_rate_limit(owner, emails: int):
 
 
 @transaction.atomic
-def invite(page, owner, friends: list[tuple[str, str]]) -> list[Invitation]:
+def invite(page, owner, friends: list[tuple[str, str]], *, note: str = "") -> list[Invitation]:
     """Invite `friends` ([(name, email)], at most FRIENDS_PER_BATCH, emails already
-    validated) to give on `page`, a `FundraiserPage` of `owner`. All or nothing: each gets
-    an `Invitation` (state sent) and its email is queued, sent by the worker after commit.
+    validated) to give on `page`, a `FundraiserPage` of `owner`, with the owner's `note`
+    (plain text, at most NOTE_MAX_LENGTH characters, already normalised; "" for none). All
+    or nothing: each gets an `Invitation` and, if the page is live, its email is queued
+    (state sent), sent by the worker after commit; while the page waits for its first
+    approval the invitations are saved `held` and sent when it goes live (`send_held`).
 
     Raises InvitationRefused (nothing saved, nothing sent) if `owner` is not the page's,
-    the page is not live or its campaign has ended, there are no friends or more than
+    the page is neither live nor waiting for approval, or its campaign has ended, the note
+    is too long, there are no friends or more than
     FRIENDS_PER_BATCH, an address is the owner's own, repeats one in the batch or was
     already invited from this page, the page would pass MAX_INVITATIONS_PER_PAGE, or the
     owner passed INVITATION_EMAILS_PER_OWNER_PER_HOUR. Addresses are stored as
@@ -267,7 +360,12 @@ def invite(page, owner, friends: list[tuple[str, str]]) -> list[Invitation]:
     page = FundraiserPage.objects.select_for_update(of=("self",)).get(pk=page.pk)
     if page.supporter_id != owner.pk:
         raise InvitationRefused("Only the page's owner can invite friends to it.")
-    check_page_can_invite(page)
+    held = check_page_can_invite(page)
+    note = note.strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise InvitationRefused(
+            f"Your note can be up to {NOTE_MAX_LENGTH} characters long (it has {len(note)})."
+        )
     if not friends:
         raise InvitationRefused("Please enter a friend's name and email address.")
     if len(friends) > FRIENDS_PER_BATCH:
@@ -281,8 +379,12 @@ def invite(page, owner, friends: list[tuple[str, str]]) -> list[Invitation]:
             f"{owner.email} is your own address. Please invite your friends instead."
         )
     invited = page.invitations.annotate(address=Lower("email")).filter(address__in=addresses)
+    since = timezone.now() - RESUBMIT_WINDOW
     just_sent = list(
-        invited.filter(sent_at__gte=timezone.now() - RESUBMIT_WINDOW, state=Invitation.State.SENT)
+        invited.filter(
+            models.Q(state=Invitation.State.SENT, sent_at__gte=since)
+            | models.Q(state=Invitation.State.HELD, created_at__gte=since)
+        )
     )
     if len(just_sent) == len(addresses):
         return just_sent  # the same form sent again (a double click): nothing new to send
@@ -299,8 +401,21 @@ def invite(page, owner, friends: list[tuple[str, str]]) -> list[Invitation]:
     check_rate_limit(owner, len(friends))
     now = timezone.now()
     invitations = Invitation.objects.bulk_create(
-        [Invitation(page=page, name=name, email=email, sent_at=now) for name, email in friends]
+        [
+            Invitation(
+                page=page,
+                name=name,
+                email=email,
+                note=note,
+                state=Invitation.State.HELD if held else Invitation.State.SENT,
+                created_at=now,
+                sent_at=None if held else now,
+            )
+            for name, email in friends
+        ]
     )
+    if held:
+        return invitations  # sent when the page goes live (`send_held`)
     progress = page.progress()
     for invitation in invitations:
         queue_invitation_email(invitation, page, progress=progress)
@@ -337,9 +452,14 @@ def remind(invitation: Invitation, owner) -> Invitation:
         raise InvitationRefused(f"{invitation.name} has already given: no reminder needed.")
     if invitation.state == Invitation.State.STOPPED:
         raise InvitationRefused(f"{invitation.name} asked not to get more emails about your page.")
+    if invitation.state == Invitation.State.HELD:
+        raise InvitationRefused(
+            f"Your invitation to {invitation.name} will be sent when your page is live."
+        )
     if not invitation.email:
         raise InvitationRefused("This friend's address has been erased.")
-    check_page_can_invite(page)
+    if check_page_can_invite(page):
+        raise InvitationRefused("Your page is waiting for approval: no reminder can go yet.")
     now = timezone.now()
     if now < next_reminder_at(invitation):
         raise InvitationRefused(too_soon_to_remind(invitation))
@@ -395,10 +515,18 @@ def mark_gave_on_gift_paid(sender, donation, **kwargs):
 
 
 def connect_receivers():
-    """Connect this module's receivers to `gift_paid` (once, however often it is called;
-    `campaigns.signals`, imported by `CampaignsConfig.ready`, calls it)."""
+    """Connect this module's receivers to `gift_paid` and to Wagtail's `page_published` for
+    fundraiser pages (once, however often it is called; `campaigns.signals`, imported by
+    `CampaignsConfig.ready`, calls it)."""
+    from .models import FundraiserPage
+
     gift_paid.connect(
         mark_gave_on_gift_paid, dispatch_uid="campaigns.invitations.mark_gave_on_gift_paid"
+    )
+    page_published.connect(
+        send_held_on_publish,
+        sender=FundraiserPage,
+        dispatch_uid="campaigns.invitations.send_held_on_publish",
     )
 
 
@@ -416,7 +544,7 @@ def erase_expired(today=None) -> int:
         erased += (
             Invitation.objects.of_campaign(campaign)
             .filter(erased_at__isnull=True)
-            .update(name="", email="", erased_at=now)
+            .update(name="", email="", note="", erased_at=now)
         )
     return erased
 

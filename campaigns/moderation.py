@@ -13,8 +13,13 @@ Who is told what:
 - a page is waiting in a group approval task (`task_submitted`): the task's groups'
   members, and superusers unless WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS is False;
   never the person who submitted it; only staff who keep "submitted" notifications on
-  in their Wagtail account settings. (`workflow_submitted` sends nothing more: Wagtail
-  told superusers twice, once per signal.)
+  in their Wagtail account settings. (`workflow_submitted` tells moderators nothing more:
+  Wagtail told superusers twice, once per signal.)
+- a new fundraiser page its owner sent for approval (`workflow_submitted`, the page's
+  first workflow, started by its owner): the owner, that we received it and what happens
+  next (staff look at it; we email when it is live or if changes are needed; meanwhile a
+  private preview and "Ask five friends", whose invitations go once it is live). Not for
+  later edits, nor for a team.
 - approved (`workflow_approved`) / changes requested (`workflow_rejected`, with the
   staff comment): a fundraiser page's owner (`FundraiserPage.supporter`); for any other
   page, the staff member who submitted it, as Wagtail did (respecting their settings).
@@ -170,9 +175,35 @@ def tell_rejected(sender, instance, user=None, **kwargs):
     )
 
 
-def submitted_told_per_task(sender, instance, user=None, **kwargs):
-    """`workflow_submitted` receiver in Wagtail's notifier's place: sends nothing, as
-    `tell_moderators` tells the moderators of each task the workflow starts."""
+def tell_owner_received(sender, instance, user=None, **kwargs):
+    """`workflow_submitted` receiver in Wagtail's notifier's place: tells a new fundraiser
+    page's owner that their page was received and what happens next (see the module's
+    docstring). Moderators are told by `tell_moderators`, once per task."""
+    from .models import FundraiserPage
+
+    page = page_of(instance)
+    if not isinstance(page, FundraiserPage) or page.first_published_at is not None:
+        return
+    owner = page.supporter
+    if user is None or user.pk != owner.pk or not (owner.is_active and owner.email):
+        return
+    earlier = WorkflowState.objects.filter(
+        base_content_type=instance.base_content_type, object_id=instance.object_id
+    ).exclude(pk=instance.pk)
+    if earlier.exists():
+        return  # an edit of a page still waiting: it was received before
+    send_email(
+        "campaigns/page_received",
+        owner.email,
+        {
+            "first_name": owner.first_name,
+            "page_title": page.title,
+            "campaign_title": page.campaign.title,
+            "dashboard_url": public_url("/dashboard/"),
+            "preview_url": public_url(reverse("dashboard:preview-page", args=[page.pk])),
+            "friends_url": public_url(reverse("dashboard:invite-friends", args=[page.pk])),
+        },
+    )
 
 
 # (signal, sender, Wagtail's dispatch_uid, our receiver)
@@ -187,7 +218,7 @@ ROUTES = (
         workflow_submitted,
         WorkflowState,
         "workflow_state_submitted_email_notification",
-        submitted_told_per_task,
+        tell_owner_received,
     ),
     (workflow_rejected, WorkflowState, "workflow_state_rejected_email_notification", tell_rejected),
     (workflow_approved, WorkflowState, "workflow_state_approved_email_notification", tell_approved),

@@ -16,9 +16,11 @@ urlpatterns = [
 ]
 
 # The supporter's dashboard, mounted at /dashboard/ by the site's URLs (namespace
-# "dashboard"): "dashboard:home" and "dashboard:edit-page" (fundraiser_id).
+# "dashboard"): "dashboard:home", "dashboard:edit-page" and "dashboard:preview-page"
+# (fundraiser_id).
 dashboard_urlpatterns = [
     path("", dashboard.dashboard, name="home"),
     path("pages/<int:fundraiser_id>/edit/", dashboard.edit_page, name="edit-page"),
+    path("pages/<int:fundraiser_id>/preview/", dashboard.preview_page, name="preview-page"),
     *invitation_views.urlpatterns,
 ]

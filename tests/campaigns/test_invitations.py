@@ -213,13 +213,16 @@ def test_a_batch_that_would_pass_the_pages_cap_is_refused_whole(signed_in, fundr
     assert not invitation_emails().exists()
 
 
-def test_a_page_waiting_for_approval_cannot_invite_yet(signed_in, fundraiser):
+def test_a_page_never_live_and_not_waiting_for_approval_cannot_invite(signed_in, fundraiser):
+    # (A page waiting for approval can: tests/campaigns/test_invitations_while_waiting.py.)
     fundraiser.live, fundraiser.first_published_at = False, None
     fundraiser.save()
 
     response = signed_in.post(friends_url(fundraiser), friends_form(FRIENDS[:1]))
 
-    assert "Your page is waiting for approval." in response.content.decode()
+    assert "Your page is not live, so you cannot ask friends from it yet." in (
+        response.content.decode()
+    )
     assert not Invitation.objects.exists()
     assert not invitation_emails().exists()
 
