@@ -33,7 +33,7 @@ from django.urls import include, path, reverse
 from django.utils import timezone
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.admin.ui.menus.pages import PageMenuItem
-from wagtail.log_actions import LogFormatter, log
+from wagtail.log_actions import log
 from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
 
 from northstar.emails import public_url, send_email
@@ -314,21 +314,12 @@ class PutBackButton(PageMenuItem):
         )
 
 
-class TakenDownFormatter(LogFormatter):
+def taken_down_words(data):
     """How a `TAKEN_DOWN` entry reads in the page's history."""
-
-    label = "Taken down by staff"
-
-    def format_message(self, log_entry):
-        data = log_entry.data or {}
-        owner = data.get("owner") or "the owner"
-        return f"Taken down; {owner} was emailed the reason: {data.get('reason', '')}"
+    owner = data.get("owner") or "the owner"
+    return f"Taken down; {owner} was emailed the reason: {data.get('reason', '')}"
 
 
-class PutBackFormatter(LogFormatter):
+def put_back_words(data):
     """How a `PUT_BACK` entry reads in the page's history."""
-
-    label = "Put back up by staff"
-
-    def format_message(self, log_entry):
-        return "Put back up after a take-down; its latest version was published."
+    return "Put back up after a take-down; its latest version was published."

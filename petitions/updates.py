@@ -22,8 +22,9 @@ EMAILED_ACTION = "petitions.email_update"  # in the update's history: to how man
 UNSUBSCRIBE_SALT = "petitions.unsubscribe"
 
 
-def email_update(update):
-    """Start emailing `update` to its recipients, once.
+def email_update(update, by=None):
+    """Start emailing `update` to its recipients, once, and write `EMAILED_ACTION` in the
+    update's history as `by` (the staff user; None for a command or a signal).
 
     False, and nothing recorded, if it had been started already or if no one
     would receive it (no confirmed, opted-in signer in its states): the one
@@ -42,6 +43,7 @@ def email_update(update):
             log(
                 update,
                 EMAILED_ACTION,
+                user=by,
                 data={"recipients": reach, "states": update.recipient_states()},
             )
             send_update_batch.delay_on_commit(update.pk)

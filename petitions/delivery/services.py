@@ -20,15 +20,18 @@ once, on its first download.
 """
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from northstar import emails
 from northstar.emails import Attachment, Message, render_email
+from northstar.log_actions import DELIVERY_STARTED
 from northstar.models import SiteSettings
 
 from ..models import Delivery, DeliverySchedule, PetitionPage, Signature, Target
@@ -71,6 +74,35 @@ def waiting_by_target(petition):
         .order_by()
     )
     return {row["target"]: row["waiting"] for row in rows}
+
+
+def waiting_signatures(petition):
+    """({target_id: waiting}, waiting with no decision maker) for confirmed, undelivered signatures.
+
+    A waiting signature without a target (signed before its state's target
+    existed) counts for the target that the next delivery will give it; if its
+    state has no active target, it counts as having no decision maker.
+    """
+    waiting = waiting_by_target(petition)
+    untargeted = dict(
+        awaiting_delivery(petition)
+        .filter(target__isnull=True)
+        .values_list("state")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    routes = dict(
+        Target.objects.filter(
+            group=petition.target_group, active=True, jurisdiction__in=list(untargeted)
+        ).values_list("jurisdiction", "pk")
+    )
+    unrouted = 0
+    for state, total in untargeted.items():
+        if state in routes:
+            waiting[routes[state]] = waiting.get(routes[state], 0) + total
+        else:
+            unrouted += total
+    return waiting, unrouted
 
 
 def is_due(petition, target_id, waiting, now):
@@ -223,19 +255,51 @@ def mark_ready(delivery_id):
 
 
 def mark_posted(delivery, user, posted_on, note="", by_hand=False):
-    """Staff posted (or handed over) a ready packet (`Delivery.mark_posted`); True if it changed."""
+    """Staff posted (or handed over) a ready packet (`Delivery.mark_posted`, which writes its
+    history as `user`, None for a command); True if it changed."""
     return delivery.mark_posted(by=user, posted_on=posted_on, note=note, by_hand=by_hand)
 
 
-def resend(delivery):
-    """Send a failed delivery again: same signatures, same idempotency key; True if it will."""
+def resend(delivery, by=None):
+    """Send a failed delivery again: same signatures, same idempotency key; True if it will.
+
+    `Delivery.mark_for_resend` writes its history as `by` (None for a command).
+    """
     from .tasks import process_delivery
 
     with transaction.atomic():
-        changed = delivery.mark_for_resend()
+        changed = delivery.mark_for_resend(by=by)
         if changed:
             process_delivery.delay_on_commit(delivery.pk)
     return changed
+
+
+@dataclass(frozen=True)
+class DeliveryStart:
+    """What "Deliver now" found waiting: `signatures` for `targets` decision makers, and
+    `unrouted` signatures from states with no active decision maker (which wait)."""
+
+    signatures: int
+    targets: int
+    unrouted: int
+
+
+def deliver_waiting_now(petition: PetitionPage, by=None) -> DeliveryStart:
+    """Deliver every waiting signature of `petition` now, in the background once the
+    transaction commits, and write `DELIVERY_STARTED` in its history as `by` (the staff
+    user; None for a command), with how many signatures wait and for how many decision
+    makers. Nothing starts, and nothing is logged, when no signature waits for a decision
+    maker (`DeliveryStart.signatures` is 0)."""
+    from .tasks import deliver_signatures as deliver_signatures_task
+
+    by_target, unrouted = waiting_signatures(petition)
+    start = DeliveryStart(sum(by_target.values()), len(by_target), unrouted)
+    if start.signatures:
+        with transaction.atomic():
+            deliver_signatures_task.delay_on_commit(petition.pk, force=True)
+            started = {"signatures": start.signatures, "targets": start.targets}
+            log(petition, DELIVERY_STARTED, user=by, data=started)
+    return start
 
 
 def stalled_deliveries():
