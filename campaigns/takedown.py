@@ -38,8 +38,8 @@ from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
 
 from northstar.emails import public_url, send_email
 
-from .editing import taken_down
 from .models import FundraiserPage
+from .moderation import admin_url, approved_headline, page_context
 
 TAKEN_DOWN = "campaigns.fundraiser_taken_down"
 PUT_BACK = "campaigns.fundraiser_put_back"
@@ -59,6 +59,13 @@ class TakeDownForm(forms.Form):
             "and what they can do."
         ),
     )
+
+
+def taken_down(page) -> bool:
+    """Whether staff took `page` (a fundraiser page) down and have not put it back
+    (`FundraiserPage.taken_down_at`). Its owner's edits never put it back up. False for
+    any other page."""
+    return getattr(page, "taken_down_at", None) is not None
 
 
 class TakeDownRefused(Exception):
@@ -148,8 +155,6 @@ def put_back(page: FundraiserPage, user) -> None:
     log(instance=page, action=PUT_BACK, user=user, data={"revision": revision.pk})
     revision.publish(user=user)
     owner = page.supporter
-    from .moderation import approved_headline, page_context
-
     send_email(
         "campaigns/moderation_approved",
         owner.email,
@@ -166,7 +171,7 @@ def put_back(page: FundraiserPage, user) -> None:
 def take_down_reason(page) -> str:
     """The reason staff gave when they last took `page` down, read from its history
     (`TAKEN_DOWN`), while it is still down; "" for a page that is live or was never
-    taken down (`editing.taken_down`)."""
+    taken down (`taken_down`)."""
     if not taken_down(page):
         return ""
     entry = (
@@ -196,8 +201,6 @@ def tell_of_edit_while_down(page: FundraiserPage, revision: Revision) -> None:
     ).exclude(pk=revision.pk)
     if earlier_edits.exists():
         return
-    from .moderation import admin_url, page_context
-
     owner = page.supporter
     send_email(
         "campaigns/taken_down_page_edited",
