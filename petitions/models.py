@@ -35,12 +35,13 @@ delivery_log = logging.getLogger("petitions.delivery")
 recent_petitions = Memo(seconds=1)
 recent_targets = Memo(seconds=1)
 
-MILESTONES = (100, 500, 1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000)
+# The signature goals a petition page shows next ("Help us reach 5,000").
+SIGNATURE_GOALS = (100, 500, 1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000)
 
 
 def next_milestone(count):
     """The first milestone above `count`: 100, 500, 1,000, 5,000, 10,000, 50,000, ..."""
-    for milestone in MILESTONES:
+    for milestone in SIGNATURE_GOALS:
         if count < milestone:
             return milestone
     return (count // 1_000_000 + 1) * 1_000_000

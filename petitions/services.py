@@ -21,13 +21,12 @@ from django.utils import timezone
 
 from northstar import rows
 from northstar.emails import absolute_url, send_email
-from northstar.ratelimit import allow
+from northstar.ratelimit import HOUR, allow
 
 from .models import Signature, SignatureCount
 
 CONFIRMATION_SALT = "petitions.confirm-signature"
 CONFIRMATION_RESEND_AFTER = timedelta(hours=1)  # at most one email about a signature an hour
-HOUR = 3600  # seconds
 CONFIRMATION_WAKE_UP_EVERY = 1  # second
 _last_wake_up = float("-inf")  # when this process last woke the worker (time.monotonic)
 CONFIRMATION_BATCH = 500
