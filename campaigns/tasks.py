@@ -7,7 +7,7 @@ services in `campaigns.notifications`.
 
 from celery import shared_task
 
-from .invitations import erase_expired
+from . import invitations
 from .notifications import email_gift_notice, send_overdue_gift_notices  # noqa: F401
 
 
@@ -17,4 +17,4 @@ from .notifications import email_gift_notice, send_overdue_gift_notices  # noqa:
 def erase_expired_invitations():
     """Blank friends' names and emails 30 days after their campaign's deadline (the beat
     runs this daily); returns how many invitations were erased."""
-    return erase_expired()
+    return invitations.erase_expired()
