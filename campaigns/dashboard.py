@@ -25,11 +25,11 @@ from .editing import (
     owned_page,
     page_as_edited,
     page_version,
-    taken_down,
 )
 from .forms import EditFundraiserForm
 from .models import FundraiserPage, FundraisingCampaignPage, progress_toward
 from .services import FundraiserRefused
+from .takedown import taken_down
 
 RECENT_GIFTS = 10
 

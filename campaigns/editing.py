@@ -23,6 +23,7 @@ from northstar.forms import check_version
 
 from .models import FundraiserPage, FundraisingCampaignPage
 from .services import FundraiserRefused, check_title_free, chosen_team, save_photo
+from .takedown import taken_down, tell_of_edit_while_down
 
 logger = logging.getLogger(__name__)
 
@@ -133,8 +134,6 @@ def submit_or_publish(page: FundraiserPage, revision: Revision, campaign, owner)
     the revision stays a draft (KEPT_AS_DRAFT) until staff put the page back, and the
     staff member who took it down hears of the owner's first edit since."""
     if taken_down(page):
-        from .takedown import tell_of_edit_while_down
-
         tell_of_edit_while_down(page, revision)
         return KEPT_AS_DRAFT
     state = (
@@ -161,10 +160,3 @@ def submit_or_publish(page: FundraiserPage, revision: Revision, campaign, owner)
     # needed) is the permission, as the dashboard is the only way here.
     revision.publish(user=owner, skip_permission_checks=True)
     return PUBLISHED
-
-
-def taken_down(page) -> bool:
-    """Whether staff took `page` (a fundraiser page) down and have not put it back
-    (`FundraiserPage.taken_down_at`). Its owner's edits never put it back up. False for
-    any other page."""
-    return getattr(page, "taken_down_at", None) is not None

@@ -44,7 +44,7 @@ recent_asks = Memo(seconds=1)
 
 # The campaign milestones a banner celebrates (percent of the goal), highest first,
 # with the words it opens with.
-MILESTONES = (
+BANNER_MILESTONES = (
     (100, "Goal reached!"),
     (75, "Three quarters of the way there!"),
     (50, "Halfway there!"),
@@ -403,13 +403,13 @@ class FundraisingCampaignPage(AnonymousPageCacheMixin, Page):
         )
 
     def milestone(self, progress=None):
-        """The highest milestone the campaign reached (`MILESTONES`), as {"percent",
+        """The highest milestone the campaign reached (`BANNER_MILESTONES`), as {"percent",
         "headline"}, or None below 25% or with no goal. Exact: $2,500 of $10,000 is 25%."""
         progress = progress or self.progress()
         raised, goal = progress["raised_cents"], progress["goal_cents"]
         if not goal:
             return None
-        for percent, headline in MILESTONES:
+        for percent, headline in BANNER_MILESTONES:
             if raised * 100 >= goal * percent:
                 return {"percent": percent, "headline": headline}
         return None

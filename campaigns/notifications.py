@@ -7,12 +7,12 @@ changed the totals. For a gift to a `FundraiserPage` it:
 1. locks the page's `FundraiserNotice` row (made on the first gift), so gifts to one page
    take this step one at a time, each seeing the gifts that took it before (committed);
 2. records the gift as not yet told (`GiftNotice`) and, if no notice is already waiting,
-   notes when the first untold gift arrived and queues `campaigns.tasks.send_gift_notice`
+   notes when the first untold gift arrived and queues the task `email_gift_notice`
    on commit, `gift_notice_delay()` later: the gifts of those minutes go out as ONE email;
-3. reads the page's total and, for each of `MILESTONES` (percent of the personal goal) it
-   has reached, inserts a `FundraiserMilestone` row (unique per page and percent) in a
-   savepoint; only the transaction whose insert succeeded queues the milestone email
-   (`send_email`, so it is sent after commit or not at all).
+3. reads the page's total and, for each of `OWNER_EMAIL_MILESTONES` (percent of the
+   personal goal) it has reached, inserts a `FundraiserMilestone` row (unique per page and
+   percent) in a savepoint; only the transaction whose insert succeeded queues the
+   milestone email (`send_email`, so it is sent after commit or not at all).
 
 Why the lock: the total is a sharded counter (`DonationTotal`), whose shard rows a
 concurrent gift may have changed but not committed. Each gift takes the lock only after
@@ -25,6 +25,7 @@ staff saving the page in the admin never hold up its gifts.
 
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -36,7 +37,7 @@ from northstar.emails import public_url, send_email
 # (`send_overdue_gift_notices`): a task lost by the broker delays a notice, never drops it.
 OVERDUE_GRACE = timedelta(minutes=10)
 # The personal goal's milestones the owner is told of, each once.
-MILESTONES = (50, 100)
+OWNER_EMAIL_MILESTONES = (50, 100)
 
 
 def gift_notice_delay():
@@ -146,30 +147,31 @@ def gift_paid_received(sender, donation, **kwargs):
 def record_gift(notice, donation):
     """Note `donation` as not yet told; if nothing was waiting (or the waiting notice is
     overdue), queue the notice task `gift_notice_delay()` after commit. `notice` is locked."""
-    from .tasks import send_gift_notice
-
     GiftNotice.objects.create(donation=donation, page_id=notice.page_id)
     now = timezone.now()
     if notice.first_untold_at is None or notice.first_untold_at < now - overdue_after():
         notice.first_untold_at = now
         notice.save(update_fields=["first_untold_at"])
         page_id, countdown = notice.page_id, gift_notice_delay().total_seconds()
-        send_gift_notice.apply_async_on_commit(args=[page_id], countdown=countdown)
+        email_gift_notice.apply_async_on_commit(args=[page_id], countdown=countdown)
 
 
 def reached_milestones(page):
     """(raised, reached) for a fundraiser page: its total in cents (`DonationTotal`) and the
-    `MILESTONES` (percents of its personal goal) that total has reached; none without a goal."""
+    `OWNER_EMAIL_MILESTONES` (percents of its personal goal) that total has reached; none
+    without a goal."""
     raised = DonationTotal.objects.total(page=page.pk).amount_cents
     goal = page.goal_cents
-    return raised, [percent for percent in MILESTONES if goal and raised * 100 >= goal * percent]
+    return raised, [
+        percent for percent in OWNER_EMAIL_MILESTONES if goal and raised * 100 >= goal * percent
+    ]
 
 
 def record_milestones(page):
-    """Record, once each, the `MILESTONES` the page's total has reached, and queue one email
-    for the highest of those this call recorded: a gift that takes a page from 40% past its
-    goal says "reached its goal", not also "50% of the way". Call it with the page's notice
-    row locked, after the gift was counted."""
+    """Record, once each, the `OWNER_EMAIL_MILESTONES` the page's total has reached, and
+    queue one email for the highest of those this call recorded: a gift that takes a page
+    from 40% past its goal says "reached its goal", not also "50% of the way". Call it with
+    the page's notice row locked, after the gift was counted."""
     raised, reached = reached_milestones(page)
     if not reached:
         return
@@ -218,6 +220,13 @@ def gift_line(donation):
         "currency": donation.currency,
         "message": donation.message,
     }
+
+
+@shared_task(name="campaigns.tasks.send_gift_notice")
+def email_gift_notice(page_id: int) -> int | None:
+    """The task of `send_gift_notice`: the id of the `OutboundEmail` it queued, or None."""
+    message = send_gift_notice(page_id)
+    return message.pk if message else None
 
 
 @transaction.atomic
@@ -280,3 +289,13 @@ def connect_owner_notifications():
     gift_paid.connect(
         gift_paid_received, sender=Donation, dispatch_uid="campaigns.owner_notifications"
     )
+
+
+@shared_task(name="campaigns.tasks.send_overdue_gift_notices")
+def send_overdue_gift_notices() -> int:
+    """For beat (every 5 minutes): queue again the "someone gave" notices whose task was
+    lost (`overdue_gift_notices`); how many."""
+    pages = overdue_gift_notices()
+    for page_id in pages:
+        email_gift_notice.delay_on_commit(page_id)
+    return len(pages)

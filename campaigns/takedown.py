@@ -33,13 +33,13 @@ from django.urls import include, path, reverse
 from django.utils import timezone
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.admin.ui.menus.pages import PageMenuItem
-from wagtail.log_actions import LogFormatter, log
+from wagtail.log_actions import log
 from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
 
 from northstar.emails import public_url, send_email
 
-from .editing import taken_down
 from .models import FundraiserPage
+from .moderation import admin_url, approved_headline, page_context
 
 TAKEN_DOWN = "campaigns.fundraiser_taken_down"
 PUT_BACK = "campaigns.fundraiser_put_back"
@@ -59,6 +59,13 @@ class TakeDownForm(forms.Form):
             "and what they can do."
         ),
     )
+
+
+def taken_down(page) -> bool:
+    """Whether staff took `page` (a fundraiser page) down and have not put it back
+    (`FundraiserPage.taken_down_at`). Its owner's edits never put it back up. False for
+    any other page."""
+    return getattr(page, "taken_down_at", None) is not None
 
 
 class TakeDownRefused(Exception):
@@ -148,8 +155,6 @@ def put_back(page: FundraiserPage, user) -> None:
     log(instance=page, action=PUT_BACK, user=user, data={"revision": revision.pk})
     revision.publish(user=user)
     owner = page.supporter
-    from .moderation import approved_headline, page_context
-
     send_email(
         "campaigns/moderation_approved",
         owner.email,
@@ -166,7 +171,7 @@ def put_back(page: FundraiserPage, user) -> None:
 def take_down_reason(page) -> str:
     """The reason staff gave when they last took `page` down, read from its history
     (`TAKEN_DOWN`), while it is still down; "" for a page that is live or was never
-    taken down (`editing.taken_down`)."""
+    taken down (`taken_down`)."""
     if not taken_down(page):
         return ""
     entry = (
@@ -196,8 +201,6 @@ def tell_of_edit_while_down(page: FundraiserPage, revision: Revision) -> None:
     ).exclude(pk=revision.pk)
     if earlier_edits.exists():
         return
-    from .moderation import admin_url, page_context
-
     owner = page.supporter
     send_email(
         "campaigns/taken_down_page_edited",
@@ -314,21 +317,12 @@ class PutBackButton(PageMenuItem):
         )
 
 
-class TakenDownFormatter(LogFormatter):
+def taken_down_words(data):
     """How a `TAKEN_DOWN` entry reads in the page's history."""
-
-    label = "Taken down by staff"
-
-    def format_message(self, log_entry):
-        data = log_entry.data or {}
-        owner = data.get("owner") or "the owner"
-        return f"Taken down; {owner} was emailed the reason: {data.get('reason', '')}"
+    owner = data.get("owner") or "the owner"
+    return f"Taken down; {owner} was emailed the reason: {data.get('reason', '')}"
 
 
-class PutBackFormatter(LogFormatter):
+def put_back_words(data):
     """How a `PUT_BACK` entry reads in the page's history."""
-
-    label = "Put back up by staff"
-
-    def format_message(self, log_entry):
-        return "Put back up after a take-down; its latest version was published."
+    return "Put back up after a take-down; its latest version was published."

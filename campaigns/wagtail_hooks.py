@@ -47,6 +47,7 @@ def campaign_report_listing_button(page, user, next_url=None):
 # --- taking down a fundraiser page ---
 # isort: split
 from campaigns import takedown  # noqa: E402
+from northstar.log_actions import register_staff_action  # noqa: E402
 
 
 @hooks.register("register_admin_urls")
@@ -66,10 +67,8 @@ def take_down_listing_buttons(page, user, next_url=None):
     yield takedown.PutBackButton(page=page, priority=48)
 
 
-@hooks.register("register_log_actions")
-def register_take_down_log_action(actions):
-    actions.register_action(takedown.TAKEN_DOWN)(takedown.TakenDownFormatter)
-    actions.register_action(takedown.PUT_BACK)(takedown.PutBackFormatter)
+register_staff_action(takedown.TAKEN_DOWN, "Taken down by staff", takedown.taken_down_words)
+register_staff_action(takedown.PUT_BACK, "Put back up by staff", takedown.put_back_words)
 
 
 # --- deleting a team that has members ---

@@ -13,7 +13,7 @@ from wagtail.models import Page
 
 from campaigns.models import FundraiserPage, FundraisingCampaignPage
 from northstar.emails import public_url
-from northstar.ratelimit import allow, client_ip
+from northstar.ratelimit import HOUR, allow, client_ip
 from northstar.sharing import share_links
 
 from .forms import DonationForm
@@ -27,8 +27,6 @@ from .services import (
     thank_you_path,
 )
 from .webhooks import process_event
-
-HOUR = 3600
 
 
 def givable_page(page_id):

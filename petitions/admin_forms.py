@@ -13,6 +13,7 @@ imports models and services only inside functions.
 import json
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -265,22 +266,27 @@ def victory_help(petition) -> str:
 def delivery_help(petition) -> str:
     """When this petition's signatures will be delivered, and to how many offices, on publishing."""
     from .delivery.services import waiting_by_target
-    from .models import Target
+    from .models import Delivery, PetitionPage, Target
 
+    sweep = settings.CELERY_BEAT_SCHEDULE["deliver-due-petitions"]["schedule"]
     how = (
-        "Daily or Weekly: within 15 minutes of publishing, each office with confirmed "
-        "signatures waiting and no delivery in the last day or week receives them, even a "
-        "single signature (by email, or as a packet for staff to post); then at most one "
+        f"Daily or Weekly: within {int(sweep) // 60} minutes of publishing, each office with "
+        "confirmed signatures waiting and no delivery in the last day or week receives them, "
+        "even a single signature (by email, or as a packet for staff to post); then at most one "
         "delivery a day or a week per office. “When enough signatures…”: an office receives "
         "them once it has that many waiting. Off: only when staff press “Deliver now”. When "
         "the petition closes, everything waiting is delivered."
     )
     if not petition.pk:
-        return "New petitions deliver weekly. " + how
+        default = PetitionPage._meta.get_field("delivery_schedule").default
+        return f"New petitions deliver {default.label.lower()}. " + how
     waiting = waiting_by_target(petition)
     if not waiting:
         return "No confirmed signatures are waiting for delivery now. " + how
-    by_email = Target.objects.filter(pk__in=list(waiting)).exclude(email="").count()
+    channels = [
+        target.delivery_channel for target in Target.objects.in_bulk(list(waiting)).values()
+    ]
+    by_email = channels.count(Delivery.Channel.EMAIL)
     offices = len(waiting)
     signatures = counted(sum(waiting.values()), "confirmed signature", "confirmed signatures")
     return (

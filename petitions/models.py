@@ -9,19 +9,21 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
+from wagtail.log_actions import log
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from northstar.blocks import BaseStreamBlock
 from northstar.counters import ShardedCounter
+from northstar.log_actions import DELIVERY_POSTED, DELIVERY_RESENT, delivery_data
 from northstar.memo import Memo
 
 from .admin_forms import PetitionPageForm, PetitionUpdateForm, state_codes
@@ -33,12 +35,13 @@ delivery_log = logging.getLogger("petitions.delivery")
 recent_petitions = Memo(seconds=1)
 recent_targets = Memo(seconds=1)
 
-MILESTONES = (100, 500, 1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000)
+# The signature goals a petition page shows next ("Help us reach 5,000").
+SIGNATURE_GOALS = (100, 500, 1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000)
 
 
 def next_milestone(count):
     """The first milestone above `count`: 100, 500, 1,000, 5,000, 10,000, 50,000, ..."""
-    for milestone in MILESTONES:
+    for milestone in SIGNATURE_GOALS:
         if count < milestone:
             return milestone
     return (count // 1_000_000 + 1) * 1_000_000
@@ -661,7 +664,8 @@ class Delivery(models.Model):
 
     # State changes, as pretix's orders make them: each checks the state it
     # starts from in the UPDATE itself (so two workers, or a worker and staff,
-    # cannot both make it), changes the row and this instance, and logs it.
+    # cannot both make it), changes the row and this instance, and logs it; a change
+    # made by staff also writes its entry in the petition's Wagtail history.
 
     def change_status(self, to, *, start, **fields):
         """Move from one of the `start` states to `to`, writing `fields` too; True if it moved.
@@ -715,19 +719,40 @@ class Delivery(models.Model):
             self.Status.FAILED, start=(self.Status.SENDING,), last_error=str(reason)[:2000]
         )
 
-    def mark_for_resend(self):
-        """Staff send a failed email again: failed -> pending (same signatures, same key)."""
-        return self.change_status(self.Status.PENDING, start=(self.Status.FAILED,), last_error="")
+    def mark_for_resend(self, by=None):
+        """Staff send a failed email again: failed -> pending (same signatures, same key).
+
+        True if it moved; then `DELIVERY_RESENT` is in the petition's history, as `by` (the
+        staff user; None for a command), in the same transaction.
+        """
+        with transaction.atomic():
+            moved = self.change_status(
+                self.Status.PENDING, start=(self.Status.FAILED,), last_error=""
+            )
+            if moved:
+                log(self.petition, DELIVERY_RESENT, user=by, data=delivery_data(self))
+        return moved
 
     def mark_posted(self, by, posted_on, note="", by_hand=False):
         """Staff posted (or handed over) a ready packet on `posted_on` (a date); True if it moved.
 
-        `by` is the staff user; `note` what they wrote (tracking number, ...).
+        `by` is the staff user (None for a command or the demo loader); `note` what they
+        wrote (tracking number, ...). A move writes `DELIVERY_POSTED` in the petition's
+        history, with the date, note and how, in the same transaction.
         """
         status = self.Status.HAND_DELIVERED if by_hand else self.Status.POSTED
-        return self.change_status(
-            status, start=(self.Status.READY,), posted_on=posted_on, posted_note=note, posted_by=by
-        )
+        with transaction.atomic():
+            moved = self.change_status(
+                status,
+                start=(self.Status.READY,),
+                posted_on=posted_on,
+                posted_note=note,
+                posted_by=by,
+            )
+            if moved:
+                how = {"posted_on": posted_on.isoformat(), "note": note, "by_hand": by_hand}
+                log(self.petition, DELIVERY_POSTED, user=by, data=delivery_data(self, **how))
+        return moved
 
 
 class PetitionUpdate(models.Model):

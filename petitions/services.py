@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -20,13 +21,12 @@ from django.utils import timezone
 
 from northstar import rows
 from northstar.emails import absolute_url, send_email
-from northstar.ratelimit import allow
+from northstar.ratelimit import HOUR, allow
 
 from .models import Signature, SignatureCount
 
 CONFIRMATION_SALT = "petitions.confirm-signature"
 CONFIRMATION_RESEND_AFTER = timedelta(hours=1)  # at most one email about a signature an hour
-HOUR = 3600  # seconds
 CONFIRMATION_WAKE_UP_EVERY = 1  # second
 _last_wake_up = float("-inf")  # when this process last woke the worker (time.monotonic)
 CONFIRMATION_BATCH = 500
@@ -126,11 +126,9 @@ def take_signature(petition, data, target=None):
     published) and renders no email. Returns None on purpose: the visitor gets
     the same answer whether the address never signed, is pending or confirmed.
     """
-    from .tasks import notify_signed_again as notify_signed_again_task
-
     result = record_signature(petition, data, target=target)
     if not result.created:
-        notify_signed_again_task.delay_on_commit(result.signature.pk)
+        notify_signed_again.delay_on_commit(result.signature.pk)
 
 
 def insert_on_its_own(signature):
@@ -150,8 +148,6 @@ def request_confirmation_emails():
     seconds later, so it finds every signature this process committed in the
     second after asking.
     """
-    from .tasks import queue_due_confirmations
-
     global _last_wake_up
     now = time.monotonic()
     if now - _last_wake_up >= CONFIRMATION_WAKE_UP_EVERY:
@@ -159,8 +155,12 @@ def request_confirmation_emails():
         queue_due_confirmations.apply_async_on_commit(countdown=2 * CONFIRMATION_WAKE_UP_EVERY)
 
 
-def queue_due_confirmations():
-    """Queue the confirmation email of every pending signature that has none yet; how many."""
+@shared_task(name="petitions.tasks.queue_due_confirmations")
+def queue_due_confirmations() -> int:
+    """Queue the confirmation email of every pending signature that has none yet; how many.
+
+    A task (woken by signing, and by beat every minute), and callable in-process.
+    """
     queued = 0
     while True:
         with transaction.atomic():
@@ -179,6 +179,7 @@ def queue_due_confirmations():
             return queued
 
 
+@shared_task(name="petitions.tasks.notify_signed_again")
 def notify_signed_again(signature_id: int) -> bool:
     """Email the owner of signature `signature_id` that their address was used to sign again.
 
@@ -243,8 +244,12 @@ def confirm_signature(signature):
     return bool(confirmed)
 
 
-def purge_unconfirmed_signatures(older_than_days=None):
-    """Delete signatures never confirmed within the link's lifetime; return how many."""
+@shared_task(name="petitions.tasks.purge_unconfirmed_signatures")
+def purge_unconfirmed_signatures(older_than_days: int | None = None) -> int:
+    """Delete signatures never confirmed within the link's lifetime; return how many.
+
+    A task (beat runs it hourly), and callable in-process.
+    """
     days = older_than_days or settings.PETITION_CONFIRMATION_MAX_AGE_DAYS
     cutoff = timezone.now() - timedelta(days=days)
     deleted, _ = Signature.objects.filter(

@@ -6,6 +6,7 @@ recorded (`UpdateRecipient`, unique per update and signature) in the same
 transaction as the outbox email it will receive.
 """
 
+from celery import shared_task
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -22,15 +23,14 @@ EMAILED_ACTION = "petitions.email_update"  # in the update's history: to how man
 UNSUBSCRIBE_SALT = "petitions.unsubscribe"
 
 
-def email_update(update):
-    """Start emailing `update` to its recipients, once.
+def email_update(update, by=None):
+    """Start emailing `update` to its recipients, once, and write `EMAILED_ACTION` in the
+    update's history as `by` (the staff user; None for a command or a signal).
 
     False, and nothing recorded, if it had been started already or if no one
     would receive it (no confirmed, opted-in signer in its states): the one
     send is never spent on an empty audience.
     """
-    from .tasks import send_update_batch
-
     reach = update.recipients().count()
     if not reach:
         return False
@@ -42,10 +42,18 @@ def email_update(update):
             log(
                 update,
                 EMAILED_ACTION,
+                user=by,
                 data={"recipients": reach, "states": update.recipient_states()},
             )
             send_update_batch.delay_on_commit(update.pk)
     return bool(started)
+
+
+@shared_task(bind=True, name="petitions.tasks.send_update_batch")
+def send_update_batch(self, update_id: int) -> None:
+    """Queue one batch of an update's emails, then the next batch, until all are queued."""
+    if queue_update_batch(update_id) == BATCH_SIZE:
+        send_update_batch.delay_on_commit(update_id)
 
 
 def queue_update_batch(update_id, size=BATCH_SIZE):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from northstar.emails import public_url
 from northstar.models import SiteSettings
 from northstar.pagecache import CSRF_PLACEHOLDER, PAGE_CACHE_SECONDS, with_csrf_placeholder
-from northstar.ratelimit import allow, client_ip
+from northstar.ratelimit import HOUR, allow, client_ip
 from northstar.sharing import share_links
 from northstar.unsubscribe import one_click_view
 
@@ -21,8 +21,6 @@ from .jurisdictions import jurisdiction_name
 from .models import Signature, signable_petition
 from .routing import normalise_zip, states_for_zip
 from .services import confirm_signature, signature_for_token, take_signature
-
-HOUR = 3600
 
 
 def render_petition(request, petition, form=None, status=200, cache_seconds=0, notice=None):

@@ -4,12 +4,12 @@ from django.urls import include, path
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus.pages import PageMenuItem
-from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from northstar.log_actions import register_staff_action
 from northstar.protection import RECORDS_HOOK, KeptRecords, counted
 
 from . import admin_views
@@ -148,7 +148,7 @@ register_snippet(PetitionUpdateViewSet)
 @hooks.register("after_edit_snippet")
 def email_update_when_asked(request, instance):
     if isinstance(instance, PetitionUpdate) and instance.email_signers:
-        email_update(instance)
+        email_update(instance, by=request.user)
 
 
 @hooks.register(RECORDS_HOOK)
@@ -198,15 +198,12 @@ def petition_records(obj):
     return None
 
 
-@hooks.register("register_log_actions")
-def register_petition_log_actions(actions):
-    @actions.register_action(EMAILED_ACTION)
-    class UpdateEmailed(LogFormatter):
-        label = "Email to signers"
+def update_emailed_words(data):
+    """ "Emailing to 120 signers who opted in, in Texas and Alaska"."""
+    return (
+        f"Emailing to {counted(data.get('recipients', 0), 'signer', 'signers')} who "
+        f"opted in, in {places(data.get('states') or [])}"
+    )
 
-        def format_message(self, log_entry):
-            data = log_entry.data or {}
-            return (
-                f"Emailing to {counted(data.get('recipients', 0), 'signer', 'signers')} who "
-                f"opted in, in {places(data.get('states') or [])}"
-            )
+
+register_staff_action(EMAILED_ACTION, "Email to signers", update_emailed_words)

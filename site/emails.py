@@ -6,7 +6,7 @@ and a lost task can be found again. The worker renders `email/<template>`
 (subject, text and HTML, each extending the shared branded layout).
 
 `deliver` is the one place a message leaves: supporter mail
-(`northstar.tasks.send_outbound_email`) and deliveries of signatures to
+(the task `send_outbound_email`, at the end of this module) and deliveries of signatures to
 offices (`petitions.delivery.services.send_delivery`) both describe their
 message as a `Message` and hand it here. It sets the Message-ID (from the
 message's stable key, the same on every attempt), From and Reply-To (the
@@ -21,15 +21,22 @@ idempotency key, its kept files), so a second row would be a second record of
 whether it was sent. Both rows feed the same `deliver`.
 """
 
+import logging
 from dataclasses import dataclass, field
 from email.utils import formataddr, parseaddr
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from markdownify import MarkdownConverter
 
+from . import failures
 from .models import OutboundEmail, SiteSettings
+
+logger = logging.getLogger(__name__)
 
 
 def send_email(template, to, context=None):
@@ -41,8 +48,6 @@ def send_email(template, to, context=None):
     message: it carries RFC 8058's one-click headers (`list_unsubscribe_headers`).
     Returns the `OutboundEmail` row.
     """
-    from .tasks import send_outbound_email
-
     message = OutboundEmail.objects.create(template=template, to=to, context=context or {})
     send_outbound_email.delay_on_commit(message.pk)
     return message
@@ -249,3 +254,66 @@ def build_message(outbound):
     """The `EmailMultiAlternatives` an `OutboundEmail` is sent as (see `email_message`)."""
     org = SiteSettings.for_default_site()
     return email_message(outbound_message(outbound, org), org)
+
+
+@shared_task(
+    bind=True, time_limit=OutboundEmail.SEND_TIME_LIMIT, name="northstar.tasks.send_outbound_email"
+)
+def send_outbound_email(self, outbound_email_id, already_sent=False):
+    """Send one queued email; a message already sent or given up on is left alone.
+
+    `northstar.failures` decides what a failure is: a temporary one (the
+    provider unreachable, 429, 5xx, a locked database) is retried with backoff;
+    a permanent one (a refused address, another 4xx) is recorded on the message
+    and not retried. The claim is given back before the retry is enqueued, so the
+    retry (or beat's sweep) can claim the message again; a message claimed by a
+    live worker is never claimed by another (`claim_for_sending`). Once the
+    provider has taken the message, a database that cannot record it (PostgreSQL
+    restarting) is retried with `already_sent`: the next tries only record it
+    sent, and never send it again.
+    """
+    if already_sent:
+        message = OutboundEmail.objects.filter(pk=outbound_email_id).first()
+        if message is not None and message.status in OutboundEmail.SENDABLE_STATES:
+            message.mark_sent()
+        return
+    try:
+        message = OutboundEmail.objects.claim_for_sending(outbound_email_id)
+    except Exception as exc:
+        failures.retry_if_temporary(self, exc)
+        raise
+    if message is None:
+        return
+    try:
+        send_outbound(message)
+    except Exception as exc:
+        message.release()
+        failures.retry_or_give_up(self, exc, give_up=lambda error: message.mark_failed(str(error)))
+        return
+    try:
+        message.mark_sent()
+    except Exception as exc:
+        failures.retry_if_temporary(self, exc, kwargs={"already_sent": True})
+        raise
+
+
+@shared_task(name="northstar.tasks.requeue_stalled_email")
+def requeue_stalled_email():
+    """Enqueue again any email whose task was lost (beat runs this every minute).
+
+    A task is lost when its worker is killed holding it, or between the broker
+    and the worker (on Redis, a message fetched but not yet in the unacknowledged
+    set). Enqueueing a message whose task is only slow is harmless: the outbox
+    sends it once. A queued message re-enqueued here is not again for
+    `LOST_AFTER`, so a long queue is not doubled every minute.
+    """
+    with transaction.atomic():
+        ids = list(OutboundEmail.objects.stalled().values_list("pk", flat=True)[:1000])
+        OutboundEmail.objects.filter(pk__in=ids, status=OutboundEmail.Status.QUEUED).update(
+            updated_at=timezone.now()
+        )
+        for pk in ids:
+            send_outbound_email.delay_on_commit(pk)
+    if ids:
+        logger.warning("Re-enqueued %d stalled emails", len(ids))
+    return len(ids)

@@ -24,6 +24,7 @@ and the HTTPS redirect: a load balancer probes by IP address over plain HTTP.
 import logging
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -31,6 +32,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 
 from .celery import app as celery_app
+from .models import Heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +73,6 @@ def cache_answers():
 def heartbeats():
     """{"worker": "ok" | "stale", "beat": ...}: stale when the last heartbeat is older than
     HEALTH_STALE_AFTER seconds, or there is none; "unknown" when they cannot be read."""
-    from .models import Heartbeat
-
     try:
         beats = dict(Heartbeat.objects.values_list("process", "beat_at"))
     except Exception:
@@ -114,3 +114,15 @@ class HealthCheckMiddleware:
         response = JsonResponse(report, status=status)
         response["Cache-Control"] = "no-store"
         return response
+
+
+@shared_task(
+    ignore_result=True,
+    max_retries=0,
+    autoretry_for=(),
+    name="northstar.tasks.record_worker_heartbeat",
+)
+def record_worker_heartbeat():
+    """Note that a worker takes tasks from the broker and runs them (beat sends this every
+    `HEARTBEAT_SECONDS`; `/healthz` calls the worker stale when it falls silent)."""
+    Heartbeat.record("worker")

@@ -1,10 +1,16 @@
 """Rate limits kept in the shared cache (Redis in production), so they hold across processes.
 
+The guarantee: within a window, a key (an address, an email) makes at most its limit of
+attempts, plus at most one per web process (a process's first attempt is counted there
+first: see the end), plus one more each time a process forgets that first attempt, which
+takes `LOCAL_KEYS` other keys after it. While Redis is unreachable, none (the limits fail
+open: see below).
+
 A limit's window starts at its first attempt and lasts exactly the seconds the
-caller gives, on every cache backend the project supports: the count is
-stored together with the time its window ends (read from this process's
-clock, so all backends agree and tests can move it with time-machine), and
-the entry's own expiry only clears it away afterwards.
+caller gives, on every cache backend the project supports. That rule is written once,
+`window_end`; each store keeps the count together with the time its window ends (read
+from this process's clock, so all backends agree and tests can move it with
+time-machine), and the entry's own expiry only clears it away afterwards.
 
 - Redis (Django's own `RedisCache`, production): one Lua script counts and
   starts the window in one round trip (EVALSHA and, inside it, HGET and
@@ -39,10 +45,13 @@ costs no round trip (about 0.14 ms of a web process's CPU, a seventh of a
 signing). The price: each process may let through one attempt that the
 shared count has not seen, so a key can make at most one attempt more than
 its limit per web process in a window (and one more each time a process
-forgets its first attempt, which takes LOCAL_KEYS other keys after it).
+forgets its first attempt, which takes LOCAL_KEYS other keys after it). It is kept
+because `make bench` showed it worth that price: signing from new addresses went from 75%
+to 83% of the smallest view's rate with it (docs/benchmarks.md, 2026-12-04).
 """
 
 import fcntl
+import math
 import os
 import threading
 import time
@@ -61,31 +70,31 @@ REDIS_BACKENDS = (
     "northstar.cache.FailOpenRedisCache",
     "django.core.cache.backends.redis.RedisCache",
 )
+HOUR = 3600  # seconds: the window of every per-hour limit
 # Keys whose first attempt a process remembers at most (about 200 bytes each).
 LOCAL_KEYS = 50_000
 
-# KEYS[1]: the counter (a hash: `count`, `ends_ms`); ARGV: now, the window and the start of a
-# window opened now, in ms, then the attempts to add. An attempt in an open window is two
-# commands (HGET, HINCRBY); the first attempt of a window three (HGET, HSET, PEXPIRE). A key
-# of another type (never written here) is replaced rather than failing the request.
+# The window rule is `window_end`'s, in Python; the stores only keep it. KEYS[1]: the counter
+# (a hash: `count`, `ends_ms`); ARGV: now and the end of a window opened now (both in ms),
+# then the attempts to add. A window still open at now gets the attempts (two commands:
+# HGET, HINCRBY); otherwise the new window starts with them (HGET, HSET, PEXPIRE). A key of
+# another type (never written here) is replaced rather than failing the request.
 COUNT_ATTEMPT = """
 local now_ms = tonumber(ARGV[1])
-local window_ms = tonumber(ARGV[2])
-local started_ms = tonumber(ARGV[3])
-local attempts = tonumber(ARGV[4])
+local new_ends_ms = tonumber(ARGV[2])
+local attempts = tonumber(ARGV[3])
 local ends_ms = redis.pcall('HGET', KEYS[1], 'ends_ms')
 if type(ends_ms) == 'table' and ends_ms.err then
   redis.call('DEL', KEYS[1])
   ends_ms = false
 end
 ends_ms = tonumber(ends_ms)
-if ends_ms == nil or ends_ms <= now_ms then
-  ends_ms = math.max(started_ms + window_ms, now_ms + 1)
-  redis.call('HSET', KEYS[1], 'ends_ms', ends_ms, 'count', attempts)
-  redis.call('PEXPIRE', KEYS[1], ends_ms - now_ms)
-  return attempts
+if ends_ms ~= nil and ends_ms > now_ms then
+  return redis.call('HINCRBY', KEYS[1], 'count', attempts)
 end
-return redis.call('HINCRBY', KEYS[1], 'count', attempts)
+redis.call('HSET', KEYS[1], 'ends_ms', new_ends_ms, 'count', attempts)
+redis.call('PEXPIRE', KEYS[1], new_ends_ms - now_ms)
+return attempts
 """
 
 # {location: the script on a client of this thread}, and the process it was made in.
@@ -166,25 +175,31 @@ def count_attempt(key, window_seconds, attempts, started):
     None, and nothing counted, while Redis is unreachable (`northstar.cache.OUTAGE`).
     """
     now = time.time()
-    started = min(started, now)
+    ends_at = window_end(started, now, window_seconds)
     location = redis_location()
     if location is not None:
         if OUTAGE.paused():
             return None
         try:
-            return count_attempt_in_redis(
-                location, cache.make_key(key), window_seconds, now, attempts, started
-            )
+            return count_attempt_in_redis(location, cache.make_key(key), now, ends_at, attempts)
         except UNREACHABLE as error:
             OUTAGE.failed("rate limits let every attempt through", error)
             return None
     with attempts_lock():
-        count, ends_at = current_window(cache.get(key), now)
-        if count == 0:
-            ends_at = max(started + window_seconds, now + 0.001)
+        count, open_ends_at = current_window(cache.get(key), now)
+        if count:
+            ends_at = open_ends_at
         count += attempts
         cache.set(key, (count, ends_at), timeout=ends_at - now)
     return count
+
+
+def window_end(started, now, window_seconds):
+    """The window rule, the one place it is written: a window opened at `now` (seconds since
+    the epoch) for a key first tried at `started` (no later than `now`) ends `window_seconds`
+    after that first attempt, and is open at `now` whatever the seconds given. Both stores
+    keep the end it gives: Redis (COUNT_ATTEMPT) and the file cache (`count_attempt`)."""
+    return max(min(started, now) + window_seconds, now + 0.001)
 
 
 def redis_location():
@@ -197,9 +212,9 @@ def redis_location():
     return servers[0].strip()
 
 
-def count_attempt_in_redis(location, redis_key, window_seconds, now, attempts, started):
-    """One run of COUNT_ATTEMPT on `redis_key` at `now` (seconds since the epoch), adding
-    `attempts`, a new window starting at `started` (seconds since the epoch); the count.
+def count_attempt_in_redis(location, redis_key, now, ends_at, attempts):
+    """One run of COUNT_ATTEMPT on `redis_key` at `now`, adding `attempts`, a window opened
+    now ending at `ends_at` (both seconds since the epoch, `window_end`'s); the count.
 
     The client and its script are made once per thread of each process for each
     `location`, with redis-py's documented `single_connection_client` (such a client
@@ -218,8 +233,8 @@ def count_attempt_in_redis(location, redis_key, window_seconds, now, attempts, s
             location, single_connection_client=True, **connection_options()
         )
         script = _clients.scripts[location] = client.register_script(COUNT_ATTEMPT)
-    window_ms = max(1, int(window_seconds * 1000))
-    args = [int(now * 1000), window_ms, int(started * 1000), attempts]
+    # The end rounded up, now down: a window opened now is open at now in milliseconds too.
+    args = [int(now * 1000), math.ceil(ends_at * 1000), attempts]
     return script(keys=[redis_key], args=args)
 
 

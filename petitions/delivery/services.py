@@ -17,18 +17,26 @@ in Django's default storage (S3 in production): the email attaches them, and
 staff download them ever after, byte for byte, whatever the settings or the
 letter say later. A delivery claimed before files were kept gets them made,
 once, on its first download.
+
+The tasks that run these services in a worker stand at the end of this module
+(`process_delivery`, `deliver_petition`, and beat's `deliver_due_petitions_now` and
+`resume_stalled_deliveries`), each under the name it was first queued by.
 """
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import shared_task
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
+from wagtail.log_actions import log
 
-from northstar import emails
+from northstar import emails, failures
 from northstar.emails import Attachment, Message, render_email
+from northstar.log_actions import DELIVERY_STARTED
 from northstar.models import SiteSettings
 
 from ..models import Delivery, DeliverySchedule, PetitionPage, Signature, Target
@@ -73,6 +81,35 @@ def waiting_by_target(petition):
     return {row["target"]: row["waiting"] for row in rows}
 
 
+def waiting_signatures(petition):
+    """({target_id: waiting}, waiting with no decision maker) for confirmed, undelivered signatures.
+
+    A waiting signature without a target (signed before its state's target
+    existed) counts for the target that the next delivery will give it; if its
+    state has no active target, it counts as having no decision maker.
+    """
+    waiting = waiting_by_target(petition)
+    untargeted = dict(
+        awaiting_delivery(petition)
+        .filter(target__isnull=True)
+        .values_list("state")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    routes = dict(
+        Target.objects.filter(
+            group=petition.target_group, active=True, jurisdiction__in=list(untargeted)
+        ).values_list("jurisdiction", "pk")
+    )
+    unrouted = 0
+    for state, total in untargeted.items():
+        if state in routes:
+            waiting[routes[state]] = waiting.get(routes[state], 0) + total
+        else:
+            unrouted += total
+    return waiting, unrouted
+
+
 def is_due(petition, target_id, waiting, now):
     schedule = petition.delivery_schedule
     if schedule == DeliverySchedule.THRESHOLD:
@@ -92,8 +129,6 @@ def claim_delivery(petition, target, channel=None):
     delivery holds: a concurrent claim waits for this one's row locks, then
     finds those signatures taken.
     """
-    from .tasks import process_delivery
-
     channel = channel or target.delivery_channel
     with transaction.atomic():
         delivery = Delivery.objects.create(
@@ -223,19 +258,47 @@ def mark_ready(delivery_id):
 
 
 def mark_posted(delivery, user, posted_on, note="", by_hand=False):
-    """Staff posted (or handed over) a ready packet (`Delivery.mark_posted`); True if it changed."""
+    """Staff posted (or handed over) a ready packet (`Delivery.mark_posted`, which writes its
+    history as `user`, None for a command); True if it changed."""
     return delivery.mark_posted(by=user, posted_on=posted_on, note=note, by_hand=by_hand)
 
 
-def resend(delivery):
-    """Send a failed delivery again: same signatures, same idempotency key; True if it will."""
-    from .tasks import process_delivery
+def resend(delivery, by=None):
+    """Send a failed delivery again: same signatures, same idempotency key; True if it will.
 
+    `Delivery.mark_for_resend` writes its history as `by` (None for a command).
+    """
     with transaction.atomic():
-        changed = delivery.mark_for_resend()
+        changed = delivery.mark_for_resend(by=by)
         if changed:
             process_delivery.delay_on_commit(delivery.pk)
     return changed
+
+
+@dataclass(frozen=True)
+class DeliveryStart:
+    """What "Deliver now" found waiting: `signatures` for `targets` decision makers, and
+    `unrouted` signatures from states with no active decision maker (which wait)."""
+
+    signatures: int
+    targets: int
+    unrouted: int
+
+
+def deliver_waiting_now(petition: PetitionPage, by=None) -> DeliveryStart:
+    """Deliver every waiting signature of `petition` now, in the background once the
+    transaction commits, and write `DELIVERY_STARTED` in its history as `by` (the staff
+    user; None for a command), with how many signatures wait and for how many decision
+    makers. Nothing starts, and nothing is logged, when no signature waits for a decision
+    maker (`DeliveryStart.signatures` is 0)."""
+    by_target, unrouted = waiting_signatures(petition)
+    start = DeliveryStart(sum(by_target.values()), len(by_target), unrouted)
+    if start.signatures:
+        with transaction.atomic():
+            deliver_petition.delay_on_commit(petition.pk, force=True)
+            started = {"signatures": start.signatures, "targets": start.targets}
+            log(petition, DELIVERY_STARTED, user=by, data=started)
+    return start
 
 
 def stalled_deliveries():
@@ -286,3 +349,57 @@ def send_delivery(delivery: Delivery) -> None:
     """
     org = SiteSettings.for_default_site()
     emails.deliver(delivery_message(delivery, org), org)
+
+
+# The tasks: thin, taking primary keys. Each keeps the name it was first queued under (in
+# `petitions.tasks`), so messages already queued and the beat schedule still find it.
+
+
+@shared_task(name="petitions.tasks.deliver_signatures")
+def deliver_petition(petition_id: int, force: bool = False) -> int:
+    """Claim the due deliveries of petition `petition_id` (all waiting signatures if `force`,
+    as "Deliver now" asks); how many were claimed (0 for a petition gone)."""
+    petition = PetitionPage.objects.filter(pk=petition_id).first()
+    if petition is None:
+        return 0
+    return len(deliver_signatures(petition, force=force))
+
+
+@shared_task(name="petitions.tasks.deliver_due_petitions")
+def deliver_due_petitions_now() -> int:
+    """For beat: claim every petition's due deliveries (`deliver_due_petitions`); how many."""
+    return len(deliver_due_petitions())
+
+
+@shared_task(name="petitions.tasks.resume_stalled_deliveries")
+def resume_stalled_deliveries() -> int:
+    """For beat: run again the deliveries whose task was lost (a broker that dropped it)."""
+    ids = list(stalled_deliveries().values_list("pk", flat=True)[:500])
+    for pk in ids:
+        process_delivery.delay_on_commit(pk)
+    return len(ids)
+
+
+@shared_task(bind=True, name="petitions.tasks.process_delivery")
+def process_delivery(self, delivery_id: int) -> None:
+    """A postal delivery becomes ready to post; an email delivery is sent (idempotently).
+
+    Failures are classified by `northstar.failures`: temporary ones (the
+    provider unreachable, 429, 5xx, a locked database) are retried with
+    backoff, permanent ones mark the delivery failed for staff to resend.
+    """
+    try:
+        if mark_ready(delivery_id):
+            return
+        claimed = start_sending(delivery_id)
+    except Exception as exc:
+        failures.retry_if_temporary(self, exc)
+        raise
+    if claimed is None:
+        return
+    try:
+        send_delivery(claimed)
+    except Exception as exc:
+        failures.retry_or_give_up(self, exc, give_up=claimed.mark_failed)
+        return
+    claimed.mark_sent()

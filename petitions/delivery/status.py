@@ -9,41 +9,11 @@ its signatures (in flight) until staff send it again.
 from django.db.models import Count, Q, Sum
 
 from ..models import Delivery, Signature, Target
-from .services import awaiting_delivery, waiting_by_target
 
 DELIVERED_STATES = Delivery.DELIVERED_STATES
 READY_STATES = (Delivery.Status.READY,)
 # A failed delivery still holds its signatures until staff send it again.
 IN_FLIGHT_STATES = (*Delivery.IN_FLIGHT_STATES, Delivery.Status.FAILED)
-
-
-def waiting_signatures(petition):
-    """({target_id: waiting}, waiting with no decision maker) for confirmed, undelivered signatures.
-
-    A waiting signature without a target (signed before its state's target
-    existed) counts for the target that the next delivery will give it; if its
-    state has no active target, it counts as having no decision maker.
-    """
-    waiting = waiting_by_target(petition)
-    untargeted = dict(
-        awaiting_delivery(petition)
-        .filter(target__isnull=True)
-        .values_list("state")
-        .annotate(total=Count("pk"))
-        .order_by()
-    )
-    routes = dict(
-        Target.objects.filter(
-            group=petition.target_group, active=True, jurisdiction__in=list(untargeted)
-        ).values_list("jurisdiction", "pk")
-    )
-    unrouted = 0
-    for state, total in untargeted.items():
-        if state in routes:
-            waiting[routes[state]] = waiting.get(routes[state], 0) + total
-        else:
-            unrouted += total
-    return waiting, unrouted
 
 
 def signature_figures(petition, waiting, unrouted):

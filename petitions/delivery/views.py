@@ -25,19 +25,23 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 from wagtail.admin import messages
 from wagtail.admin.paginator import WagtailPaginator
-from wagtail.log_actions import log
 
 from northstar.admin_access import page_editors_only
 from northstar.days import organisation_today
 from northstar.exports import CONTENT_TYPE as CSV_CONTENT_TYPE
-from northstar.log_actions import DELIVERY_POSTED, DELIVERY_RESENT, DELIVERY_STARTED, delivery_data
 
 from ..models import Delivery, PetitionPage
 from .letter import delivery_date, long_date
 from .packets import delivery_filename
-from .services import mark_posted, resend, stored_csv, stored_pdf
-from .status import deliver_now_summary, signature_figures, target_rows, waiting_signatures
-from .tasks import deliver_signatures
+from .services import (
+    deliver_waiting_now,
+    mark_posted,
+    resend,
+    stored_csv,
+    stored_pdf,
+    waiting_signatures,
+)
+from .status import deliver_now_summary, signature_figures, target_rows
 
 DELIVERIES_PER_PAGE = 50
 MAX_NOTE_LENGTH = 1000
@@ -165,14 +169,11 @@ def deliveries(request, petition):
 @petition_editors_only
 def deliver_now(request, petition):
     """Deliver every waiting signature now, in the background, once this request commits."""
-    by_target, unrouted = waiting_signatures(petition)
-    waiting, targets = sum(by_target.values()), len(by_target)
+    start = deliver_waiting_now(petition, by=request.user)
+    waiting, targets = start.signatures, start.targets
     if not waiting:
-        messages.warning(request, nothing_to_deliver_message(unrouted))
+        messages.warning(request, nothing_to_deliver_message(start.unrouted))
         return redirect(deliveries_url(petition))
-    deliver_signatures.delay_on_commit(petition.pk, force=True)
-    started = {"signatures": waiting, "targets": targets}
-    log(petition, DELIVERY_STARTED, user=request.user, data=started)
     noun = "signature" if waiting == 1 else "signatures"
     to = "1 decision maker" if targets == 1 else f"{targets:,} decision makers"
     messages.success(
@@ -199,7 +200,7 @@ def resend_delivery(request, petition, delivery_id):
     delivery = petition_delivery(petition, delivery_id)
     if delivery is None:
         messages.error(request, "That delivery is not one of this petition's: nothing was sent.")
-    elif delivery.channel != Delivery.Channel.EMAIL or not resend(delivery):
+    elif delivery.channel != Delivery.Channel.EMAIL or not resend(delivery, by=request.user):
         delivery.refresh_from_db(fields=["status"])
         messages.error(
             request,
@@ -208,7 +209,6 @@ def resend_delivery(request, petition, delivery_id):
             f"{delivery.get_status_display().lower()}. Nothing was sent.",
         )
     else:
-        log(petition, DELIVERY_RESENT, user=request.user, data=delivery_data(delivery))
         messages.success(request, f"Sending again: {delivery_name(delivery)}.")
     return redirect(deliveries_url(petition))
 
@@ -233,8 +233,6 @@ def mark_delivery_posted(request, petition, delivery_id):
         delivery.refresh_from_db(fields=["status"])
         messages.error(request, not_ready_message(delivery))
     else:
-        posted = {**data, "posted_on": data["posted_on"].isoformat()}
-        log(petition, DELIVERY_POSTED, user=request.user, data=delivery_data(delivery, **posted))
         how = "Marked hand-delivered" if data["by_hand"] else "Marked posted"
         messages.success(
             request, f"{how} on {long_date(data['posted_on'])}: {delivery_name(delivery)}."

@@ -120,7 +120,7 @@ def peak_rss_mib():
 
 def deliver(petition_id):
     from petitions.delivery import packets, services
-    from petitions.delivery.tasks import process_delivery
+    from petitions.delivery.services import process_delivery
     from petitions.models import Delivery, PetitionPage
 
     petition = PetitionPage.objects.get(pk=petition_id)

@@ -63,7 +63,7 @@ def read_the_outbox(request):
 @pytest.fixture
 def queued_notices():
     """The page ids `send_gift_notice` was queued for, with their countdowns (no broker)."""
-    with mock.patch("campaigns.tasks.send_gift_notice.apply_async") as apply_async:
+    with mock.patch("campaigns.notifications.email_gift_notice.apply_async") as apply_async:
         yield apply_async
 
 

@@ -13,9 +13,9 @@ from petitions.delivery.services import (
     deliver_due_petitions,
     deliver_signatures,
     mark_posted,
+    process_delivery,
     resend,
 )
-from petitions.delivery.tasks import process_delivery
 from petitions.models import Delivery, DeliverySchedule, PetitionPage, Signature
 from tests.petitions.factories import PetitionPageFactory, SignatureFactory, TargetFactory
 from tests.site.factories import StaffUserFactory

@@ -30,8 +30,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from petitions.delivery.services import STALLED_AFTER, deliver_signatures
-from petitions.delivery.tasks import resume_stalled_deliveries
+from petitions.delivery.services import STALLED_AFTER, deliver_signatures, resume_stalled_deliveries
 from petitions.models import Delivery, DeliverySchedule, Signature
 from tests.petitions.factories import PetitionPageFactory, SignatureFactory, TargetFactory
 from tests.support.fake_sendgrid import FakeSendGrid

@@ -11,9 +11,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from petitions.delivery.services import deliver_signatures
-from petitions.delivery.tasks import deliver_signatures as deliver_signatures_task
-from petitions.delivery.tasks import process_delivery
+from petitions.delivery.services import deliver_petition, deliver_signatures, process_delivery
 from petitions.models import Delivery, DeliverySchedule, Signature
 from tests.petitions.factories import PetitionPageFactory, SignatureFactory, TargetFactory
 from tests.site.factories import StaffUserFactory, UserFactory
@@ -206,7 +204,7 @@ def test_deliver_now_enqueues_a_forced_delivery_after_commit_and_says_so(
     add_signers(petition, "AK", 1)
     enqueued = []
     monkeypatch.setattr(
-        deliver_signatures_task, "delay", lambda *args, **kwargs: enqueued.append((args, kwargs))
+        deliver_petition, "delay", lambda *args, **kwargs: enqueued.append((args, kwargs))
     )
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -235,7 +233,7 @@ def test_the_deliver_now_task_delivers_every_waiting_signature(petition):
     add_signers(petition, "TX", 2)
     add_signers(petition, "AK", 1)
 
-    deliver_signatures_task.apply(args=[petition.pk], kwargs={"force": True})
+    deliver_petition.apply(args=[petition.pk], kwargs={"force": True})
 
     assert not Signature.objects.filter(delivery__isnull=True).exists()
     assert Delivery.objects.count() == 2

@@ -11,8 +11,7 @@ from northstar import emails
 from northstar.emails import build_message, send_email
 from northstar.models import OutboundEmail, SiteSettings
 from northstar.tasks import send_outbound_email
-from petitions.delivery.services import deliver_signatures
-from petitions.delivery.tasks import process_delivery
+from petitions.delivery.services import deliver_signatures, process_delivery
 from petitions.models import DeliverySchedule, PetitionUpdate
 from petitions.services import confirm_signature, record_signature
 from petitions.updates import queue_update_batch

@@ -25,8 +25,7 @@ from django.db.utils import DatabaseErrorWrapper
 from northstar.failures import Failure, classify
 from northstar.models import OutboundEmail, OutboundEmailQuerySet
 from northstar.tasks import send_outbound_email
-from petitions.delivery.services import deliver_signatures
-from petitions.delivery.tasks import process_delivery
+from petitions.delivery.services import deliver_signatures, process_delivery
 from petitions.models import Delivery, DeliverySchedule
 from petitions.services import confirm_signature, record_signature
 from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
