@@ -25,6 +25,7 @@ from django.utils import timezone
 from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
 
 from donations.models import Donation, DonationTotal
+from northstar.days import organisation_today
 from northstar.models import HomePage, User
 
 from .models import FundraiserPage, FundraisingCampaignPage, TeamPage
@@ -222,7 +223,7 @@ DEMO_INVITATIONS = [
 def next_april_15(today=None, at_least_days=DEADLINE_AT_LEAST_DAYS_AWAY):
     """The first April 15 at least `at_least_days` days after `today` (default: the site's
     today), so a freshly loaded demo campaign always has weeks to run."""
-    today = today or timezone.localdate()
+    today = today or organisation_today()
     deadline = date(today.year, 4, 15)
     while (deadline - today).days < at_least_days:
         deadline = date(deadline.year + 1, 4, 15)
@@ -307,7 +308,7 @@ def load_spring_into_action():
 
 def set_peer_to_peer_settings(campaign):
     """Steps, suggested amounts, what a supporter's page starts with, approval by moderators."""
-    today = timezone.localdate()
+    today = organisation_today()
     campaign.start_date = today - timedelta(days=14)
     campaign.steps = [("step", step) for step in CAMPAIGN_STEPS]
     campaign.suggested_amounts = [dollars * 100 for dollars in SUGGESTED_DOLLARS]

@@ -35,6 +35,7 @@ import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from celery import shared_task
 from django.core import signing
 from django.db import models, transaction
 from django.db.models.functions import Lower
@@ -44,9 +45,10 @@ from django.utils.formats import date_format, time_format
 from wagtail.signals import page_published
 
 from donations.signals import gift_paid
+from northstar.days import organisation_today
 from northstar.emails import absolute_url, public_url, send_email
 from northstar.models import normalise_email
-from northstar.ratelimit import allow
+from northstar.ratelimit import HOUR, allow
 
 
 def new_invitation_token():
@@ -162,7 +164,6 @@ NOTE_MAX_LENGTH = 500
 # How much of the page's story an invitation quotes, in characters (cut on a word).
 STORY_OPENING_LENGTH = 200
 EMAIL_TEMPLATE = "campaigns/invitation"
-HOUR = 3600
 STOP_SALT = "campaigns.invitation.stop"
 
 
@@ -532,11 +533,11 @@ def connect_receivers():
 
 def erase_expired(today=None) -> int:
     """Blank the names and emails of invitations whose campaign's deadline was more than
-    ERASE_AFTER before `today` (a date; the site's today when None). States and counts
-    stay, for the campaign report. Returns the number of invitations erased."""
+    ERASE_AFTER before `today` (a date; the organisation's today when None). States and
+    counts stay, for the campaign report. Returns the number of invitations erased."""
     from .models import FundraisingCampaignPage
 
-    today = today or timezone.localdate()
+    today = today or organisation_today()
     ended = FundraisingCampaignPage.objects.filter(deadline__lt=today - ERASE_AFTER)
     erased = 0
     now = timezone.now()
@@ -547,6 +548,12 @@ def erase_expired(today=None) -> int:
             .update(name="", email="", note="", erased_at=now)
         )
     return erased
+
+
+@shared_task(name="campaigns.tasks.erase_expired_invitations")
+def erase_expired_invitations():
+    """The beat's daily `erase_expired`; returns how many invitations were erased."""
+    return erase_expired()
 
 
 def invitations_for_owner(page) -> list[Invitation]:

@@ -15,6 +15,7 @@ from datetime import timedelta
 import zipcodes
 from django.utils import timezone
 
+from northstar.days import organisation_today
 from northstar.models import HomePage
 
 from .attorneys_general import load_attorneys_general
@@ -215,7 +216,7 @@ def hand_over_demo_signatures(petition):
             mark_posted(
                 delivery,
                 None,
-                timezone.localdate(),
+                organisation_today(),
                 note="Demo data: made-up signatures, handed over at the petition's close.",
                 by_hand=True,
             )
