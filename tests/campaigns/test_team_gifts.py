@@ -151,3 +151,10 @@ def test_a_team_of_a_campaign_that_ended_takes_no_gift(client, campaign, team, n
     assert "Gifts are no longer being taken for this campaign." in html
     assert response.status_code == 302 and response["Location"] == team.url
     assert not Donation.objects.exists()
+
+
+def test_the_team_pages_form_promises_no_owner_reads_the_message(client, team):
+    html = client.get(team.url).content.decode()
+
+    assert "Shown on the page only with your name, if you choose to show it publicly." in html
+    assert "owner always reads it" not in html
