@@ -56,6 +56,7 @@ def test_no_donations_receiver_listens_to_a_fundraiser_pages_saves():
         assert "campaigns.signals" in modules
 
 
+@pytest.mark.django_db
 def test_the_page_types_declare_the_levels_a_gift_counts_toward():
     assert FundraiserPage.gift_level_fields == ("team",)
     assert FundraisingCampaignPage.counts_gifts_below is True
