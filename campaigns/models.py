@@ -227,6 +227,10 @@ class FundraisingCampaignPage(AnonymousPageCacheMixin, Page):
 
     objects = PageManager.from_queryset(CampaignQuerySet)()
 
+    # A gift to any page under the campaign (its fundraiser pages, its teams) counts on the
+    # campaign's total too (`donations.models.gift_levels`).
+    counts_gifts_below = True
+
     # Shows the goal in dollars ("10,000.00") and reads what staff type back into cents.
     base_form_class = FundraisingCampaignPageForm
 
@@ -523,7 +527,27 @@ class TeamPage(AnonymousPageCacheMixin, Page):
 
     @property
     def campaign(self):
-        return FundraisingCampaignPage.objects.ancestor_of(self).first()
+        """The campaign this team is part of (its parent), cached per instance."""
+        if not hasattr(self, "_campaign"):
+            self._campaign = FundraisingCampaignPage.objects.ancestor_of(self).first()
+        return self._campaign
+
+    @property
+    def currency(self):
+        """Gifts to the team are in its campaign's currency (the donate form and `give` read it)."""
+        return self.campaign.currency
+
+    @property
+    def accepts_donations(self):
+        """Gifts are taken while the team is live and its campaign takes gifts. A gift to the
+        team counts on the team and its campaign (`counts_gifts_below`), as its members'
+        gifts do."""
+        return self.live and self.campaign is not None and self.campaign.accepts_donations
+
+    def donation_form(self, data=None):
+        """The campaign's donate form (its currency and suggested amounts). No "only the
+        page's owner" choice: the captain is not told of gifts to the team."""
+        return donation_form_for(self.campaign, data)
 
     @property
     def captain_public_name(self):
@@ -539,6 +563,10 @@ class TeamPage(AnonymousPageCacheMixin, Page):
             "campaign": self.campaign.title,
         }
 
+    def donor_share_text(self):
+        """What a donor shares after giving to the team: "I just gave to Grace Church"."""
+        return gettext("I just gave to %(title)s") % {"title": self.title}
+
     def share_links(self, request=None):
         """(label, href) pairs sharing the team's public address in the visitor's voice."""
         from northstar.emails import public_url
@@ -553,19 +581,26 @@ class TeamPage(AnonymousPageCacheMixin, Page):
         return with_raised(members).order_by("-raised_cents", "title", "pk")
 
     def progress(self):
-        """Raised by the team's members toward its goal, as `progress_toward` gives it
-        (`DonationTotal` counts a member page's gifts on its team: LINKED_LEVELS)."""
+        """Raised toward the team's goal, by gifts to the team and to its members' pages, as
+        `progress_toward` gives it (`DonationTotal` counts a member page's gifts on its team:
+        `FundraiserPage.gift_level_fields`)."""
         total = DonationTotal.objects.total(page=self.pk)
         return progress_toward(total, self.goal_cents, self.campaign.currency)
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    def get_context(self, request, *args, form=None, **kwargs):
+        """The team, its members with their totals, its progress, and its donate form
+        (`form`: one posted with errors, else the team's own empty one)."""
+        from donations.services import stripe_enabled
         from northstar.emails import public_url
 
+        context = super().get_context(request, *args, **kwargs)
         context.update(
             campaign=self.campaign,
             members=self.live_members(),
             progress=self.progress(),
+            recent_donations=recent_public_donations(self.pk),
+            form=form or self.donation_form(),
+            payments_by_stripe=stripe_enabled(),
             share_url=public_url(self, request),
             share_links=self.share_links(request),
         )
@@ -622,6 +657,11 @@ class FundraiserPage(AnonymousPageCacheMixin, Page):
     taken_down_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     base_form_class = GoalPageForm
+
+    # A gift to the page counts on its team's total too, and on its campaign's
+    # (`counts_gifts_below`): `donations.models.gift_levels`. `campaigns.signals` rebuilds
+    # the two teams' totals when a page changes team.
+    gift_level_fields = ("team",)
 
     content_panels = Page.content_panels + [
         FieldPanel("supporter"),

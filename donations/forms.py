@@ -116,6 +116,10 @@ class DonationForm(SupporterForm):
                 for choice in Donation.NameShown.choices
                 if choice[0] != Donation.NameShown.OWNER
             ]
+            # No owner reads the message either (a campaign's page, a team's).
+            self.fields["message"].help_text = _(
+                "Shown on the page only with your name, if you choose to show it publicly."
+            )
         self.fields["name_shown"].help_text = self.NAME_SHOWN_HELP
         self.currency = normalise_currency(currency)
         self.currency_symbol = currency_symbol(self.currency)

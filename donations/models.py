@@ -8,13 +8,12 @@ total.
 import secrets
 import uuid
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 
 from northstar.counters import ShardedCounter
 from northstar.models import normalise_email
@@ -180,12 +179,17 @@ class Donation(models.Model):
         return True
 
 
-# The levels a gift counts toward, besides its own page (see `gift_levels`):
-# - every ancestor of one of these page types (a fundraiser page's campaign);
-COUNTED_LEVELS = ("campaigns.FundraisingCampaignPage",)
-# - the page that a page of one of these types names in the given field (a
-#   fundraiser page's team, a sibling page under the campaign).
-LINKED_LEVELS = {"campaigns.FundraiserPage": "team"}
+# Which totals a gift counts toward is said by the page types, never named here: a page type
+# declares, as class attributes (read through `wagtail.models.get_page_models()`),
+# - `gift_level_fields`: the names of its foreign keys to pages that count its gifts too
+#   (a fundraiser page: `("team",)`);
+# - `counts_gifts_below = True`: the page counts the gifts to every page beneath it (a
+#   campaign: its fundraiser pages, its teams, any page put under it);
+# - `accepts_donations`: the page takes gifts (`donations.views.givable_page` asks it).
+# A gift to a page counts on the page itself, the pages its `gift_level_fields` name, and its
+# ancestors that count gifts below (`gift_levels`). The app that declares a
+# `gift_level_fields` field rebuilds the totals of the levels a page moves between when the
+# field changes (`DonationTotal.objects.rebuild(page__in=[was, now])`).
 
 
 class DonationTotal(ShardedCounter):
@@ -274,9 +278,19 @@ def name_seen_by_owner(donation):
     return donation.name_shown in Donation.NAMED_TO_OWNER
 
 
+def _linking_types():
+    """{page model: [attnames]} of the page types declaring `gift_level_fields`."""
+    return {
+        model: [model._meta.get_field(name).attname for name in model.gift_level_fields]
+        for model in get_page_models()
+        if model.__dict__.get("gift_level_fields")  # a subclass's pages are its parent's rows
+    }
+
+
 def counted_level_types():
-    """The content types of `COUNTED_LEVELS` (cached by Django after the first call)."""
-    models_ = [apps.get_model(label) for label in COUNTED_LEVELS]
+    """The content types of the page types that count the gifts below them
+    (`counts_gifts_below`; cached by Django after the first call)."""
+    models_ = [model for model in get_page_models() if getattr(model, "counts_gifts_below", False)]
     return list(ContentType.objects.get_for_models(*models_).values())
 
 
@@ -288,33 +302,43 @@ def _counted_ancestors(path, levels_by_path):
 
 
 def _linked_levels(page_ids):
-    """{page id: [level ids]} for the pages among `page_ids` that name a level (`LINKED_LEVELS`)."""
+    """{page id: [level ids]} for the pages among `page_ids` that name a level
+    (`gift_level_fields`): one query per page type declaring them."""
     links = {}
-    for label, field in LINKED_LEVELS.items():
-        model = apps.get_model(label)
-        attname = model._meta.get_field(field).attname
-        pairs = model.objects.filter(pk__in=page_ids, **{f"{attname}__isnull": False})
-        for pk, level in pairs.values_list("pk", attname):
-            links.setdefault(pk, []).append(level)
+    for model, attnames in _linking_types().items():
+        for attname in attnames:
+            pairs = model.objects.filter(pk__in=page_ids, **{f"{attname}__isnull": False})
+            for pk, level in pairs.values_list("pk", attname):
+                links.setdefault(pk, []).append(level)
     return links
 
 
 def _pages_linked_to(level_ids):
     """Ids of the pages that name one of `level_ids` as a level (a team's members)."""
     ids = []
-    for label, field in LINKED_LEVELS.items():
-        model = apps.get_model(label)
-        attname = model._meta.get_field(field).attname
-        ids += model.objects.filter(**{f"{attname}__in": level_ids}).values_list("pk", flat=True)
+    for model, attnames in _linking_types().items():
+        for attname in attnames:
+            pages = model.objects.filter(**{f"{attname}__in": level_ids})
+            ids += pages.values_list("pk", flat=True)
     return ids
 
 
 def _level_links():
     """(select_related name, attribute) of the multi-table link from `Page` to each page type
-    of `LINKED_LEVELS` and `COUNTED_LEVELS` ("fundraiserpage"), linked levels first."""
+    that takes gifts or counts them (`accepts_donations`, `gift_level_fields`,
+    `counts_gifts_below`: "fundraiserpage"), page types naming levels first."""
+    linking = list(_linking_types())
+    others = [
+        model
+        for model in get_page_models()
+        if model is not Page
+        and (hasattr(model, "accepts_donations") or getattr(model, "counts_gifts_below", False))
+    ]
     links = []
-    for label in dict.fromkeys([*LINKED_LEVELS, *COUNTED_LEVELS]):
-        ptr = apps.get_model(label)._meta.get_ancestor_link(Page)
+    for model in dict.fromkeys([*linking, *others]):
+        ptr = model._meta.get_ancestor_link(Page)
+        if ptr is None or ptr.remote_field.model is not Page:  # a page type's subclass
+            continue
         links.append((ptr.related_query_name(), ptr.remote_field.get_accessor_name()))
     return links
 
@@ -327,10 +351,11 @@ def _is_specific(page):
 
 def given_page(donation):
     """The page `donation` was given to, read afresh as its own type (a fundraiser page, a
-    campaign) and kept on the gift as `donation.page`, so that what follows reads it there.
+    team, a campaign) and kept on the gift as `donation.page`, so that what follows reads it
+    there.
 
-    ONE query when the page is of a level type (`LINKED_LEVELS`, `COUNTED_LEVELS`:
-    their rows are joined to the page's row), two for any other page (`.specific`).
+    ONE query when the page is of a type that takes or counts gifts (`_level_links`: their
+    rows are joined to the page's row), two for any other page (`.specific`).
     """
     links = _level_links()
     page = Page.objects.select_related(*(name for name, _ in links)).get(pk=donation.page_id)
@@ -346,17 +371,15 @@ def given_page(donation):
 
 
 def _page_linked_levels(page):
-    """The level ids `page` (a page instance) names (`LINKED_LEVELS`), read from the page
+    """The level ids `page` (a page instance) names (`gift_level_fields`), read from the page
     when it is of its own type; None when only a query can tell (a plain `Page` row)."""
     if not _is_specific(page):
         return None
     levels = []
-    for label, field in LINKED_LEVELS.items():
-        model = apps.get_model(label)
-        if isinstance(page, model):
-            level = getattr(page, model._meta.get_field(field).attname)
-            if level is not None:
-                levels.append(level)
+    for name in getattr(type(page), "gift_level_fields", ()):
+        level = getattr(page, type(page)._meta.get_field(name).attname)
+        if level is not None:
+            levels.append(level)
     return levels
 
 
@@ -364,12 +387,12 @@ def gift_levels(page):
     """Ids of the pages a gift to `page` (a page, or its id) counts toward, each once,
     deepest first.
 
-    The page itself; the page it names as a level (`LINKED_LEVELS`: a
-    fundraiser page's team); then its ancestors of a `COUNTED_LEVELS` type
-    (its campaign). Deepest first, so concurrent gifts lock shard rows in one
-    order. One query for a page given as its own type (`given_page`), which
-    holds its path and its linked levels; three for an id (one more per linked
-    page type).
+    The page itself; the pages it names as levels (`gift_level_fields`: a
+    fundraiser page's team); then its ancestors that count the gifts below them
+    (`counts_gifts_below`: its campaign). Deepest first, so concurrent gifts lock
+    shard rows in one order. One query for a page given as its own type
+    (`given_page`), which holds its path and its linked levels; three for an id
+    (one more per page type declaring `gift_level_fields`).
     """
     linked = None
     if isinstance(page, Page):
@@ -406,40 +429,6 @@ def count_gift(donation, sign=1, *, page=None):
         amount_cents=sign * donation.amount_cents,
         donation_count=sign,
     )
-
-
-def _remember_counted_level(sender, instance, update_fields=None, **kwargs):
-    """pre_save of a `LINKED_LEVELS` page type: note the level its live row names now, before
-    a save that may change it (a draft's revision leaves the row's field as it is)."""
-    attname = sender._meta.get_field(LINKED_LEVELS[sender._meta.label]).attname
-    if instance.pk is None or (
-        update_fields is not None
-        and not {attname, attname.removesuffix("_id")} & set(update_fields)
-    ):
-        return
-    instance._counted_level = (
-        sender.objects.filter(pk=instance.pk).values_list(attname, flat=True).first()
-    )
-
-
-def _recount_moved_level(sender, instance, **kwargs):
-    """post_save of a `LINKED_LEVELS` page type: when the save moved the page to another level
-    (a fundraiser page published on another team), rebuild the totals of the level it left
-    and the one it joined, in the save's transaction, so each counts its members' gifts."""
-    if not hasattr(instance, "_counted_level"):
-        return
-    was = instance.__dict__.pop("_counted_level")
-    now = getattr(instance, sender._meta.get_field(LINKED_LEVELS[sender._meta.label]).attname)
-    if was != now:
-        DonationTotal.objects.rebuild(page__in=[level for level in (was, now) if level])
-
-
-def connect_level_moves():
-    """Keep `LINKED_LEVELS` totals right when a page changes level (`DonationsConfig.ready`)."""
-    for label in LINKED_LEVELS:
-        model = apps.get_model(label)
-        models.signals.pre_save.connect(_remember_counted_level, sender=model)
-        models.signals.post_save.connect(_recount_moved_level, sender=model)
 
 
 class StripeEvent(models.Model):

@@ -11,7 +11,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
-from campaigns.models import FundraiserPage, FundraisingCampaignPage
 from northstar.emails import public_url
 from northstar.ratelimit import HOUR, allow, client_ip
 from northstar.sharing import share_links
@@ -116,19 +115,24 @@ def test_checkout(request, token):
 
 
 def thank_you_context(donation, request=None):
-    """The thank-you page's context: the gift and the `page` given to; for a gift to a
-    fundraiser page, `fundraiser` (that page) and `owner_sees_name` (`name_seen_by_owner`);
-    the `campaign` (for "Start your own fundraiser"); and, once the gift is paid, share links
-    in the donor's voice (`share_links`, `share_url`)."""
+    """The thank-you page's context: the gift and the `page` given to, as its own type.
+
+    What the page is, it says itself: a page with an owner (`owner_public_name`: a
+    supporter's fundraiser page) is `fundraiser`, with `owner_sees_name`
+    (`name_seen_by_owner`); a page with a captain (`captain_public_name`: a team) is
+    `team`; the `campaign` is the page's `campaign`, or the page itself, if it opens
+    supporters' pages (`accepts_fundraisers`, for "Start your own fundraiser"). Once the
+    gift is paid, share links in the donor's voice (`donor_share_text`: `share_links`,
+    `share_url`)."""
     page = donation.page.specific
-    fundraiser = page if isinstance(page, FundraiserPage) else None
-    campaign = fundraiser.campaign if fundraiser else page
+    campaign = getattr(page, "campaign", page)
     context = {
         "donation": donation,
         "page": page,
-        "fundraiser": fundraiser,
+        "fundraiser": page if hasattr(page, "owner_public_name") else None,
+        "team": page if hasattr(page, "captain_public_name") else None,
         "owner_sees_name": name_seen_by_owner(donation),
-        "campaign": campaign if isinstance(campaign, FundraisingCampaignPage) else None,
+        "campaign": campaign if hasattr(campaign, "accepts_fundraisers") else None,
     }
     if donation.is_paid and hasattr(page, "donor_share_text"):
         share_url = public_url(page, request)

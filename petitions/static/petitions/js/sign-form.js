@@ -40,17 +40,4 @@
     });
   }
 
-  document.querySelectorAll("[data-copy]").forEach(function (button) {
-    button.addEventListener("click", function () {
-      var input = document.querySelector(button.dataset.copy);
-      input.select();
-      var done = function () { button.textContent = "Copied"; };
-      if (navigator.clipboard) {
-        navigator.clipboard.writeText(input.value).then(done, function () { document.execCommand("copy"); done(); });
-      } else {
-        document.execCommand("copy");
-        done();
-      }
-    });
-  });
 })();
