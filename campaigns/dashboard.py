@@ -17,6 +17,7 @@ from wagtail.models import Page, WorkflowState
 
 from donations.models import Donation, DonationTotal
 from northstar.forms import EditConflict
+from northstar.pagecache import render_for_cache
 
 from .editing import (
     KEPT_AS_DRAFT,
@@ -267,7 +268,7 @@ def preview_page(request, fundraiser_id):
     draft = page_as_edited(page)
     request.is_preview = True  # as Wagtail's own preview: templates read it
     request.preview_mode = draft.default_preview_mode
-    response = draft.render_page(request)
+    response = render_for_cache(request, draft, draft.donation_form())
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -12,8 +12,6 @@ from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.template.response import TemplateResponse
-from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext
 from wagtail import blocks
@@ -36,7 +34,7 @@ from donations.money import CURRENCY_CHOICES, DEFAULT_CURRENCY, format_money, no
 from northstar.blocks import BaseStreamBlock
 from northstar.days import organisation_today
 from northstar.memo import Memo
-from northstar.pagecache import CSRF_PLACEHOLDER, PAGE_CACHE_SECONDS, with_csrf_placeholder
+from northstar.pagecache import serve_for_cache
 from northstar.text import fold_for_search
 
 # What the "ask to give" card after signing shows may be this old (see northstar.memo).
@@ -103,31 +101,16 @@ def ranked_by_raised(pages, limit):
     )
 
 
-class AnonymousPageCacheMixin:
-    """Serves a page through the one-second anonymous page cache (`northstar.pagecache`),
-    as petitions are: rendered with the cache's CSRF placeholder in the donate form (filled
-    with each visitor's own token on the way out) and kept for `PAGE_CACHE_SECONDS` for
-    anonymous GETs and HEADs. Visitors with a session (an owner viewing their page) always
-    get a fresh render; the cache's key is the full query without tracking parameters, so a
-    page rendered for one `?invitation=` token is never served for another or for none."""
+class GivingPageMixin:
+    """A page that takes gifts (a campaign, a team, a fundraiser page), served with its
+    donate form through the anonymous page cache (`northstar.pagecache`), as petitions are.
+    Visitors with a session (an owner viewing their page) always get a fresh render; the
+    cache's key is the full query without tracking parameters, so a page rendered for one
+    `?invitation=` token is never served for another or for none."""
 
     def serve(self, request, *args, **kwargs):
-        """Wagtail's override point: the page, cacheable only for a GET or HEAD."""
-        request.is_preview = False  # as Page.serve
-        cache_seconds = PAGE_CACHE_SECONDS if request.method in ("GET", "HEAD") else 0
-        return self.render_page(request, cache_seconds=cache_seconds)
-
-    def render_page(self, request, form=None, status=200, cache_seconds=0):
-        """The page as a rendered `TemplateResponse` (`status`) with its donate form (`form`,
-        e.g. posted with errors, or the page's own empty one), marked for the page cache for
-        `cache_seconds` (0: filled in, never kept). A page showing a bound form (what a
-        visitor typed) is never stored by any cache (`add_never_cache_headers`)."""
-        context = self.get_context(request, form=form)
-        context["csrf_placeholder"] = CSRF_PLACEHOLDER
-        response = TemplateResponse(request, self.get_template(request), context, status=status)
-        if form is not None and form.is_bound:
-            add_never_cache_headers(response)
-        return with_csrf_placeholder(response.render(), cache_seconds)
+        """Wagtail's override point: the page with its empty donate form."""
+        return serve_for_cache(request, self, self.donation_form())
 
 
 class CampaignQuerySet(PageQuerySet):
@@ -136,7 +119,7 @@ class CampaignQuerySet(PageQuerySet):
         return self.filter(deadline__gte=organisation_today())
 
 
-class FundraisingCampaignPage(AnonymousPageCacheMixin, Page):
+class FundraisingCampaignPage(GivingPageMixin, Page):
     """A campaign with a money goal and a deadline: its story, progress and donate form."""
 
     intro = models.TextField(
@@ -418,7 +401,7 @@ class FundraisingCampaignPage(AnonymousPageCacheMixin, Page):
                 return {"percent": percent, "headline": headline}
         return None
 
-    def get_context(self, request, *args, form=None, **kwargs):
+    def get_context(self, request, *args, **kwargs):
         from donations.services import stripe_enabled
 
         context = super().get_context(request, *args, **kwargs)
@@ -429,7 +412,6 @@ class FundraisingCampaignPage(AnonymousPageCacheMixin, Page):
             recent_donations=self.recent_gifts(),
             top_fundraisers=self.top_fundraisers(),
             top_teams=self.top_teams(),
-            form=form or self.donation_form(),
             payments_by_stripe=stripe_enabled(),
         )
         return context
@@ -492,7 +474,7 @@ def progress_toward(total, goal_cents, currency):
     }
 
 
-class TeamPage(AnonymousPageCacheMixin, Page):
+class TeamPage(GivingPageMixin, Page):
     """A group of supporters' pages under one campaign (a church, a school, a company),
     with its own goal. Its members are the fundraiser pages whose `team` is this page."""
 
@@ -587,7 +569,7 @@ class TeamPage(AnonymousPageCacheMixin, Page):
         total = DonationTotal.objects.total(page=self.pk)
         return progress_toward(total, self.goal_cents, self.campaign.currency)
 
-    def get_context(self, request, *args, form=None, **kwargs):
+    def get_context(self, request, *args, **kwargs):
         """The team, its members with their totals, its progress, and its donate form
         (`form`: one posted with errors, else the team's own empty one)."""
         from donations.services import stripe_enabled
@@ -599,7 +581,6 @@ class TeamPage(AnonymousPageCacheMixin, Page):
             members=self.live_members(),
             progress=self.progress(),
             recent_donations=recent_public_donations(self.pk),
-            form=form or self.donation_form(),
             payments_by_stripe=stripe_enabled(),
             share_url=public_url(self, request),
             share_links=self.share_links(request),
@@ -607,7 +588,7 @@ class TeamPage(AnonymousPageCacheMixin, Page):
         return context
 
 
-class FundraiserPage(AnonymousPageCacheMixin, Page):
+class FundraiserPage(GivingPageMixin, Page):
     """A supporter's own page in a campaign: their photo, story and goal, and a donate form.
 
     Opened and edited by its owner from the public site (`campaigns.services`),
@@ -809,7 +790,7 @@ class FundraiserPage(AnonymousPageCacheMixin, Page):
         url = public_url(self, request)
         return share_links(url, text or self.visitor_share_text())
 
-    def get_context(self, request, *args, form=None, **kwargs):
+    def get_context(self, request, *args, **kwargs):
         from donations.services import stripe_enabled
         from northstar.emails import public_url
 
@@ -820,7 +801,6 @@ class FundraiserPage(AnonymousPageCacheMixin, Page):
             progress=self.progress(),
             campaign_progress=campaign.progress(),
             recent_donations=recent_public_donations(self.pk),
-            form=form or self.donation_form(),
             payments_by_stripe=stripe_enabled(),
             share_url=public_url(self, request),
             share_links=self.share_links(request),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
 from northstar.emails import public_url
+from northstar.pagecache import render_for_cache
 from northstar.ratelimit import HOUR, allow, client_ip
 from northstar.sharing import share_links
 
@@ -38,11 +39,8 @@ def givable_page(page_id):
 
 def render_with_form(request, page, form, status=200):
     """The page given to, with the donate form as posted and its errors: never kept by
-    the page cache or any other (a campaign's page renders it with `render_page`)."""
-    if hasattr(page, "render_page"):
-        return page.render_page(request, form=form, status=status)
-    context = page.get_context(request, form=form)
-    return TemplateResponse(request, page.get_template(request), context, status=status)
+    the page cache or any other (`render_for_cache` with a bound form)."""
+    return render_for_cache(request, page, form, status=status)
 
 
 @never_cache  # a form shown again carries the name and email typed

@@ -4,13 +4,12 @@ from django.conf import settings
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from northstar.emails import public_url
 from northstar.models import SiteSettings
-from northstar.pagecache import CSRF_PLACEHOLDER, PAGE_CACHE_SECONDS, with_csrf_placeholder
+from northstar.pagecache import PAGE_CACHE_SECONDS, render_for_cache
 from northstar.ratelimit import HOUR, allow, client_ip
 from northstar.sharing import share_links
 from northstar.unsubscribe import one_click_view
@@ -33,15 +32,13 @@ def render_petition(request, petition, form=None, status=200, cache_seconds=0, n
     page cache included (Django's `add_never_cache_headers`, as `never_cache` does).
     """
     form = form or SignatureForm(petition=petition)
-    context = {"form": form, "csrf_placeholder": CSRF_PLACEHOLDER, "notice": notice}
+    context = {"notice": notice}
     state = getattr(form, "cleaned_data", {}).get("state")
     if state:
         context["recipient"] = petition.recipient_line(state)
-    response = petition.render(request, context_overrides=context)
-    response.status_code = status
-    if form.is_bound:
-        add_never_cache_headers(response)
-    return with_csrf_placeholder(response.render(), cache_seconds)
+    return render_for_cache(
+        request, petition, form, status=status, cache_seconds=cache_seconds, **context
+    )
 
 
 def petition_page(request, petition):

@@ -29,7 +29,8 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
 from .memo import Memo
 
@@ -42,11 +43,36 @@ NOT_KEPT_HEADERS = {"content-length", "set-cookie"}  # recomputed, or the visito
 TRACKING_PARAMETERS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "ref"}
 
 
-def with_csrf_placeholder(response, cache_seconds=0):
-    """Mark a response rendered with CSRF_PLACEHOLDER (and cacheable for `cache_seconds`)."""
+def render_for_cache(request, page, form, *, status=200, cache_seconds=0, **context):
+    """The one way a public page with a form (a petition's sign form, a campaign's, team's
+    or fundraiser page's donate form) is rendered: a rendered `TemplateResponse`.
+
+    `page` is a Wagtail page (its `get_context(request)` and template); `form` is its form,
+    empty or as posted; `context` adds to the page's context (a petition's `notice`). The
+    form's CSRF field carries `CSRF_PLACEHOLDER` (templates read `csrf_placeholder`), which
+    the middleware fills with the visitor's own token. The response is kept for anonymous
+    readers for `cache_seconds` (0: filled in, never kept). A bound form (what a visitor
+    typed) is never stored by this cache or any other (`add_never_cache_headers`), nor is a
+    page whose policy carries a nonce (`is_shareable`).
+    """
+    page_context = page.get_context(request)
+    page_context.update(context, form=form, csrf_placeholder=CSRF_PLACEHOLDER)
+    response = TemplateResponse(request, page.get_template(request), page_context, status=status)
+    if form.is_bound:
+        add_never_cache_headers(response)
+    response.render()
     response.csrf_placeholder = True
     response.anonymous_cache_seconds = cache_seconds
     return response
+
+
+def serve_for_cache(request, page, form):
+    """Wagtail's `serve` for a public page with a form (see `render_for_cache`): a GET or
+    HEAD is kept for anonymous readers for `PAGE_CACHE_SECONDS`; other methods are
+    rendered but never kept."""
+    request.is_preview = False  # as Wagtail's Page.serve
+    seconds = PAGE_CACHE_SECONDS if request.method in ("GET", "HEAD") else 0
+    return render_for_cache(request, page, form, cache_seconds=seconds)
 
 
 def cache_key(request):
@@ -75,7 +101,7 @@ recent_pages = Memo(seconds=1, max_entries=500)
 
 
 class AnonymousPageCacheMiddleware:
-    """Serve a page its view marked with `with_csrf_placeholder` from memory for its seconds."""
+    """Serve a page rendered by `render_for_cache` from memory for its seconds."""
 
     def __init__(self, get_response):
         self.get_response = get_response
