@@ -16,7 +16,7 @@ from petitions.delivery.tasks import deliver_signatures as deliver_signatures_ta
 from petitions.delivery.tasks import process_delivery
 from petitions.models import Delivery, DeliverySchedule, Signature
 from tests.petitions.factories import PetitionPageFactory, SignatureFactory, TargetFactory
-from tests.site.factories import StaffUserFactory, UserFactory
+from tests.site.factories import UserFactory
 from tests.support.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -38,17 +38,6 @@ def targets(db):
 @pytest.fixture
 def petition(home_page, targets):
     return PetitionPageFactory(delivery_schedule=DeliverySchedule.OFF)
-
-
-@pytest.fixture
-def staff(db):
-    return StaffUserFactory()
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
 
 
 @pytest.fixture
