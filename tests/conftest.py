@@ -10,9 +10,10 @@ import os
 
 import pytest
 
-from tests.support.outbox import Outbox
-from tests.support.services import require_postgresql_and_redis
-from tests.support.worker import WorkerProcess, database_url_for
+# The shared kit (staff, staff_client, signed_in, petition, campaign, fundraiser, stripe_keys...)
+# and the Celery worker fixtures (celery_worker_process, session_worker_paused, worker_outbox,
+# own_worker).
+pytest_plugins = ["tests.support.kit", "tests.support.worker"]
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
 # the tests make beside it are synchronous and safe.
@@ -34,48 +35,6 @@ def fast_password_hashing():
         yield
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
-    """A real `celery -A northstar worker` on the test database and broker."""
-    from django.conf import settings
-    from django.db import connection
-
-    require_postgresql_and_redis()
-    worker = WorkerProcess(
-        database_url=database_url_for(connection.settings_dict),
-        broker_url=settings.CELERY_BROKER_URL,
-        mail_dir=tmp_path_factory.mktemp("worker-mail"),
-        log_path=tmp_path_factory.mktemp("worker-log") / "worker.log",
-    )
-    worker.purge_broker()
-    worker.start()
-    yield worker
-    worker.stop()
-
-
-@pytest.fixture(scope="module")
-def session_worker_paused(request):
-    """Stop the suite's shared worker, if it runs, so that only these tests' workers take tasks
-    (stopped once for the module's worker tests, which run one after another, and started again
-    after them: each stop and start of it took seconds)."""
-    from northstar.celery import app
-
-    if not app.control.ping(timeout=1.0):
-        yield
-        return
-    shared = request.getfixturevalue("celery_worker_process")
-    shared.stop()
-    yield
-    shared.purge_broker()
-    shared.start()
-
-
-@pytest.fixture
-def worker_outbox(celery_worker_process):
-    """The mail the worker process has sent (captured to files)."""
-    return Outbox(celery_worker_process.mail_dir)
-
-
 @pytest.fixture
 def mail_kept_queued():
     """Queued messages stay in the outbox, not handed to a worker: for transactional tests
@@ -85,6 +44,31 @@ def mail_kept_queued():
 
     with mock.patch("northstar.tasks.send_outbound_email.delay_on_commit"):
         yield
+
+
+# What a test may share with no other test running at the same time: the suite's Celery
+# worker (and the broker queue it reads), Chromium and the live server, or services it stops
+# and starts and timings it measures. tests/run_suite.sh runs the tests marked `serial` in one
+# process after the others, which it runs in parallel workers (pytest-xdist).
+SERIAL_MARKERS = {"worker", "browser"}
+SERIAL_FIXTURES = {"celery_worker_process", "session_worker_paused", "live_server", "browser"}
+SERIAL_MODULES = {
+    "tests.site.test_embedded_defaults",  # `make run` under supervisord, and its timings
+    "tests.site.test_service_restarts",  # restarts its own PostgreSQL and Redis mid-test
+    "tests.site.test_broker_outage",  # restarts its own Redis under a worker
+}
+
+
+def pytest_itemcollected(item):
+    """Marks `serial` the tests that share what SERIAL_* name (before `-m` selects)."""
+    module = item.module.__name__ if item.module else ""
+    if (
+        any(item.get_closest_marker(name) for name in SERIAL_MARKERS)
+        or SERIAL_FIXTURES.intersection(item.fixturenames)
+        or module in SERIAL_MODULES
+        or module.startswith("tests.browser.")
+    ):
+        item.add_marker(pytest.mark.serial)
 
 
 def _is_transactional(item):
@@ -97,52 +81,54 @@ def _is_transactional(item):
     )
 
 
-# The transaction holding a module's shared home page, while it is open.
-_shared_home = {"atomic": None, "blocker": None}
+def _wants_shared_home_page(item):
+    return "home_page" in item.fixturenames and not _is_transactional(item)
 
 
-def _close_shared_home_page():
-    atomic, blocker = _shared_home["atomic"], _shared_home["blocker"]
-    if atomic is None:
-        return
-    from django.db import transaction
-
-    _shared_home["atomic"] = None
-    with blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Within each run of a module's tests (pytest-django has put the tests that roll back
+    before the transactional ones), the tests that ask for the home page go last, so that
+    the module shares one home page among them (see `_home_page_for_module`)."""
+    runs, previous = [], None
+    for item in items:
+        kind = (item.module.__name__ if item.module else None, _is_transactional(item))
+        if kind != previous:
+            runs.append([])
+            previous = kind
+        runs[-1].append(item)
+    items[:] = [item for run in runs for item in sorted(run, key=_wants_shared_home_page)]
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    """A test that did not ask for the home page never sees the one its module shares, nor
-    does a transactional test (its rows must be committed for other processes to see)."""
-    if "home_page" not in item.fixturenames or _is_transactional(item):
-        _close_shared_home_page()
+    """A test that does not ask for the module's shared home page (it did not ask for the
+    home page, or it is transactional: its rows must be committed for other processes to see)
+    never runs inside its transaction: the fixture ends (rolled back) before such a test, and
+    begins again for the module's next test that asks for it."""
+    if _wants_shared_home_page(item):
+        return
+    for fixturedef in (
+        item.session._fixturemanager.getfixturedefs("_home_page_for_module", item) or ()
+    ):
+        fixturedef.finish(item._request)
 
 
 @pytest.fixture(scope="module")
 def _home_page_for_module(request, django_db_setup, django_db_blocker):
-    """The home page made once for a module's tests that roll back (each test in a savepoint
-    inside this transaction, rolled back after the module), not once per test. None for
-    transactional tests (pytest-django runs them after all the others), which make their own;
-    and once a test of the module that did not ask for it has run (it never sees it)."""
+    """The home page made once for a module's tests that roll back, not once per test: made
+    in a transaction around them (each test in a savepoint inside it), rolled back after
+    the module's last such test. None for transactional tests, which make their own."""
     from django.db import transaction
 
     from northstar.demo import load_home_page
 
-    if _is_transactional(request._pyfuncitem):
+    if not _wants_shared_home_page(request._pyfuncitem):
         yield None
         return
-    _close_shared_home_page()
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        _shared_home.update(atomic=atomic, blocker=django_db_blocker)
-        pk = load_home_page().pk
-    yield pk
-    if _shared_home["atomic"] is atomic:
-        _close_shared_home_page()
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load_home_page().pk
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -151,7 +137,7 @@ def home_page(_home_page_for_module, db):
     from northstar.demo import load_home_page
     from northstar.models import HomePage
 
-    if _home_page_for_module is None or _shared_home["atomic"] is None:
+    if _home_page_for_module is None:
         return load_home_page()
     return HomePage.objects.get(pk=_home_page_for_module)
 

@@ -128,4 +128,21 @@ if [ "${NORTHSTAR_SKIP_LINT:-}" != "1" ]; then
     exit 1
   }
 fi
-python -m pytest "$@"
+if [ $# -gt 0 ]; then
+  python -m pytest "$@"  # the tests asked for, in this one process
+  exit
+fi
+
+# The whole suite in two passes, each failing the run if one of its tests fails (or if it
+# ran none). First every test that shares nothing with another, in parallel workers
+# (pytest-xdist; one per core, NORTHSTAR_TEST_WORKERS to choose): each has its own test
+# database, Redis databases and media folder (tests/support/parallel.py). Then, in this one
+# process, the tests tests/conftest.py marks `serial`: they share the real Celery worker,
+# Chromium and the live server, or stop and start services and time them.
+WORKERS=${NORTHSTAR_TEST_WORKERS:-$(nproc)}
+WORKERS=$(( WORKERS > 6 ? 6 : WORKERS ))  # tests/support/parallel.py: MAX_WORKERS
+status=0
+python -m pytest -p tests.support.parallel -n "$WORKERS" --dist load -m "not serial" \
+  --durations=15 || status=$?
+python -m pytest -m serial --durations=15 || status=$?
+exit "$status"

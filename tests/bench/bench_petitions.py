@@ -90,7 +90,7 @@ def run():
     run_id = uuid.uuid4().hex[:8]
     ceiling_file = STATIC_ROOT / CEILING_FILE
     started = time.monotonic()
-    GUNICORN_LOG.parent.mkdir(exist_ok=True)
+    GUNICORN_LOG.parent.mkdir(parents=True, exist_ok=True)
     GUNICORN_LOG.write_bytes(b"")
     say("migrate, demo data, collectstatic")
     prepare_site(env)
@@ -200,6 +200,7 @@ class Gunicorn:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def __enter__(self):
+        GUNICORN_LOG.parent.mkdir(parents=True, exist_ok=True)  # var/ on a fresh clone
         self.log = open(GUNICORN_LOG, "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
             [

@@ -1,43 +1,8 @@
 import pytest
 
-from tests.campaigns.factories import (
-    ApprovalWorkflowFactory,
-    FundraiserPageFactory,
-    FundraisingCampaignPageFactory,
-)
-from tests.site.factories import UserFactory
+from tests.campaigns.factories import ApprovalWorkflowFactory
 
-
-@pytest.fixture
-def campaign(home_page):
-    return FundraisingCampaignPageFactory(title="Spring into Action", slug="spring-into-action")
-
-
-@pytest.fixture
-def maria(db):
-    """Maria Lopez, a supporter with a fundraiser page to come (maria.lopez@example.org)."""
-    return UserFactory(email="maria.lopez@example.org", first_name="Maria", last_name="Lopez")
-
-
-@pytest.fixture
-def owner(maria):
-    """The owner of the page under test: Maria Lopez."""
-    return maria
-
-
-@pytest.fixture
-def fundraiser(campaign, owner):
-    """Maria's live page in the campaign, "Maria's walk", goal $500."""
-    return FundraiserPageFactory(
-        parent=campaign, title="Maria's walk", slug="marias-walk", supporter=owner
-    )
-
-
-@pytest.fixture
-def signed_in(client, owner):
-    """The test client, logged in as the page's owner."""
-    client.force_login(owner)
-    return client
+# campaign, fundraiser, maria, owner and signed_in: the suite's kit (tests/support/kit.py).
 
 
 @pytest.fixture

@@ -5,11 +5,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from campaigns.models import FundraiserPage, FundraisingCampaignPage, TeamPage
-from northstar.models import HomePage
-from tests.site.factories import UserFactory
+from tests.site.factories import PageFactory, UserFactory
 
 
-class FundraisingCampaignPageFactory(factory.Factory):
+class FundraisingCampaignPageFactory(PageFactory):
     """A live campaign under the home page, taking gifts for 30 more days."""
 
     class Meta:
@@ -21,14 +20,8 @@ class FundraisingCampaignPageFactory(factory.Factory):
     goal_cents = 1_000_000
     deadline = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
 
-    @classmethod
-    def _create(cls, model_class, *args, parent=None, **kwargs):
-        page = model_class(*args, **kwargs)
-        (parent or HomePage.objects.get()).add_child(instance=page)
-        return page
 
-
-class TeamPageFactory(factory.Factory):
+class TeamPageFactory(PageFactory):
     """A live team under `parent` (a campaign: pass it), captained by a new supporter."""
 
     class Meta:
@@ -38,15 +31,10 @@ class TeamPageFactory(factory.Factory):
     slug = factory.LazyAttribute(lambda o: slugify(o.title))
     captain = factory.SubFactory(UserFactory)
     goal_cents = 250_000
-
-    @classmethod
-    def _create(cls, model_class, *args, parent, **kwargs):
-        page = model_class(*args, **kwargs)
-        parent.add_child(instance=page)
-        return page
+    _parent_required = True
 
 
-class FundraiserPageFactory(factory.Factory):
+class FundraiserPageFactory(PageFactory):
     """A live supporter's page with a $500 goal under `parent` (a campaign: pass it)."""
 
     class Meta:
@@ -57,12 +45,7 @@ class FundraiserPageFactory(factory.Factory):
     supporter = factory.SubFactory(UserFactory)
     goal_cents = 50_000
     story = "I walk for survivors.\n\nPlease help me reach my goal."
-
-    @classmethod
-    def _create(cls, model_class, *args, parent, **kwargs):
-        page = model_class(*args, **kwargs)
-        parent.add_child(instance=page)
-        return page
+    _parent_required = True
 
 
 def peer_to_peer_admin_fields(**overrides):

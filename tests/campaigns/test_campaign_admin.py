@@ -7,15 +7,8 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 
 from campaigns.models import FundraisingCampaignPage
 from tests.campaigns.factories import peer_to_peer_admin_fields
-from tests.site.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffUserFactory())
-    return client
 
 
 def edit_url(campaign):

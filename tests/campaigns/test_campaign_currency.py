@@ -17,33 +17,10 @@ from donations.money import SUPPORTED_CURRENCIES
 from tests.campaigns.factories import FundraisingCampaignPageFactory, peer_to_peer_admin_fields
 from tests.donations.factories import donate_form
 from tests.donations.test_webhook import checkout_event, deliver
-from tests.site.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
 SESSIONS_URL = "https://api.stripe.com/v1/checkout/sessions"
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffUserFactory())
-    return client
-
-
-@pytest.fixture
-def no_stripe(settings):
-    settings.STRIPE_SECRET_KEY = ""
-    settings.STRIPE_PUBLISHABLE_KEY = ""
-    settings.STRIPE_WEBHOOK_SECRET = ""
-    return settings
-
-
-@pytest.fixture
-def stripe_keys(settings):
-    settings.STRIPE_SECRET_KEY = "sk_test_northstar"
-    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_northstar"
-    settings.STRIPE_WEBHOOK_SECRET = "whsec_northstar_test"
-    return settings
 
 
 def publish_with_currency(staff_client, campaign, currency):

@@ -88,12 +88,6 @@ def day_label(day):
 
 
 @pytest.fixture
-def staff_client(client):
-    client.force_login(StaffUserFactory())
-    return client
-
-
-@pytest.fixture
 def approval_workflow(campaign):
     task = GroupApprovalTask.objects.create(name="Staff review")
     workflow = Workflow.objects.create(name="Approve fundraiser pages")

@@ -5,15 +5,8 @@ from wagtail.test.utils.form_data import streamfield
 
 from campaigns.models import FundraisingCampaignPage
 from tests.campaigns.test_campaign_admin import edit_form, edit_url
-from tests.site.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffUserFactory())
-    return client
 
 
 def latest(campaign):

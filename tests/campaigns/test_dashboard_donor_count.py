@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def page(campaign, maria):
-    """Maria's page (Maria, the page owner, is tests/campaigns/conftest.py's)."""
+    """Maria's page (Maria, the page owner, is the kit's: tests/support/kit.py)."""
     return FundraiserPageFactory(parent=campaign, supporter=maria, title="Maria's walk")
 
 

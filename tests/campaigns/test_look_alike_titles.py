@@ -15,7 +15,7 @@ from tests.campaigns.factories import (
     FundraiserPageFactory,
     TeamPageFactory,
 )
-from tests.site.factories import StaffUserFactory, UserFactory
+from tests.site.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,14 +64,9 @@ def jordans_page(campaign):
 
 
 @pytest.fixture
-def supporter():
-    return UserFactory(email="maria.lopez@example.org", first_name="Maria", last_name="Lopez")
-
-
-@pytest.fixture
-def signed_in(client, supporter):
-    client.force_login(supporter)
-    return client
+def supporter(maria):
+    """Maria, signed in (`signed_in`) to start her page."""
+    return maria
 
 
 def start(client, campaign, **overrides):
@@ -310,12 +305,6 @@ def test_an_edit_that_creates_a_look_alike_team_is_refused(signed_in, jordans_pa
 
 
 # --- the admin ---
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffUserFactory())
-    return client
 
 
 def admin_team_form(title, captain, slug="a-team"):

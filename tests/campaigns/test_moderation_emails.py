@@ -10,7 +10,7 @@ from wagtail.signals import workflow_approved
 from campaigns.moderation import tell_approved
 from campaigns.services import open_fundraiser
 from northstar.models import OutboundEmail
-from tests.site.factories import StaffUserFactory, UserFactory
+from tests.site.factories import UserFactory
 
 
 @pytest.fixture
@@ -19,11 +19,6 @@ def moderator(db):
     user = UserFactory(email="moderator@northstar.test", is_staff=True)
     user.groups.add(group)
     return user
-
-
-@pytest.fixture
-def staff(db):
-    return StaffUserFactory(email="admin@northstar.test")
 
 
 @pytest.fixture

@@ -25,14 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def supporter():
-    return UserFactory(email="maria.lopez@example.org", first_name="Maria", last_name="Lopez")
-
-
-@pytest.fixture
-def signed_in(client, supporter):
-    client.force_login(supporter)
-    return client
+def supporter(maria):
+    """Maria, signed in (`signed_in`) to start her page."""
+    return maria
 
 
 def start_url(campaign):

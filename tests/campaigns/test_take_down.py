@@ -13,7 +13,7 @@ from donations.services import fulfil_checkout_session
 from northstar.models import OutboundEmail
 from tests.campaigns.factories import FundraiserPageFactory, TeamPageFactory
 from tests.donations.factories import DonationFactory
-from tests.site.factories import StaffUserFactory, UserFactory
+from tests.site.factories import UserFactory
 
 REASON = "The story asks for gifts to a personal bank account, which our rules do not allow."
 
@@ -31,12 +31,6 @@ def page(campaign, owner):
     fulfil_checkout_session(donation.checkout_session_id, "pi_1", 4000, "usd")
     OutboundEmail.objects.all().delete()  # the donor's receipt and the owner's notices
     return page
-
-
-@pytest.fixture
-def staff_client(client, db):
-    client.force_login(StaffUserFactory())
-    return client
 
 
 def take_down_url(page):

@@ -27,11 +27,6 @@ def owner():
 
 
 @pytest.fixture
-def staff():
-    return StaffUserFactory(email="admin@northstar.test")
-
-
-@pytest.fixture
 def page(campaign, owner):
     page = FundraiserPageFactory(parent=campaign, supporter=owner, title="Maria's walk")
     page.save_revision(user=owner).publish(user=owner, skip_permission_checks=True)

@@ -5,15 +5,8 @@ import pytest
 from donations.models import Donation
 from tests.campaigns.factories import paid_gift
 from tests.donations.factories import DonationFactory
-from tests.site.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffUserFactory())
-    return client
 
 
 def test_staff_see_each_gift_with_its_amount_donor_status_and_page(staff_client, campaign):

@@ -2,18 +2,10 @@
 
 import pytest
 
-from tests.campaigns.factories import FundraiserPageFactory
 from tests.donations.factories import donate_form
-from tests.site.factories import UserFactory
 from tests.support.error_summary import assert_summary_links_to, error_summary
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fundraiser(campaign):
-    owner = UserFactory(email="maria.lopez@example.org", first_name="Maria", last_name="Lopez")
-    return FundraiserPageFactory(parent=campaign, title="Maria's walk", supporter=owner)
 
 
 @pytest.mark.parametrize("amount", ["30000", "0.50", "ten"])

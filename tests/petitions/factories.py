@@ -5,12 +5,12 @@ import time_machine
 from django.utils import timezone
 from django.utils.text import slugify
 
-from northstar.models import HomePage
 from petitions.models import PetitionPage, Signature, Target, TargetGroup
 from petitions.services import confirm_signature
+from tests.site.factories import PageFactory
 
 
-class PetitionPageFactory(factory.Factory):
+class PetitionPageFactory(PageFactory):
     """A live petition under the home page (pass `parent=` to put it elsewhere)."""
 
     class Meta:
@@ -20,12 +20,6 @@ class PetitionPageFactory(factory.Factory):
     slug = factory.LazyAttribute(lambda o: slugify(o.title))
     summary = "Post the national hotline number in every bus and train station."
     letter = "We ask you to require the hotline number to be posted in public places."
-
-    @classmethod
-    def _create(cls, model_class, *args, parent=None, **kwargs):
-        page = model_class(*args, **kwargs)
-        (parent or HomePage.objects.get()).add_child(instance=page)
-        return page
 
 
 class TargetFactory(factory.django.DjangoModelFactory):

@@ -17,7 +17,7 @@ from tests.campaigns.factories import FundraisingCampaignPageFactory
 from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
 from tests.petitions.test_delivery_views import deliver, plain, url
 from tests.petitions.test_updates import add_update, shown_audience, update_form
-from tests.site.factories import StaffUserFactory, UserFactory
+from tests.site.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,17 +29,6 @@ def petition(home_page):
     TargetFactory(jurisdiction="TX", name="Ken Paxton", email="")  # by post
     TargetFactory(jurisdiction="AK", name="Stephen Cox", email="attorney.general@alaska.gov")
     return PetitionPageFactory(delivery_schedule=DeliverySchedule.OFF)
-
-
-@pytest.fixture
-def staff(db):
-    return StaffUserFactory(first_name="Robin", last_name="Okafor")
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
 
 
 def add_signers(petition, state, count):

@@ -27,16 +27,13 @@ import pytest
 import redis
 import time_machine
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from petitions.delivery.services import STALLED_AFTER, deliver_signatures, resume_stalled_deliveries
 from petitions.models import Delivery, DeliverySchedule, Signature
 from tests.petitions.factories import PetitionPageFactory, SignatureFactory, TargetFactory
 from tests.support.fake_sendgrid import FakeSendGrid
-from tests.support.services import require_postgresql_and_redis
 from tests.support.waiting import wait_until
-from tests.support.worker import WorkerProcess, database_url_for
 
 pytestmark = [
     pytest.mark.worker,
@@ -63,51 +60,19 @@ FIRST_NAMES = ("Maria", "Zoë", "Nguyễn", "Ana-Lucía", "O'Brien", "=Formula")
 
 
 @pytest.fixture
-def session_worker_paused(request):
-    """Stop the suite's shared worker, if an earlier test started it, until this test ends.
-
-    It consumes the same queue and writes mail to files: it must not take this test's tasks.
-    """
-    from northstar.celery import app
-
-    if not app.control.ping(timeout=1.0):
-        yield
-        return
-    shared = request.getfixturevalue("celery_worker_process")
-    shared.stop()
-    yield
-    shared.purge_broker()
-    shared.start()
-
-
-@pytest.fixture
 def fake_sendgrid():
     with FakeSendGrid(delay=ESP_DELAY) as esp:
         yield esp
 
 
 @pytest.fixture
-def sendgrid_worker(session_worker_paused, fake_sendgrid, tmp_path):
+def sendgrid_worker(own_worker, fake_sendgrid):
     """A worker that sends through Anymail's SendGrid backend to the fake SendGrid."""
-    require_postgresql_and_redis()
-    worker = WorkerProcess(
-        database_url=database_url_for(connection.settings_dict),
-        broker_url=settings.CELERY_BROKER_URL,
-        mail_dir=tmp_path / "mail",
-        log_path=tmp_path / "worker.log",
-        extra_env={
-            "EMAIL_BACKEND": "anymail.backends.sendgrid.EmailBackend",
-            "SENDGRID_API_KEY": "SG.fake",
-            "SENDGRID_API_URL": fake_sendgrid.api_url,
-            # Redis hands an unacknowledged task back after 2 s, not an hour.
-            "CELERY_VISIBILITY_TIMEOUT": "2",
-        },
-    )
+    # Redis hands an unacknowledged task back after 2 s, not an hour.
+    worker = own_worker(fake_sendgrid.api_url, CELERY_VISIBILITY_TIMEOUT="2")
     worker.purge_broker()
     worker.start()
-    yield worker
-    worker.stop()
-    worker.purge_broker()
+    return worker
 
 
 @pytest.fixture

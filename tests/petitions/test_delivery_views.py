@@ -14,7 +14,7 @@ from django.utils import timezone
 from petitions.delivery.services import deliver_petition, deliver_signatures, process_delivery
 from petitions.models import Delivery, DeliverySchedule, Signature
 from tests.petitions.factories import PetitionPageFactory, SignatureFactory, TargetFactory
-from tests.site.factories import StaffUserFactory, UserFactory
+from tests.site.factories import UserFactory
 from tests.support.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -36,17 +36,6 @@ def targets(db):
 @pytest.fixture
 def petition(home_page, targets):
     return PetitionPageFactory(delivery_schedule=DeliverySchedule.OFF)
-
-
-@pytest.fixture
-def staff(db):
-    return StaffUserFactory()
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from petitions.reports import EXPORT_COLUMNS
 from tests.petitions.factories import SignatureFactory, make_petition
-from tests.site.factories import StaffUserFactory, UserFactory
+from tests.site.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +30,6 @@ def export_url(petition, **filters):
 def read_csv(response):
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffUserFactory())
-    return client
 
 
 def test_export_holds_only_confirmed_signatures_under_a_header(home_page, staff_client):

@@ -9,15 +9,8 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from petitions.models import DeliverySchedule, PetitionPage, PetitionUpdate
 from tests.petitions.factories import SignatureFactory, TargetFactory
-from tests.site.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffUserFactory())
-    return client
 
 
 def petition_form(petition, **overrides):

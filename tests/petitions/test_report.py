@@ -11,7 +11,7 @@ from django.utils import timezone
 from northstar.charts import bar_chart
 from petitions.reports import confirmation_rate, signatures_per_day
 from tests.petitions.factories import SignatureFactory, make_petition
-from tests.site.factories import StaffUserFactory, UserFactory
+from tests.site.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +31,6 @@ def text_of(response, section=None):
         html = html[html.index(f'id="{section}"') :]
         html = html[: html.index("</section>")]
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffUserFactory())
-    return client
 
 
 def test_report_lists_confirmed_signatures_per_state(home_page, staff_client):

@@ -11,17 +11,10 @@ from django.urls import reverse
 from petitions.models import Delivery, PetitionPage, PetitionUpdate, Signature, Target
 from petitions.updates import email_update, queue_update_batch
 from tests.petitions.factories import PetitionPageFactory, SignatureFactory, TargetFactory
-from tests.site.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
 REFUSED = "cannot be deleted"
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffUserFactory())
-    return client
 
 
 @pytest.fixture

@@ -182,14 +182,6 @@ DRAFTAIL_BODY = (
 )
 
 
-@pytest.fixture
-def staff_client(client):
-    from tests.site.factories import StaffUserFactory
-
-    client.force_login(StaffUserFactory())
-    return client
-
-
 def update_form(petition, **overrides):
     data = {
         "petition": petition.pk,

@@ -18,7 +18,6 @@ from wagtail.models import Collection, UploadedFile
 from wagtail.utils.file import hash_filelike
 
 from northstar.images import scrub_new_file
-from tests.site.factories import StaffUserFactory
 from tests.support.photos import (
     BLUE,
     RED,
@@ -64,12 +63,6 @@ NOT_AN_IMAGE = (
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffUserFactory())
-    return client
 
 
 def stored(file_field):

@@ -15,8 +15,6 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.db.models import F
 
 from northstar.models import OutboundEmail
@@ -27,7 +25,6 @@ from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
 from tests.support.fake_sendgrid import FakeSendGrid
 from tests.support.services import require_postgresql_and_redis
 from tests.support.waiting import wait_until
-from tests.support.worker import WorkerProcess, database_url_for
 
 pytestmark = [
     pytest.mark.worker,
@@ -37,20 +34,6 @@ pytestmark = [
 
 SIGNERS = 20
 STATED_DELAY = OutboundEmail.CLAIM_EXPIRES + timedelta(minutes=1)  # the claim, then one sweep
-
-
-def worker_for(esp, tmp_path):
-    return WorkerProcess(
-        database_url=database_url_for(connection.settings_dict),
-        broker_url=settings.CELERY_BROKER_URL,
-        mail_dir=tmp_path / "mail",
-        log_path=tmp_path / "worker.log",
-        extra_env={
-            "EMAIL_BACKEND": "anymail.backends.sendgrid.EmailBackend",
-            "SENDGRID_API_KEY": "SG.fake",
-            "SENDGRID_API_URL": esp.api_url,
-        },
-    )
 
 
 def outbox_states():
@@ -75,13 +58,13 @@ def let_time_pass(delta):
 
 
 def test_a_worker_killed_during_a_burst_delays_each_confirmation_minutes_and_sends_it_once(
-    home_page, session_worker_paused, tmp_path
+    home_page, own_worker
 ):
     require_postgresql_and_redis()
     target = TargetFactory(jurisdiction="TX", name="Ken Paxton", email="")
     petition = PetitionPageFactory(require_confirmation=True)
     with FakeSendGrid(delay=(0.15, 0.3)) as esp:
-        worker = worker_for(esp, tmp_path)
+        worker = own_worker(esp.api_url)
         worker.purge_broker()
         worker.start()
         try:

@@ -17,9 +17,8 @@ import pytest
 import requests
 import responses
 from anymail.exceptions import AnymailRecipientsRefused
-from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError
 from django.db.utils import DatabaseErrorWrapper
 
 from northstar.failures import Failure, classify
@@ -32,7 +31,6 @@ from tests.petitions.factories import PetitionPageFactory, TargetFactory, signer
 from tests.support.fake_sendgrid import FakeSendGrid, QuietServer
 from tests.support.services import require_postgresql_and_redis
 from tests.support.waiting import wait_until
-from tests.support.worker import WorkerProcess, database_url_for
 
 SENDGRID_SEND_URL = "https://api.sendgrid.com/v3/mail/send"
 
@@ -337,21 +335,11 @@ def unused_port():
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_with_the_real_worker_an_email_first_refused_a_connection_is_sent_once(
-    home_page, session_worker_paused, tmp_path
+    home_page, own_worker
 ):
     require_postgresql_and_redis()
     port = unused_port()  # nothing listens here yet: every connection is refused
-    worker = WorkerProcess(
-        database_url=database_url_for(connection.settings_dict),
-        broker_url=settings.CELERY_BROKER_URL,
-        mail_dir=tmp_path / "mail",
-        log_path=tmp_path / "worker.log",
-        extra_env={
-            "EMAIL_BACKEND": "anymail.backends.sendgrid.EmailBackend",
-            "SENDGRID_API_KEY": "SG.fake",
-            "SENDGRID_API_URL": f"http://127.0.0.1:{port}/v3/",
-        },
-    )
+    worker = own_worker(f"http://127.0.0.1:{port}/v3/")
     worker.purge_broker()
     worker.start()
     try:
@@ -405,21 +393,6 @@ class StallingSendGrid(FakeSendGridOnPort):
         return super().record(body)
 
 
-def sendgrid_worker(tmp_path, port, **extra_env):
-    return WorkerProcess(
-        database_url=database_url_for(connection.settings_dict),
-        broker_url=settings.CELERY_BROKER_URL,
-        mail_dir=tmp_path / "mail",
-        log_path=tmp_path / "worker.log",
-        extra_env={
-            "EMAIL_BACKEND": "anymail.backends.sendgrid.EmailBackend",
-            "SENDGRID_API_KEY": "SG.fake",
-            "SENDGRID_API_URL": f"http://127.0.0.1:{port}/v3/",
-            **extra_env,
-        },
-    )
-
-
 def claimed_email_delivery():
     """An email delivery of two Alaskan signatures, claimed (its task queued on commit)."""
     target = TargetFactory(jurisdiction="AK", name="Stephen Cox", email="ag@alaska.gov")
@@ -440,11 +413,11 @@ def delivery_status(delivery):
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_with_the_real_worker_a_delivery_first_refused_a_connection_is_sent_once(
-    home_page, session_worker_paused, tmp_path
+    home_page, own_worker
 ):
     require_postgresql_and_redis()
     port = unused_port()  # nothing listens here yet: every connection is refused
-    worker = sendgrid_worker(tmp_path, port)
+    worker = own_worker(f"http://127.0.0.1:{port}/v3/")
     worker.purge_broker()
     worker.start()
     try:
@@ -471,11 +444,11 @@ def test_with_the_real_worker_a_delivery_first_refused_a_connection_is_sent_once
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_with_the_real_worker_a_delivery_whose_first_tries_time_out_is_sent_once(
-    home_page, session_worker_paused, tmp_path
+    home_page, own_worker
 ):
     require_postgresql_and_redis()
     port = unused_port()
-    worker = sendgrid_worker(tmp_path, port, ANYMAIL_REQUESTS_TIMEOUT="1")
+    worker = own_worker(f"http://127.0.0.1:{port}/v3/", ANYMAIL_REQUESTS_TIMEOUT="1")
     with StallingSendGrid(port, stall_first=2, stall_seconds=3) as esp:
         worker.purge_broker()
         worker.start()

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from northstar.cache import OUTAGE
 from petitions.models import Signature
 from tests.campaigns.factories import FundraiserPageFactory, FundraisingCampaignPageFactory
-from tests.petitions.factories import PetitionPageFactory, TargetFactory, form_data
+from tests.petitions.factories import form_data
 from tests.site.factories import UserFactory
 from tests.support.redis_server import RedisServer
 
@@ -32,12 +32,6 @@ def private_redis(tmp_path, settings):
     }
     yield server
     server.stop()
-
-
-@pytest.fixture
-def petition(home_page):
-    TargetFactory(jurisdiction="TX", name="Ken Paxton")
-    return PetitionPageFactory(title="State Attorneys General: Stop human traffickers")
 
 
 @pytest.fixture

@@ -44,13 +44,6 @@ def campaign(home_page):
     return FundraisingCampaignPageFactory()
 
 
-@pytest.fixture
-def no_stripe(settings):
-    settings.STRIPE_SECRET_KEY = ""
-    settings.STRIPE_PUBLISHABLE_KEY = ""
-    settings.STRIPE_WEBHOOK_SECRET = ""
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(("first", "last", "stored_first", "stored_last"), NAMES_IN_EVERY_SCRIPT)
 def test_a_signer_named_in_any_script_signs_and_the_name_is_stored_in_nfc(

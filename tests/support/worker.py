@@ -1,4 +1,13 @@
-"""The real Celery worker process that the end-to-end and fault tests run against."""
+"""The real Celery worker process that the end-to-end and fault tests run against, and the
+fixtures that start it (registered for every test by tests/conftest.py):
+
+- `celery_worker_process`: the suite's shared worker on the test database and broker,
+  its mail captured to files (`worker_outbox` reads them);
+- `session_worker_paused`: that worker stopped while a module's tests run their own;
+- `own_worker`: `own_worker(api_url=None, **extra_env)` makes a worker of the test's own
+  (not started), sending through Anymail's SendGrid backend to the stand-in at `api_url`
+  when given; stopped, and the broker emptied, after the test.
+"""
 
 import os
 import signal
@@ -6,8 +15,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import redis
 
+from .outbox import Outbox
+from .services import require_postgresql_and_redis
 from .waiting import wait_until
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -95,3 +107,85 @@ class WorkerProcess:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def sendgrid_env(api_url):
+    """A worker's environment for sending through Anymail's SendGrid backend to `api_url`
+    (a stand-in: tests/support/fake_sendgrid.py)."""
+    return {
+        "EMAIL_BACKEND": "anymail.backends.sendgrid.EmailBackend",
+        "SENDGRID_API_KEY": "SG.fake",
+        "SENDGRID_API_URL": api_url,
+    }
+
+
+def worker_on_test_database(folder, **extra_env):
+    """A WorkerProcess (not started) on the test database and the broker of the settings,
+    its mail and log in `folder`."""
+    from django.conf import settings
+    from django.db import connection
+
+    (Path(folder) / "mail").mkdir(parents=True, exist_ok=True)
+    return WorkerProcess(
+        database_url=database_url_for(connection.settings_dict),
+        broker_url=settings.CELERY_BROKER_URL,
+        mail_dir=Path(folder) / "mail",
+        log_path=Path(folder) / "worker.log",
+        extra_env=extra_env,
+    )
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real `celery -A northstar worker` on the test database and broker."""
+    require_postgresql_and_redis()
+    worker = worker_on_test_database(tmp_path_factory.mktemp("worker"))
+    worker.purge_broker()
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture(scope="module")
+def session_worker_paused(request):
+    """Stop the suite's shared worker, if it runs, so that only these tests' workers take tasks
+    (it consumes the same queue and writes mail to files). Stopped once for the module's worker
+    tests, which run one after another, and started again after them: each stop and start of
+    it took seconds."""
+    from northstar.celery import app
+
+    if not app.control.ping(timeout=1.0):
+        yield
+        return
+    shared = request.getfixturevalue("celery_worker_process")
+    shared.stop()
+    yield
+    shared.purge_broker()
+    shared.start()
+
+
+@pytest.fixture
+def worker_outbox(celery_worker_process):
+    """The mail the worker process has sent (captured to files)."""
+    return Outbox(celery_worker_process.mail_dir)
+
+
+@pytest.fixture
+def own_worker(session_worker_paused, tmp_path):
+    """`own_worker(api_url=None, **extra_env)`: a worker of this test's own on the test
+    database and broker, not started (the suite's shared worker is paused meanwhile); with
+    `api_url`, it sends mail through Anymail's SendGrid backend to the stand-in there.
+    Stopped, and the broker emptied, after the test."""
+    require_postgresql_and_redis()
+    workers = []
+
+    def make(api_url=None, **extra_env):
+        env = {**(sendgrid_env(api_url) if api_url else {}), **extra_env}
+        worker = worker_on_test_database(tmp_path / f"worker{len(workers) or ''}", **env)
+        workers.append(worker)
+        return worker
+
+    yield make
+    for worker in workers:
+        worker.stop()
+        worker.purge_broker()
