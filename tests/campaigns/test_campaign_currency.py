@@ -16,7 +16,8 @@ from donations.models import Donation
 from donations.money import SUPPORTED_CURRENCIES
 from tests.campaigns.factories import FundraisingCampaignPageFactory, peer_to_peer_admin_fields
 from tests.donations.factories import donate_form
-from tests.donations.test_webhook import checkout_event, deliver
+from tests.donations.test_webhook import checkout_event
+from tests.support.stripe_events import deliver
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,5 @@
 """Stripe's webhook: realistic events, signed for real with the endpoint secret."""
 
-import hashlib
-import hmac
 import json
 import time
 
@@ -9,19 +7,9 @@ import pytest
 
 from donations.models import Donation, StripeEvent
 from tests.donations.factories import DonationFactory
+from tests.support.stripe_events import WEBHOOK_URL, deliver, signature_header
 
 pytestmark = pytest.mark.django_db
-
-WEBHOOK_URL = "/donations/stripe/webhook/"
-SECRET = "whsec_northstar_test"
-
-
-def signature_header(payload, secret=SECRET, timestamp=None):
-    """Stripe-Signature as Stripe computes it: HMAC-SHA256 of "<timestamp>.<payload>"."""
-    timestamp = timestamp or int(time.time())
-    signed = f"{timestamp}.{payload}".encode()
-    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
 
 
 def checkout_event(
@@ -56,16 +44,6 @@ def checkout_event(
         "request": {"id": None, "idempotency_key": None},
         "type": type,
     }
-
-
-def deliver(client, event, secret=SECRET, header=None):
-    payload = event if isinstance(event, str) else json.dumps(event)
-    return client.post(
-        WEBHOOK_URL,
-        data=payload,
-        content_type="application/json",
-        headers={"Stripe-Signature": header or signature_header(payload, secret)},
-    )
 
 
 @pytest.fixture
