@@ -9,19 +9,18 @@ revision published at once. The owner's edits (`campaigns.editing`) take the sam
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from wagtail.coreutils import find_available_slug
 from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
-from wagtail.models import Page, Revision, WorkflowState
+from wagtail.models import Revision, WorkflowState
 
 from northstar.days import organisation_today
 from northstar.text import look_alike_key, mixed_script_look_alike, readable_slug, script_name
 
 from .models import FundraiserPage, FundraisingCampaignPage, TeamPage, day_as_read
-from .page_states import taken_down
+from .page_states import IN_MODERATION_STATES, LIVE_STATES, taken_down, with_page_state
 
 FALLBACK_SLUG = "fundraiser"
 
@@ -190,29 +189,16 @@ def submit_or_publish(page, owner, *, campaign=None) -> Submitted:
 
 def pages_already_opened(campaign: FundraisingCampaignPage, owner) -> list[FundraiserPage]:
     """`owner`'s own pages in `campaign` that are live or waiting in the campaign's workflow
-    (for approval, or with changes asked), oldest first; [] for none or for an anonymous
-    visitor. A page staff took down, or one unpublished with no workflow running, is left
-    out. Two queries at most, however many pages the campaign has."""
+    (for approval, or with changes asked: their `PageState`), oldest first; [] for none or
+    for an anonymous visitor. A page staff took down or unpublished, or a draft, is left
+    out. One query, however many pages the campaign has."""
     if not owner.is_authenticated:
         return []
-    pages = list(
-        FundraiserPage.objects.child_of(campaign)
-        .filter(supporter=owner, taken_down_at__isnull=True)
+    return list(
+        with_page_state(FundraiserPage.objects.child_of(campaign).filter(supporter=owner))
+        .filter(page_state__in=LIVE_STATES + IN_MODERATION_STATES)
         .order_by("pk")
     )
-    not_live = [str(page.pk) for page in pages if not page.live]
-    waiting = set()
-    if not_live:
-        waiting = {
-            int(object_id)
-            for object_id in WorkflowState.objects.active()
-            .filter(
-                base_content_type=ContentType.objects.get_for_model(Page),
-                object_id__in=not_live,
-            )
-            .values_list("object_id", flat=True)
-        }
-    return [page for page in pages if page.live or page.pk in waiting]
 
 
 @transaction.atomic
