@@ -7,8 +7,6 @@ class CampaignsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 (connects the signal handlers)
-        from .moderation import route_moderation_emails
         from .notifications import connect_owner_notifications
 
         connect_owner_notifications()
-        route_moderation_emails()

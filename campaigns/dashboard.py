@@ -6,56 +6,51 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from wagtail.models import Page, WorkflowState
 
 from donations.models import Donation, DonationTotal
 from northstar.forms import EditConflict
 from northstar.pagecache import render_for_cache
 
-from .editing import (
-    KEPT_AS_DRAFT,
-    PUBLISHED,
-    edit_fundraiser,
-    owned_page,
-    page_as_edited,
-    page_version,
-)
+from .editing import edit_fundraiser, owned_page, page_as_edited, page_version
 from .forms import EditFundraiserForm
-from .models import FundraiserPage, FundraisingCampaignPage, progress_toward
-from .services import FundraiserRefused
-from .takedown import taken_down
+from .models import FundraiserPage, FundraisingCampaignPage, TeamPage, progress_toward
+from .page_states import CHANGES_REQUESTED_STATES, PageState, with_page_state, with_state_of
+from .services import KEPT_AS_DRAFT, PUBLISHED, FundraiserRefused
 
 RECENT_GIFTS = 10
-
-WAITING = "Waiting for approval"
-LIVE = "Live"
-EDITS_WAITING = "Live — your edits are waiting for approval"
-NOT_LIVE = "Not live"
-TAKEN_DOWN = "Not live: taken down by our staff (we emailed you why)"
 
 
 @dataclass
 class PageSummary:
     """One of the supporter's pages on the dashboard: the `page` (its live or latest saved
-    row), its `campaign`, its `progress` (as `progress_toward` gives it: raised, goal,
-    number of gifts, percent), its moderation `state` in words, `donor_count`, how many
-    people gave (a named donor who gave twice is one donor, each anonymous gift one;
-    `donors_by_page`), and `team_state`, its team's state in words while the team is not
-    live (`team_state_in_words`)."""
+    row, annotated by `with_page_state`), its `campaign`, its `progress` (as `progress_toward`
+    gives it: raised, goal, number of gifts, percent), `donor_count`, how many people gave (a
+    named donor who gave twice is one donor, each anonymous gift one; `donors_by_page`), and
+    `team`, its team annotated by `with_page_state` (None if it has none). The template says
+    the states in words (`campaigns/includes/page_state.html`)."""
 
     page: FundraiserPage
     campaign: FundraisingCampaignPage
     progress: dict
-    state: str
     donor_count: int = 0
-    team_state: str = ""
+    team: TeamPage | None = None
+
+    @property
+    def state(self) -> PageState:
+        """The page's moderation state (`campaigns.page_states`)."""
+        return PageState(self.page.page_state)
+
+    @property
+    def team_not_live(self) -> bool:
+        """Whether the page has a team that is not live (the dashboard then names it with its
+        state, unlinked: the public page names it once it is live)."""
+        return self.team is not None and not self.team.live
 
     @property
     def owner_share_links(self):
@@ -65,48 +60,18 @@ class PageSummary:
 
     @property
     def needs_changes(self):
-        return self.state.startswith(("Changes requested", "Live — changes requested"))
+        return self.state in CHANGES_REQUESTED_STATES
 
     @property
     def waiting_first_approval(self):
         """Whether the page waits for its first approval (never live yet)."""
-        return self.state == WAITING and not self.page.first_published_at
+        return self.state == PageState.WAITING and not self.page.first_published_at
 
     @property
     def has_preview(self):
         """Whether the owner's latest version differs from what the public sees (a page not
         live, or edits waiting): the dashboard then links to its private preview."""
-        return not self.page.live or self.state == EDITS_WAITING or self.needs_changes
-
-
-def state_in_words(page: FundraiserPage, workflow_state: WorkflowState | None) -> str:
-    """The page's moderation state as its owner reads it: "Waiting for approval", "Live",
-    "Changes requested: <the staff comment>", "Live — your edits are waiting for
-    approval", "Live — changes requested to your edits: <comment>", TAKEN_DOWN (while
-    staff hold the page down, whatever else is pending), or "Not live". `workflow_state`
-    is the page's active workflow state, or None; its `current_task_state` (the rejected
-    task when changes are asked) is read, not queried."""
-    if taken_down(page):
-        return TAKEN_DOWN
-    if workflow_state is not None and workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-        task_state = workflow_state.current_task_state
-        comment = (task_state.comment or "").strip() if task_state else ""
-        if page.live:
-            return f"Live — changes requested to your edits: {comment or 'see our email'}"
-        return f"Changes requested: {comment}" if comment else "Changes requested"
-    if workflow_state is not None and workflow_state.status == WorkflowState.STATUS_IN_PROGRESS:
-        return EDITS_WAITING if page.live else WAITING
-    return LIVE if page.live else NOT_LIVE
-
-
-def team_state_in_words(team, workflow_state: WorkflowState | None) -> str:
-    """The state of a page's `team` (a TeamPage or None) as the page's owner reads it:
-    "" when there is no team or it is live (the public page names it), else WAITING,
-    "Changes requested…" (as `state_in_words`), or NOT_LIVE (unpublished by staff: the
-    team's captain, not every member, hears why)."""
-    if team is None or team.live:
-        return ""
-    return state_in_words(team, workflow_state)
+        return self.state != PageState.LIVE
 
 
 def donors_by_page(page_ids) -> dict[int, int]:
@@ -135,13 +100,16 @@ def supporter_dashboard(user, *, recent=RECENT_GIFTS) -> dict:
     """What `user`'s dashboard shows, in a constant number of queries however many pages
     they have: {"pages": [PageSummary, newest first], "recent_gifts": the last `recent`
     paid gifts to any of them (Donation rows with their page; amounts in cents)}."""
-    pages = list(
-        FundraiserPage.objects.filter(supporter=user).select_related("team").order_by("-pk")
-    )
+    pages = list(with_page_state(FundraiserPage.objects.filter(supporter=user)).order_by("-pk"))
     if not pages:
         return {"pages": [], "recent_gifts": []}
     ids = [page.pk for page in pages]
-    team_ids = [page.team_id for page in pages if page.team_id]
+    teams = {
+        team.pk: team
+        for team in with_page_state(
+            TeamPage.objects.filter(pk__in={page.team_id for page in pages if page.team_id})
+        )
+    }
     step = FundraiserPage.steplen
     campaigns = {
         campaign.path: campaign
@@ -151,30 +119,23 @@ def supporter_dashboard(user, *, recent=RECENT_GIFTS) -> dict:
     }
     totals = DonationTotal.objects.totals(page__in=ids)
     donors = donors_by_page(ids)
-    states = {
-        int(state.object_id): state
-        for state in WorkflowState.objects.active()
-        .filter(
-            base_content_type=ContentType.objects.get_for_model(Page),
-            object_id__in=[str(i) for i in ids + team_ids],
-        )
-        .select_related("current_task_state")
-    }
     summaries = []
     for page in pages:
         campaign = campaigns.get(page.path[:-step])
         if campaign is None:  # moved out of a campaign by staff: nothing to show it with
             continue
         page._campaign = campaign  # FundraiserPage.campaign's cache: no query per page
+        team = teams.get(page.team_id)
+        if team is not None:
+            page.team = team  # the team's row with its state, for the template
         total = totals.get(page.pk, DonationTotal.ZERO)
         summaries.append(
             PageSummary(
                 page=page,
                 campaign=campaign,
                 progress=progress_toward(total, page.goal_cents, campaign.currency),
-                state=state_in_words(page, states.get(page.pk)),
                 donor_count=donors.get(page.pk, 0),
-                team_state=team_state_in_words(page.team, states.get(page.team_id)),
+                team=team,
             )
         )
     by_id = {page.pk: page for page in pages}
@@ -218,6 +179,7 @@ def edit_page(request, fundraiser_id):
     page = owned_page(request.user, fundraiser_id)
     if page is None:
         raise Http404("No such page of yours.")
+    page = with_state_of(page)  # the page as it is, with its moderation state
     draft = page_as_edited(page)
     campaign = page.campaign
     conflict = None
@@ -233,7 +195,8 @@ def edit_page(request, fundraiser_id):
             except EditConflict as changed:
                 conflict = changed
                 form.show_conflict(conflict)
-                page = owned_page(request.user, fundraiser_id) or page
+                current = owned_page(request.user, fundraiser_id)
+                page = with_state_of(current) if current else page
                 draft = page_as_edited(page)  # "Your page now", beside what was typed
             except FundraiserRefused as refused:
                 form.add_error(refused.field, str(refused))
@@ -249,7 +212,6 @@ def edit_page(request, fundraiser_id):
         "campaign": campaign,
         "form": form,
         "conflict": conflict,
-        "state": state_in_words(page, page.current_workflow_state),
     }
     return TemplateResponse(request, "campaigns/dashboard/edit_page.html", context)
 

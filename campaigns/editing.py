@@ -3,10 +3,10 @@
 Built as Wagtail's own edit view saves a page (`wagtail/admin/views/pages/edit.py`):
 the form works on the page's latest revision; the page's row is saved only while
 the page is not live (a live page's row is its live version, which stays up);
-`save_revision(user=owner, log_action=True)` makes a new revision each time; then,
-if the campaign has an approval workflow, the revision goes through it again (a
-workflow that asked for changes is resumed, one in progress is restarted on the
-new revision, else a new one is started), else the revision is published at once.
+`services.submit_or_publish` then saves a new revision each time and sends it on, as it
+does a new page's first: through the campaign's approval workflow again (a workflow that
+asked for changes is resumed, one in progress is restarted on the new revision, else a new
+one is started), else published at once.
 
 Two forms open on one page (a phone and a laptop, or the owner and staff in the admin) must
 not undo each other: the form carries the version it was opened on (`page_version`), and a
@@ -17,19 +17,23 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
-from wagtail.models import Revision, WorkflowState
+from wagtail.models import Revision
 
 from northstar.forms import check_version
 
 from .models import FundraiserPage, FundraisingCampaignPage
-from .services import FundraiserRefused, check_title_free, chosen_team, save_photo
-from .takedown import taken_down, tell_of_edit_while_down
+from .services import (  # noqa: F401 (the outcomes are read from here too, as Edited's)
+    KEPT_AS_DRAFT,
+    PUBLISHED,
+    SUBMITTED,
+    FundraiserRefused,
+    check_title_free,
+    chosen_team,
+    save_photo,
+    submit_or_publish,
+)
 
 logger = logging.getLogger(__name__)
-
-PUBLISHED = "published"
-SUBMITTED = "submitted"
-KEPT_AS_DRAFT = "draft"
 
 
 @dataclass(frozen=True)
@@ -114,49 +118,12 @@ def edit_fundraiser(
         # As Wagtail's edit view does (form.save(commit=not page.live)): a page that is
         # not live keeps its latest content on its row too.
         draft.save()
-    revision = draft.save_revision(user=owner, log_action=True)
-    outcome = submit_or_publish(draft, revision, campaign, owner)
+    submitted = submit_or_publish(draft, owner, campaign=campaign)
     logger.info(
         "Fundraiser page %s edited by its owner %s: revision %s %s",
         row.pk,
         owner.pk,
-        revision.pk,
-        outcome,
+        submitted.revision.pk,
+        submitted.outcome,
     )
-    return Edited(revision=revision, outcome=outcome, live=was_live)
-
-
-def submit_or_publish(page: FundraiserPage, revision: Revision, campaign, owner) -> str:
-    """Send `page`'s new `revision` through `campaign`'s approval workflow (resuming one
-    that asked for changes, restarting one in progress, else starting one) and return
-    SUBMITTED; with no active workflow, end any left over and publish the revision at
-    once, returning PUBLISHED. While staff hold the page down (`taken_down`), neither:
-    the revision stays a draft (KEPT_AS_DRAFT) until staff put the page back, and the
-    staff member who took it down hears of the owner's first edit since."""
-    if taken_down(page):
-        tell_of_edit_while_down(page, revision)
-        return KEPT_AS_DRAFT
-    state = (
-        WorkflowState.objects.active()
-        .filter(base_content_type=page.get_base_content_type(), object_id=str(page.pk))
-        .first()
-    )
-    workflow = campaign.approval_workflow
-    if workflow is not None and workflow.active:
-        if (
-            state is not None
-            and state.workflow_id == workflow.pk
-            and state.status == WorkflowState.STATUS_NEEDS_CHANGES
-        ):
-            state.resume(owner)  # the rejected task starts again, on the new revision
-            return SUBMITTED
-        if state is not None:
-            state.cancel(user=owner)
-        workflow.start(page, owner)
-        return SUBMITTED
-    if state is not None:
-        state.cancel(user=owner)
-    # The supporter has no Wagtail permissions: the campaign's setting (no approval
-    # needed) is the permission, as the dashboard is the only way here.
-    revision.publish(user=owner, skip_permission_checks=True)
-    return PUBLISHED
+    return Edited(revision=submitted.revision, outcome=submitted.outcome, live=was_live)

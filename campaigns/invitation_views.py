@@ -32,6 +32,7 @@ from .invitations import (
     waiting_for_approval,
 )
 from .models import FundraiserPage
+from .page_states import with_page_state
 
 
 class FriendForm(TypedTextMixin, forms.Form):
@@ -114,9 +115,12 @@ FriendFormSet = formset_factory(
 
 
 def owned_fundraiser_or_404(user, fundraiser_id):
-    """`user`'s own fundraiser page `fundraiser_id` (live or not), else Http404."""
+    """`user`'s own fundraiser page `fundraiser_id` (live or not), with its `PageState`
+    (`with_page_state`), else Http404."""
     return get_object_or_404(
-        FundraiserPage.objects.select_related("supporter"), pk=fundraiser_id, supporter=user
+        with_page_state(FundraiserPage.objects.select_related("supporter")),
+        pk=fundraiser_id,
+        supporter=user,
     )
 
 

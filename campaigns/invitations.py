@@ -50,6 +50,8 @@ from northstar.emails import absolute_url, public_url, send_email
 from northstar.models import normalise_email
 from northstar.ratelimit import HOUR, allow
 
+from .page_states import IN_MODERATION_STATES, LIVE_STATES, PageState, page_state
+
 
 def new_invitation_token():
     """The unguessable part of an invitation's link (32 URL-safe characters)."""
@@ -295,32 +297,31 @@ def emails_stopped(invitation: Invitation) -> bool:
 
 
 def waiting_for_approval(page) -> bool:
-    """Whether fundraiser `page` has never been live and waits in its campaign's workflow
-    (for approval, or with changes asked), not taken down: its invitations are held."""
-    return (
-        not page.live
-        and page.first_published_at is None
-        and page.taken_down_at is None
-        and page.current_workflow_state is not None
-    )
+    """Whether fundraiser `page` has never been live and waits in its campaign's workflow (for
+    approval, or with changes asked), not taken down (its `PageState`): its invitations are
+    held."""
+    return page_state(page) in IN_MODERATION_STATES and page.first_published_at is None
 
 
 def check_page_can_invite(page) -> bool:
-    """Raise InvitationRefused unless `page` can invite friends: live, or waiting for its
-    first approval, in a campaign that still takes gifts. Returns True when the page waits
-    (its invitations are held until it is live), False when it is live."""
-    if page.taken_down_at is not None or (not page.live and page.first_published_at):
-        raise InvitationRefused("Your page is not live, so you cannot ask friends from it.")
-    if not page.live and not waiting_for_approval(page):
+    """Raise InvitationRefused unless `page` can invite friends: live (its `PageState`), or
+    waiting for its first approval, in a campaign that still takes gifts. Returns True when
+    the page waits (its invitations are held until it is live), False when it is live."""
+    state = page_state(page)
+    waiting = state in IN_MODERATION_STATES and page.first_published_at is None
+    if state == PageState.DRAFT:
         raise InvitationRefused(
             "Your page is not live, so you cannot ask friends from it yet. "
             "Please edit and save it to send it for approval."
         )
+    if state not in LIVE_STATES and not waiting:
+        # taken down, unpublished by staff, or sent for approval again after either
+        raise InvitationRefused("Your page is not live, so you cannot ask friends from it.")
     if not page.campaign.accepts_donations:
         raise InvitationRefused(
             f"{page.campaign.title} has ended, so invitations can no longer be sent."
         )
-    return not page.live
+    return waiting
 
 
 def check_rate_limit(owner, emails: int):

@@ -37,7 +37,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce
-from wagtail.models import Page, Revision, WorkflowState
+from wagtail.models import Page, Revision
 
 from donations.models import Donation, DonationTotal
 from donations.money import format_money
@@ -47,6 +47,7 @@ from northstar.emails import public_url
 
 from .invitations import Invitation
 from .models import FundraiserPage, FundraisingCampaignPage, TeamPage
+from .page_states import staff_words, with_page_state
 
 REPORT_DAYS = 60
 TOP_COUNT = 10
@@ -63,16 +64,6 @@ EXPORT_COLUMNS = (
     "state",
     "created",
 )
-
-
-class PageState:
-    """What a fundraiser page is now, in the words staff read in the report and the CSV."""
-
-    LIVE = "live"
-    WAITING = "waiting for approval"
-    CHANGES_REQUESTED = "changes requested"
-    DRAFT = "draft"
-    TAKEN_DOWN = "taken down"
 
 
 # --- building blocks: one annotation each, so every list below stays one query ---
@@ -121,39 +112,6 @@ def with_created(pages):
             Subquery(first_revision), F("first_published_at"), output_field=DateTimeField()
         )
     )
-
-
-def with_workflow_status(pages):
-    """`pages` annotated with `workflow_status` and `workflow_started_at`: the status of the
-    page's moderation under way ("in_progress" or "needs_changes"; Wagtail allows one at a
-    time) and when it began, else None."""
-    current = WorkflowState.objects.filter(
-        base_content_type=_page_content_type(),
-        object_id=Cast(OuterRef("pk"), output_field=CharField()),
-        status__in=(WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES),
-    )
-    return pages.annotate(
-        workflow_status=Subquery(current.values("status")[:1]),
-        workflow_started_at=Subquery(current.values("created_at")[:1]),
-    )
-
-
-def page_state(page) -> str:
-    """The `PageState` of a page annotated by `with_workflow_status`.
-
-    A live page is live even while an edit of it waits for approval (the
-    public still sees the approved version). A page taken down stays "taken
-    down" until staff put it back (`FundraiserPage.taken_down_at`).
-    """
-    if page.live:
-        return PageState.LIVE
-    if page.taken_down_at is not None:
-        return PageState.TAKEN_DOWN
-    if page.workflow_status == WorkflowState.STATUS_IN_PROGRESS:
-        return PageState.WAITING
-    if page.workflow_status == WorkflowState.STATUS_NEEDS_CHANGES:
-        return PageState.CHANGES_REQUESTED
-    return PageState.DRAFT
 
 
 # --- the report's figures ---
@@ -288,19 +246,21 @@ def dollars(cents, currency) -> str:
 def export_rows(campaign: FundraisingCampaignPage, request=None):
     """One row of `EXPORT_COLUMNS` values per fundraiser page of `campaign`, oldest first,
     for `northstar.exports` to write: title, public URL, owner's name and email, goal and
-    raised in the campaign's currency ("$500.00"), number of paid gifts, `PageState`, and
-    when it was created (the writer puts it in the organisation's time, ISO 8601). The
+    raised in the campaign's currency ("$500.00"), number of paid gifts, state, and
+    when it was created (the writer puts it in the organisation's time, ISO 8601).
+    The state is the page's `PageState` in staff's words (`page_states.staff_words`). The
     writer neutralises every text cell that a spreadsheet would run as a formula.
 
     `request` lets Wagtail find the site's root URL once, not per page.
     """
     pages = (
-        with_workflow_status(with_created(with_totals(fundraiser_pages(campaign))))
+        with_page_state(with_created(with_totals(fundraiser_pages(campaign))))
         .select_related("supporter")
         .order_by(F("created_at").asc(nulls_first=True), "pk")
         .iterator(chunk_size=EXPORT_CHUNK_SIZE)
     )
     currency = campaign.currency
+    words = staff_words()
     for page in pages:
         yield (
             page.title,
@@ -310,7 +270,7 @@ def export_rows(campaign: FundraisingCampaignPage, request=None):
             dollars(page.goal_cents, currency),
             dollars(page.raised_cents, currency),
             page.gift_count,
-            page_state(page),
+            words[page.page_state],
             page.created_at,
         )
 

@@ -1,24 +1,27 @@
 """Supporters' own pages: opened from the public site, saved as Wagtail revisions.
 
 Built as Wagtail's own create view builds a page (`wagtail/admin/views/pages/create.py`):
-the page unsaved with `live=False`, `add_child`, `save_revision(user=..., log_action=True)`,
-then the campaign's approval workflow started, or the revision published at once.
+the page unsaved with `live=False`, `add_child`, then `submit_or_publish`: a revision saved
+by its owner (`log_action=True`), then the campaign's approval workflow started, or the
+revision published at once. The owner's edits (`campaigns.editing`) take the same way.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from wagtail.coreutils import find_available_slug
 from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
-from wagtail.models import Page, WorkflowState
+from wagtail.models import Revision, WorkflowState
 
 from northstar.days import organisation_today
 from northstar.text import look_alike_key, mixed_script_look_alike, readable_slug, script_name
 
 from .models import FundraiserPage, FundraisingCampaignPage, TeamPage, day_as_read
+from .page_states import IN_MODERATION_STATES, LIVE_STATES, taken_down, with_page_state
+from .takedown import tell_of_edit_while_down
 
 FALLBACK_SLUG = "fundraiser"
 
@@ -125,44 +128,76 @@ def save_photo(photo, *, title: str, owner):
     return form.save()
 
 
-def publish_or_submit(page, owner):
-    """Save `page`'s first revision as `owner`, then start the campaign's approval workflow
-    (the page stays not live until staff approve it) or, with none, publish it."""
+PUBLISHED = "published"
+SUBMITTED = "submitted"
+KEPT_AS_DRAFT = "draft"
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What `submit_or_publish` did: the new `revision`, and `outcome` (PUBLISHED: it is live;
+    SUBMITTED: it waits in the campaign's workflow; KEPT_AS_DRAFT: saved only, as staff took
+    the page down)."""
+
+    revision: Revision
+    outcome: str
+
+
+def submit_or_publish(page, owner, *, campaign=None) -> Submitted:
+    """Save `page` (a fundraiser or team page, already in the tree) as a new revision by its
+    `owner`, then send it on: the one way a supporter's page, new or edited, is saved.
+
+    With `campaign`'s approval workflow active (`campaign`: the page's parent, read when None),
+    the revision goes through it: a workflow that asked for changes is resumed (the rejected
+    task starts again, on the new revision), one in progress is cancelled and a new one
+    started, else a new one is started (SUBMITTED). With none, any workflow left over is
+    ended and the revision published at once (PUBLISHED). While staff hold the page down
+    (`taken_down`), neither: the revision stays a draft (KEPT_AS_DRAFT) until staff
+    put the page back, and the staff member who took it down hears of the owner's first
+    edit since. Call it in a transaction."""
     revision = page.save_revision(user=owner, log_action=True)
-    workflow = page.get_parent().specific.approval_workflow
+    if taken_down(page):
+        tell_of_edit_while_down(page, revision)
+        return Submitted(revision, KEPT_AS_DRAFT)
+    campaign = campaign or page.get_parent().specific
+    state = (
+        WorkflowState.objects.active()
+        .filter(base_content_type=page.get_base_content_type(), object_id=str(page.pk))
+        .first()
+    )
+    workflow = campaign.approval_workflow
     if workflow is not None and workflow.active:
+        if (
+            state is not None
+            and state.workflow_id == workflow.pk
+            and state.status == WorkflowState.STATUS_NEEDS_CHANGES
+        ):
+            state.resume(owner)
+            return Submitted(revision, SUBMITTED)
+        if state is not None:
+            state.cancel(user=owner)
         workflow.start(page, owner)
-    else:
-        # The supporter has no Wagtail permissions: the campaign's setting (no approval
-        # needed) is the permission, as the public form is the only way here.
-        revision.publish(user=owner, skip_permission_checks=True)
+        return Submitted(revision, SUBMITTED)
+    if state is not None:
+        state.cancel(user=owner)
+    # The supporter has no Wagtail permissions: the campaign's setting (no approval needed) is
+    # the permission, as the public forms are the only way here.
+    revision.publish(user=owner, skip_permission_checks=True)
+    return Submitted(revision, PUBLISHED)
 
 
 def pages_already_opened(campaign: FundraisingCampaignPage, owner) -> list[FundraiserPage]:
     """`owner`'s own pages in `campaign` that are live or waiting in the campaign's workflow
-    (for approval, or with changes asked), oldest first; [] for none or for an anonymous
-    visitor. A page staff took down, or one unpublished with no workflow running, is left
-    out. Two queries at most, however many pages the campaign has."""
+    (for approval, or with changes asked: their `PageState`), oldest first; [] for none or
+    for an anonymous visitor. A page staff took down or unpublished, or a draft, is left
+    out. One query, however many pages the campaign has."""
     if not owner.is_authenticated:
         return []
-    pages = list(
-        FundraiserPage.objects.child_of(campaign)
-        .filter(supporter=owner, taken_down_at__isnull=True)
+    return list(
+        with_page_state(FundraiserPage.objects.child_of(campaign).filter(supporter=owner))
+        .filter(page_state__in=LIVE_STATES + IN_MODERATION_STATES)
         .order_by("pk")
     )
-    not_live = [str(page.pk) for page in pages if not page.live]
-    waiting = set()
-    if not_live:
-        waiting = {
-            int(object_id)
-            for object_id in WorkflowState.objects.active()
-            .filter(
-                base_content_type=ContentType.objects.get_for_model(Page),
-                object_id__in=not_live,
-            )
-            .values_list("object_id", flat=True)
-        }
-    return [page for page in pages if page.live or page.pk in waiting]
 
 
 @transaction.atomic
@@ -218,7 +253,7 @@ def open_fundraiser(campaign: FundraisingCampaignPage, owner, data: dict) -> Fun
         owner=owner,  # Wagtail's own owner too, as its create view sets it
     )
     campaign.add_child(instance=page)
-    publish_or_submit(page, owner)
+    submit_or_publish(page, owner, campaign=campaign)
     page.refresh_from_db()
     return page
 
@@ -300,5 +335,5 @@ def chosen_team(campaign: FundraisingCampaignPage, owner, data: dict, *, page_ti
             owner=owner,
         )
         campaign.add_child(instance=team)
-        publish_or_submit(team, owner)
+        submit_or_publish(team, owner, campaign=campaign)
     return team

@@ -13,7 +13,7 @@ live in `DonationTotal`, which unpublishing does not touch.
 While `taken_down_at` is set, the take-down wins over every later way a page could go
 live: `FundraiserPage.publish` refuses (an approval, a schedule, an old revision, a bulk
 action), the admin offers no Publish or Submit (`FundraiserPagePermissionTester`), and
-the owner's edits are kept as drafts (`editing.submit_or_publish`), which the staff
+the owner's edits are kept as drafts (`services.submit_or_publish`), which the staff
 member who took the page down hears of once. "Put this page back up" (`put_back_view`)
 is the one deliberate way back: it lifts the take-down, logs `PUT_BACK` and publishes
 the page's latest version, and tells the owner it is live.
@@ -37,9 +37,11 @@ from wagtail.log_actions import log
 from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
 
 from northstar.emails import public_url, send_email
+from northstar.moderation import admin_url
 
 from .models import FundraiserPage
-from .moderation import admin_url, approved_headline, page_context
+from .moderation import approved_headline, page_context
+from .page_states import taken_down
 
 TAKEN_DOWN = "campaigns.fundraiser_taken_down"
 PUT_BACK = "campaigns.fundraiser_put_back"
@@ -59,13 +61,6 @@ class TakeDownForm(forms.Form):
             "and what they can do."
         ),
     )
-
-
-def taken_down(page) -> bool:
-    """Whether staff took `page` (a fundraiser page) down and have not put it back
-    (`FundraiserPage.taken_down_at`). Its owner's edits never put it back up. False for
-    any other page."""
-    return getattr(page, "taken_down_at", None) is not None
 
 
 class TakeDownRefused(Exception):

@@ -92,3 +92,11 @@ def team_member_records(obj):
         "Unpublish the team instead: it leaves the public site, and its members' pages and "
         "totals stay as they are.",
     )
+
+
+# --- who hears of a supporter's page's moderation (northstar.moderation) ---
+# isort: split
+from campaigns.moderation import page_moderation  # noqa: E402
+from northstar.moderation import MODERATION_HOOK  # noqa: E402
+
+hooks.register(MODERATION_HOOK, page_moderation)

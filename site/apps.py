@@ -12,6 +12,9 @@ class NorthStarConfig(AppConfig):
 
         from . import checks  # noqa: F401 (registers the deploy checks)
         from .images import scrub_new_file
+        from .moderation import route_moderation_notifications
 
         # Every stored image, whoever uploads it, loses its metadata: northstar/images.py.
         pre_save.connect(scrub_new_file, sender=get_image_model(), dispatch_uid="scrub_image")
+        # Wagtail's moderation emails, routed to each page's app: northstar/moderation.py.
+        route_moderation_notifications()

@@ -373,6 +373,41 @@ def test_a_page_taken_down_stays_taken_down_when_its_owner_edits_it(
     assert row["state"] == "taken down"
 
 
+def test_the_export_calls_a_page_staff_unpublished_unpublished_not_draft(staff_client, campaign):
+    open_page(campaign, "Maria's walk").unpublish()
+
+    (row,) = read_csv(staff_client.get(export_url(campaign)))
+
+    assert row["state"] == "unpublished"
+
+
+def test_the_export_calls_a_live_page_live_while_its_edit_waits_or_was_sent_back(
+    staff_client, campaign, approval_workflow
+):
+    from campaigns.editing import edit_fundraiser, page_version
+
+    staff = StaffUserFactory()
+    for title in ("Edit waiting", "Edit sent back"):
+        page = open_page(campaign, title)
+        page.current_workflow_task_state.approve(user=staff)
+        page.refresh_from_db()
+        edit_fundraiser(
+            page,
+            page.supporter,
+            {"title": title, "goal_cents": 50_000, "story": "Changed."},
+            opened_version=page_version(page),
+        )
+    page.refresh_from_db()
+    page.current_workflow_task_state.reject(user=staff, comment="Too long.")
+
+    rows = read_csv(staff_client.get(export_url(campaign)))
+
+    assert {row["title"]: row["state"] for row in rows} == {
+        "Edit waiting": "live",
+        "Edit sent back": "live",
+    }
+
+
 def test_the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(staff_client, campaign):
     owner = UserFactory(first_name='=HYPERLINK("http://evil.example")', last_name="+1")
     open_page(campaign, "@SUM(A1:A9)", owner=owner)

@@ -284,3 +284,56 @@ def test_a_signed_in_supporter_finds_the_dashboard_in_the_menu(signed_in, campai
     html = signed_in.get(campaign.url).content.decode()
 
     assert f'<a href="{DASHBOARD}">Your fundraising</a>' in html
+
+
+def test_a_live_page_whose_edits_staff_sent_back_reads_changes_requested_to_them(
+    signed_in, campaign, owner, approval_needed
+):
+    page = my_page(campaign, owner)
+    signed_in.post(
+        reverse("dashboard:edit-page", args=[page.pk]),
+        {
+            "title": "Maria's big walk",
+            "goal_cents": "500",
+            "story": "I walk further.",
+            "opened_version": page_version(page),
+        },
+    )
+    state_of(page).current_task_state.reject(user=StaffUserFactory(), comment="Too long.")
+
+    html = signed_in.get(DASHBOARD).content.decode()
+
+    assert "<strong>Live — changes requested to your edits: Too long.</strong>" in html
+
+
+def test_a_page_staff_unpublished_reads_unpublished_without_claiming_an_email(
+    signed_in, campaign, owner
+):
+    page = my_page(campaign, owner)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    page.unpublish()
+
+    html = signed_in.get(DASHBOARD).content.decode()
+
+    assert "<strong>Not live: unpublished by our staff</strong>" in html
+    assert "emailed" not in html and "taken down" not in html
+
+
+def test_a_page_never_published_and_in_no_moderation_reads_not_live(signed_in, campaign, owner):
+    my_page(campaign, owner, live=False)
+
+    html = signed_in.get(DASHBOARD).content.decode()
+
+    assert "<strong>Not live</strong>" in html
+
+
+def test_the_edit_form_names_the_pages_state(signed_in, campaign, owner):
+    page = my_page(campaign, owner)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    page.unpublish()
+
+    html = signed_in.get(reverse("dashboard:edit-page", args=[page.pk])).content.decode()
+
+    assert "<p><strong>Not live: unpublished by our staff</strong></p>" in html

@@ -497,3 +497,16 @@ def test_an_owner_can_send_thirty_invitation_emails_an_hour_and_no_more(signed_i
     assert "You have sent a lot of invitations in the last hour." in response.content.decode()
     assert not Invitation.objects.filter(page=pages[6]).exists()
     assert invitation_emails().count() == 30
+
+
+def test_a_page_staff_unpublished_cannot_invite(signed_in, fundraiser):
+    fundraiser.save_revision().publish()
+    fundraiser.refresh_from_db()
+    fundraiser.unpublish()
+
+    response = signed_in.post(friends_url(fundraiser), friends_form(FRIENDS[:1]))
+
+    html = response.content.decode()
+    assert "Your page is not live, so you cannot ask friends from it." in html
+    assert "Please edit and save it" not in html
+    assert not Invitation.objects.exists()

@@ -7,9 +7,9 @@ from django.urls import reverse
 from wagtail.models import GroupApprovalTask, Workflow, WorkflowState, WorkflowTask
 from wagtail.signals import workflow_approved
 
-from campaigns.moderation import tell_approved
 from campaigns.services import open_fundraiser
 from northstar.models import OutboundEmail
+from northstar.moderation import on_workflow_approved
 from tests.site.factories import UserFactory
 
 
@@ -106,8 +106,17 @@ def test_wagtail_sends_no_moderation_mail_of_its_own(client, waiting_page, staff
 def test_our_receivers_stand_where_wagtails_notifiers_were():
     receivers = list(workflow_approved._live_receivers(WorkflowState)[0])
 
-    assert tell_approved in receivers
+    assert on_workflow_approved in receivers
     assert not any(type(r).__module__ == "wagtail.admin.mail" for r in receivers)
+
+
+def test_a_page_sent_for_review_tells_each_moderator_once_through_the_outbox_only(
+    moderator, staff, waiting_page
+):
+    notices = [e.to for e in sent("campaigns/moderation_submitted")]
+
+    assert sorted(notices) == sorted([staff.email, moderator.email])
+    assert mail.outbox == []  # Wagtail's own notifier was not called as well
 
 
 def test_the_changes_requested_email_reads_as_the_owner_gets_it(client, waiting_page, staff, owner):

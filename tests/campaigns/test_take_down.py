@@ -13,7 +13,7 @@ from donations.services import fulfil_checkout_session
 from northstar.models import OutboundEmail
 from tests.campaigns.factories import FundraiserPageFactory, TeamPageFactory
 from tests.donations.factories import DonationFactory
-from tests.site.factories import UserFactory
+from tests.site.factories import StaffUserFactory, UserFactory
 
 REASON = "The story asks for gifts to a personal bank account, which our rules do not allow."
 
@@ -156,3 +156,28 @@ def test_staff_who_may_not_unpublish_the_page_are_refused(client, page):
     page.refresh_from_db()
     assert page.live
     assert not OutboundEmail.objects.exists()
+
+
+def test_a_page_unpublished_with_wagtails_unpublish_is_not_called_taken_down_anywhere(
+    client, campaign, page, owner
+):
+    """Wagtail's ordinary Unpublish (here through its own action, as an expiry or code does)
+    emails nobody a reason: the owner must not read that we did, nor staff "draft"."""
+    from wagtail.actions.unpublish_page import UnpublishPageAction
+
+    staff = StaffUserFactory()
+    page.save_revision().publish()
+    page.refresh_from_db()
+    UnpublishPageAction(page, user=staff).execute(skip_permission_checks=True)
+
+    client.force_login(owner)
+    dashboard = text_of(client.get("/dashboard/"))
+    client.force_login(staff)
+    export = client.get(reverse("campaign_report:export", args=[campaign.pk]))
+    csv_text = b"".join(export.streaming_content).decode("utf-8-sig")
+
+    assert "Not live: unpublished by our staff" in dashboard
+    assert "taken down" not in dashboard and "we emailed you" not in dashboard
+    assert "Maria's walk" in csv_text and ",unpublished," in csv_text
+    assert not OutboundEmail.objects.filter(template="campaigns/page_taken_down").exists()
+    assert not PageLogEntry.objects.filter(page=page, action=TAKEN_DOWN).exists()

@@ -331,6 +331,7 @@ OUTBOX_SCENARIOS = {
     "campaigns/gifts_received": [gifts_told_to_owner],
     "campaigns/milestone": [half_of_goal, goal_reached],
     "campaigns/moderation_submitted": [page_submitted],
+    "campaigns/page_received": [page_submitted],
     "campaigns/moderation_approved": [page_approved],
     "campaigns/moderation_changes_requested": [page_changes_requested],
     "campaigns/page_taken_down": [page_taken_down],
