@@ -1,11 +1,17 @@
-"""Staff views for one fundraising campaign in the Wagtail admin: the report and the CSV export.
+"""Staff views of the campaigns app in the Wagtail admin: a campaign's report and CSV export,
+and the confirm screens that take a fundraiser page down and put it back (`campaigns.takedown`).
 
-Wagtail's admin URLs already require an admin login; each view also requires
-permission to edit the campaign page, since the report and the export hold
-fundraisers' names and emails (`campaign_editors_only`, by `northstar.admin_access`).
+Wagtail's admin URLs already require an admin login. The report and the export also require
+permission to edit the campaign page, since they hold fundraisers' names and emails
+(`campaign_editors_only`, by `northstar.admin_access`); taking a page down or putting it
+back requires permission to publish it (`FundraiserPagePermissionTester`).
 """
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from northstar.admin_access import page_editors_only
@@ -13,7 +19,8 @@ from northstar.charts import bar_chart, money_chart
 from northstar.days import organisation_zone
 from northstar.exports import csv_response
 
-from .models import FundraisingCampaignPage
+from .admin_forms import TakeDownForm
+from .models import FundraiserPage, FundraisingCampaignPage
 from .reports import (
     EXPORT_COLUMNS,
     export_filename,
@@ -27,6 +34,7 @@ from .reports import (
     top_pages,
     top_teams,
 )
+from .takedown import TakeDownRefused, put_back, take_down, take_down_reason
 
 # A staff view of one campaign: its `page_id` becomes the campaign, for its editors only.
 campaign_editors_only = page_editors_only(
@@ -66,3 +74,66 @@ def export(request, campaign):
     """Stream the campaign's fundraiser pages as CSV (`reports.export_rows`, written by
     `northstar.exports`)."""
     return csv_response(EXPORT_COLUMNS, export_rows(campaign, request), export_filename(campaign))
+
+
+def take_down_view(request, page_id):
+    """GET: the confirm screen; POST: take the page down with the reason given, or show
+    the form again with what is missing."""
+    page = get_object_or_404(FundraiserPage.objects.select_related("supporter"), pk=page_id)
+    if not page.permissions_for_user(request.user).can_take_down():
+        raise PermissionDenied
+    form = TakeDownForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and page.live and form.is_valid():
+        try:
+            take_down(page, request.user, form.cleaned_data["reason"])
+        except TakeDownRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                f"{page.title} is no longer live; {page.supporter.first_name or 'its owner'} "
+                "has been emailed the reason.",
+            )
+        return redirect(reverse("wagtailadmin_explore", args=[page.get_parent().pk]))
+    return TemplateResponse(
+        request,
+        "campaigns/admin/take_down.html",
+        {"page": page, "owner_name": page.supporter.first_name or "the owner", "form": form},
+    )
+
+
+def put_back_view(request, page_id):
+    """GET: the confirm screen, saying what putting the page back does; POST: put it back."""
+    page = get_object_or_404(FundraiserPage.objects.select_related("supporter"), pk=page_id)
+    back = redirect(reverse("wagtailadmin_explore", args=[page.get_parent().pk]))
+    if not page.taken_down_at:
+        messages.info(request, f"{page.title} is not taken down.")
+        return back
+    if not page.permissions_for_user(request.user).can_put_back():
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            put_back(page, request.user)
+        except TakeDownRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                f"{page.title} is live again; {page.supporter.first_name or 'its owner'} "
+                "has been emailed that it is.",
+            )
+        return back
+    latest = page.get_latest_revision()
+    return TemplateResponse(
+        request,
+        "campaigns/admin/put_back.html",
+        {
+            "page": page,
+            "owner_name": page.supporter.first_name or "the owner",
+            "reason": take_down_reason(page),
+            "latest": latest,
+            "edited_since": latest is not None
+            and page.taken_down_at is not None
+            and latest.created_at > page.taken_down_at,
+        },
+    )

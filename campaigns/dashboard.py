@@ -1,27 +1,15 @@
-"""The supporter's dashboard (`/dashboard/`): their fundraiser pages, each with its
-progress and moderation state in words, a share link, recent gifts to them; and the
-form that edits one of their pages. Views parse, call one service, render."""
+"""What the supporter's dashboard (`/dashboard/`) shows: their fundraiser pages, each with
+its progress, moderation state, share link and recent gifts (`supporter_dashboard`). The
+dashboard's views are in `campaigns.views`."""
 
 from dataclasses import dataclass
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
 
 from donations.models import Donation, DonationTotal
-from northstar.forms import EditConflict
-from northstar.pagecache import render_for_cache
 
-from .editing import edit_fundraiser, owned_page, page_as_edited, page_version
-from .forms import EditFundraiserForm
 from .models import FundraiserPage, FundraisingCampaignPage, TeamPage, progress_toward
-from .page_states import CHANGES_REQUESTED_STATES, PageState, with_page_state, with_state_of
-from .services import KEPT_AS_DRAFT, PUBLISHED, FundraiserRefused
+from .page_states import CHANGES_REQUESTED_STATES, PageState, with_page_state
 
 RECENT_GIFTS = 10
 
@@ -156,98 +144,3 @@ def supporter_dashboard(user, *, recent=RECENT_GIFTS) -> dict:
     for gift in recent_gifts:
         gift.fundraiser = by_id[gift.page_id]
     return {"pages": summaries, "recent_gifts": recent_gifts}
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "HEAD"])
-def dashboard(request):
-    """The signed-in supporter's fundraiser pages and recent gifts to them."""
-    context = supporter_dashboard(request.user)
-    return TemplateResponse(request, "campaigns/dashboard/dashboard.html", context)
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def edit_page(request, fundraiser_id):
-    """The owner's form for their page; a valid post saves a new revision (live at once,
-    or waiting for approval) and goes back to the dashboard. A post from a form opened on
-    an older version of the page (another tab or device, or staff, saved since) saves
-    nothing and shows the form again with what was typed, the page as it is now, and the
-    new version, to save again on purpose. 404 for anyone else."""
-    page = owned_page(request.user, fundraiser_id)
-    if page is None:
-        raise Http404("No such page of yours.")
-    page = with_state_of(page)  # the page as it is, with its moderation state
-    draft = page_as_edited(page)
-    campaign = page.campaign
-    conflict = None
-    if request.method == "POST":
-        form = EditFundraiserForm(
-            request.POST, request.FILES, campaign=campaign, page=draft, version=page_version(page)
-        )
-        if form.is_valid():
-            try:
-                edited = edit_fundraiser(
-                    page, request.user, form.cleaned_data, opened_version=form.opened_version
-                )
-            except EditConflict as changed:
-                conflict = changed
-                form.show_conflict(conflict)
-                current = owned_page(request.user, fundraiser_id)
-                page = with_state_of(current) if current else page
-                draft = page_as_edited(page)  # "Your page now", beside what was typed
-            except FundraiserRefused as refused:
-                form.add_error(refused.field, str(refused))
-            else:
-                messages.success(request, saved_message(edited))
-                return redirect("dashboard:home")
-        form.ask_for_photo_again()
-    else:
-        form = EditFundraiserForm(campaign=campaign, page=draft, version=page_version(page))
-    context = {
-        "fundraiser": page,
-        "draft": draft,
-        "campaign": campaign,
-        "form": form,
-        "conflict": conflict,
-    }
-    return TemplateResponse(request, "campaigns/dashboard/edit_page.html", context)
-
-
-@never_cache  # sets "Cache-Control: private, no-store" (with no-cache, max-age=0)
-@login_required
-@require_http_methods(["GET", "HEAD"])
-def preview_page(request, fundraiser_id):
-    """The owner's private preview of their page as they last saved it (its latest revision,
-    perhaps waiting for approval): the public page's template, marked "Preview: only you
-    can see this", never cached or indexed. 404 for anyone else, staff included (they
-    preview in the Wagtail admin)."""
-    page = owned_page(request.user, fundraiser_id)
-    if page is None:
-        raise Http404("No such page of yours.")
-    draft = page_as_edited(page)
-    request.is_preview = True  # as Wagtail's own preview: templates read it
-    request.preview_mode = draft.default_preview_mode
-    response = render_for_cache(request, draft, draft.donation_form())
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def saved_message(edited) -> str:
-    """What the owner is told after saving an edit (an `editing.Edited`)."""
-    if edited.outcome == PUBLISHED:
-        return "Your changes are live."
-    if edited.outcome == KEPT_AS_DRAFT:
-        return (
-            "Your changes are saved, but your page stays down: our staff took it down. "
-            "We have told them of your changes; they will look at them again, "
-            "or reply to our email to ask them."
-        )
-    if edited.live:
-        return (
-            "Your changes are waiting for approval. "
-            "Your page stays as it was until our staff approve them."
-        )
-    return "Your changes are saved. Your page is waiting for approval."

@@ -28,8 +28,9 @@ from donations.models import Donation, DonationTotal
 from northstar.days import organisation_today
 from northstar.models import HomePage, User
 
-from .models import FundraiserPage, FundraisingCampaignPage, TeamPage
+from .models import FundraiserPage, FundraisingCampaignPage, Invitation, TeamPage
 from .notifications import FundraiserMilestone, reached_milestones
+from .services import open_fundraiser
 
 SPRING_INTO_ACTION_SLUG = "spring-into-action"
 DEMO_SUPPORTER_EMAIL = "supporter@northstar.test"
@@ -401,8 +402,6 @@ def load_fundraiser(campaign, spec, teams):
 
 def load_waiting_page(campaign):
     """A page opened through the public site's service, waiting in the approval workflow."""
-    from .services import open_fundraiser
-
     page = child_titled(campaign, FundraiserPage, WAITING_PAGE["title"])
     if page is None:
         owner = load_supporter(*WAITING_PAGE["owner"])
@@ -420,8 +419,6 @@ def load_waiting_page(campaign):
 
 def load_invitations(page):
     """The demo supporter's friends asked from their page; one gave (through their link)."""
-    from .invitations import Invitation
-
     if Invitation.objects.filter(page=page).exists():
         return
     now = timezone.now()

@@ -1,184 +1,25 @@
-"""Campaign forms: the admin's edit forms (money typed in dollars, stored as cents), and
-the public "start a fundraiser" form a supporter fills in."""
-
-import re
+"""Campaign forms a supporter fills in: start and edit a fundraiser page, ask friends,
+find a fundraiser. The admin's forms are in `campaigns.admin_forms`."""
 
 from django import forms
 from django.db.models import Q
-from wagtail.admin.forms import WagtailAdminPageForm
+from django.forms import formset_factory
 
-from donations.forms import MAXIMUM_CENTS
 from donations.money import (
-    DEFAULT_CURRENCY,
-    CurrencyField,
-    InvalidAmount,
     MoneyField,
-    amount_cents,
     currency_name,
-    format_money,
-    minor_units,
-    normalise_currency,
 )
 from northstar.forms import NameFields, OpenedVersionMixin, TypedTextMixin
 from northstar.images import ImageFileField, media_types
+from northstar.text import fold_for_search
 
-MAXIMUM_GOAL_CENTS = 100_000_000_000  # $1,000,000,000: a typo guard, far above any real goal
-MAXIMUM_PERSONAL_GOAL_CENTS = 100_000_000  # $1,000,000 for one supporter's page
-MAXIMUM_SUGGESTED_AMOUNTS = 6
+from .admin_forms import MAXIMUM_PERSONAL_GOAL_CENTS
+from .invitations import FRIENDS_PER_BATCH, NOTE_MAX_LENGTH
+
+MAX_QUERY_LENGTH = 100  # characters typed in Find a fundraiser
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MIN_SIDE = 200  # pixels: smaller looks broken beside the story
 PHOTO_MAX_SIDE = 8000
-# "25, 50, 100" or "25 50 100": a comma followed by a space, or spaces, separate
-# amounts; a comma inside a number ("1,000") is a thousands separator.
-AMOUNT_SEPARATORS = re.compile(r"(?:,[ \t]+|[ \t;]+)")
-
-
-class SuggestedAmountsField(forms.CharField):
-    """Whole amounts typed in the currency's ordinary unit ("25, 50, 100, 250"), cleaned to
-    a list of minor units ([2500, 5000, 10000, 25000]), in the order typed, at most six.
-
-    Whole units only: the donate form offers each as a whole number of dollars.
-    """
-
-    def __init__(self, *, currency=DEFAULT_CURRENCY, **kwargs):
-        self.currency = currency
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, list):
-            unit = minor_units(self.currency)
-            return ", ".join(f"{cents // unit:,}" for cents in value)
-        return value
-
-    def to_python(self, value):
-        if isinstance(value, list):
-            return value
-        text = super().to_python(value).strip()
-        if not text:
-            return []
-        amounts = []
-        unit = minor_units(self.currency)
-        for part in AMOUNT_SEPARATORS.split(text.strip(",; ")):
-            try:
-                cents = amount_cents(part, self.currency)
-            except InvalidAmount as exc:
-                raise forms.ValidationError(
-                    f"“{part}” is not an amount: {exc} Separate amounts with a comma and a space."
-                ) from exc
-            if cents < unit or cents % unit:
-                raise forms.ValidationError(
-                    f"“{part}”: suggested amounts are whole numbers, at least "
-                    f"{format_money(unit, self.currency)}."
-                )
-            if cents > MAXIMUM_CENTS:
-                raise forms.ValidationError(
-                    f"“{part}”: gifts online are at most "
-                    f"{format_money(MAXIMUM_CENTS, self.currency)}, so it cannot be suggested."
-                )
-            amounts.append(cents)
-        if len(amounts) > MAXIMUM_SUGGESTED_AMOUNTS:
-            raise forms.ValidationError(
-                f"Please suggest at most {MAXIMUM_SUGGESTED_AMOUNTS} amounts."
-            )
-        if len(set(amounts)) != len(amounts):
-            raise forms.ValidationError("Each suggested amount should appear once.")
-        return amounts
-
-
-class FundraisingCampaignPageForm(WagtailAdminPageForm):
-    """Staff type the goal as "25,000" or "25,000.00"; the page stores 2500000 (cents).
-
-    The column stays `goal_cents` (integer minor units, as every money field);
-    only what staff see and type changes, so old revisions read as before.
-    """
-
-    goal_cents = MoneyField(
-        label="Goal",
-        min_cents=100,
-        max_cents=MAXIMUM_GOAL_CENTS,
-        error_messages={
-            "required": "Please enter the amount to raise, like 25,000.",
-            "min_cents": "The goal must be at least %(limit)s.",
-            "max_cents": "The goal can be at most %(limit)s.",
-        },
-    )
-
-    currency = CurrencyField(
-        label="Currency",
-        help_text="What gifts to this campaign are paid in.",
-        error_messages={"required": "Please choose the currency of the campaign."},
-    )
-
-    suggested_amounts = SuggestedAmountsField(
-        label="Suggested amounts",
-        help_text=(
-            "The amounts the donate forms offer, in whole units, e.g. 25, 50, 100, 250. "
-            "Leave empty for the usual ones."
-        ),
-    )
-
-    default_fundraiser_goal_cents = MoneyField(
-        label="Default personal goal",
-        min_cents=100,
-        max_cents=MAXIMUM_PERSONAL_GOAL_CENTS,
-        error_messages={
-            "required": "Please enter the goal a supporter's page starts with, like 500.",
-            "min_cents": "The default personal goal must be at least %(limit)s.",
-            "max_cents": "The default personal goal can be at most %(limit)s.",
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        currency = normalise_currency(getattr(self.instance, "currency", "")) or DEFAULT_CURRENCY
-        field = self.fields["goal_cents"]
-        field.currency = currency
-        field.label = f"Goal ({currency.upper()})"
-        field.help_text = (
-            f"The amount to raise, in {currency_name(currency)}, "
-            "e.g. 25,000 or 25,000.00 (at most two digits after the point)."
-        )
-        for name in ("suggested_amounts", "default_fundraiser_goal_cents"):
-            if name in self.fields:
-                self.fields[name].currency = currency
-
-
-class GoalPageForm(WagtailAdminPageForm):
-    """A team's or a supporter's page in the admin: the goal typed in dollars, stored as cents.
-
-    (The currency is the campaign's; in the admin, the goal reads in dollars.)
-
-    Its title is checked as the public forms check it: unique in the campaign among teams
-    and fundraiser pages as a reader sees it, and not mixing look-alike alphabets
-    (`campaigns.services.title_refusal`), so staff creating or renaming a page in the
-    admin cannot make a look-alike either.
-    """
-
-    goal_cents = MoneyField(
-        label="Goal",
-        min_cents=100,
-        max_cents=MAXIMUM_PERSONAL_GOAL_CENTS,
-        error_messages={
-            "required": "Please enter the goal, like 500.",
-            "min_cents": "The goal must be at least %(limit)s.",
-            "max_cents": "The goal can be at most %(limit)s.",
-        },
-    )
-
-    def clean(self):
-        from campaigns.models import FundraisingCampaignPage
-        from campaigns.services import title_refusal
-
-        cleaned = super().clean()
-        title = cleaned.get("title")
-        parent = self.parent_page.specific if self.parent_page else None
-        if title and isinstance(parent, FundraisingCampaignPage):
-            page = self.instance if self.instance.pk else None
-            refusal = title_refusal(parent, title, page=page)
-            if refusal:
-                self.add_error("title", refusal)
-        return cleaned
 
 
 class PhotoField(ImageFileField):
@@ -390,3 +231,111 @@ class EditFundraiserForm(OpenedVersionMixin, FundraiserPageFields):
                 .order_by("title")
             )
         return teams
+
+
+# --- Ask five friends ---
+
+
+class FriendForm(TypedTextMixin, forms.Form):
+    """One friend: their name and email address (a row left empty is skipped)."""
+
+    name = forms.CharField(
+        label="Friend's name",
+        max_length=100,
+        error_messages={"required": "Please enter your friend's name."},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    email = forms.EmailField(
+        label="Their email",
+        max_length=254,
+        error_messages={
+            "required": "Please enter your friend's email address.",
+            "invalid": "Please enter a valid email address, like name@example.org.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class NoteForm(TypedTextMixin, forms.Form):
+    """The owner's optional note to the friends of one batch: plain text, up to
+    NOTE_MAX_LENGTH characters, shown in each email as the owner's own words."""
+
+    note = forms.CharField(
+        label="A note from you",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": NOTE_MAX_LENGTH}),
+        help_text=(
+            f"Plain text, up to {NOTE_MAX_LENGTH} characters. Each friend reads it in your "
+            "invitation, with your name. Leave it empty and we send our usual words."
+        ),
+        error_messages={
+            "max_length": (
+                f"Your note can be up to {NOTE_MAX_LENGTH} characters long (it has %(show_value)d)."
+            ),
+        },
+    )
+
+
+class BaseFriendFormSet(forms.BaseFormSet):
+    """Up to FRIENDS_PER_BATCH friends; valid data is `friends()`: [(name, email)]."""
+
+    default_error_messages = {
+        "too_many_forms": f"You can invite up to {FRIENDS_PER_BATCH} friends at a time.",
+        "missing_management_form": "Something went wrong with the form. Please try again.",
+    }
+
+    def friends(self):
+        """[(name, email)] of the rows filled in, in order (after `is_valid()`)."""
+        return [
+            (form.cleaned_data["name"], form.cleaned_data["email"])
+            for form in self.forms
+            if form.has_changed() and form.cleaned_data
+        ]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        friends = self.friends()
+        if not friends:
+            raise forms.ValidationError("Please enter a friend's name and email address.")
+        addresses = [email.strip().lower() for _, email in friends]
+        if len(set(addresses)) < len(addresses):
+            raise forms.ValidationError("The same email address is in the list twice.")
+
+
+FriendFormSet = formset_factory(
+    FriendForm,
+    formset=BaseFriendFormSet,
+    extra=FRIENDS_PER_BATCH,
+    max_num=FRIENDS_PER_BATCH,
+    absolute_max=FRIENDS_PER_BATCH,
+    validate_max=True,
+)
+
+
+# --- Find a fundraiser ---
+
+
+class FindFundraiserForm(TypedTextMixin, forms.Form):
+    """The search box: a name or a page title, 1 to MAX_QUERY_LENGTH characters."""
+
+    q = forms.CharField(
+        label="Find a fundraiser",
+        max_length=MAX_QUERY_LENGTH,
+        help_text="A supporter's name, their page's title or a team's name.",
+        error_messages={
+            "required": "Type a name or a page title to search for.",
+            "max_length": (
+                f"That is too long to search for: use at most {MAX_QUERY_LENGTH} characters, "
+                "e.g. a first name."
+            ),
+        },
+    )
+
+    def clean_q(self):
+        words = fold_for_search(self.cleaned_data["q"])
+        if not words:
+            raise forms.ValidationError("Type a name or a page title to search for.")
+        return self.cleaned_data["q"]

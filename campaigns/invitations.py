@@ -31,7 +31,6 @@ Every invitation email links to "no more emails about this page"
 invitation becomes `stopped` and the owner can no longer remind that friend.
 """
 
-import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -50,104 +49,9 @@ from northstar.emails import absolute_url, public_url, send_email
 from northstar.models import normalise_email
 from northstar.ratelimit import HOUR, allow
 
+from .models import FundraiserPage, FundraisingCampaignPage, Invitation
 from .page_states import IN_MODERATION_STATES, LIVE_STATES, PageState, page_state
-
-
-def new_invitation_token():
-    """The unguessable part of an invitation's link (32 URL-safe characters)."""
-    return secrets.token_urlsafe(24)
-
-
-class InvitationQuerySet(models.QuerySet):
-    def of_campaign(self, campaign):
-        """The invitations sent from the fundraiser pages of `campaign` (a campaign page)."""
-        return self.filter(page__path__startswith=campaign.path, page__depth=campaign.depth + 1)
-
-    def counts(self):
-        """{"sent": invitations sent, "gave": those that led to a paid gift} of this queryset.
-
-        Erased invitations count too: erasure blanks the address, not the state. Invitations
-        still held (their page never went live) were not sent and are not counted.
-        """
-        return self.aggregate(
-            sent=models.Count("pk", filter=models.Q(state__in=Invitation.SENT_STATES)),
-            gave=models.Count("pk", filter=models.Q(state=Invitation.State.GAVE)),
-        )
-
-
-class Invitation(models.Model):
-    """One friend asked by a fundraiser page's owner to give, with their own link."""
-
-    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
-
-    class State(models.TextChoices):
-        HELD = "held", "Will be sent when your page is live"
-        SENT = "sent", "Sent"
-        GAVE = "gave", "Gave"
-        BOUNCED = "bounced", "Bounced"  # ready for when bounces are tracked; unused yet
-        STOPPED = "stopped", "Asked for no more emails"
-
-    # The states in which the owner may remind the friend (`remind` says why not, otherwise).
-    REMINDABLE_STATES = (State.SENT, State.BOUNCED)
-    # The states of an invitation whose email went out.
-    SENT_STATES = (State.SENT, State.GAVE, State.BOUNCED, State.STOPPED)
-
-    page = models.ForeignKey(
-        "campaigns.FundraiserPage",
-        on_delete=models.CASCADE,
-        related_name="invitations",
-        help_text="The fundraiser page whose owner sent the invitation.",
-    )
-    # Blank once erased (30 days after the campaign's deadline).
-    name = models.CharField("friend's name", max_length=100, blank=True)
-    email = models.EmailField("friend's email", max_length=254, blank=True)
-    # The owner's own words to the friend (blank: the default wording alone). Blank once erased.
-    note = models.TextField("owner's note", max_length=500, blank=True, default="")
-    token = models.CharField(
-        max_length=64, unique=True, default=new_invitation_token, editable=False
-    )
-    state = models.CharField(max_length=10, choices=State, default=State.SENT)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the invitation was queued in the outbox."
-    )
-    last_reminded_at = models.DateTimeField(null=True, blank=True)
-    gave_at = models.DateTimeField(null=True, blank=True)
-    donation = models.ForeignKey(
-        "donations.Donation",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The paid gift made through the invitation's link.",
-    )
-    erased_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the friend's name and email were blanked."
-    )
-
-    objects = InvitationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            # One invitation per address per page, compared without regard to case
-            # (erased rows, whose email is blank, are left out).
-            models.UniqueConstraint(
-                "page",
-                Lower("email"),
-                condition=~models.Q(email=""),
-                name="one_invitation_per_address_per_page",
-            ),
-        ]
-
-    def __str__(self):
-        return f"Invitation {self.pk} ({self.get_state_display()})"
-
-    @property
-    def may_be_reminded(self):
-        """The friend neither gave nor asked for no more emails, and their address is kept."""
-        return self.state in self.REMINDABLE_STATES and bool(self.email)
-
+from .services import RESUBMIT_WINDOW
 
 # --- Services ---------------------------------------------------------------------------------
 
@@ -355,9 +259,6 @@ def invite(page, owner, friends: list[tuple[str, str]], *, note: str = "") -> li
     every address was invited from the page within RESUBMIT_WINDOW and is still only
     "sent" (the form sent twice) returns those invitations and sends nothing.
     """
-    from .models import FundraiserPage
-    from .services import RESUBMIT_WINDOW
-
     # Locked, so two batches for one page are checked against the cap one after the other.
     page = FundraiserPage.objects.select_for_update(of=("self",)).get(pk=page.pk)
     if page.supporter_id != owner.pk:
@@ -520,8 +421,6 @@ def connect_receivers():
     """Connect this module's receivers to `gift_paid` and to Wagtail's `page_published` for
     fundraiser pages (once, however often it is called; `campaigns.signals`, imported by
     `CampaignsConfig.ready`, calls it)."""
-    from .models import FundraiserPage
-
     gift_paid.connect(
         mark_gave_on_gift_paid, dispatch_uid="campaigns.invitations.mark_gave_on_gift_paid"
     )
@@ -536,8 +435,6 @@ def erase_expired(today=None) -> int:
     """Blank the names and emails of invitations whose campaign's deadline was more than
     ERASE_AFTER before `today` (a date; the organisation's today when None). States and
     counts stay, for the campaign report. Returns the number of invitations erased."""
-    from .models import FundraisingCampaignPage
-
     today = today or organisation_today()
     ended = FundraisingCampaignPage.objects.filter(deadline__lt=today - ERASE_AFTER)
     erased = 0

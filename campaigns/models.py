@@ -5,13 +5,16 @@ stores page fields in every revision, and publishing an old draft would write
 back a stale total.
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext
 from wagtail import blocks
@@ -28,13 +31,23 @@ from wagtail.models import Page, PageManager, PagePermissionTester
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from campaigns.forms import FundraisingCampaignPageForm, GoalPageForm
+from campaigns.admin_forms import FundraisingCampaignPageForm, GoalPageForm
+from donations.forms import OTHER, DonationForm
 from donations.models import Donation, DonationTotal
-from donations.money import CURRENCY_CHOICES, DEFAULT_CURRENCY, format_money, normalise_currency
+from donations.money import (
+    CURRENCY_CHOICES,
+    DEFAULT_CURRENCY,
+    format_money,
+    minor_units,
+    normalise_currency,
+)
+from donations.services import stripe_enabled
 from northstar.blocks import BaseStreamBlock
 from northstar.days import organisation_today
+from northstar.emails import public_url
 from northstar.memo import Memo
 from northstar.pagecache import serve_for_cache
+from northstar.sharing import share_links
 from northstar.text import fold_for_search
 
 # What the "ask to give" card after signing shows may be this old (see northstar.memo).
@@ -402,7 +415,6 @@ class FundraisingCampaignPage(GivingPageMixin, Page):
         return None
 
     def get_context(self, request, *args, **kwargs):
-        from donations.services import stripe_enabled
 
         context = super().get_context(request, *args, **kwargs)
         progress = self.progress()
@@ -422,8 +434,6 @@ def donation_form_for(campaign, data=None, *, page_has_owner=False):
     amounts are `campaign.suggested_amounts` (minor units, whole units of the currency)
     when set, else the form's own. The middle suggestion is chosen to start with.
     `page_has_owner`: the form is for a supporter's page (offer "only the page's owner")."""
-    from donations.forms import OTHER, DonationForm
-    from donations.money import format_money, minor_units
 
     form = DonationForm(data, currency=campaign.currency, page_has_owner=page_has_owner)
     if campaign.suggested_amounts:
@@ -551,8 +561,6 @@ class TeamPage(GivingPageMixin, Page):
 
     def share_links(self, request=None):
         """(label, href) pairs sharing the team's public address in the visitor's voice."""
-        from northstar.emails import public_url
-        from northstar.sharing import share_links
 
         return share_links(public_url(self, request), self.visitor_share_text())
 
@@ -572,8 +580,6 @@ class TeamPage(GivingPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         """The team, its members with their totals, its progress, and its donate form
         (`form`: one posted with errors, else the team's own empty one)."""
-        from donations.services import stripe_enabled
-        from northstar.emails import public_url
 
         context = super().get_context(request, *args, **kwargs)
         context.update(
@@ -784,15 +790,11 @@ class FundraiserPage(GivingPageMixin, Page):
     def share_links(self, request=None, text=None):
         """(label, href) pairs sharing the page's public address with `text`; the visitor's
         voice (`visitor_share_text`) unless the caller picks another."""
-        from northstar.emails import public_url
-        from northstar.sharing import share_links
 
         url = public_url(self, request)
         return share_links(url, text or self.visitor_share_text())
 
     def get_context(self, request, *args, **kwargs):
-        from donations.services import stripe_enabled
-        from northstar.emails import public_url
 
         context = super().get_context(request, *args, **kwargs)
         campaign = self.campaign
@@ -898,9 +900,170 @@ def ask_to_give_context():
     return recent_asks.get("ask", find)
 
 
-from campaigns.invitations import Invitation  # noqa: E402, F401 (so Django finds the model)
-from campaigns.notifications import (  # noqa: E402, F401 (so Django finds the models)
-    FundraiserMilestone,
-    FundraiserNotice,
-    GiftNotice,
-)
+# --- Ask five friends: one friend asked by a page's owner (services: `campaigns.invitations`) ---
+
+
+def new_invitation_token():
+    """The unguessable part of an invitation's link (32 URL-safe characters)."""
+    return secrets.token_urlsafe(24)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def of_campaign(self, campaign):
+        """The invitations sent from the fundraiser pages of `campaign` (a campaign page)."""
+        return self.filter(page__path__startswith=campaign.path, page__depth=campaign.depth + 1)
+
+    def counts(self):
+        """{"sent": invitations sent, "gave": those that led to a paid gift} of this queryset.
+
+        Erased invitations count too: erasure blanks the address, not the state. Invitations
+        still held (their page never went live) were not sent and are not counted.
+        """
+        return self.aggregate(
+            sent=models.Count("pk", filter=models.Q(state__in=Invitation.SENT_STATES)),
+            gave=models.Count("pk", filter=models.Q(state=Invitation.State.GAVE)),
+        )
+
+
+class Invitation(models.Model):
+    """One friend asked by a fundraiser page's owner to give, with their own link."""
+
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
+
+    class State(models.TextChoices):
+        HELD = "held", "Will be sent when your page is live"
+        SENT = "sent", "Sent"
+        GAVE = "gave", "Gave"
+        BOUNCED = "bounced", "Bounced"  # ready for when bounces are tracked; unused yet
+        STOPPED = "stopped", "Asked for no more emails"
+
+    # The states in which the owner may remind the friend (`remind` says why not, otherwise).
+    REMINDABLE_STATES = (State.SENT, State.BOUNCED)
+    # The states of an invitation whose email went out.
+    SENT_STATES = (State.SENT, State.GAVE, State.BOUNCED, State.STOPPED)
+
+    page = models.ForeignKey(
+        "campaigns.FundraiserPage",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        help_text="The fundraiser page whose owner sent the invitation.",
+    )
+    # Blank once erased (30 days after the campaign's deadline).
+    name = models.CharField("friend's name", max_length=100, blank=True)
+    email = models.EmailField("friend's email", max_length=254, blank=True)
+    # The owner's own words to the friend (blank: the default wording alone). Blank once erased.
+    note = models.TextField("owner's note", max_length=500, blank=True, default="")
+    token = models.CharField(
+        max_length=64, unique=True, default=new_invitation_token, editable=False
+    )
+    state = models.CharField(max_length=10, choices=State, default=State.SENT)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the invitation was queued in the outbox."
+    )
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    gave_at = models.DateTimeField(null=True, blank=True)
+    donation = models.ForeignKey(
+        "donations.Donation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The paid gift made through the invitation's link.",
+    )
+    erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the friend's name and email were blanked."
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One invitation per address per page, compared without regard to case
+            # (erased rows, whose email is blank, are left out).
+            models.UniqueConstraint(
+                "page",
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="one_invitation_per_address_per_page",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation {self.pk} ({self.get_state_display()})"
+
+    @property
+    def may_be_reminded(self):
+        """The friend neither gave nor asked for no more emails, and their address is kept."""
+        return self.state in self.REMINDABLE_STATES and bool(self.email)
+
+
+# --- Owner notices: gifts told and milestones reached (services: `campaigns.notifications`) ---
+
+
+class FundraiserNotice(models.Model):
+    """A fundraiser page's notice state: the row gifts to the page lock one at a time, and
+    when the first gift not yet told to its owner arrived (None: nothing waiting)."""
+
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
+
+    page = models.OneToOneField(
+        "campaigns.FundraiserPage",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    first_untold_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "fundraiser notice state"
+
+    def __str__(self):
+        return f"Notices for page {self.page_id}"
+
+
+class GiftNotice(models.Model):
+    """One paid gift to a fundraiser page, and the "someone gave" email that told its owner
+    (`told_at` None: not told yet)."""
+
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
+
+    donation = models.OneToOneField(
+        Donation, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    page = models.ForeignKey("campaigns.FundraiserPage", on_delete=models.CASCADE, related_name="+")
+    told_at = models.DateTimeField(null=True, blank=True)
+    email = models.ForeignKey(
+        "northstar.OutboundEmail",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["page", "told_at"])]
+
+    def __str__(self):
+        return f"Gift {self.donation_id} to page {self.page_id}"
+
+
+class FundraiserMilestone(models.Model):
+    """A page's total reached `percent` of its personal goal: its owner was emailed once."""
+
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
+
+    page = models.ForeignKey("campaigns.FundraiserPage", on_delete=models.CASCADE, related_name="+")
+    percent = models.PositiveSmallIntegerField()
+    reached_at = models.DateTimeField(default=timezone.now)
+    raised_cents = models.BigIntegerField(help_text="The page's total when it was reached.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["page", "percent"], name="one_milestone_per_percent"),
+        ]
+
+    def __str__(self):
+        return f"{self.percent}% of page {self.page_id}"

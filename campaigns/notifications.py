@@ -27,11 +27,13 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from donations.models import Donation, DonationTotal
 from northstar.emails import public_url, send_email
+
+from .models import FundraiserMilestone, FundraiserNotice, FundraiserPage, GiftNotice
 
 # A waiting notice whose task should have run this long ago is sent by the sweep
 # (`send_overdue_gift_notices`): a task lost by the broker delays a notice, never drops it.
@@ -51,73 +53,6 @@ def overdue_after():
     return gift_notice_delay() + OVERDUE_GRACE
 
 
-class FundraiserNotice(models.Model):
-    """A fundraiser page's notice state: the row gifts to the page lock one at a time, and
-    when the first gift not yet told to its owner arrived (None: nothing waiting)."""
-
-    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
-
-    page = models.OneToOneField(
-        "campaigns.FundraiserPage",
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="+",
-    )
-    first_untold_at = models.DateTimeField(null=True, blank=True)
-    last_sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = "fundraiser notice state"
-
-    def __str__(self):
-        return f"Notices for page {self.page_id}"
-
-
-class GiftNotice(models.Model):
-    """One paid gift to a fundraiser page, and the "someone gave" email that told its owner
-    (`told_at` None: not told yet)."""
-
-    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
-
-    donation = models.OneToOneField(
-        Donation, on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
-    page = models.ForeignKey("campaigns.FundraiserPage", on_delete=models.CASCADE, related_name="+")
-    told_at = models.DateTimeField(null=True, blank=True)
-    email = models.ForeignKey(
-        "northstar.OutboundEmail",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        indexes = [models.Index(fields=["page", "told_at"])]
-
-    def __str__(self):
-        return f"Gift {self.donation_id} to page {self.page_id}"
-
-
-class FundraiserMilestone(models.Model):
-    """A page's total reached `percent` of its personal goal: its owner was emailed once."""
-
-    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
-
-    page = models.ForeignKey("campaigns.FundraiserPage", on_delete=models.CASCADE, related_name="+")
-    percent = models.PositiveSmallIntegerField()
-    reached_at = models.DateTimeField(default=timezone.now)
-    raised_cents = models.BigIntegerField(help_text="The page's total when it was reached.")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["page", "percent"], name="one_milestone_per_percent"),
-        ]
-
-    def __str__(self):
-        return f"{self.percent}% of page {self.page_id}"
-
-
 def locked_notice(page_id):
     """The page's `FundraiserNotice`, made if missing and locked FOR UPDATE (call it in a
     transaction). Two statements: an insert that does nothing if the row exists, a select."""
@@ -134,8 +69,6 @@ def gift_paid_received(sender, donation, **kwargs):
     `Donation.mark_paid` read and kept on the gift (`donation.page`, as its own type): no
     query here; its owner is read only when a milestone email needs them.
     """
-    from .models import FundraiserPage
-
     page = donation.page.specific
     if not isinstance(page, FundraiserPage):
         return
@@ -237,8 +170,6 @@ def send_gift_notice(page_id, now=None):
     Under the page's notice lock, so two runs never tell the same gifts twice: the second
     finds nothing left. `now` (a datetime, default the current time) is when they are told.
     """
-    from .models import FundraiserPage
-
     now = now or timezone.now()
     notice = FundraiserNotice.objects.select_for_update().filter(page_id=page_id).first()
     if notice is None:

@@ -1,6 +1,7 @@
 """Find a fundraiser: a donor told "give on Maria's page" finds it from the campaign page.
 
-A GET form (it works without JavaScript) searches the campaign's LIVE, public
+A GET form (`campaigns.forms.FindFundraiserForm`, shown by `campaigns.views.find_fundraiser`;
+it works without JavaScript) searches the campaign's LIVE, public
 fundraiser pages by title and by the owner's first and last name, ignoring
 case, accents, apostrophes and punctuation on every database: each page keeps
 its folded text in `FundraiserPage.search_text`, and the query is folded the
@@ -14,41 +15,11 @@ titles are folded the same way in Python (no stored column): one query for the t
 one more for the matching teams' totals when any match.
 """
 
-from django import forms
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.views.decorators.http import require_http_methods
-
-from northstar.forms import TypedTextMixin
 from northstar.text import fold_for_search
 
-from .models import RANKING, FundraisingCampaignPage, TeamPage, with_raised
+from .models import RANKING, TeamPage, with_raised
 
-MAX_QUERY_LENGTH = 100
 MAX_RESULTS = 20
-
-
-class FindFundraiserForm(TypedTextMixin, forms.Form):
-    """The search box: a name or a page title, 1 to MAX_QUERY_LENGTH characters."""
-
-    q = forms.CharField(
-        label="Find a fundraiser",
-        max_length=MAX_QUERY_LENGTH,
-        help_text="A supporter's name, their page's title or a team's name.",
-        error_messages={
-            "required": "Type a name or a page title to search for.",
-            "max_length": (
-                f"That is too long to search for: use at most {MAX_QUERY_LENGTH} characters, "
-                "e.g. a first name."
-            ),
-        },
-    )
-
-    def clean_q(self):
-        words = fold_for_search(self.cleaned_data["q"])
-        if not words:
-            raise forms.ValidationError("Type a name or a page title to search for.")
-        return self.cleaned_data["q"]
 
 
 def find_fundraisers(campaign, query, limit=MAX_RESULTS):
@@ -82,26 +53,3 @@ def find_teams(campaign, query, limit=MAX_RESULTS):
     if not matching:
         return []
     return list(with_raised(TeamPage.objects.filter(pk__in=matching)).order_by(*RANKING)[:limit])
-
-
-@require_http_methods(["GET", "HEAD"])
-def find_fundraiser(request, campaign_id):
-    """/campaigns/<id>/find/?q=maria: the matching pages, then the matching teams (marked
-    as teams), each with raised of goal and a link;
-    "no pages match" with a way to give to the campaign itself; a clear message for an
-    empty or too long query."""
-    campaign = get_object_or_404(FundraisingCampaignPage.objects.live().public(), pk=campaign_id)
-    form = FindFundraiserForm(request.GET if "q" in request.GET else None)
-    results = teams = None
-    if form.is_valid():
-        results = find_fundraisers(campaign, form.cleaned_data["q"])
-        teams = find_teams(campaign, form.cleaned_data["q"])
-    context = {
-        "campaign": campaign,
-        "page": campaign,
-        "form": form,
-        "results": results,
-        "teams": teams,
-        "max_results": MAX_RESULTS,
-    }
-    return TemplateResponse(request, "campaigns/find_fundraiser.html", context)

@@ -2,7 +2,7 @@
 only staff put it back.
 
 "Take down this page" (a button on a live fundraiser page in the Wagtail admin,
-`campaigns.wagtail_hooks`) opens `take_down_view`: a confirm screen saying what will
+`campaigns.wagtail_hooks`) opens `campaigns.admin_views.take_down_view`: a confirm screen saying what will
 happen, with a required reason. On POST, `take_down` cancels the page's waiting
 moderation (Wagtail logs "Workflow cancelled") and any scheduled publish, marks the page
 `taken_down_at`, unpublishes it through Wagtail's own unpublish (logged "Unpublished"),
@@ -23,18 +23,13 @@ an admin login; anyone else is sent to it). Wagtail's plain Unpublish is not off
 fundraiser page: taking it down is.
 """
 
-from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.actions.unpublish_page import UnpublishPageAction
-from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.log_actions import log
-from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
+from wagtail.models import PageLogEntry, Revision, WorkflowState
 
 from northstar.emails import public_url, send_email
 from northstar.moderation import admin_url
@@ -45,22 +40,6 @@ from .page_states import taken_down
 
 TAKEN_DOWN = "campaigns.fundraiser_taken_down"
 PUT_BACK = "campaigns.fundraiser_put_back"
-
-
-class TakeDownForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason (sent to the owner)",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=2000,
-        strip=True,
-        error_messages={
-            "required": "Please write the reason: it is emailed to the page's owner.",
-        },
-        help_text=(
-            "Written to the owner, in plain words: what on the page breaks the rules, "
-            "and what they can do."
-        ),
-    )
 
 
 class TakeDownRefused(Exception):
@@ -207,109 +186,6 @@ def tell_of_edit_while_down(page: FundraiserPage, revision: Revision) -> None:
             "put_back_url": admin_url(reverse("campaign_takedown:put-back", args=[page.pk])),
         },
     )
-
-
-def take_down_view(request, page_id):
-    """GET: the confirm screen; POST: take the page down with the reason given, or show
-    the form again with what is missing."""
-    page = get_object_or_404(FundraiserPage.objects.select_related("supporter"), pk=page_id)
-    if not page.permissions_for_user(request.user).can_take_down():
-        raise PermissionDenied
-    form = TakeDownForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and page.live and form.is_valid():
-        try:
-            take_down(page, request.user, form.cleaned_data["reason"])
-        except TakeDownRefused as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(
-                request,
-                f"{page.title} is no longer live; {page.supporter.first_name or 'its owner'} "
-                "has been emailed the reason.",
-            )
-        return redirect(reverse("wagtailadmin_explore", args=[page.get_parent().pk]))
-    return TemplateResponse(
-        request,
-        "campaigns/admin/take_down.html",
-        {"page": page, "owner_name": page.supporter.first_name or "the owner", "form": form},
-    )
-
-
-def put_back_view(request, page_id):
-    """GET: the confirm screen, saying what putting the page back does; POST: put it back."""
-    page = get_object_or_404(FundraiserPage.objects.select_related("supporter"), pk=page_id)
-    back = redirect(reverse("wagtailadmin_explore", args=[page.get_parent().pk]))
-    if not page.taken_down_at:
-        messages.info(request, f"{page.title} is not taken down.")
-        return back
-    if not page.permissions_for_user(request.user).can_put_back():
-        raise PermissionDenied
-    if request.method == "POST":
-        try:
-            put_back(page, request.user)
-        except TakeDownRefused as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(
-                request,
-                f"{page.title} is live again; {page.supporter.first_name or 'its owner'} "
-                "has been emailed that it is.",
-            )
-        return back
-    latest = page.get_latest_revision()
-    return TemplateResponse(
-        request,
-        "campaigns/admin/put_back.html",
-        {
-            "page": page,
-            "owner_name": page.supporter.first_name or "the owner",
-            "reason": take_down_reason(page),
-            "latest": latest,
-            "edited_since": latest is not None
-            and page.taken_down_at is not None
-            and latest.created_at > page.taken_down_at,
-        },
-    )
-
-
-def admin_urls():
-    """The admin URLs of the confirm screens: /admin/take-down/<page id>/ and
-    /admin/take-down/<page id>/put-back/ ("campaign_takedown")."""
-    urls = [
-        path("<int:page_id>/", take_down_view, name="take-down"),
-        path("<int:page_id>/put-back/", put_back_view, name="put-back"),
-    ]
-    return [path("take-down/", include((urls, "campaign_takedown")))]
-
-
-class TakeDownButton(PageMenuItem):
-    """ "Take down this page" on a live fundraiser page, for staff who may unpublish it."""
-
-    label = "Take down this page"
-    icon_name = "warning"
-    url_name = "campaign_takedown:take-down"
-
-    def is_shown(self, user):
-        return (
-            self.page.live
-            and issubclass(self.page.specific_class or Page, FundraiserPage)
-            and self.page.permissions_for_user(user).can_take_down()
-        )
-
-
-class PutBackButton(PageMenuItem):
-    """ "Put this page back up" on a fundraiser page staff took down, for staff who may
-    publish it."""
-
-    label = "Put this page back up"
-    icon_name = "upload"
-    url_name = "campaign_takedown:put-back"
-
-    def is_shown(self, user):
-        return (
-            issubclass(self.page.specific_class or Page, FundraiserPage)
-            and self.page.permissions_for_user(user).can_put_back()
-        )
 
 
 def taken_down_words(data):

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import dashboard, invitation_views, search, views
+from . import views
 
 app_name = "campaigns"
 
 urlpatterns = [
     path("<int:campaign_id>/start/", views.start_fundraiser, name="start-fundraiser"),
-    path("<int:campaign_id>/find/", search.find_fundraiser, name="find-fundraiser"),
+    path("<int:campaign_id>/find/", views.find_fundraiser, name="find-fundraiser"),
     path("pages/<int:fundraiser_id>/opened/", views.fundraiser_opened, name="fundraiser-opened"),
     path(
         "invitations/stop/<str:token>/",
@@ -16,11 +16,17 @@ urlpatterns = [
 ]
 
 # The supporter's dashboard, mounted at /dashboard/ by the site's URLs (namespace
-# "dashboard"): "dashboard:home", "dashboard:edit-page" and "dashboard:preview-page"
-# (fundraiser_id).
+# "dashboard"): "dashboard:home", "dashboard:edit-page", "dashboard:preview-page" and
+# "dashboard:invite-friends" (fundraiser_id), "dashboard:remind-friend" (fundraiser_id,
+# invitation_id).
 dashboard_urlpatterns = [
-    path("", dashboard.dashboard, name="home"),
-    path("pages/<int:fundraiser_id>/edit/", dashboard.edit_page, name="edit-page"),
-    path("pages/<int:fundraiser_id>/preview/", dashboard.preview_page, name="preview-page"),
-    *invitation_views.urlpatterns,
+    path("", views.dashboard, name="home"),
+    path("pages/<int:fundraiser_id>/edit/", views.edit_page, name="edit-page"),
+    path("pages/<int:fundraiser_id>/preview/", views.preview_page, name="preview-page"),
+    path("pages/<int:fundraiser_id>/friends/", views.invite_friends, name="invite-friends"),
+    path(
+        "pages/<int:fundraiser_id>/friends/<int:invitation_id>/remind/",
+        views.remind_friend,
+        name="remind-friend",
+    ),
 ]

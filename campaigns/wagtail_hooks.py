@@ -1,15 +1,21 @@
-"""The campaigns app in the Wagtail admin."""
+"""The campaigns app in the Wagtail admin: the campaign report, taking a fundraiser page down
+and putting it back, deleting a team that has members, and who hears of a supporter's page's
+moderation."""
 
-from wagtail import hooks  # noqa: F401
-
-# --- campaign report ---
-# isort: split
 from django.urls import include, path
+from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.models import Page
 
-from campaigns import admin_views as report_views
-from campaigns.models import FundraisingCampaignPage
+from northstar.log_actions import register_staff_action
+from northstar.moderation import MODERATION_HOOK
+from northstar.protection import RECORDS_HOOK, KeptRecords, counted
+
+from . import admin_views, takedown
+from .models import FundraiserPage, FundraisingCampaignPage, TeamPage
+from .moderation import page_moderation
+
+# --- campaign report ---
 
 
 class CampaignReportButton(PageMenuItem):
@@ -28,8 +34,8 @@ class CampaignReportButton(PageMenuItem):
 @hooks.register("register_admin_urls")
 def register_campaign_report_urls():
     urls = [
-        path("<int:page_id>/report/", report_views.report, name="report"),
-        path("<int:page_id>/fundraiser-pages.csv", report_views.export, name="export"),
+        path("<int:page_id>/report/", admin_views.report, name="report"),
+        path("<int:page_id>/fundraiser-pages.csv", admin_views.export, name="export"),
     ]
     return [path("campaign-report/", include((urls, "campaign_report")))]
 
@@ -44,27 +50,60 @@ def campaign_report_listing_button(page, user, next_url=None):
     yield CampaignReportButton(page=page, priority=45)
 
 
-# --- taking down a fundraiser page ---
-# isort: split
-from campaigns import takedown  # noqa: E402
-from northstar.log_actions import register_staff_action  # noqa: E402
+# --- taking down a fundraiser page (`campaigns.takedown`) ---
+
+
+class TakeDownButton(PageMenuItem):
+    """ "Take down this page" on a live fundraiser page, for staff who may unpublish it."""
+
+    label = "Take down this page"
+    icon_name = "warning"
+    url_name = "campaign_takedown:take-down"
+
+    def is_shown(self, user):
+        return (
+            self.page.live
+            and issubclass(self.page.specific_class or Page, FundraiserPage)
+            and self.page.permissions_for_user(user).can_take_down()
+        )
+
+
+class PutBackButton(PageMenuItem):
+    """ "Put this page back up" on a fundraiser page staff took down, for staff who may
+    publish it."""
+
+    label = "Put this page back up"
+    icon_name = "upload"
+    url_name = "campaign_takedown:put-back"
+
+    def is_shown(self, user):
+        return (
+            issubclass(self.page.specific_class or Page, FundraiserPage)
+            and self.page.permissions_for_user(user).can_put_back()
+        )
 
 
 @hooks.register("register_admin_urls")
 def register_take_down_urls():
-    return takedown.admin_urls()
+    """The confirm screens: /admin/take-down/<page id>/ and /admin/take-down/<page id>/put-back/
+    ("campaign_takedown")."""
+    urls = [
+        path("<int:page_id>/", admin_views.take_down_view, name="take-down"),
+        path("<int:page_id>/put-back/", admin_views.put_back_view, name="put-back"),
+    ]
+    return [path("take-down/", include((urls, "campaign_takedown")))]
 
 
 @hooks.register("register_page_header_buttons")
 def take_down_header_buttons(page, user, view_name, next_url=None):
-    yield takedown.TakeDownButton(page=page, priority=70)
-    yield takedown.PutBackButton(page=page, priority=70)
+    yield TakeDownButton(page=page, priority=70)
+    yield PutBackButton(page=page, priority=70)
 
 
 @hooks.register("register_page_listing_more_buttons")
 def take_down_listing_buttons(page, user, next_url=None):
-    yield takedown.TakeDownButton(page=page, priority=48)
-    yield takedown.PutBackButton(page=page, priority=48)
+    yield TakeDownButton(page=page, priority=48)
+    yield PutBackButton(page=page, priority=48)
 
 
 register_staff_action(takedown.TAKEN_DOWN, "Taken down by staff", takedown.taken_down_words)
@@ -72,9 +111,6 @@ register_staff_action(takedown.PUT_BACK, "Put back up by staff", takedown.put_ba
 
 
 # --- deleting a team that has members ---
-# isort: split
-from campaigns.models import FundraiserPage, TeamPage  # noqa: E402
-from northstar.protection import RECORDS_HOOK, KeptRecords, counted  # noqa: E402
 
 
 @hooks.register(RECORDS_HOOK)
@@ -94,9 +130,6 @@ def team_member_records(obj):
     )
 
 
-# --- who hears of a supporter's page's moderation (northstar.moderation) ---
-# isort: split
-from campaigns.moderation import page_moderation  # noqa: E402
-from northstar.moderation import MODERATION_HOOK  # noqa: E402
+# --- who hears of a supporter's page's moderation (`northstar.moderation`) ---
 
 hooks.register(MODERATION_HOOK, page_moderation)

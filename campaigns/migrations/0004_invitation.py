@@ -5,7 +5,7 @@ import django.db.models.functions.text
 import django.utils.timezone
 from django.db import migrations, models
 
-import campaigns.invitations
+import campaigns.models
 
 
 class Migration(migrations.Migration):
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 (
                     "token",
                     models.CharField(
-                        default=campaigns.invitations.new_invitation_token,
+                        default=campaigns.models.new_invitation_token,
                         editable=False,
                         max_length=64,
                         unique=True,
