@@ -261,6 +261,47 @@ def page_changes_requested(client):
     page_in_moderation("reject", comment="Please take out your phone number.")
 
 
+def petition_in_moderation(action=None, comment=""):
+    """A petition Sam (an editor) sent to a one-step workflow whose group holds Jo (a
+    moderator); a superuser then takes `action` ("approve", "reject") on it, through
+    Wagtail's workflow API. Petitions are claimed by no app: northstar's own mail."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
+
+    from tests.site.factories import StaffUserFactory
+
+    group = Group.objects.create(name="Petition moderators")
+    UserFactory(first_name="Jo", email="jo@northstar.test", is_staff=True).groups.add(group)
+    editor = UserFactory(first_name="Sam", email="sam@northstar.test", is_staff=True)
+    task = GroupApprovalTask.objects.create(name="Petition review")
+    task.groups.add(group)
+    workflow = Workflow.objects.create(name="Approve petitions")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    petition = PetitionPageFactory(title="Post the hotline number")
+    petition.save_revision(user=editor)
+    workflow.start(petition, editor)
+    if action:
+        task.on_action(
+            petition.current_workflow_task_state, StaffUserFactory(), action, comment=comment
+        )
+
+
+def petition_submitted(client):
+    petition_in_moderation()
+
+
+def petition_approved(client):
+    petition_in_moderation("approve")
+
+
+def petition_rejected(client):
+    petition_in_moderation("reject", comment="Add the hotline's text number.")
+
+
+def petition_rejected_without_comment(client):
+    petition_in_moderation("reject")
+
+
 def page_taken_down(client):
     from campaigns.takedown import take_down
     from tests.site.factories import StaffUserFactory
@@ -336,6 +377,9 @@ OUTBOX_SCENARIOS = {
     "campaigns/moderation_changes_requested": [page_changes_requested],
     "campaigns/page_taken_down": [page_taken_down],
     "campaigns/taken_down_page_edited": [taken_down_page_edited],
+    "northstar/moderation_submitted": [petition_submitted],
+    "northstar/moderation_approved": [petition_approved],
+    "northstar/moderation_rejected": [petition_rejected, petition_rejected_without_comment],
     "account_message": [
         signup_confirmation,
         account_already_exists,
