@@ -15,7 +15,8 @@ fundraiser page and a team it asks `page_moderation` (registered under its hook 
   link (`tell_approved`), only if it is live (its `PageState`);
 - changes requested: the owner, with the staff comment (`tell_changes_requested`).
 
-Every other page (a petition...) keeps Wagtail's own notifications.
+Every other page (a petition...) gets `northstar.moderation`'s own answer: the
+notifications Wagtail would send, to the same people, through the outbox.
 """
 
 from django.urls import reverse
