@@ -8,7 +8,9 @@ retry runs it again. The handlers themselves are idempotent too.
 
 from django.db import IntegrityError, transaction
 
+from .disputes import dispute_changed
 from .models import StripeEvent
+from .refunds import charge_refunded, refund_changed
 from .services import fail_checkout_session, fulfil_checkout_session
 
 
@@ -39,6 +41,20 @@ HANDLERS = {
 }
 
 
+# Refunds and disputes (issue 28): each handler re-reads the object from Stripe.
+HANDLERS |= {
+    "refund.created": refund_changed,
+    "refund.updated": refund_changed,
+    "refund.failed": refund_changed,
+    "charge.refunded": charge_refunded,
+    "charge.dispute.created": dispute_changed,
+    "charge.dispute.updated": dispute_changed,
+    "charge.dispute.closed": dispute_changed,
+    "charge.dispute.funds_withdrawn": dispute_changed,
+    "charge.dispute.funds_reinstated": dispute_changed,
+}
+
+
 def process_event(event):
     """Handle a verified event (as a dict) once; False if ignored or seen before."""
     handler = HANDLERS.get(event.get("type"))
@@ -52,3 +68,4 @@ def process_event(event):
             return False  # delivered before
         handler((event.get("data") or {}).get("object") or {})
     return True
+
