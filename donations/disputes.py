@@ -28,12 +28,14 @@ from northstar.days import organisation_time
 from northstar.emails import send_email
 
 from .models import Dispute
+from .money import format_money
 from .refunds import donation_for, lock_donation, settle, stripe_client, stripe_id
 from .services import stripe_enabled
 
 logger = logging.getLogger(__name__)
 
 REFUND_PERMISSION = ("donations", "refund_donation")
+DISPUTED = "donations.dispute"  # the log action (registered in `donations.wagtail_hooks`)
 
 
 def fresh_dispute(obj):
@@ -107,9 +109,22 @@ def record_dispute(obj):
             dispute.fee_cents = max(dispute.fee_cents, _fee_cents(obj))
             dispute.save()
         if new:
-            log(donation, "donations.dispute", data={"stripe": dispute_id, "status": status})
+            log(donation, DISPUTED, data=dispute_data(dispute))
             tell_staff(donation, dispute, livemode=bool(obj.get("livemode")))
     return dispute
+
+
+def dispute_data(dispute):
+    return {
+        "amount": format_money(dispute.amount_cents, dispute.donation.currency),
+        "status": dispute.status,
+        "stripe": dispute.stripe_dispute_id,
+    }
+
+
+def dispute_words(data):
+    """ "Disputed $50.00 (needs_response, dp_1)" (the History line of a new dispute)."""
+    return f"Disputed {data.get('amount', '?')} ({data.get('status')}, {data.get('stripe')})"
 
 
 def dispute_changed(obj):

@@ -34,6 +34,7 @@ from .services import stripe_enabled
 logger = logging.getLogger(__name__)
 
 DASHBOARD_REASON = "Refunded in Stripe"
+REFUNDED = "donations.refund"  # the log action (registered in `donations.wagtail_hooks`)
 
 # Stripe's refund statuses, as ours ("requires_action": still pending).
 STRIPE_STATUSES = {
@@ -150,12 +151,7 @@ def refund(donation: Donation, amount_cents: int, *, by, reason: str = "") -> Re
                 by=by,
                 status=Refund.Status.PENDING,
             )
-        log(
-            donation,
-            "donations.refund",
-            user=by,
-            data={"amount_cents": amount_cents, "reason": reason, "refund": str(item.uuid)},
-        )
+        log(donation, REFUNDED, user=by, data=refund_data(item))
         if stripe_enabled():
             created = _create_stripe_refund(donation, item)
             item.stripe_refund_id = created["id"]
@@ -187,6 +183,22 @@ def _create_stripe_refund(donation, item):
             "nothing was changed."
         ) from exc
     return created.to_dict() if hasattr(created, "to_dict") else dict(created)
+
+
+def refund_data(item):
+    """A refund's log entry `data`, in words fixed now."""
+    return {
+        "amount": item.amount_display,
+        "reason": item.reason,
+        "refund": item.pk,
+        "stripe": item.stripe_refund_id or "",
+    }
+
+
+def refund_words(data):
+    """ "Refunded $10.00: Asked by phone" (the History line of a refund)."""
+    reason = f": {data['reason']}" if data.get("reason") else ""
+    return f"Refunded {data.get('amount', '?')}{reason}"
 
 
 def _set_status(donation, item, status):
@@ -281,7 +293,7 @@ def record_stripe_refund(obj, charge_payment_intent=""):
                     stripe_refund_id=refund_id,
                     reason=DASHBOARD_REASON,
                 )
-            log(donation, "donations.refund", data={"amount_cents": amount, "stripe": refund_id})
+            log(donation, REFUNDED, data=refund_data(item))
         elif item.stripe_refund_id != refund_id or item.amount_cents != amount:
             with settle(donation):
                 item.stripe_refund_id = refund_id
@@ -318,7 +330,7 @@ def charge_refunded(obj):
 
 
 def _money(cents, donation):
-    return format_money(cents, donation.currency)
+    return format_money(cents, donation.currency, exact=True)
 
 
 def queue_refund_email(donation, item):

@@ -7,9 +7,12 @@ from wagtail.models import Page
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from northstar.log_actions import register_staff_action
 from northstar.protection import RECORDS_HOOK, KeptRecords, counted
 
+from .disputes import DISPUTED, dispute_words
 from .models import Donation
+from .refunds import REFUNDED, refund_words
 
 
 class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -80,3 +83,8 @@ def gift_records(obj):
     if unfinished:
         records.append(counted(unfinished, "checkout not completed", "checkouts not completed"))
     return KeptRecords(tuple(records))
+
+
+# Refunds and disputes (issue 28): their History lines.
+register_staff_action(REFUNDED, "Refund", refund_words)
+register_staff_action(DISPUTED, "Dispute", dispute_words)
