@@ -604,7 +604,9 @@ def counted_share(donation):
     amount less its refunds and disputes (never below 0), and 1 gift while any is left."""
     if donation.status not in Donation.COUNTED_STATES:
         return 0, 0
-    left = max(0, donation.amount_cents - deductions(Donation.objects.filter(pk=donation.pk)).get(
-        donation.pk, 0
-    ))
+    left = max(
+        0,
+        donation.amount_cents
+        - deductions(Donation.objects.filter(pk=donation.pk)).get(donation.pk, 0),
+    )
     return left, int(left > 0)

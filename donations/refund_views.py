@@ -88,9 +88,7 @@ def refund_view(request, pk):
             "donation": donation,
             "form": form,
             "confirming": confirming,
-            "amount_display": format_money(amount, donation.currency, exact=True)
-            if amount
-            else "",
+            "amount_display": format_money(amount, donation.currency, exact=True) if amount else "",
             "whole_gift": bool(amount) and amount == left,
             "left_display": format_money(left, donation.currency, exact=True),
             "levels": totals_affected(donation),

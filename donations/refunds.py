@@ -360,7 +360,4 @@ def totals_affected(donation):
     first: for the admin's confirm step."""
     ids = gift_levels(donation.page_id)
     pages = Page.objects.filter(pk__in=ids).specific().in_bulk()
-    return [
-        (pages[pk].title, pages[pk]._meta.verbose_name) for pk in ids if pk in pages
-    ]
-
+    return [(pages[pk].title, pages[pk]._meta.verbose_name) for pk in ids if pk in pages]

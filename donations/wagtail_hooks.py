@@ -2,8 +2,8 @@
 
 from django.urls import path
 from wagtail import hooks
-from wagtail.admin.views.generic import InspectView
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 from wagtail.permission_policies.base import ModelPermissionPolicy

@@ -68,4 +68,3 @@ def process_event(event):
             return False  # delivered before
         handler((event.get("data") or {}).get("object") or {})
     return True
-

@@ -7,10 +7,16 @@ import responses
 
 from donations.models import Dispute
 from northstar.models import OutboundEmail
-from tests.donations.refund_kit import StripeNow, drift, gift, page, team, totals  # noqa: F401
+from tests.donations import refund_kit
+from tests.donations.refund_kit import StripeNow, drift, totals
 from tests.support.stripe_events import deliver, event
 
 pytestmark = pytest.mark.django_db
+
+# The shared fixtures (a paid gift on a fundraiser page in a team).
+gift = refund_kit.gift
+page = refund_kit.page
+team = refund_kit.team
 
 DUE_BY = 1723679999  # 2024-08-14 23:59:59 UTC: 19:59 in New York
 
@@ -47,9 +53,7 @@ def test_an_open_dispute_takes_the_amount_off_every_level_and_tells_staff_once(
     client, gift, page, team, campaign, staff, stripe_keys
 ):
     stripe = StripeNow()
-    opened = stripe.dispute(
-        "dp_1Open", 5000, "needs_response", evidence_details={"due_by": DUE_BY}
-    )
+    opened = stripe.dispute("dp_1Open", 5000, "needs_response", evidence_details={"due_by": DUE_BY})
     stripe.stub()
 
     replay(client, [event("charge.dispute.created", opened)], "forward")

@@ -5,10 +5,16 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from donations.models import Refund
-from tests.donations.refund_kit import gift, page, team, totals  # noqa: F401
+from tests.donations import refund_kit
+from tests.donations.refund_kit import totals
 from tests.site.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+# The shared fixtures (a paid gift on a fundraiser page in a team).
+gift = refund_kit.gift
+page = refund_kit.page
+team = refund_kit.team
 
 
 def url(gift):

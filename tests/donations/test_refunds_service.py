@@ -7,10 +7,16 @@ from django.core.management import call_command
 from donations.models import Refund
 from donations.refunds import DisputeOpen, GiftNotPaid, RefundTooLarge, refund
 from northstar.models import OutboundEmail
+from tests.donations import refund_kit
 from tests.donations.factories import DonationFactory
-from tests.donations.refund_kit import drift, gift, page, team, totals  # noqa: F401
+from tests.donations.refund_kit import drift, totals
 
 pytestmark = pytest.mark.django_db
+
+# The shared fixtures (a paid gift on a fundraiser page in a team).
+gift = refund_kit.gift
+page = refund_kit.page
+team = refund_kit.team
 
 
 def test_a_partial_refund_comes_off_every_level_and_keeps_the_gift_counted(

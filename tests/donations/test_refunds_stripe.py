@@ -9,19 +9,16 @@ import responses
 
 from donations.models import Refund
 from donations.refunds import RefundRefused, refund
-from tests.donations.refund_kit import (  # noqa: F401
-    API,
-    PAYMENT_INTENT,
-    StripeNow,
-    drift,
-    gift,
-    page,
-    team,
-    totals,
-)
+from tests.donations import refund_kit
+from tests.donations.refund_kit import API, PAYMENT_INTENT, StripeNow, drift, totals
 from tests.support.stripe_events import deliver, event
 
 pytestmark = pytest.mark.django_db
+
+# The shared fixtures (a paid gift on a fundraiser page in a team).
+gift = refund_kit.gift
+page = refund_kit.page
+team = refund_kit.team
 
 
 def replay(client, events, order):
@@ -107,7 +104,9 @@ def test_a_partial_refund_from_stripes_dashboard_is_recorded_and_keeps_the_gift_
     made = stripe.refund("re_1Dash", 1500)
     stripe.stub()
 
-    replay(client, [event("refund.created", made), event("charge.refunded", stripe.charge())], order)
+    replay(
+        client, [event("refund.created", made), event("charge.refunded", stripe.charge())], order
+    )
 
     recorded = Refund.objects.get()
     assert (recorded.amount_cents, recorded.by, recorded.reason) == (
@@ -131,7 +130,9 @@ def test_a_refund_that_failed_puts_the_amount_back_whatever_the_order(
     ours = refund(gift, 2000, by=staff)
     assert totals(page, team, campaign) == [(3000, 1)] * 3
     stripe = StripeNow()
-    pending = stripe.refund("re_1Fails", 2000, status="pending", metadata={"refund_id": str(ours.pk)})
+    pending = stripe.refund(
+        "re_1Fails", 2000, status="pending", metadata={"refund_id": str(ours.pk)}
+    )
     created = event("refund.created", dict(pending))
     stripe.refund("re_1Fails", 2000, status="failed", metadata={"refund_id": str(ours.pk)})
     failed = event("refund.failed", stripe.refunds["re_1Fails"])
