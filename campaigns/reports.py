@@ -39,7 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from wagtail.models import Page, Revision
 
-from donations.models import Donation, DonationTotal
+from donations.models import Donation, DonationTotal, Refund
 from donations.money import format_money
 from northstar.charts import per_day
 from northstar.days import day_of, last_days, organisation_today, within_days
@@ -127,8 +127,8 @@ def report_window(campaign: FundraisingCampaignPage, days=REPORT_DAYS, today=Non
 
 def raised_per_day(campaign: FundraisingCampaignPage, first: date, last: date):
     """Cents paid on each day from `first` to `last` (inclusive, organisation's days), oldest
-    first, to the campaign and every page under it, as `northstar.charts.DayFigure`s; days
-    without gifts are 0."""
+    first, to the campaign and every page under it, less the refunds made that day, as
+    `northstar.charts.DayFigure`s; days without gifts or refunds are 0."""
     sums = dict(
         Donation.objects.filter(
             page__path__startswith=campaign.path, status__in=Donation.COUNTED_STATES
@@ -139,6 +139,20 @@ def raised_per_day(campaign: FundraisingCampaignPage, first: date, last: date):
         .annotate(total=Sum("amount_cents"))
         .order_by()
     )
+    # A refund comes off on its own day, not the gift's (issue 28).
+    refunds = (
+        Refund.objects.filter(
+            donation__page__path__startswith=campaign.path,
+            status__in=Refund.COUNTED_STATES,
+        )
+        .filter(within_days("created", first, last))
+        .annotate(day=day_of("created"))
+        .values_list("day")
+        .annotate(total=Sum("amount_cents"))
+        .order_by()
+    )
+    for day, cents in refunds:
+        sums[day] = sums.get(day, 0) - cents
     return per_day(first, last, sums)
 
 

@@ -8,6 +8,7 @@ total.
 import secrets
 import uuid
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Sum
@@ -91,6 +92,7 @@ class Donation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("refund_donation", "Can refund a gift")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount_cents__gt=0), name="donation_amount_positive"
@@ -217,7 +219,8 @@ class DonationTotal(ShardedCounter):
 
     @classmethod
     def true_values(cls, **key):
-        """{(page_id,): {"amount_cents", "donation_count"}} from the paid gifts, per level.
+        """{(page_id,): {"amount_cents", "donation_count"}} from the paid gifts, per level,
+        net of their refunds and disputes (`counted_share`).
 
         `key` filters the pages as `total` does (`page=5`, `page__in=[...]`).
         """
@@ -241,7 +244,7 @@ class DonationTotal(ShardedCounter):
         levels_by_path = dict(
             Page.objects.filter(content_type__in=counted_level_types()).values_list("path", "pk")
         )
-        rows = list(rows)
+        rows = _net_of_deductions(list(rows), paid)
         links = _linked_levels([page_id for page_id, *_ in rows])
         result = {}
         for page_id, path, amount, count in rows:
@@ -268,6 +271,23 @@ class DonationTotal(ShardedCounter):
             f"counted {format_money(was.amount_cents)} from {was.donation_count} gifts, "
             f"paid gifts {format_money(now.amount_cents)} from {now.donation_count}"
         )
+
+
+def _net_of_deductions(rows, paid):
+    """`rows` of (page_id, path, amount, count) summed from the gifts `paid`, less what
+    refunds and disputes took off those gifts (`deductions`), as `counted_share` counts it."""
+    off = deductions(paid)
+    if not off:
+        return rows
+    less = {}
+    gifts = Donation.objects.filter(pk__in=off).values_list("pk", "page_id", "amount_cents")
+    for pk, page_id, amount in gifts:
+        cents, count = less.get(page_id, (0, 0))
+        less[page_id] = (cents + min(off[pk], amount), count + int(off[pk] >= amount))
+    return [
+        (page_id, path, amount - less.get(page_id, (0, 0))[0], count - less.get(page_id, (0, 0))[1])
+        for page_id, path, amount, count in rows
+    ]
 
 
 def name_seen_by_owner(donation):
@@ -424,10 +444,25 @@ def count_gift(donation, sign=1, *, page=None):
     """
     if sign not in (1, -1):
         raise ValueError(f"sign must be 1 or -1, not {sign!r}")
+    count_change(donation, sign * donation.amount_cents, sign, page=page)
+
+
+def count_change(donation, amount_cents, donation_count, *, page=None):
+    """Add `amount_cents` (negative to subtract) and `donation_count` (-1, 0 or 1) to every
+    level of a gift, in one statement; nothing when both are 0.
+
+    For what comes back on part of a gift (a refund, a dispute): the amount comes off
+    every level, the count only when nothing of the gift is left counted
+    (`counted_share`). Call it in the transaction that writes the row it counts.
+    """
+    if donation_count not in (-1, 0, 1):
+        raise ValueError(f"donation_count must be -1, 0 or 1, not {donation_count!r}")
+    if not amount_cents and not donation_count:
+        return
     DonationTotal.objects.add_many(
         [(level,) for level in gift_levels(donation.page_id if page is None else page)],
-        amount_cents=sign * donation.amount_cents,
-        donation_count=sign,
+        amount_cents=amount_cents,
+        donation_count=donation_count,
     )
 
 
@@ -445,3 +480,133 @@ class StripeEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+
+# --- Refunds and disputes (issue 28): money that comes back off a paid gift ---------------
+# A paid gift counts on its totals net of its refunds (pending or succeeded) and of its
+# disputes while open or once lost (`deducted_cents`); it counts as a gift while any of it is
+# left (`counted_share`). Every change to a refund or a dispute locks the gift, reads its
+# share before and after, and counts the difference (`donations.refunds.settle`).
+
+
+class Refund(models.Model):
+    """Money given back on a paid gift, in full or in part: ours (staff in the admin) or made
+    in Stripe's dashboard and recorded from its events."""
+
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        CANCELED = "canceled", "Canceled"
+
+    # The states whose amount is off the gift's totals (a failed or cancelled one is back).
+    COUNTED_STATES = (Status.PENDING, Status.SUCCEEDED)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="refunds")
+    amount_cents = models.PositiveIntegerField(help_text="In minor units: 1000 is $10.00.")
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    stripe_refund_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The staff member who refunded it; empty for a refund made in Stripe.",
+    )
+    created = models.DateTimeField(default=timezone.now)
+    donor_told = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="refund_amount_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Refund of {self.amount_display} ({self.get_status_display()})"
+
+    @property
+    def amount_display(self):
+        return format_money(self.amount_cents, self.donation.currency)
+
+    @property
+    def is_counted(self):
+        return self.status in self.COUNTED_STATES
+
+
+class Dispute(models.Model):
+    """A card holder's dispute (chargeback) or inquiry on a paid gift, as Stripe holds it."""
+
+    wagtail_reference_index_ignore = True  # a supporter's record, not content (see README)
+
+    # Stripe's statuses. Inquiries ("warning_*") move no money; a dispute's amount is off
+    # the totals while it is open and once lost, and back once won.
+    INQUIRY_STATES = ("warning_needs_response", "warning_under_review", "warning_closed")
+    OPEN_STATES = ("needs_response", "under_review")
+    COUNTED_STATES = (*OPEN_STATES, "lost")  # the amount is off the gift's totals
+
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="disputes")
+    stripe_dispute_id = models.CharField(max_length=255, unique=True)
+    amount_cents = models.PositiveIntegerField()
+    status = models.CharField(max_length=32)
+    reason = models.CharField(max_length=64, blank=True)
+    evidence_due_by = models.DateTimeField(null=True, blank=True)
+    fee_cents = models.PositiveIntegerField(
+        default=0, help_text="Stripe's dispute fee, once the funds were withdrawn."
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Dispute {self.stripe_dispute_id} ({self.status})"
+
+    @property
+    def is_inquiry(self):
+        return self.status.startswith("warning_")
+
+    @property
+    def is_open(self):
+        """Open as Stripe refuses refunds: a dispute or an inquiry not yet closed."""
+        return self.status in (*self.OPEN_STATES, "warning_needs_response", "warning_under_review")
+
+    @property
+    def is_counted(self):
+        return self.status in self.COUNTED_STATES
+
+
+def deductions(donations):
+    """{donation id: cents off} for the gifts of the queryset `donations` that have any:
+    their counted refunds plus their counted disputes."""
+    off = {}
+    for model in (Refund, Dispute):
+        rows = (
+            model.objects.filter(donation__in=donations, status__in=model.COUNTED_STATES)
+            .values_list("donation_id")
+            .annotate(total=Sum("amount_cents"))
+            .order_by()
+        )
+        for donation_id, cents in rows:
+            off[donation_id] = off.get(donation_id, 0) + cents
+    return off
+
+
+def counted_share(donation):
+    """(cents, gifts) that a gift counts on its totals now: nothing unless paid; else its
+    amount less its refunds and disputes (never below 0), and 1 gift while any is left."""
+    if donation.status not in Donation.COUNTED_STATES:
+        return 0, 0
+    left = max(
+        0,
+        donation.amount_cents
+        - deductions(Donation.objects.filter(pk=donation.pk)).get(donation.pk, 0),
+    )
+    return left, int(left > 0)

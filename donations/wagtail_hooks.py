@@ -1,15 +1,21 @@
 """Donations in the Wagtail admin: a read-only list for staff (payments alone change gifts)."""
 
+from django.urls import path
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from northstar.log_actions import register_staff_action
 from northstar.protection import RECORDS_HOOK, KeptRecords, counted
 
+from .disputes import DISPUTED, dispute_words
 from .models import Donation
+from .refund_views import refund_header_button, refund_view
+from .refunds import REFUNDED, refund_words
 
 
 class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -25,8 +31,17 @@ class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Donation, ViewOnlyPermissionPolicy(Donation))
 
 
+class DonationInspectView(InspectView):
+    """A gift's screen, with "Refund" for staff who may refund it (`refund_views`)."""
+
+    def get_header_buttons(self):
+        button = refund_header_button(self.request.user, self.object)
+        return [*super().get_header_buttons(), *([button] if button else [])]
+
+
 class DonationViewSet(ModelViewSet):
     model = Donation
+    inspect_view_class = DonationInspectView
     icon = "pick"
     menu_label = "Donations"
     menu_order = 220
@@ -80,3 +95,13 @@ def gift_records(obj):
     if unfinished:
         records.append(counted(unfinished, "checkout not completed", "checkouts not completed"))
     return KeptRecords(tuple(records))
+
+
+# Refunds and disputes (issue 28): their History lines.
+register_staff_action(REFUNDED, "Refund", refund_words)
+register_staff_action(DISPUTED, "Dispute", dispute_words)
+
+
+@hooks.register("register_admin_urls")
+def refund_urls():
+    return [path("donations/refund/<int:pk>/", refund_view, name="donation_refund")]

@@ -8,7 +8,9 @@ retry runs it again. The handlers themselves are idempotent too.
 
 from django.db import IntegrityError, transaction
 
+from .disputes import dispute_changed
 from .models import StripeEvent
+from .refunds import charge_refunded, refund_changed
 from .services import fail_checkout_session, fulfil_checkout_session
 
 
@@ -36,6 +38,20 @@ HANDLERS = {
     "checkout.session.async_payment_succeeded": checkout_session_completed,
     "checkout.session.async_payment_failed": checkout_session_failed,
     "checkout.session.expired": checkout_session_failed,
+}
+
+
+# Refunds and disputes (issue 28): each handler re-reads the object from Stripe.
+HANDLERS |= {
+    "refund.created": refund_changed,
+    "refund.updated": refund_changed,
+    "refund.failed": refund_changed,
+    "charge.refunded": charge_refunded,
+    "charge.dispute.created": dispute_changed,
+    "charge.dispute.updated": dispute_changed,
+    "charge.dispute.closed": dispute_changed,
+    "charge.dispute.funds_withdrawn": dispute_changed,
+    "charge.dispute.funds_reinstated": dispute_changed,
 }
 
 

@@ -139,7 +139,7 @@ def bar_chart(
     last = len(figures) - 1
     bars = []
     for index, figure in enumerate(figures):
-        bar_height = round(figure.count * scale, 2)
+        bar_height = round(max(figure.count, 0) * scale, 2)  # a day of refunds: no bar
         x = round(plot_left + index * slot + (slot - bar_width) / 2, 2)
         bars.append(
             Bar(

@@ -1,0 +1,363 @@
+"""Refunds: staff give back all or part of a paid gift, and Stripe's refunds are recorded.
+
+`refund(donation, amount_cents, by=..., reason=...)` writes a `Refund` and takes
+its amount off every total the gift counts on (`settle`), in one transaction:
+with Stripe configured it asks Stripe to refund (`refunds.create`) inside that
+transaction, so a refusal changes nothing; in test mode it refunds at once.
+
+Stripe's events (`refund.created`, `refund.updated`, `refund.failed`,
+`charge.refunded`) are reconciled by `record_stripe_refund`, from the refund as
+Stripe holds it now (re-read), so a refund made in Stripe's dashboard is recorded
+too, and events arriving twice or in any order end with the same totals: each
+change reads the gift's counted share (`counted_share`) before and after, and
+counts the difference, under the gift's lock.
+"""
+
+import logging
+from contextlib import contextmanager
+
+import stripe
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from wagtail.log_actions import log
+from wagtail.models import Page
+
+from northstar.emails import public_url, send_email
+
+from .models import Donation, Refund, count_change, counted_share, gift_levels
+from .money import format_money
+from .services import stripe_enabled
+
+logger = logging.getLogger(__name__)
+
+DASHBOARD_REASON = "Refunded in Stripe"
+REFUNDED = "donations.refund"  # the log action (registered in `donations.wagtail_hooks`)
+
+# Stripe's refund statuses, as ours ("requires_action": still pending).
+STRIPE_STATUSES = {
+    "pending": Refund.Status.PENDING,
+    "requires_action": Refund.Status.PENDING,
+    "succeeded": Refund.Status.SUCCEEDED,
+    "failed": Refund.Status.FAILED,
+    "canceled": Refund.Status.CANCELED,
+}
+
+
+class RefundError(Exception):
+    """A refund that cannot be made; its message says why, for staff."""
+
+
+class RefundTooLarge(RefundError):
+    """More than what is left to refund of the gift."""
+
+
+class GiftNotPaid(RefundError):
+    """The gift was never paid (pending, failed): there is nothing to refund."""
+
+
+class DisputeOpen(RefundError):
+    """A dispute is open on the gift: Stripe refuses refunds until it closes."""
+
+
+class RefundRefused(RefundError):
+    """Stripe refused the refund (or could not be reached); nothing changed."""
+
+
+def stripe_client():
+    return stripe.StripeClient(settings.STRIPE_SECRET_KEY)
+
+
+def stripe_id(value):
+    """The id of a Stripe field that may arrive expanded (an object) or as an id; "" if none."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else ""
+
+
+def refunded_cents(donation):
+    """Cents of `donation` refunded or being refunded (refunds pending or succeeded)."""
+    refunds = donation.refunds.filter(status__in=Refund.COUNTED_STATES)
+    return refunds.aggregate(total=Sum("amount_cents"))["total"] or 0
+
+
+def refundable_cents(donation):
+    """Cents of `donation` that may still be refunded: 0 unless it is paid."""
+    if not donation.is_paid:
+        return 0
+    return max(0, donation.amount_cents - refunded_cents(donation))
+
+
+def open_dispute(donation):
+    """The dispute open on `donation` (or an inquiry not closed), or None."""
+    return next((d for d in donation.disputes.all() if d.is_open), None)
+
+
+@contextmanager
+def settle(donation):
+    """Count on every level of `donation` the change in its counted share that the block
+    makes (to its refunds and disputes). Use inside a transaction holding the gift's lock."""
+    before = counted_share(donation)
+    yield
+    after = counted_share(donation)
+    count_change(donation, after[0] - before[0], after[1] - before[1])
+
+
+def lock_donation(pk):
+    return Donation.objects.select_for_update().get(pk=pk)
+
+
+def check_refund(donation, amount_cents):
+    """Raise the `RefundError` that refunding `amount_cents` of `donation` meets, if any."""
+    if not donation.is_paid:
+        raise GiftNotPaid("This gift was not paid, so there is nothing to refund.")
+    if open_dispute(donation) is not None:
+        raise DisputeOpen(
+            "A dispute is open on this gift: it can be refunded only once the dispute closes."
+        )
+    if not isinstance(amount_cents, int) or amount_cents <= 0:
+        raise RefundTooLarge("Enter an amount more than zero.")
+    left = refundable_cents(donation)
+    if amount_cents > left:
+        raise RefundTooLarge(
+            f"At most {_money(left, donation)} of this gift is left to refund "
+            f"(asked: {_money(amount_cents, donation)})."
+        )
+
+
+def refund(donation: Donation, amount_cents: int, *, by, reason: str = "") -> Refund:
+    """Refund `amount_cents` (cents, > 0) of the paid gift `donation`; the `Refund`.
+
+    In one transaction, under the gift's lock: the `Refund` row, its amount off the
+    gift's page and every level it counts on (the gift's count too once nothing is
+    left), a log entry on the gift, and, with Stripe configured, Stripe's refund
+    (`refunds.create`, idempotency key per refund); in test mode the refund succeeds
+    at once and the donor's email is queued.
+
+    Raises GiftNotPaid, DisputeOpen, RefundTooLarge (over what is left, or not
+    more than 0) and RefundRefused (Stripe said no or could not be reached); each
+    changes nothing.
+    """
+    with transaction.atomic():
+        donation = lock_donation(donation.pk)
+        check_refund(donation, amount_cents)
+        with settle(donation):
+            item = Refund.objects.create(
+                donation=donation,
+                amount_cents=amount_cents,
+                reason=reason,
+                by=by,
+                status=Refund.Status.PENDING,
+            )
+        log(donation, REFUNDED, user=by, data=refund_data(item))
+        if stripe_enabled():
+            created = _create_stripe_refund(donation, item)
+            item.stripe_refund_id = created["id"]
+            item.save(update_fields=["stripe_refund_id"])
+            _set_status(donation, item, STRIPE_STATUSES.get(created.get("status"), item.status))
+        else:
+            _set_status(donation, item, Refund.Status.SUCCEEDED)
+    return item
+
+
+def _create_stripe_refund(donation, item):
+    """Stripe's refund of `item` (a dict); raises RefundRefused."""
+    if not donation.payment_intent_id:
+        raise RefundRefused("This gift has no Stripe payment to refund.")
+    params = {
+        "payment_intent": donation.payment_intent_id,
+        "amount": item.amount_cents,
+        "reason": "requested_by_customer",
+        "metadata": {"refund_id": str(item.pk), "donation_id": str(donation.pk)},
+    }
+    try:
+        created = stripe_client().v1.refunds.create(
+            params, {"idempotency_key": f"refund-{item.uuid}"}
+        )
+    except stripe.StripeError as exc:
+        logger.warning("Stripe refused refund %s of donation %s: %s", item.pk, donation.pk, exc)
+        raise RefundRefused(
+            f"Stripe did not make the refund ({exc.user_message or 'no answer'}); "
+            "nothing was changed."
+        ) from exc
+    return created.to_dict() if hasattr(created, "to_dict") else dict(created)
+
+
+def refund_data(item):
+    """A refund's log entry `data`, in words fixed now."""
+    return {
+        "amount": item.amount_display,
+        "reason": item.reason,
+        "refund": item.pk,
+        "stripe": item.stripe_refund_id or "",
+    }
+
+
+def refund_words(data):
+    """ "Refunded $10.00: Asked by phone" (the History line of a refund)."""
+    reason = f": {data['reason']}" if data.get("reason") else ""
+    return f"Refunded {data.get('amount', '?')}{reason}"
+
+
+def _set_status(donation, item, status):
+    """Move `item` to `status`, counting the change on the gift's levels; the donor is told
+    once, when it first succeeds. Inside the transaction holding the gift's lock."""
+    if item.status == status:
+        return
+    with settle(donation):
+        item.status = status
+        item.save(update_fields=["status"])
+    if status == Refund.Status.SUCCEEDED and not item.donor_told:
+        item.donor_told = True
+        item.save(update_fields=["donor_told"])
+        queue_refund_email(donation, item)
+
+
+# --- Stripe's events ------------------------------------------------------------------
+
+
+def fresh_refund(obj):
+    """The refund of an event as Stripe holds it now (re-read: events are unordered)."""
+    refund_id = stripe_id(obj)
+    if not refund_id or not stripe_enabled():
+        return obj
+    try:
+        return stripe_client().v1.refunds.retrieve(refund_id).to_dict()
+    except stripe.StripeError as exc:
+        logger.warning("Could not re-read refund %s (%s): using the event's copy", refund_id, exc)
+        return obj
+
+
+def fresh_charge(obj):
+    """The charge of an event as Stripe holds it now, its refunds listed."""
+    charge_id = stripe_id(obj)
+    if not charge_id or not stripe_enabled():
+        return obj
+    try:
+        return stripe_client().v1.charges.retrieve(charge_id, {"expand": ["refunds"]}).to_dict()
+    except stripe.StripeError as exc:
+        logger.warning("Could not re-read charge %s (%s): using the event's copy", charge_id, exc)
+        return obj
+
+
+def donation_for(payment_intent_id="", metadata=None):
+    """The gift a Stripe object belongs to: by its payment intent, else by the refund id
+    we put in its metadata; None if neither is ours."""
+    if payment_intent_id:
+        donation = Donation.objects.filter(payment_intent_id=payment_intent_id).first()
+        if donation is not None:
+            return donation
+    refund_id = str((metadata or {}).get("refund_id") or "")
+    if refund_id.isascii() and refund_id.isdigit():
+        item = Refund.objects.filter(pk=int(refund_id)).select_related("donation").first()
+        if item is not None:
+            return item.donation
+    return None
+
+
+def record_stripe_refund(obj, charge_payment_intent=""):
+    """Record a refund as Stripe holds it (a dict): ours (by its id, or the id in its
+    metadata) or one made in Stripe's dashboard (a new `Refund`); its status and amount
+    counted on the gift's levels. The `Refund`, or None if the payment is not ours."""
+    refund_id = stripe_id(obj)
+    status = STRIPE_STATUSES.get(obj.get("status"))
+    amount = obj.get("amount")
+    if not refund_id or status is None or not isinstance(amount, int) or amount <= 0:
+        logger.warning("Refund event without id, status or amount: %s", refund_id or "?")
+        return None
+    metadata = obj.get("metadata") or {}
+    payment_intent_id = stripe_id(obj.get("payment_intent")) or charge_payment_intent
+    found = donation_for(payment_intent_id, metadata)
+    if found is None:
+        logger.warning("Refund %s is of no gift of ours", refund_id)
+        return None
+    with transaction.atomic():
+        donation = lock_donation(found.pk)
+        item = Refund.objects.filter(stripe_refund_id=refund_id).first()
+        ours = str(metadata.get("refund_id") or "")
+        if item is None and ours.isascii() and ours.isdigit():
+            item = Refund.objects.filter(
+                pk=int(ours), donation=donation, stripe_refund_id__isnull=True
+            ).first()
+        if item is None:
+            if not donation.is_paid:
+                logger.warning("Refund %s of gift %s, which is not paid", refund_id, donation.pk)
+                return None
+            with settle(donation):
+                item = Refund.objects.create(
+                    donation=donation,
+                    amount_cents=amount,
+                    status=Refund.Status.FAILED,  # counted below, as its status says
+                    stripe_refund_id=refund_id,
+                    reason=DASHBOARD_REASON,
+                )
+            log(donation, REFUNDED, data=refund_data(item))
+        elif item.stripe_refund_id != refund_id or item.amount_cents != amount:
+            with settle(donation):
+                item.stripe_refund_id = refund_id
+                item.amount_cents = amount
+                item.save(update_fields=["stripe_refund_id", "amount_cents"])
+        _set_status(donation, item, status)
+    return item
+
+
+def refund_changed(obj):
+    """`refund.created`, `refund.updated`, `refund.failed`: record the refund as it is now."""
+    record_stripe_refund(fresh_refund(obj))
+
+
+def charge_refunded(obj):
+    """`charge.refunded`: record each refund of the charge as Stripe holds it now; the
+    charge's cumulative `amount_refunded` is checked against what we then count."""
+    charge = fresh_charge(obj)
+    payment_intent_id = stripe_id(charge.get("payment_intent"))
+    refunds = (charge.get("refunds") or {}).get("data") or []
+    for item in refunds:
+        record_stripe_refund(item, charge_payment_intent=payment_intent_id)
+    donation = donation_for(payment_intent_id)
+    if donation is not None and charge.get("amount_refunded") != refunded_cents(donation):
+        logger.warning(
+            "Charge %s: Stripe has refunded %s, we count %s (the refund events will settle it)",
+            stripe_id(charge),
+            charge.get("amount_refunded"),
+            refunded_cents(donation),
+        )
+
+
+# --- what people read -----------------------------------------------------------------
+
+
+def _money(cents, donation):
+    return format_money(cents, donation.currency, exact=True)
+
+
+def queue_refund_email(donation, item):
+    """Tell the donor (through the outbox, after commit) what was refunded of which gift
+    and that their receipt now stands for what is left."""
+    page = donation.page.specific
+    send_email(
+        "donations/refund",
+        donation.email,
+        {
+            "first_name": donation.first_name,
+            "amount_cents": item.amount_cents,
+            "gift_cents": donation.amount_cents,
+            "net_cents": donation.amount_cents - refunded_cents(donation),
+            "currency": donation.currency,
+            "page_title": page.title,
+            "page_url": public_url(page),
+            "paid_on": date_format(timezone.localdate(donation.paid_at), "F j, Y"),
+            "refunded_on": date_format(timezone.localdate(item.created), "F j, Y"),
+            "reference": str(donation.uuid).split("-")[0].upper(),
+        },
+    )
+
+
+def totals_affected(donation):
+    """The pages whose totals a refund of `donation` changes, as (title, kind) pairs, page
+    first: for the admin's confirm step."""
+    ids = gift_levels(donation.page_id)
+    pages = Page.objects.filter(pk__in=ids).specific().in_bulk()
+    return [(pages[pk].title, pages[pk]._meta.verbose_name) for pk in ids if pk in pages]
