@@ -1,15 +1,22 @@
-"""Donations in the Wagtail admin: a read-only list for staff (payments alone change gifts)."""
+"""Donations in the Wagtail admin: a read-only list for staff (payments alone change gifts),
+and the one staff action on a gift: accepting a payment held for review (`review_admin`)."""
 
+from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.models import Page
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from northstar.log_actions import register_staff_action
 from northstar.protection import RECORDS_HOOK, KeptRecords, counted
 
-from .models import Donation
+from . import review_admin
+from .models import HELD_FOR_REVIEW, REVIEW_ACCEPTED, Donation
+from .review import REVIEW_PERMISSION
 
 
 class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -25,8 +32,44 @@ class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Donation, ViewOnlyPermissionPolicy(Donation))
 
 
+class DonationIndexView(generic.IndexView):
+    """The Donations list, with how many payments wait for review above it (a link to them)."""
+
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        waiting = review_admin.waiting_count()
+        if waiting:
+            buttons.append(
+                HeaderButton(
+                    review_admin.waiting_words(waiting),
+                    url=review_admin.waiting_list_url(),
+                    icon_name="warning",
+                )
+            )
+        return buttons
+
+
+class DonationInspectView(generic.InspectView):
+    """A gift's screen: "Accept as collected" on a payment held for review, for staff who
+    may accept it."""
+
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        donation = self.object
+        if donation.status == Donation.Status.NEEDS_REVIEW and self.request.user.has_perm(
+            REVIEW_PERMISSION
+        ):
+            url = reverse("donation_review:accept", args=[donation.pk])
+            buttons.append(HeaderButton("Accept as collected…", url=url, icon_name="tick"))
+        return buttons
+
+
 class DonationViewSet(ModelViewSet):
     model = Donation
+    index_view_class = DonationIndexView
+    inspect_view_class = DonationInspectView
     icon = "pick"
     menu_label = "Donations"
     menu_order = 220
@@ -38,7 +81,7 @@ class DonationViewSet(ModelViewSet):
         "page",
         Column("created_at", label="Date", sort_key="created_at"),
     ]
-    list_filter = ["status"]
+    list_filter = ["status", "review_reason"]
     list_per_page = 50
     inspect_view_enabled = True
     inspect_view_fields = [
@@ -55,6 +98,11 @@ class DonationViewSet(ModelViewSet):
         "payment_intent_id",
         "created_at",
         "paid_at",
+        # held for review (donations/review.py): what Stripe collected, and why
+        "collected_display",
+        "review_reason",
+        "review_detail",
+        "held_for_review_at",
     ]
     copy_view_enabled = False
     form_fields = []  # never shown: the policy allows no one to add or edit
@@ -63,6 +111,29 @@ class DonationViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_donation_viewset():
     return DonationViewSet("donation")
+
+
+@hooks.register("register_admin_urls")
+def register_review_urls():
+    return review_admin.admin_urls()
+
+
+@hooks.register("construct_homepage_panels")
+def add_payments_to_review_panel(request, panels):
+    panels.append(review_admin.PaymentsToReviewPanel())
+
+
+register_staff_action(
+    HELD_FOR_REVIEW,
+    "Held for review",
+    lambda data: f"Payment held for review, not counted: {data.get('detail', '')}",
+)
+register_staff_action(
+    REVIEW_ACCEPTED,
+    "Accepted as collected",
+    lambda data: f"Accepted as collected: {data.get('counted', '?')} counted "
+    f"(the gift was {data.get('was', '?')})",
+)
 
 
 @hooks.register(RECORDS_HOOK)
