@@ -22,7 +22,6 @@ from northstar.models import normalise_email
 from .money import format_money
 from .signals import gift_paid
 
-
 # Log actions of a gift's review (their wording: donations/wagtail_hooks.py).
 HELD_FOR_REVIEW = "donations.held_for_review"
 REVIEW_ACCEPTED = "donations.review_accepted"

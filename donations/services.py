@@ -105,9 +105,7 @@ def create_checkout_session(page, donation):
         raise CheckoutUnavailable from exc
 
 
-def fulfil_checkout_session(
-    session_id, payment_intent_id, amount_total, currency, metadata=None
-):
+def fulfil_checkout_session(session_id, payment_intent_id, amount_total, currency, metadata=None):
     """Mark the gift of a paid checkout paid; True if this call did, False otherwise.
 
     `amount_total` is what Stripe collected in minor units (None if unreadable),

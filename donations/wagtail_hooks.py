@@ -131,8 +131,10 @@ register_staff_action(
 register_staff_action(
     REVIEW_ACCEPTED,
     "Accepted as collected",
-    lambda data: f"Accepted as collected: {data.get('counted', '?')} counted "
-    f"(the gift was {data.get('was', '?')})",
+    lambda data: (
+        f"Accepted as collected: {data.get('counted', '?')} counted "
+        f"(the gift was {data.get('was', '?')})"
+    ),
 )
 
 

@@ -4,44 +4,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0008_remove_donation_show_name_publicly'),
+        ("donations", "0008_remove_donation_show_name_publicly"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='donation',
-            options={'ordering': ['-created_at'], 'permissions': [('review_donation', 'Can accept a payment held for review')]},
+            name="donation",
+            options={
+                "ordering": ["-created_at"],
+                "permissions": [("review_donation", "Can accept a payment held for review")],
+            },
         ),
         migrations.AddField(
-            model_name='donation',
-            name='collected_amount_cents',
-            field=models.PositiveIntegerField(blank=True, help_text='What Stripe collected, in minor units.', null=True),
+            model_name="donation",
+            name="collected_amount_cents",
+            field=models.PositiveIntegerField(
+                blank=True, help_text="What Stripe collected, in minor units.", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='donation',
-            name='collected_currency',
+            model_name="donation",
+            name="collected_currency",
             field=models.CharField(blank=True, max_length=3),
         ),
         migrations.AddField(
-            model_name='donation',
-            name='held_for_review_at',
+            model_name="donation",
+            name="held_for_review_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='donation',
-            name='review_detail',
-            field=models.CharField(blank=True, help_text='Why the payment was not counted, in words.', max_length=255),
+            model_name="donation",
+            name="review_detail",
+            field=models.CharField(
+                blank=True, help_text="Why the payment was not counted, in words.", max_length=255
+            ),
         ),
         migrations.AddField(
-            model_name='donation',
-            name='review_reason',
-            field=models.CharField(blank=True, choices=[('amount_differs', 'Stripe collected a different amount'), ('currency_differs', 'Stripe collected a different currency')], max_length=32),
+            model_name="donation",
+            name="review_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("amount_differs", "Stripe collected a different amount"),
+                    ("currency_differs", "Stripe collected a different currency"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='donation',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Pending'), ('paid', 'Paid'), ('failed', 'Failed'), ('needs_review', 'Needs review')], default='pending', max_length=20),
+            model_name="donation",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Pending"),
+                    ("paid", "Paid"),
+                    ("failed", "Failed"),
+                    ("needs_review", "Needs review"),
+                ],
+                default="pending",
+                max_length=20,
+            ),
         ),
     ]
