@@ -24,7 +24,9 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
@@ -146,7 +148,17 @@ def reviewers():
     """The addresses told of payments to review: active staff who may accept them
     (`REVIEW_PERMISSION`, superusers included), else the organisation's contact address
     (site settings), else none. Sorted, each once."""
-    users = get_user_model().objects.with_perm(REVIEW_PERMISSION).filter(is_active=True)
+    app_label, codename = REVIEW_PERMISSION.split(".")
+    may = {"content_type__app_label": app_label, "codename": codename}
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(user_permissions__in=Permission.objects.filter(**may))
+            | Q(groups__permissions__in=Permission.objects.filter(**may))
+        )
+    )
     addresses = sorted({email for email in users.values_list("email", flat=True) if email})
     if addresses:
         return addresses

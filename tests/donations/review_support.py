@@ -1,4 +1,4 @@
-"""Checkout sessions as Stripe sends them for the review tests (tests/donations/test_review_*.py)."""
+"""Checkout sessions as Stripe sends them, for the review tests (test_review_*.py)."""
 
 from tests.support.stripe_events import event, stripe_object
 

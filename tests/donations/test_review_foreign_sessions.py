@@ -40,7 +40,9 @@ def test_a_payment_link_naming_a_failed_gift_neither_counts_nor_receipts_it(
     assert not OutboundEmail.objects.filter(template="donation_receipt").exists()
 
 
-def test_another_apps_session_naming_a_pending_gift_leaves_it_pending(client, campaign, stripe_keys):
+def test_another_apps_session_naming_a_pending_gift_leaves_it_pending(
+    client, campaign, stripe_keys
+):
     donation = DonationFactory(page=campaign, checkout_session_id="cs_test_OursStillOpen")
 
     deliver(client, completed(payment_link_session(donation)))
