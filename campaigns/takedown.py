@@ -2,8 +2,8 @@
 only staff put it back.
 
 "Take down this page" (a button on a live fundraiser page in the Wagtail admin,
-`campaigns.wagtail_hooks`) opens `campaigns.admin_views.take_down_view`: a confirm screen saying what will
-happen, with a required reason. On POST, `take_down` cancels the page's waiting
+`campaigns.wagtail_hooks`) opens `campaigns.admin_views.take_down_view`: a confirm screen
+saying what will happen, with a required reason. On POST, `take_down` cancels the page's waiting
 moderation (Wagtail logs "Workflow cancelled") and any scheduled publish, marks the page
 `taken_down_at`, unpublishes it through Wagtail's own unpublish (logged "Unpublished"),
 logs `TAKEN_DOWN` with the reason in the page's history, and emails the owner the reason

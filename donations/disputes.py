@@ -29,8 +29,9 @@ from northstar.emails import send_email
 
 from .models import Dispute
 from .money import format_money
-from .refunds import donation_for, lock_donation, settle, stripe_client, stripe_id
+from .refunds import donation_for, lock_donation, settle, stripe_client
 from .services import stripe_enabled
+from .stripe_objects import stripe_id
 
 logger = logging.getLogger(__name__)
 

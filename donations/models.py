@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
+from wagtail.log_actions import log
 from wagtail.models import Page, get_page_models
 
 from northstar.counters import ShardedCounter
@@ -21,6 +22,10 @@ from northstar.models import normalise_email
 
 from .money import format_money
 from .signals import gift_paid
+
+# Log actions of a gift's review (their wording: donations/wagtail_hooks.py).
+HELD_FOR_REVIEW = "donations.held_for_review"
+REVIEW_ACCEPTED = "donations.review_accepted"
 
 
 def new_checkout_token():
@@ -37,8 +42,16 @@ class Donation(models.Model):
         PENDING = "pending", "Pending"
         PAID = "paid", "Paid"
         FAILED = "failed", "Failed"
+        # Stripe collected money the code will not count: a person decides (review.py).
+        NEEDS_REVIEW = "needs_review", "Needs review"
 
     COUNTED_STATES = (Status.PAID,)
+
+    class ReviewReason(models.TextChoices):
+        """Why a payment was not counted and waits for staff (`hold_for_review`)."""
+
+        AMOUNT_DIFFERS = "amount_differs", "Stripe collected a different amount"
+        CURRENCY_DIFFERS = "currency_differs", "Stripe collected a different currency"
 
     class NameShown(models.TextChoices):
         """Who may see the donor's name (first name and last initial), as the donor chose on
@@ -81,7 +94,7 @@ class Donation(models.Model):
         blank=True,
         help_text="The invitation token of the link the donor came by, if any (never shown).",
     )
-    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
     checkout_token = models.CharField(
         max_length=64, unique=True, default=new_checkout_token, editable=False
     )
@@ -89,10 +102,24 @@ class Donation(models.Model):
     payment_intent_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # A payment held for review (donations/review.py): what Stripe collected, and why it
+    # was not counted. The payment intent and session are the two fields above.
+    review_reason = models.CharField(max_length=32, choices=ReviewReason, blank=True)
+    review_detail = models.CharField(
+        max_length=255, blank=True, help_text="Why the payment was not counted, in words."
+    )
+    collected_amount_cents = models.PositiveIntegerField(
+        null=True, blank=True, help_text="What Stripe collected, in minor units."
+    )
+    collected_currency = models.CharField(max_length=3, blank=True)
+    held_for_review_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        permissions = [("refund_donation", "Can refund a gift")]
+        permissions = [
+            ("refund_donation", "Can refund a gift"),
+            ("review_donation", "Can accept a payment held for review"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount_cents__gt=0), name="donation_amount_positive"
@@ -170,6 +197,42 @@ class Donation(models.Model):
         self.save(update_fields=["status", "paid_at", "payment_intent_id", "checkout_session_id"])
         count_gift(self, page=given_page(self))
         gift_paid.send(sender=Donation, donation=self)
+        return True
+
+    @property
+    def collected_display(self):
+        """What Stripe collected for a payment held for review ("$45.00"), or ""."""
+        if self.collected_amount_cents is None:
+            return ""
+        return format_money(self.collected_amount_cents, self.collected_currency or self.currency)
+
+    def hold_for_review(self, reason, detail, *, amount_cents, currency, payment_intent_id):
+        """Hold a locked gift whose payment will not be counted for a person to decide:
+        records what Stripe collected (`amount_cents` in minor units, `currency`, the
+        payment intent) and why (`reason`, a `ReviewReason`; `detail`, in words), counts
+        nothing, and logs it. False if the gift was paid or held already."""
+        if self.status not in (self.Status.PENDING, self.Status.FAILED):
+            return False
+        self.status = self.Status.NEEDS_REVIEW
+        self.review_reason = reason
+        self.review_detail = detail[:255]
+        self.collected_amount_cents = amount_cents
+        self.collected_currency = currency
+        self.payment_intent_id = payment_intent_id or self.payment_intent_id
+        self.held_for_review_at = timezone.now()
+        self.save(
+            update_fields=[
+                "status",
+                "review_reason",
+                "review_detail",
+                "collected_amount_cents",
+                "collected_currency",
+                "payment_intent_id",
+                "checkout_session_id",
+                "held_for_review_at",
+            ]
+        )
+        log(instance=self, action=HELD_FOR_REVIEW, data={"reason": reason, "detail": detail})
         return True
 
     def mark_failed(self):

@@ -30,6 +30,7 @@ from northstar.emails import public_url, send_email
 from .models import Donation, Refund, count_change, counted_share, gift_levels
 from .money import format_money
 from .services import stripe_enabled
+from .stripe_objects import stripe_id
 
 logger = logging.getLogger(__name__)
 
@@ -68,13 +69,6 @@ class RefundRefused(RefundError):
 
 def stripe_client():
     return stripe.StripeClient(settings.STRIPE_SECRET_KEY)
-
-
-def stripe_id(value):
-    """The id of a Stripe field that may arrive expanded (an object) or as an id; "" if none."""
-    if isinstance(value, dict):
-        value = value.get("id")
-    return value if isinstance(value, str) else ""
 
 
 def refunded_cents(donation):

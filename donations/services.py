@@ -22,6 +22,7 @@ from northstar.emails import absolute_url, public_url, send_email
 
 from .models import Donation
 from .money import normalise_currency
+from .review import hold_if_not_countable
 
 logger = logging.getLogger(__name__)
 
@@ -104,40 +105,30 @@ def create_checkout_session(page, donation):
         raise CheckoutUnavailable from exc
 
 
-def fulfil_checkout_session(
-    session_id, payment_intent_id, amount_total, currency, donation_id=None
-):
-    """Mark the gift of a paid checkout paid; True if this call did, False if it was already.
+def fulfil_checkout_session(session_id, payment_intent_id, amount_total, currency, metadata=None):
+    """Mark the gift of a paid checkout paid; True if this call did, False otherwise.
 
-    The gift is found by its session id (or, should Stripe's event overtake the
-    request that saved the id, by `donation_id` from the session's
-    client_reference_id) and locked, so concurrent deliveries of the same
-    payment queue up and the second finds it paid. A checkout whose amount or
-    currency differs from the gift's is logged and left for staff.
+    `amount_total` is what Stripe collected in minor units (None if unreadable),
+    `currency` its code ("usd"; "" if unreadable), `metadata` the session's own metadata
+    (a dict). Only a checkout we opened fulfils a gift (`find_donation_for_update`); any
+    other is logged and changes nothing. The gift is locked, so concurrent deliveries of
+    the same payment queue up and the second finds it paid. A payment whose amount or
+    currency differs from the gift's is not counted: the gift is held for a person to
+    review (`review.hold_if_not_countable`).
     """
     with transaction.atomic():
-        donation = find_donation_for_update(session_id, donation_id)
+        donation = find_donation_for_update(session_id, metadata)
         if donation is None:
-            logger.warning("No donation for checkout session %s", session_id)
+            logger.warning("Checkout session %s is not one we opened for a gift", session_id)
             return False
         if donation.is_paid:
             return False
+        donation.checkout_session_id = session_id
         # Stripe writes currencies lower-case, as the gift's is stored (campaigns allow only
         # SUPPORTED_CURRENCIES, saved lower-case): compared as stored, never as typed.
-        if (
-            amount_total != donation.amount_cents
-            or normalise_currency(currency) != donation.currency
-        ):
-            logger.error(
-                "Checkout session %s paid %s %s for donation %s of %s: left for staff",
-                session_id,
-                amount_total,
-                currency,
-                donation.pk,
-                donation.amount_display,
-            )
+        currency = normalise_currency(currency)
+        if hold_if_not_countable(donation, amount_total, currency, payment_intent_id):
             return False
-        donation.checkout_session_id = session_id
         donation.mark_paid(payment_intent_id)
         queue_receipt(donation)
     return True
@@ -146,17 +137,35 @@ def fulfil_checkout_session(
 DONATION_ID_PATTERN = re.compile(r"[0-9]{1,18}")  # ASCII digits only: never str.isdigit()
 
 
-def find_donation_for_update(session_id, donation_id=None):
-    """The gift of a checkout, locked: by its session id, else by our id sent to Stripe.
+def find_donation_for_update(session_id, metadata=None):
+    """The gift of a checkout we opened, locked; None for any other checkout.
 
-    `donation_id` is the session's client_reference_id, a string; only ASCII
-    digits are read as an id (int() would also read "١٢" as 12).
+    By its stored session id; or, when Stripe's event overtakes the request that saves
+    the id, by the session's own `metadata` as `create_checkout_session` writes it
+    (`donation_id` and `page_id`, ASCII digits: int() would also read "١٢" as 12),
+    naming a gift still pending that has no session yet. A session's
+    `client_reference_id` is never enough: a Payment Link or another app on the same
+    Stripe account can write any number there.
     """
     donations = Donation.objects.select_for_update()
-    donation = donations.filter(checkout_session_id=session_id).first()
-    if donation is None and DONATION_ID_PATTERN.fullmatch(str(donation_id or "")):
-        donation = donations.filter(pk=int(donation_id), checkout_session_id__isnull=True).first()
-    return donation
+    if session_id:
+        donation = donations.filter(checkout_session_id=session_id).first()
+        if donation is not None:
+            return donation
+    metadata = metadata if isinstance(metadata, dict) else {}
+    donation_id = metadata.get("donation_id")
+    page_id = metadata.get("page_id")
+    named = (donation_id, page_id)
+    if not session_id or not all(
+        isinstance(value, str) and DONATION_ID_PATTERN.fullmatch(value) for value in named
+    ):
+        return None
+    return donations.filter(
+        pk=int(donation_id),
+        page_id=int(page_id),
+        status=Donation.Status.PENDING,
+        checkout_session_id__isnull=True,
+    ).first()
 
 
 def fail_checkout_session(session_id):

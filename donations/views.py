@@ -26,7 +26,7 @@ from .services import (
     test_checkout_enabled,
     thank_you_path,
 )
-from .webhooks import process_event
+from .webhooks import event_object, process_event
 
 
 def givable_page(page_id):
@@ -182,5 +182,7 @@ def stripe_webhook(request):
         return HttpResponseBadRequest("Invalid payload or signature.")
     if not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str):
         return HttpResponseBadRequest("Not an event.")
+    if event_object(event) is None:
+        return HttpResponseBadRequest("An event without its object.")
     process_event(event)
     return HttpResponse(status=200)

@@ -1,10 +1,12 @@
-"""Donations in the Wagtail admin: a read-only list for staff (payments alone change gifts)."""
+"""Donations in the Wagtail admin: a read-only list for staff (payments alone change gifts),
+and the one staff action on a gift: accepting a payment held for review (`review_admin`)."""
 
-from django.urls import path
+from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.models import Page
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -12,10 +14,12 @@ from wagtail.permissions import register_permission_policy
 from northstar.log_actions import register_staff_action
 from northstar.protection import RECORDS_HOOK, KeptRecords, counted
 
+from . import review_admin
 from .disputes import DISPUTED, dispute_words
-from .models import Donation
+from .models import HELD_FOR_REVIEW, REVIEW_ACCEPTED, Donation
 from .refund_views import refund_header_button, refund_view
 from .refunds import REFUNDED, refund_words
+from .review import REVIEW_PERMISSION
 
 
 class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -31,16 +35,46 @@ class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Donation, ViewOnlyPermissionPolicy(Donation))
 
 
-class DonationInspectView(InspectView):
-    """A gift's screen, with "Refund" for staff who may refund it (`refund_views`)."""
+class DonationIndexView(generic.IndexView):
+    """The Donations list, with how many payments wait for review above it (a link to them)."""
 
-    def get_header_buttons(self):
-        button = refund_header_button(self.request.user, self.object)
-        return [*super().get_header_buttons(), *([button] if button else [])]
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        waiting = review_admin.waiting_count()
+        if waiting:
+            buttons.append(
+                HeaderButton(
+                    review_admin.waiting_words(waiting),
+                    url=review_admin.waiting_list_url(),
+                    icon_name="warning",
+                )
+            )
+        return buttons
+
+
+class DonationInspectView(generic.InspectView):
+    """A gift's screen: "Refund" for staff who may refund it (`refund_views`), "Accept as
+    collected" on a payment held for review, for staff who may accept it."""
+
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        donation = self.object
+        refund = refund_header_button(self.request.user, donation)
+        if refund is not None:
+            buttons.append(refund)
+        if donation.status == Donation.Status.NEEDS_REVIEW and self.request.user.has_perm(
+            REVIEW_PERMISSION
+        ):
+            url = reverse("donation_review:accept", args=[donation.pk])
+            buttons.append(HeaderButton("Accept as collected…", url=url, icon_name="tick"))
+        return buttons
 
 
 class DonationViewSet(ModelViewSet):
     model = Donation
+    index_view_class = DonationIndexView
     inspect_view_class = DonationInspectView
     icon = "pick"
     menu_label = "Donations"
@@ -53,7 +87,7 @@ class DonationViewSet(ModelViewSet):
         "page",
         Column("created_at", label="Date", sort_key="created_at"),
     ]
-    list_filter = ["status"]
+    list_filter = ["status", "review_reason"]
     list_per_page = 50
     inspect_view_enabled = True
     inspect_view_fields = [
@@ -70,6 +104,11 @@ class DonationViewSet(ModelViewSet):
         "payment_intent_id",
         "created_at",
         "paid_at",
+        # held for review (donations/review.py): what Stripe collected, and why
+        "collected_display",
+        "review_reason",
+        "review_detail",
+        "held_for_review_at",
     ]
     copy_view_enabled = False
     form_fields = []  # never shown: the policy allows no one to add or edit
@@ -78,6 +117,31 @@ class DonationViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_donation_viewset():
     return DonationViewSet("donation")
+
+
+@hooks.register("register_admin_urls")
+def register_review_urls():
+    return review_admin.admin_urls()
+
+
+@hooks.register("construct_homepage_panels")
+def add_payments_to_review_panel(request, panels):
+    panels.append(review_admin.PaymentsToReviewPanel())
+
+
+register_staff_action(
+    HELD_FOR_REVIEW,
+    "Held for review",
+    lambda data: f"Payment held for review, not counted: {data.get('detail', '')}",
+)
+register_staff_action(
+    REVIEW_ACCEPTED,
+    "Accepted as collected",
+    lambda data: (
+        f"Accepted as collected: {data.get('counted', '?')} counted "
+        f"(the gift was {data.get('was', '?')})"
+    ),
+)
 
 
 @hooks.register(RECORDS_HOOK)

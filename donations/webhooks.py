@@ -12,25 +12,28 @@ from .disputes import dispute_changed
 from .models import StripeEvent
 from .refunds import charge_refunded, refund_changed
 from .services import fail_checkout_session, fulfil_checkout_session
+from .stripe_objects import stripe_amount, stripe_currency, stripe_dict, stripe_id
 
 
 def checkout_session_completed(session):
     """A finished checkout: fulfil it once its money has arrived (cards: at once)."""
-    if not session.get("id") or session.get("payment_status") != "paid":
+    session_id = stripe_id(session.get("id"))
+    if not session_id or session.get("payment_status") != "paid":
         return  # a delayed payment method: `async_payment_succeeded` follows
     fulfil_checkout_session(
-        session["id"],
-        session.get("payment_intent") or "",
-        session.get("amount_total"),
-        session.get("currency"),
-        donation_id=session.get("client_reference_id"),
+        session_id,
+        stripe_id(session.get("payment_intent")),
+        stripe_amount(session.get("amount_total")),
+        stripe_currency(session.get("currency")),
+        metadata=stripe_dict(session.get("metadata")),
     )
 
 
 def checkout_session_failed(session):
     """An expired checkout, or a delayed payment that failed: its pending gift failed."""
-    if session.get("id"):
-        fail_checkout_session(session["id"])
+    session_id = stripe_id(session.get("id"))
+    if session_id:
+        fail_checkout_session(session_id)
 
 
 HANDLERS = {
@@ -55,8 +58,16 @@ HANDLERS |= {
 }
 
 
+def event_object(event):
+    """The object a verified event (a dict) carries, a dict; None if it carries none (the
+    webhook answers 400: no Stripe event has that shape)."""
+    obj = stripe_dict(event.get("data")).get("object")
+    return obj if isinstance(obj, dict) else None
+
+
 def process_event(event):
-    """Handle a verified event (as a dict) once; False if ignored or seen before."""
+    """Handle a verified event (as a dict, its object checked by `event_object`) once;
+    False if ignored or seen before."""
     handler = HANDLERS.get(event.get("type"))
     if handler is None:
         return False
@@ -66,5 +77,5 @@ def process_event(event):
                 StripeEvent.objects.create(event_id=event["id"], type=event["type"])
         except IntegrityError:
             return False  # delivered before
-        handler((event.get("data") or {}).get("object") or {})
+        handler(event_object(event) or {})
     return True

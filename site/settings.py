@@ -331,6 +331,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.tasks.send_overdue_gift_notices",
         "schedule": 300.0,
     },
+    # Staff told once a day while payments wait for review (donations/review.py).
+    "remind-staff-of-payments-to-review": {
+        "task": "donations.tasks.remind_staff_of_payments_to_review",
+        "schedule": 86400.0,
+    },
     # Friends' addresses from "ask five friends", 30 days after their campaign's deadline.
     "erase-expired-invitations": {
         "task": "campaigns.tasks.erase_expired_invitations",

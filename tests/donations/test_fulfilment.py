@@ -54,14 +54,15 @@ def test_a_receipt_is_queued_once_per_paid_gift(campaign):
     assert receipt.context["page_title"] == "Spring into Action"
 
 
-def test_a_checkout_paying_another_amount_or_currency_is_left_for_staff(campaign):
+def test_a_checkout_paying_another_amount_or_currency_is_held_for_review(campaign):
     donation = DonationFactory(page=campaign)
 
     assert fulfil(donation, amount_total=100) is False
     assert fulfil(donation, currency="eur") is False
 
     donation.refresh_from_db()
-    assert donation.status == Donation.Status.PENDING
+    assert donation.status == Donation.Status.NEEDS_REVIEW
+    assert donation.collected_amount_cents == 100  # the first payment's; the second changes nothing
     assert campaign.totals() == (0, 0)
 
 
@@ -71,11 +72,16 @@ def test_an_unknown_checkout_changes_nothing(campaign):
     assert campaign.totals() == (0, 0)
 
 
-def test_a_checkout_whose_id_was_not_saved_yet_is_found_by_its_donation_id(campaign):
+def ours(donation, **overrides):
+    """The session metadata `create_checkout_session` writes for `donation`."""
+    return {"donation_id": str(donation.pk), "page_id": str(donation.page_id), **overrides}
+
+
+def test_a_checkout_whose_id_was_not_saved_yet_is_found_by_its_metadata(campaign):
     """Stripe's event can overtake the request that saves the session id."""
     donation = DonationFactory(page=campaign, checkout_session_id=None)
 
-    assert fulfil_checkout_session("cs_early", "pi_1", 5000, "usd", donation_id=str(donation.pk))
+    assert fulfil_checkout_session("cs_early", "pi_1", 5000, "usd", metadata=ours(donation))
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.PAID
@@ -86,7 +92,8 @@ def test_a_donation_id_in_other_scripts_digits_finds_no_gift(campaign):
     donation = DonationFactory(page=campaign, checkout_session_id=None)
     other_digits = str(donation.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
 
-    assert not fulfil_checkout_session("cs_early", "pi_1", 5000, "usd", donation_id=other_digits)
+    metadata = ours(donation, donation_id=other_digits)
+    assert not fulfil_checkout_session("cs_early", "pi_1", 5000, "usd", metadata=metadata)
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.PENDING

@@ -176,6 +176,16 @@ def local_checkout_receipt(client):
     paid_gift(f"{LOCAL_SESSION_PREFIX}receipt")
 
 
+def payments_to_review(client):
+    from donations.review import remind_staff_of_payments_to_review
+
+    UserFactory(email="finance@example.org", is_superuser=True)
+    campaign = FundraisingCampaignPageFactory(title="Spring into Action")
+    donation = DonationFactory(page=campaign, checkout_session_id="cs_test_review")
+    fulfil_checkout_session("cs_test_review", "pi_123", 4500, donation.currency)
+    remind_staff_of_payments_to_review()
+
+
 def friend_invited(client, reminder=False):
     from campaigns.invitations import invite, remind
     from tests.campaigns.factories import FundraiserPageFactory
@@ -368,6 +378,7 @@ OUTBOX_SCENARIOS = {
     "petitions/signed_again": [signed_again_while_pending, signed_again_once_confirmed],
     "petitions/update": [petition_update],
     "donation_receipt": [donation_receipt, local_checkout_receipt],
+    "donations/payments_to_review": [payments_to_review],
     "campaigns/invitation": [friend_invited, friend_reminded],
     "campaigns/gifts_received": [gifts_told_to_owner],
     "campaigns/milestone": [half_of_goal, goal_reached],

@@ -1,0 +1,7 @@
+"""The donations app's Celery tasks, for autodiscovery (which imports this module).
+
+Each task stands beside its service and keeps its name in this module
+(`donations.tasks.<name>`), so messages already queued and the beat schedule find it.
+"""
+
+from .review import remind_staff_of_payments_to_review_task  # noqa: F401
