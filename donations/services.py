@@ -167,8 +167,12 @@ def fail_checkout_session(session_id):
         return bool(donation and donation.mark_failed())
 
 
-def queue_receipt(donation):
-    """Queue the receipt email (sent by a worker once the transaction commits)."""
+def queue_receipt(donation, **extra):
+    """Queue the receipt email (sent by a worker once the transaction commits).
+
+    `extra`: more of the email's context (a monthly installment's `monthly`,
+    `installment_number`, `manage_url`, `test_payment`: donations/recurring.py).
+    """
     page = donation.page.specific
     send_email(
         "donation_receipt",
@@ -181,6 +185,7 @@ def queue_receipt(donation):
             "page_url": public_url(page),
             "paid_on": date_format(timezone.localdate(donation.paid_at), "F j, Y"),
             "reference": str(donation.uuid).split("-")[0].upper(),
-            "test_payment": donation.checkout_session_id.startswith(LOCAL_SESSION_PREFIX),
+            "test_payment": (donation.checkout_session_id or "").startswith(LOCAL_SESSION_PREFIX),
+            **extra,
         },
     )

@@ -8,12 +8,16 @@ retry runs it again. The handlers themselves are idempotent too.
 
 from django.db import IntegrityError, transaction
 
+from . import recurring
 from .models import StripeEvent
 from .services import fail_checkout_session, fulfil_checkout_session
 
 
 def checkout_session_completed(session):
     """A finished checkout: fulfil it once its money has arrived (cards: at once)."""
+    if session.get("mode") == "subscription":  # a monthly gift: `invoice.paid` counts it
+        recurring.link_subscription_checkout(session)
+        return
     if not session.get("id") or session.get("payment_status") != "paid":
         return  # a delayed payment method: `async_payment_succeeded` follows
     fulfil_checkout_session(
@@ -36,6 +40,11 @@ HANDLERS = {
     "checkout.session.async_payment_succeeded": checkout_session_completed,
     "checkout.session.async_payment_failed": checkout_session_failed,
     "checkout.session.expired": checkout_session_failed,
+    # Monthly gifts (donations/recurring.py): every installment is counted on `invoice.paid`.
+    "invoice.paid": recurring.installment_from_invoice,
+    "invoice.payment_failed": recurring.installment_failed,
+    "customer.subscription.updated": recurring.subscription_changed,
+    "customer.subscription.deleted": recurring.subscription_changed,
 }
 
 
