@@ -29,8 +29,8 @@ from northstar.emails import send_email
 
 from .models import Dispute
 from .money import format_money
-from .refunds import donation_for, lock_donation, settle, stripe_client
-from .services import stripe_enabled
+from .refunds import donation_for, lock_donation, settle
+from .services import stripe_client, stripe_enabled
 from .stripe_objects import stripe_id
 
 logger = logging.getLogger(__name__)

@@ -28,6 +28,8 @@ OTHER = "other"
 MINIMUM_CENTS = 100
 MAXIMUM_CENTS = 2_500_000
 REFERRAL_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+ONE_TIME = "once"
+MONTHLY = "monthly"
 
 
 class DonationForm(SupporterForm):
@@ -39,6 +41,15 @@ class DonationForm(SupporterForm):
     else the chosen preset; see `clean`.
     """
 
+    # "Monthly" starts a `RecurringGift` (donations/recurring.py) instead of one gift.
+    frequency = forms.ChoiceField(
+        label=_("How often?"),
+        choices=[(ONE_TIME, _("One time")), (MONTHLY, _("Monthly"))],
+        widget=forms.RadioSelect,
+        required=False,
+        initial=ONE_TIME,
+        error_messages={"invalid_choice": _("Please choose one time or monthly.")},
+    )
     amount = forms.ChoiceField(
         label="Amount",
         choices=[(str(units), str(units)) for units in PRESET_AMOUNTS] + [(OTHER, "Other amount")],
@@ -138,6 +149,14 @@ class DonationForm(SupporterForm):
         for button in buttons:
             button.hint = self.name_shown_hints[button.data["value"]]
         return buttons
+
+    def clean_frequency(self):
+        """ "once" unless "monthly" was chosen (a form posted without the choice: one time)."""
+        return self.cleaned_data.get("frequency") or ONE_TIME
+
+    @property
+    def is_monthly(self):
+        return self.is_bound and self.data.get("frequency") == MONTHLY
 
     def clean_message(self):
         return self.cleaned_data.get("message", "").strip()

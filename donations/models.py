@@ -113,6 +113,22 @@ class Donation(models.Model):
     )
     collected_currency = models.CharField(max_length=3, blank=True)
     held_for_review_at = models.DateTimeField(null=True, blank=True)
+    # Monthly gifts (donations/recurring.py): an installment is its own gift, one per invoice.
+    recurring_gift = models.ForeignKey(
+        "donations.RecurringGift",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="installments",
+        help_text="The monthly gift this is an installment of, if any.",
+    )
+    stripe_invoice_id = models.CharField(
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The invoice an installment was paid by (a local id in test mode).",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -527,6 +543,82 @@ def count_change(donation, amount_cents, donation_count, *, page=None):
         amount_cents=amount_cents,
         donation_count=donation_count,
     )
+
+
+class RecurringGift(models.Model):
+    """A monthly gift: one plan, many installments (`installments`, each a `Donation`).
+
+    With Stripe, a subscription bills it and every paid invoice is an installment
+    (`donations.recurring.record_installment`); in test mode `manage.py bill_monthly_gifts`
+    does the billing. Nothing is counted on the plan itself: each installment is a gift.
+    """
+
+    wagtail_reference_index_ignore = True  # a supporter's record, not content
+
+    class Status(models.TextChoices):
+        PENDING = "pending", gettext_lazy("Waiting for checkout")
+        ACTIVE = "active", gettext_lazy("Active")
+        PAST_DUE = "past_due", gettext_lazy("Past due")
+        CANCELED = "canceled", gettext_lazy("Canceled")
+
+    # The plans that still bill (`bill_monthly_gifts`) and that a donor can manage.
+    BILLING_STATES = (Status.ACTIVE, Status.PAST_DUE)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.PROTECT,
+        related_name="recurring_gifts",
+        help_text="The page the donor chose; installments count there until its deadline.",
+    )
+    amount_cents = models.PositiveIntegerField(help_text="Each month, in minor units.")
+    currency = models.CharField(max_length=3, default="usd")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254)
+    name_shown = models.CharField(
+        max_length=10, choices=Donation.NameShown, default=Donation.NameShown.ANONYMOUS
+    )
+    show_amount_publicly = models.BooleanField(default=False)
+    message = models.TextField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    next_installment_on = models.DateField(null=True, blank=True)
+    installments_paid = models.PositiveIntegerField(default=0)
+    checkout_token = models.CharField(
+        max_length=64, unique=True, default=new_checkout_token, editable=False
+    )
+    checkout_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+    stripe_subscription_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    last_failed_invoice_id = models.CharField(
+        max_length=255, blank=True, help_text="The donor was emailed about this failed invoice."
+    )
+    created = models.DateTimeField(default=timezone.now)
+    canceled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="recurring_gift_amount_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_installment_on"])]
+
+    def __str__(self):
+        return f"{self.amount_display} a month from {self.first_name} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+    @property
+    def amount_display(self):
+        return format_money(self.amount_cents, self.currency)
+
+    @property
+    def is_canceled(self):
+        return self.status == self.Status.CANCELED
 
 
 class StripeEvent(models.Model):

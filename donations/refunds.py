@@ -17,7 +17,6 @@ import logging
 from contextlib import contextmanager
 
 import stripe
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -29,7 +28,7 @@ from northstar.emails import public_url, send_email
 
 from .models import Donation, Refund, count_change, counted_share, gift_levels
 from .money import format_money
-from .services import stripe_enabled
+from .services import stripe_client, stripe_enabled
 from .stripe_objects import stripe_id
 
 logger = logging.getLogger(__name__)
@@ -65,10 +64,6 @@ class DisputeOpen(RefundError):
 
 class RefundRefused(RefundError):
     """Stripe refused the refund (or could not be reached); nothing changed."""
-
-
-def stripe_client():
-    return stripe.StripeClient(settings.STRIPE_SECRET_KEY)
 
 
 def refunded_cents(donation):

@@ -37,6 +37,12 @@ def stripe_enabled():
     return bool(settings.STRIPE_SECRET_KEY)
 
 
+def stripe_client():
+    """Stripe's client with the account's secret key (settings.STRIPE_SECRET_KEY): the one
+    way the donations app talks to Stripe."""
+    return stripe.StripeClient(settings.STRIPE_SECRET_KEY)
+
+
 def test_checkout_enabled():
     """Whether the local test checkout may complete gifts: no Stripe key, and DEBUG on or the
     operator's ALLOW_EMBEDDED_DEFAULTS (settings refuse to start without either; this is the
@@ -74,7 +80,7 @@ def start_donation(page, data):
 
 def create_checkout_session(page, donation):
     """A Stripe Checkout Session for `donation`; marks it failed and raises if Stripe says no."""
-    client = stripe.StripeClient(settings.STRIPE_SECRET_KEY)
+    client = stripe_client()
     params = {
         "mode": "payment",
         "submit_type": "donate",
@@ -176,8 +182,12 @@ def fail_checkout_session(session_id):
         return bool(donation and donation.mark_failed())
 
 
-def queue_receipt(donation):
-    """Queue the receipt email (sent by a worker once the transaction commits)."""
+def queue_receipt(donation, **extra):
+    """Queue the receipt email (sent by a worker once the transaction commits).
+
+    `extra`: more of the email's context (a monthly installment's `monthly`,
+    `installment_number`, `manage_url`, `test_payment`: donations/recurring.py).
+    """
     page = donation.page.specific
     send_email(
         "donation_receipt",
@@ -190,6 +200,7 @@ def queue_receipt(donation):
             "page_url": public_url(page),
             "paid_on": date_format(timezone.localdate(donation.paid_at), "F j, Y"),
             "reference": str(donation.uuid).split("-")[0].upper(),
-            "test_payment": donation.checkout_session_id.startswith(LOCAL_SESSION_PREFIX),
+            "test_payment": (donation.checkout_session_id or "").startswith(LOCAL_SESSION_PREFIX),
+            **extra,
         },
     )

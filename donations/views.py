@@ -12,12 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
 from northstar.emails import public_url
+from northstar.models import normalise_email
 from northstar.pagecache import render_for_cache
 from northstar.ratelimit import HOUR, allow, client_ip
 from northstar.sharing import share_links
 
-from .forms import DonationForm
+from .forms import MONTHLY, DonationForm
 from .models import Donation, name_seen_by_owner
+from .recurring import start_monthly_gift
 from .services import (
     LOCAL_SESSION_PREFIX,
     CheckoutUnavailable,
@@ -66,8 +68,14 @@ def give(request, page_id):
     if not allow("donation-start-ip", client_ip(request), limit, HOUR):
         form.add_error(None, "Too many attempts from your connection. Please try again in an hour.")
         return render_with_form(request, page, form, status=429)
+    # Card testing from many connections with one address: the same answer per email.
+    limit = settings.DONATION_STARTS_PER_EMAIL_PER_HOUR
+    if not allow("donation-start-email", normalise_email(form.cleaned_data["email"]), limit, HOUR):
+        form.add_error(None, "Too many attempts with this email. Please try again in an hour.")
+        return render_with_form(request, page, form, status=429)
+    start = start_monthly_gift if form.cleaned_data["frequency"] == MONTHLY else start_donation
     try:
-        checkout_url = start_donation(page, form.cleaned_data)
+        checkout_url = start(page, form.cleaned_data)
     except CheckoutUnavailable:
         form.add_error(
             None,

@@ -8,6 +8,7 @@ retry runs it again. The handlers themselves are idempotent too.
 
 from django.db import IntegrityError, transaction
 
+from . import recurring
 from .disputes import dispute_changed
 from .models import StripeEvent
 from .refunds import charge_refunded, refund_changed
@@ -17,6 +18,9 @@ from .stripe_objects import stripe_amount, stripe_currency, stripe_dict, stripe_
 
 def checkout_session_completed(session):
     """A finished checkout: fulfil it once its money has arrived (cards: at once)."""
+    if session.get("mode") == "subscription":  # a monthly gift: `invoice.paid` counts it
+        recurring.link_subscription_checkout(session)
+        return
     session_id = stripe_id(session.get("id"))
     if not session_id or session.get("payment_status") != "paid":
         return  # a delayed payment method: `async_payment_succeeded` follows
@@ -41,11 +45,12 @@ HANDLERS = {
     "checkout.session.async_payment_succeeded": checkout_session_completed,
     "checkout.session.async_payment_failed": checkout_session_failed,
     "checkout.session.expired": checkout_session_failed,
-}
-
-
-# Refunds and disputes (issue 28): each handler re-reads the object from Stripe.
-HANDLERS |= {
+    # Monthly gifts (donations/recurring.py): every installment is counted on `invoice.paid`.
+    "invoice.paid": recurring.installment_from_invoice,
+    "invoice.payment_failed": recurring.installment_failed,
+    "customer.subscription.updated": recurring.subscription_changed,
+    "customer.subscription.deleted": recurring.subscription_changed,
+    # Refunds and disputes (donations/refunds.py, disputes.py): each re-reads its object.
     "refund.created": refund_changed,
     "refund.updated": refund_changed,
     "refund.failed": refund_changed,

@@ -224,6 +224,17 @@ class SiteSettings(BaseSiteSetting):
         blank=True,
         help_text="Printed on every donation receipt (tax-deductibility statement).",
     )
+    monthly_giving_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "The organisation's own giving page: monthly gifts count here once the page they "
+            "were given to has passed its deadline."
+        ),
+    )
     default_share_text = models.CharField(
         max_length=280,
         blank=True,
@@ -269,8 +280,9 @@ class SiteSettings(BaseSiteSetting):
                 FieldPanel("ein"),
                 FieldPanel("postal_address"),
                 FieldPanel("receipt_wording"),
+                FieldPanel("monthly_giving_page"),
             ],
-            heading="Receipts",
+            heading="Receipts and monthly gifts",
         ),
         MultiFieldPanel(
             [

@@ -190,6 +190,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 PETITION_SIGNS_PER_IP_PER_HOUR = env.int("PETITION_SIGNS_PER_IP_PER_HOUR", default=60)
 PETITION_SIGNS_PER_EMAIL_PER_HOUR = env.int("PETITION_SIGNS_PER_EMAIL_PER_HOUR", default=10)
 DONATION_STARTS_PER_IP_PER_HOUR = env.int("DONATION_STARTS_PER_IP_PER_HOUR", default=20)
+# Card testing from many addresses with one email: checkouts started per donor email an hour.
+DONATION_STARTS_PER_EMAIL_PER_HOUR = env.int("DONATION_STARTS_PER_EMAIL_PER_HOUR", default=10)
 # Gifts to one fundraiser page within this many seconds go to its owner as one email.
 GIFT_NOTICE_DELAY_SECONDS = env.int("GIFT_NOTICE_DELAY_SECONDS", default=300)
 PETITION_CONFIRMATION_MAX_AGE_DAYS = 7
@@ -341,6 +343,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.tasks.erase_expired_invitations",
         "schedule": 86400.0,
     },
+    # Test mode only (no Stripe key: Stripe bills): each monthly gift's due installment.
+    "bill-monthly-gifts": {"task": "donations.tasks.bill_monthly_gifts", "schedule": 86400.0},
 }
 
 WAGTAIL_SITE_NAME = "North Star"

@@ -186,6 +186,40 @@ def payments_to_review(client):
     remind_staff_of_payments_to_review()
 
 
+def monthly_receipt(client):
+    from donations.recurring import complete_local_checkout
+    from tests.donations.monthly_support import RecurringGiftFactory
+
+    campaign = FundraisingCampaignPageFactory(title="Spring into Action")
+    complete_local_checkout(RecurringGiftFactory(page=campaign, checkout_session_id="cs_local_1"))
+
+
+def monthly_event(kind):
+    from donations.recurring import installment_failed, subscription_changed
+    from tests.donations.monthly_support import RecurringGiftFactory, invoice, subscription
+
+    campaign = FundraisingCampaignPageFactory(title="Spring into Action")
+    plan = RecurringGiftFactory(page=campaign, status="active")
+    if kind == "failed":
+        installment_failed(invoice(plan, "in_1", type="invoice.payment_failed")["data"]["object"])
+    else:
+        subscription_changed(subscription(plan, status="canceled")["data"]["object"])
+    return plan
+
+
+def monthly_payment_failed(client):
+    monthly_event("failed")
+
+
+def monthly_ended(client):
+    monthly_event("ended")
+
+
+def monthly_manage_link(client):
+    plan = monthly_event("failed")
+    client.post("/donations/monthly/manage/", {"email": plan.email})
+
+
 def friend_invited(client, reminder=False):
     from campaigns.invitations import invite, remind
     from tests.campaigns.factories import FundraiserPageFactory
@@ -377,8 +411,11 @@ OUTBOX_SCENARIOS = {
     "petitions/confirm_signature": [confirmation_email],
     "petitions/signed_again": [signed_again_while_pending, signed_again_once_confirmed],
     "petitions/update": [petition_update],
-    "donation_receipt": [donation_receipt, local_checkout_receipt],
+    "donation_receipt": [donation_receipt, local_checkout_receipt, monthly_receipt],
     "donations/payments_to_review": [payments_to_review],
+    "donations/monthly_payment_failed": [monthly_payment_failed],
+    "donations/monthly_ended": [monthly_ended],
+    "donations/monthly_manage_link": [monthly_manage_link],
     "campaigns/invitation": [friend_invited, friend_reminded],
     "campaigns/gifts_received": [gifts_told_to_owner],
     "campaigns/milestone": [half_of_goal, goal_reached],
