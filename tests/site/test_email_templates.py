@@ -176,6 +176,34 @@ def local_checkout_receipt(client):
     paid_gift(f"{LOCAL_SESSION_PREFIX}receipt")
 
 
+def refunded(client):
+    from donations.models import Donation
+    from donations.refunds import refund
+
+    paid_gift("cs_test_refund")
+    donation = Donation.objects.get(checkout_session_id="cs_test_refund")
+    refund(donation, 1000, by=None, reason="The donor asked")
+
+
+def dispute_opened(client):
+    from donations.disputes import dispute_changed
+    from tests.support.stripe_events import stripe_object
+
+    UserFactory(email="finance@example.org", is_superuser=True)
+    paid_gift("cs_test_dispute")
+    dispute_changed(
+        stripe_object(
+            "dispute",
+            id="dp_1Dispute",
+            amount=2500,
+            currency="usd",
+            charge="ch_1Charge",
+            payment_intent="pi_123",
+            status="needs_response",
+        )
+    )
+
+
 def payments_to_review(client):
     from donations.review import remind_staff_of_payments_to_review
 
@@ -413,6 +441,8 @@ OUTBOX_SCENARIOS = {
     "petitions/update": [petition_update],
     "donation_receipt": [donation_receipt, local_checkout_receipt, monthly_receipt],
     "donations/payments_to_review": [payments_to_review],
+    "donations/refund": [refunded],
+    "donations/dispute_opened": [dispute_opened],
     "donations/monthly_payment_failed": [monthly_payment_failed],
     "donations/monthly_ended": [monthly_ended],
     "donations/monthly_manage_link": [monthly_manage_link],

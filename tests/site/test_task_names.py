@@ -11,6 +11,8 @@ TASK_NAMES = {
     "campaigns.tasks.erase_expired_invitations",
     "campaigns.tasks.send_gift_notice",
     "campaigns.tasks.send_overdue_gift_notices",
+    "donations.tasks.bill_monthly_gifts",
+    "donations.tasks.remind_staff_of_payments_to_review",
     "northstar.tasks.record_worker_heartbeat",
     "northstar.tasks.requeue_stalled_email",
     "northstar.tasks.send_outbound_email",
