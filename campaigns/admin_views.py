@@ -8,13 +8,12 @@ back requires permission to publish it (`FundraiserPagePermissionTester`).
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from northstar.admin_access import page_editors_only
+from northstar.admin_access import forbidden, page_editors_only
 from northstar.charts import bar_chart, money_chart
 from northstar.days import organisation_zone
 from northstar.exports import csv_response
@@ -81,7 +80,7 @@ def take_down_view(request, page_id):
     the form again with what is missing."""
     page = get_object_or_404(FundraiserPage.objects.select_related("supporter"), pk=page_id)
     if not page.permissions_for_user(request.user).can_take_down():
-        raise PermissionDenied
+        return forbidden(request, "You need permission to publish this page to take it down.")
     form = TakeDownForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and page.live and form.is_valid():
         try:
@@ -110,7 +109,7 @@ def put_back_view(request, page_id):
         messages.info(request, f"{page.title} is not taken down.")
         return back
     if not page.permissions_for_user(request.user).can_put_back():
-        raise PermissionDenied
+        return forbidden(request, "You need permission to publish this page to put it back up.")
     if request.method == "POST":
         try:
             put_back(page, request.user)

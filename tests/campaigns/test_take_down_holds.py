@@ -282,8 +282,10 @@ def test_staff_without_publish_permission_cannot_put_a_page_back(client, page, s
     editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(editor)
 
-    client.post(reverse("campaign_takedown:put-back", args=[page.pk]))
+    response = client.post(reverse("campaign_takedown:put-back", args=[page.pk]))
 
+    assert response.status_code == 403
+    assert "You need permission to publish this page to put it back up." in response.text
     assert not fresh(page).live
 
 
