@@ -386,13 +386,14 @@ X_FRAME_OPTIONS = "DENY"
 # Content Security Policy (django-csp; northstar/csp.py loosens it for Wagtail's
 # admin only): the site's own scripts, styles and fonts, images from the site
 # (and the media domain), no framing, forms posted only to the site and to
-# Stripe Checkout when Stripe is configured. No inline script or style.
+# Stripe Checkout and Stripe's customer portal (a monthly donor's "Update my card" redirects
+# there) when Stripe is configured. No inline script or style.
 _CSP_IMAGES = [SELF, "data:"]
 if _MEDIA_DOMAIN := env.str("AWS_S3_CUSTOM_DOMAIN", default=""):
     _CSP_IMAGES.append(f"https://{_MEDIA_DOMAIN}")
 _CSP_FORMS = [SELF]
 if STRIPE_SECRET_KEY:
-    _CSP_FORMS.append("https://checkout.stripe.com")
+    _CSP_FORMS += ["https://checkout.stripe.com", "https://billing.stripe.com"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
