@@ -117,3 +117,10 @@ def test_asking_for_the_manage_link_answers_the_same_whatever_address_is_typed(c
     assert sent.count() == (1 if email == plan.email else 0)
     if sent:
         assert manage_token(plan) in sent.get().context["gifts"][0]["manage_url"]
+
+
+def test_every_page_links_to_asking_for_the_manage_link(client, campaign):
+    """A donor who lost their receipt finds "Manage a monthly gift" in any page's footer."""
+    response = client.get(campaign.url)
+
+    assert '<a href="/donations/monthly/manage/">Manage a monthly gift</a>' in response.text
