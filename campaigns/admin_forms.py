@@ -7,6 +7,7 @@ import re
 from django import forms
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from campaigns.titles import title_refusal
 from donations.forms import MAXIMUM_CENTS
 from donations.money import (
     DEFAULT_CURRENCY,
@@ -146,7 +147,7 @@ class GoalPageForm(WagtailAdminPageForm):
 
     Its title is checked as the public forms check it: unique in the campaign among teams
     and fundraiser pages as a reader sees it, and not mixing look-alike alphabets
-    (`campaigns.services.title_refusal`), so staff creating or renaming a page in the
+    (`campaigns.titles.title_refusal`), so staff creating or renaming a page in the
     admin cannot make a look-alike either.
     """
 
@@ -163,7 +164,6 @@ class GoalPageForm(WagtailAdminPageForm):
 
     def clean(self):
         from campaigns.models import FundraisingCampaignPage
-        from campaigns.services import title_refusal
 
         cleaned = super().clean()
         title = cleaned.get("title")

@@ -33,6 +33,11 @@ def new_checkout_token():
     return secrets.token_urlsafe(32)
 
 
+# The checkout session id of a gift paid through the local test checkout (no Stripe keys set):
+# receipts say it was a test, and nothing is ever sent to Stripe about it.
+LOCAL_SESSION_PREFIX = "cs_local_"
+
+
 class Donation(models.Model):
     """One gift to one page (a campaign now, a supporter's fundraiser page later)."""
 

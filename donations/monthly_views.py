@@ -22,10 +22,9 @@ from northstar.emails import absolute_url
 from northstar.ratelimit import HOUR, allow, client_ip
 
 from .forms import MAXIMUM_CENTS, MINIMUM_CENTS
-from .models import RecurringGift
+from .models import LOCAL_SESSION_PREFIX, RecurringGift
 from .money import MoneyField
 from .recurring import (
-    LOCAL_SESSION_PREFIX,
     RecurringGiftError,
     cancel_recurring_gift,
     card_update_url,

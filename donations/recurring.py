@@ -18,7 +18,6 @@ address).
 
 import calendar
 import logging
-import re
 import secrets
 from datetime import UTC, date, datetime
 
@@ -34,17 +33,16 @@ from northstar.days import organisation_date, organisation_today
 from northstar.emails import absolute_url, public_url, send_email
 from northstar.models import SiteSettings, normalise_email
 
-from .models import Donation, RecurringGift
-from .services import CheckoutUnavailable, queue_receipt, stripe_client, stripe_enabled
-from .stripe_objects import stripe_id
+from .models import LOCAL_SESSION_PREFIX, Donation, RecurringGift
+from .receipts import queue_receipt
+from .services import CheckoutUnavailable, stripe_client, stripe_enabled
+from .stripe_objects import metadata_ids, stripe_id
 
 logger = logging.getLogger(__name__)
 
 LOCAL_SUBSCRIPTION_PREFIX = "sub_local_"
 LOCAL_INVOICE_PREFIX = "in_local_"
-LOCAL_SESSION_PREFIX = "cs_local_"
 MANAGE_SALT = "donations.recurring.manage"
-ID_PATTERN = re.compile(r"[0-9]{1,18}")  # ASCII digits only
 
 
 class RecurringGiftError(Exception):
@@ -140,12 +138,12 @@ def monthly_thank_you_path(plan):
 def plan_from_metadata(metadata, *, for_update=True):
     """The plan a Stripe object's metadata names (`recurring_gift_id`, `page_id` as we sent
     them), or None: both must match one of our plans."""
-    metadata = metadata if isinstance(metadata, dict) else {}
-    plan_id, page_id = metadata.get("recurring_gift_id"), metadata.get("page_id")
-    if not (ID_PATTERN.fullmatch(str(plan_id or "")) and ID_PATTERN.fullmatch(str(page_id or ""))):
+    named = metadata_ids(metadata, "recurring_gift_id", "page_id")
+    if named is None:
         return None
+    plan_id, page_id = named
     plans = RecurringGift.objects.select_for_update() if for_update else RecurringGift.objects
-    return plans.filter(pk=int(plan_id), page_id=int(page_id)).first()
+    return plans.filter(pk=plan_id, page_id=page_id).first()
 
 
 def link_subscription_checkout(session) -> bool:

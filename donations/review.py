@@ -36,6 +36,7 @@ from northstar.models import OutboundEmail, SiteSettings
 
 from .models import REVIEW_ACCEPTED, Donation
 from .money import format_money
+from .receipts import queue_receipt
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +117,6 @@ def accept_held_payment(donation_id: int, *, by) -> Donation:
     Raises `Donation.DoesNotExist`, and `CannotAccept` for a gift not waiting for review,
     an amount that could not be read, or a currency other than the page's.
     """
-    from .services import queue_receipt  # services imports this module
-
     with transaction.atomic():
         donation = Donation.objects.select_for_update().get(pk=donation_id)
         problem = acceptance_problem(donation)

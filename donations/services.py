@@ -8,25 +8,22 @@ all in one transaction, once however often it is called.
 """
 
 import logging
-import re
 import secrets
 
 import stripe
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 
-from northstar.emails import absolute_url, public_url, send_email
+from northstar.emails import absolute_url, public_url
 
-from .models import Donation
+from .models import LOCAL_SESSION_PREFIX, Donation
 from .money import normalise_currency
+from .receipts import queue_receipt
 from .review import hold_if_not_countable
+from .stripe_objects import metadata_ids
 
 logger = logging.getLogger(__name__)
-
-LOCAL_SESSION_PREFIX = "cs_local_"
 
 
 class CheckoutUnavailable(Exception):
@@ -140,9 +137,6 @@ def fulfil_checkout_session(session_id, payment_intent_id, amount_total, currenc
     return True
 
 
-DONATION_ID_PATTERN = re.compile(r"[0-9]{1,18}")  # ASCII digits only: never str.isdigit()
-
-
 def find_donation_for_update(session_id, metadata=None):
     """The gift of a checkout we opened, locked; None for any other checkout.
 
@@ -158,17 +152,13 @@ def find_donation_for_update(session_id, metadata=None):
         donation = donations.filter(checkout_session_id=session_id).first()
         if donation is not None:
             return donation
-    metadata = metadata if isinstance(metadata, dict) else {}
-    donation_id = metadata.get("donation_id")
-    page_id = metadata.get("page_id")
-    named = (donation_id, page_id)
-    if not session_id or not all(
-        isinstance(value, str) and DONATION_ID_PATTERN.fullmatch(value) for value in named
-    ):
+    named = metadata_ids(metadata, "donation_id", "page_id")
+    if not session_id or named is None:
         return None
+    donation_id, page_id = named
     return donations.filter(
-        pk=int(donation_id),
-        page_id=int(page_id),
+        pk=donation_id,
+        page_id=page_id,
         status=Donation.Status.PENDING,
         checkout_session_id__isnull=True,
     ).first()
@@ -180,27 +170,3 @@ def fail_checkout_session(session_id):
         donation = Donation.objects.select_for_update().filter(checkout_session_id=session_id)
         donation = donation.first()
         return bool(donation and donation.mark_failed())
-
-
-def queue_receipt(donation, **extra):
-    """Queue the receipt email (sent by a worker once the transaction commits).
-
-    `extra`: more of the email's context (a monthly installment's `monthly`,
-    `installment_number`, `manage_url`, `test_payment`: donations/recurring.py).
-    """
-    page = donation.page.specific
-    send_email(
-        "donation_receipt",
-        donation.email,
-        {
-            "first_name": donation.first_name,
-            "amount_cents": donation.amount_cents,  # shown with the `money` filter
-            "currency": donation.currency,
-            "page_title": page.title,
-            "page_url": public_url(page),
-            "paid_on": date_format(timezone.localdate(donation.paid_at), "F j, Y"),
-            "reference": str(donation.uuid).split("-")[0].upper(),
-            "test_payment": (donation.checkout_session_id or "").startswith(LOCAL_SESSION_PREFIX),
-            **extra,
-        },
-    )

@@ -42,3 +42,19 @@ def stripe_currency(value) -> str:
 def stripe_dict(value) -> dict:
     """`value` if it is an object (a dict, as `metadata` should be); else an empty one."""
     return value if isinstance(value, dict) else {}
+
+
+# Our primary keys as we write them into a Stripe object's `metadata`: ASCII digits only
+# (int() would also read "١٢" as 12, and str.isdigit() accepts "²").
+OUR_ID_PATTERN = re.compile(r"[0-9]{1,18}")
+
+
+def metadata_ids(metadata, *names: str) -> tuple[int, ...] | None:
+    """The primary keys `names` ("donation_id", "page_id") that `metadata` (a Stripe object's
+    `metadata`, as we wrote it) carries, as ints in that order; None unless every one is
+    there and is ASCII digits."""
+    metadata = stripe_dict(metadata)
+    values = [metadata.get(name) for name in names]
+    if not all(isinstance(value, str) and OUR_ID_PATTERN.fullmatch(value) for value in values):
+        return None
+    return tuple(int(value) for value in values)

@@ -18,10 +18,9 @@ from northstar.ratelimit import HOUR, allow, client_ip
 from northstar.sharing import share_links
 
 from .forms import MONTHLY, DonationForm
-from .models import Donation, name_seen_by_owner
+from .models import LOCAL_SESSION_PREFIX, Donation, name_seen_by_owner
 from .recurring import start_monthly_gift
 from .services import (
-    LOCAL_SESSION_PREFIX,
     CheckoutUnavailable,
     fulfil_checkout_session,
     start_donation,

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
-from donations.models import Donation
-from donations.services import LOCAL_SESSION_PREFIX, fulfil_checkout_session
+from donations.models import LOCAL_SESSION_PREFIX, Donation
+from donations.services import fulfil_checkout_session
 from northstar.emails import build_message, email_message
 from northstar.models import OutboundEmail
 from petitions.delivery.services import deliver_signatures, delivery_message
