@@ -306,3 +306,35 @@ def test_two_staff_refunding_what_is_left_of_one_gift_at_once_refund_it_once(
         pages[0].pk: (0, 0),
     }
     assert DonationTotal.objects.rebuild() == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_charge_refunded_events_of_many_gifts_of_one_team_at_once_never_deadlock(
+    campaign, team_of_five, webhook_in_test_mode
+):
+    """Each `charge.refunded` records two refunds made in Stripe's dashboard in one
+    transaction: two changes to the totals of the same levels, which must not wait on another
+    event's changes in a crossing order."""
+    require_postgresql()
+    team, pages = team_of_five
+    gifts = [paid_gift(pages[n % PAGES], 5000, f"charge_{n}") for n in range(24)]
+
+    def charge_refunded(n):
+        gift = gifts[n]
+        refunds = [dashboard_refund(gift, f"re_{n}_{k}", 500) for k in range(2)]
+        charge = stripe_object(
+            "charge",
+            id=f"ch_{n}",
+            amount=5000,
+            amount_refunded=1000,
+            payment_intent=gift.payment_intent_id,
+            refunds={"object": "list", "data": refunds, "has_more": False},
+        )
+        delivered(event("charge.refunded", charge))()
+
+    run_at_once(charge_refunded, len(gifts))
+
+    assert Refund.objects.filter(status="succeeded").count() == 2 * len(gifts)
+    assert levels_counted(campaign, team, pages) == levels_from_rows(campaign, team, pages)
+    assert DonationTotal.objects.total(page=campaign.pk) == (24 * 4000, 24)
+    assert DonationTotal.objects.rebuild() == {}
