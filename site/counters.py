@@ -58,7 +58,10 @@ class CounterQuerySet(models.QuerySet):
 
         For roll-ups: a gift counted on its page and on every level above it.
         Keys are written in the order given; give them in one fixed order
-        (deepest level first, say) so that concurrent writers never deadlock.
+        (deepest level first, say) so that concurrent writers never deadlock. Every
+        write of one transaction goes to the same shard (`_transaction_shard`), so a
+        transaction that adds twice (a refund, then its status) still takes its row
+        locks in that one order.
         A key given twice raises ValueError (one statement changes a row once).
         """
         model = self.model
@@ -79,7 +82,7 @@ class CounterQuerySet(models.QuerySet):
         shard_field = opts.get_field("shard")
         amount_fields = [opts.get_field(name) for name in model.amount_fields]
         columns = [f.column for f in (*key_fields, shard_field, *amount_fields)]
-        shard = random.randrange(model.SHARDS)
+        shard = _transaction_shard(connection) % model.SHARDS
         params = []
         for key in keys:
             if len(key) != len(key_fields):
@@ -260,6 +263,26 @@ def registered_counters():
         for model in apps.get_models()
         if issubclass(model, ShardedCounter) and not model._meta.abstract
     ]
+
+
+def _transaction_shard(connection):
+    """A random number kept for the rest of the current transaction on `connection` (a new one
+    outside any): the shard its writes go to, modulo the counter's `SHARDS`.
+
+    Shards are chosen at random so that concurrent writers rarely meet on a row; but two
+    writes of one transaction to different shards would lock shard a's rows then shard b's
+    while another transaction locks b's then a's (a deadlock on the levels they share: a
+    team, a campaign). One shard per transaction keeps every writer's locks in key order.
+    The transaction is known by its outermost `atomic` block (a function decorated with
+    `transaction.atomic` reuses one block: its calls on one connection share a shard).
+    """
+    outermost = connection.atomic_blocks[0] if connection.in_atomic_block else None
+    kept = getattr(connection, "_counter_shard", None)
+    if outermost is not None and kept is not None and kept[0] is outermost:
+        return kept[1]
+    number = random.randrange(1 << 30)
+    connection._counter_shard = (outermost, number) if outermost is not None else None
+    return number
 
 
 def _one_rebuild_at_a_time(connection, model):

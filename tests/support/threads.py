@@ -24,4 +24,4 @@ def run_at_once(work, count):
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
+    assert errors == [], errors
