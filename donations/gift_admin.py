@@ -13,6 +13,8 @@ Times are shown in the organisation's time zone (`northstar.days.organisation_ti
 whatever a staff member's admin profile says.
 """
 
+import datetime
+
 import django_filters
 from django.conf import settings
 from django.db.models import Case, Exists, F, OuterRef, Subquery, Sum, When
@@ -20,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import date_format
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -105,6 +107,16 @@ class DonationFilterSet(WagtailFilterSet):
         return outcome_filter(queryset, value)
 
 
+def amount_column():
+    """The Donations list's first column: the gift's amount, a link to its screen."""
+    return TitleColumn(
+        "amount_display",
+        label="Amount",
+        sort_key="amount_cents",
+        get_url=lambda gift: reverse("donation:inspect", args=[gift.pk]),
+    )
+
+
 class StatusColumn(Column):
     """The gift's status, and beside it what happened after (`outcomes`), as tags."""
 
@@ -172,7 +184,27 @@ def dispute_rows(donation):
     ]
 
 
-class DonationInspectScreen(generic.InspectView):
+# Labels of the screens' fields that are not model fields (properties).
+FIELD_LABELS = {"amount_display": "Amount", "collected_display": "Collected by Stripe"}
+
+
+class MoneyInspectView(generic.InspectView):
+    """Wagtail's inspect view, with every time in the organisation's zone (as the tables
+    below the fields show them), an empty field as "—", and properties named in words."""
+
+    def get_field_label(self, field_name, field):
+        return FIELD_LABELS.get(field_name) or super().get_field_label(field_name, field)
+
+    def get_field_display_value(self, field_name, field):
+        value = getattr(self.object, field_name, None)
+        if isinstance(value, datetime.datetime):
+            return in_organisation_zone(value)
+        if value is None or value == "":
+            return "—"
+        return super().get_field_display_value(field_name, field)
+
+
+class DonationInspectScreen(MoneyInspectView):
     """A gift's screen: its fields, then its refunds, its disputes and its monthly plan."""
 
     template_name = "donations/admin/donation_inspect.html"
@@ -202,7 +234,7 @@ class RecurringGiftIndexView(generic.IndexView):
         return super().get_base_queryset().select_related("page")
 
 
-class RecurringGiftInspectView(generic.InspectView):
+class RecurringGiftInspectView(MoneyInspectView):
     """A monthly plan's screen: its fields, then its installments (each a gift), newest first."""
 
     template_name = "donations/admin/recurring_gift_inspect.html"
@@ -236,7 +268,12 @@ class RecurringGiftViewSet(ModelViewSet):
     add_to_admin_menu = True
     url_prefix = "monthly-gifts"
     list_display = [
-        Column("donor", label="Donor", accessor=lambda plan: f"{plan.first_name} {plan.last_name}"),
+        TitleColumn(
+            "donor",
+            label="Donor",
+            accessor=lambda plan: f"{plan.first_name} {plan.last_name}",
+            get_url=lambda plan: reverse("monthly_gift:inspect", args=[plan.pk]),
+        ),
         Column("amount_display", label="Amount a month", sort_key="amount_cents"),
         "page",
         "status",

@@ -606,6 +606,7 @@ class RecurringGift(models.Model):
 
     class Meta:
         ordering = ["-created"]
+        verbose_name = "monthly gift"  # as the donate form and the admin's menu say
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount_cents__gt=0), name="recurring_gift_amount_positive"

@@ -87,7 +87,7 @@ class DonationViewSet(ModelViewSet):
     menu_order = 220
     add_to_admin_menu = True
     list_display = [
-        Column("amount_display", label="Amount", sort_key="amount_cents"),
+        gift_admin.amount_column(),
         Column("donor_name", label="Donor"),
         gift_admin.StatusColumn("status", label="Status"),
         "page",
