@@ -49,6 +49,8 @@ class Donation(models.Model):
         FAILED = "failed", "Failed"
         # Stripe collected money the code will not count: a person decides (review.py).
         NEEDS_REVIEW = "needs_review", "Needs review"
+        # A payment held for review and refunded whole: never counted (donations/refunds.py).
+        REFUNDED = "refunded", "Refunded"
 
     COUNTED_STATES = (Status.PAID,)
 
@@ -219,6 +221,12 @@ class Donation(models.Model):
         count_gift(self, page=given_page(self))
         gift_paid.send(sender=Donation, donation=self)
         return True
+
+    @property
+    def charged_currency(self):
+        """The currency Stripe charged the donor in: what it collected for a payment held for
+        review (or accepted), else the gift's. Refunds are in it."""
+        return self.collected_currency or self.currency
 
     @property
     def collected_display(self):
@@ -603,6 +611,7 @@ class RecurringGift(models.Model):
 
     class Meta:
         ordering = ["-created"]
+        verbose_name = "monthly gift"  # as the donate form and the admin's menu say
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount_cents__gt=0), name="recurring_gift_amount_positive"
@@ -694,7 +703,7 @@ class Refund(models.Model):
 
     @property
     def amount_display(self):
-        return format_money(self.amount_cents, self.donation.currency)
+        return format_money(self.amount_cents, self.donation.charged_currency)
 
     @property
     def is_counted(self):

@@ -11,6 +11,12 @@ Stripe holds it now (re-read), so a refund made in Stripe's dashboard is recorde
 too, and events arriving twice or in any order end with the same totals: each
 change reads the gift's counted share (`counted_share`) before and after, and
 counts the difference, under the gift's lock.
+
+A payment held for review (`Donation.Status.NEEDS_REVIEW`: Stripe collected money the
+code would not count) is refunded the same way, whole: what may be refunded is what
+Stripe collected, in its currency; no total changes (it was never counted); once
+refunds cover all of it the gift leaves "Needs review" for `Donation.Status.REFUNDED`,
+and goes back to "Needs review" if such a refund fails (`_settle_held`).
 """
 
 import logging
@@ -66,6 +72,20 @@ class RefundRefused(RefundError):
     """Stripe refused the refund (or could not be reached); nothing changed."""
 
 
+class HeldRefundedWhole(RefundError):
+    """A payment held for review is refunded whole (what is left of what Stripe collected),
+    never in part: a part kept would be counted by nobody."""
+
+
+# The states of a payment held for review, before and after it was refunded whole.
+HELD_STATES = (Donation.Status.NEEDS_REVIEW, Donation.Status.REFUNDED)
+
+
+def is_held(donation):
+    """Whether `donation` is a payment held for review (refunded whole or not)."""
+    return donation.status in HELD_STATES
+
+
 def refunded_cents(donation):
     """Cents of `donation` refunded or being refunded (refunds pending or succeeded)."""
     refunds = donation.refunds.filter(status__in=Refund.COUNTED_STATES)
@@ -73,10 +93,15 @@ def refunded_cents(donation):
 
 
 def refundable_cents(donation):
-    """Cents of `donation` that may still be refunded: 0 unless it is paid."""
-    if not donation.is_paid:
+    """Cents of `donation` that may still be refunded: of its amount if it is paid, of what
+    Stripe collected if it is held for review (in `donation.charged_currency`); else 0."""
+    if donation.is_paid:
+        charged = donation.amount_cents
+    elif donation.status == Donation.Status.NEEDS_REVIEW:
+        charged = donation.collected_amount_cents or 0
+    else:
         return 0
-    return max(0, donation.amount_cents - refunded_cents(donation))
+    return max(0, charged - refunded_cents(donation))
 
 
 def open_dispute(donation):
@@ -100,8 +125,14 @@ def lock_donation(pk):
 
 def check_refund(donation, amount_cents):
     """Raise the `RefundError` that refunding `amount_cents` of `donation` meets, if any."""
-    if not donation.is_paid:
+    held = donation.status == Donation.Status.NEEDS_REVIEW
+    if not donation.is_paid and not held:
         raise GiftNotPaid("This gift was not paid, so there is nothing to refund.")
+    if held and not donation.collected_amount_cents:
+        raise GiftNotPaid(
+            "Stripe's event gave no amount we could read for this payment: refund it in "
+            "Stripe's dashboard."
+        )
     if open_dispute(donation) is not None:
         raise DisputeOpen(
             "A dispute is open on this gift: it can be refunded only once the dispute closes."
@@ -109,6 +140,11 @@ def check_refund(donation, amount_cents):
     if not isinstance(amount_cents, int) or amount_cents <= 0:
         raise RefundTooLarge("Enter an amount more than zero.")
     left = refundable_cents(donation)
+    if held and amount_cents != left:
+        raise HeldRefundedWhole(
+            f"A payment held for review is refunded whole: {_money(left, donation)} "
+            f"(asked: {_money(amount_cents, donation)})."
+        )
     if amount_cents > left:
         raise RefundTooLarge(
             f"At most {_money(left, donation)} of this gift is left to refund "
@@ -117,16 +153,19 @@ def check_refund(donation, amount_cents):
 
 
 def refund(donation: Donation, amount_cents: int, *, by, reason: str = "") -> Refund:
-    """Refund `amount_cents` (cents, > 0) of the paid gift `donation`; the `Refund`.
+    """Refund `amount_cents` (cents, > 0) of the paid gift `donation`, or all that Stripe
+    collected of a payment held for review; the `Refund`.
 
     In one transaction, under the gift's lock: the `Refund` row, its amount off the
     gift's page and every level it counts on (the gift's count too once nothing is
     left), a log entry on the gift, and, with Stripe configured, Stripe's refund
     (`refunds.create`, idempotency key per refund); in test mode the refund succeeds
-    at once and the donor's email is queued.
+    at once and the donor's email is queued. A held payment moves no total and becomes
+    `Donation.Status.REFUNDED` (`_settle_held`).
 
-    Raises GiftNotPaid, DisputeOpen, RefundTooLarge (over what is left, or not
-    more than 0) and RefundRefused (Stripe said no or could not be reached); each
+    Raises GiftNotPaid (nor paid nor held, or held with no amount read), DisputeOpen,
+    RefundTooLarge (over what is left, or not more than 0), HeldRefundedWhole (part of
+    a held payment) and RefundRefused (Stripe said no or could not be reached); each
     changes nothing.
     """
     with transaction.atomic():
@@ -148,6 +187,7 @@ def refund(donation: Donation, amount_cents: int, *, by, reason: str = "") -> Re
             _set_status(donation, item, STRIPE_STATUSES.get(created.get("status"), item.status))
         else:
             _set_status(donation, item, Refund.Status.SUCCEEDED)
+        _settle_held(donation)
     return item
 
 
@@ -202,6 +242,20 @@ def _set_status(donation, item, status):
         item.donor_told = True
         item.save(update_fields=["donor_told"])
         queue_refund_email(donation, item)
+    _settle_held(donation)
+
+
+def _settle_held(donation):
+    """A payment held for review is "Refunded" while its refunds (pending or succeeded) cover
+    what Stripe collected, else "Needs review" (a refund that failed puts it back before
+    staff). Nothing for any other gift. Inside the transaction holding the gift's lock."""
+    if not is_held(donation) or not donation.collected_amount_cents:
+        return
+    covered = refunded_cents(donation) >= donation.collected_amount_cents
+    status = Donation.Status.REFUNDED if covered else Donation.Status.NEEDS_REVIEW
+    if donation.status != status:
+        donation.status = status
+        donation.save(update_fields=["status"])
 
 
 # --- Stripe's events ------------------------------------------------------------------
@@ -271,7 +325,7 @@ def record_stripe_refund(obj, charge_payment_intent=""):
                 pk=int(ours), donation=donation, stripe_refund_id__isnull=True
             ).first()
         if item is None:
-            if not donation.is_paid:
+            if not donation.is_paid and not is_held(donation):
                 logger.warning("Refund %s of gift %s, which is not paid", refund_id, donation.pk)
                 return None
             with settle(donation):
@@ -319,25 +373,29 @@ def charge_refunded(obj):
 
 
 def _money(cents, donation):
-    return format_money(cents, donation.currency, exact=True)
+    return format_money(cents, donation.charged_currency, exact=True)
 
 
 def queue_refund_email(donation, item):
     """Tell the donor (through the outbox, after commit) what was refunded of which gift
     and that their receipt now stands for what is left."""
     page = donation.page.specific
+    held = is_held(donation)  # never counted: the gift is what Stripe collected, no receipt
+    gift_cents = donation.collected_amount_cents if held else donation.amount_cents
+    paid_at = donation.held_for_review_at if held else donation.paid_at
     send_email(
         "donations/refund",
         donation.email,
         {
             "first_name": donation.first_name,
             "amount_cents": item.amount_cents,
-            "gift_cents": donation.amount_cents,
-            "net_cents": donation.amount_cents - refunded_cents(donation),
-            "currency": donation.currency,
+            "gift_cents": gift_cents,
+            "net_cents": max(0, gift_cents - refunded_cents(donation)),
+            "never_counted": held,
+            "currency": donation.charged_currency,
             "page_title": page.title,
             "page_url": public_url(page),
-            "paid_on": date_format(timezone.localdate(donation.paid_at), "F j, Y"),
+            "paid_on": date_format(timezone.localdate(paid_at), "F j, Y"),
             "refunded_on": date_format(timezone.localdate(item.created), "F j, Y"),
             "reference": str(donation.uuid).split("-")[0].upper(),
         },

@@ -11,8 +11,8 @@ Staff see these gifts in the admin's Donations list (a filter, and a count above
 and on the dashboard), are emailed once a day while any wait
 (`remind_staff_of_payments_to_review`, on beat's schedule), and accept one
 (`accept_held_payment`): the gift's amount becomes what Stripe collected, it is counted on
-every level and receipted. Refunding a held payment is the refunds service's, wired in
-by the admin once it exists.
+every level and receipted, or refund it whole (`donations.refunds.refund`: the gift
+becomes "Refunded", no total changes).
 
 A checkout session we did not open (a Payment Link, another app on the same Stripe
 account) never reaches this module: it names no gift of ours (`find_donation_for_update`),
@@ -34,7 +34,7 @@ from wagtail.log_actions import log
 from northstar.emails import send_email
 from northstar.models import OutboundEmail, SiteSettings
 
-from .models import REVIEW_ACCEPTED, Donation
+from .models import REVIEW_ACCEPTED, Donation, Refund
 from .money import format_money
 from .receipts import queue_receipt
 
@@ -101,6 +101,10 @@ def acceptance_problem(donation):
         return "Stripe's event gave no amount we could read: check the payment in Stripe."
     if donation.collected_amount_cents == 0:
         return "Stripe collected nothing for this gift: there is nothing to count."
+    if donation.refunds.filter(status__in=Refund.COUNTED_STATES).exists():
+        return (
+            "Part of this payment was refunded in Stripe, so it cannot be counted: refund the rest."
+        )
     if donation.collected_currency != donation.currency:
         return (
             f"Stripe collected {donation.collected_currency.upper()}, but this page counts "

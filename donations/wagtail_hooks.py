@@ -14,10 +14,10 @@ from wagtail.permissions import register_permission_policy
 from northstar.log_actions import register_staff_action
 from northstar.protection import RECORDS_HOOK, KeptRecords, counted
 
-from . import review_admin
+from . import gift_admin, review_admin
 from .disputes import DISPUTED, dispute_words
-from .models import HELD_FOR_REVIEW, REVIEW_ACCEPTED, Donation
-from .refund_views import refund_header_button, refund_view
+from .models import HELD_FOR_REVIEW, REVIEW_ACCEPTED, Donation, RecurringGift
+from .refund_views import refund_header_button, refund_held_view, refund_view
 from .refunds import REFUNDED, refund_words
 from .review import REVIEW_PERMISSION
 
@@ -33,10 +33,15 @@ class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
 
 
 register_permission_policy(Donation, ViewOnlyPermissionPolicy(Donation))
+register_permission_policy(RecurringGift, ViewOnlyPermissionPolicy(RecurringGift))
 
 
 class DonationIndexView(generic.IndexView):
-    """The Donations list, with how many payments wait for review above it (a link to them)."""
+    """The Donations list, with how many payments wait for review above it (a link to them),
+    and what happened to each gift beside its status (`gift_admin.with_outcomes`)."""
+
+    def get_base_queryset(self):
+        return gift_admin.with_outcomes(super().get_base_queryset().select_related("page"))
 
     @property
     def header_buttons(self):
@@ -53,22 +58,23 @@ class DonationIndexView(generic.IndexView):
         return buttons
 
 
-class DonationInspectView(generic.InspectView):
-    """A gift's screen: "Refund" for staff who may refund it (`refund_views`), "Accept as
-    collected" on a payment held for review, for staff who may accept it."""
+class DonationInspectView(gift_admin.DonationInspectScreen):
+    """A gift's screen (its refunds, disputes and plan: `gift_admin`): "Refund" for staff
+    who may refund it (`refund_views`); on a payment held for review, "Accept as
+    collected…" for staff who may accept it and "Refund…" beside it."""
 
     @property
     def header_buttons(self):
         buttons = list(super().header_buttons)
         donation = self.object
-        refund = refund_header_button(self.request.user, donation)
-        if refund is not None:
-            buttons.append(refund)
         if donation.status == Donation.Status.NEEDS_REVIEW and self.request.user.has_perm(
             REVIEW_PERMISSION
         ):
             url = reverse("donation_review:accept", args=[donation.pk])
             buttons.append(HeaderButton("Accept as collected…", url=url, icon_name="tick"))
+        refund = refund_header_button(self.request.user, donation)
+        if refund is not None:
+            buttons.append(refund)
         return buttons
 
 
@@ -81,13 +87,13 @@ class DonationViewSet(ModelViewSet):
     menu_order = 220
     add_to_admin_menu = True
     list_display = [
-        Column("amount_display", label="Amount", sort_key="amount_cents"),
+        gift_admin.amount_column(),
         Column("donor_name", label="Donor"),
-        "status",
+        gift_admin.StatusColumn("status", label="Status"),
         "page",
         Column("created_at", label="Date", sort_key="created_at"),
     ]
-    list_filter = ["status", "review_reason"]
+    filterset_class = gift_admin.DonationFilterSet
     list_per_page = 50
     inspect_view_enabled = True
     inspect_view_fields = [
@@ -117,6 +123,11 @@ class DonationViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_donation_viewset():
     return DonationViewSet("donation")
+
+
+@hooks.register("register_admin_viewset")
+def register_recurring_gift_viewset():
+    return gift_admin.RecurringGiftViewSet("monthly_gift")
 
 
 @hooks.register("register_admin_urls")
@@ -168,4 +179,7 @@ register_staff_action(DISPUTED, "Dispute", dispute_words)
 
 @hooks.register("register_admin_urls")
 def refund_urls():
-    return [path("donations/refund/<int:pk>/", refund_view, name="donation_refund")]
+    return [
+        path("donations/refund/<int:pk>/", refund_view, name="donation_refund"),
+        path("donations/refund/<int:pk>/held/", refund_held_view, name="donation_refund_held"),
+    ]
