@@ -607,7 +607,8 @@ def months_before(day, months):
 
 
 def midday(day):
-    return start_of_day(day) + timedelta(hours=12)
+    """Noon of `day` in the organisation's time zone, or now if that is still to come."""
+    return min(start_of_day(day) + timedelta(hours=12), timezone.now())
 
 
 def demo_dispute(gift, reason):
