@@ -15,17 +15,30 @@ later run (so loading twice changes nothing):
 
 The gifts and invitations are made up (addresses at example.org), written
 directly (no checkout, no email sent); the totals are then rebuilt from the
-paid gifts (`DonationTotal.objects.rebuild()`).
+paid gifts (`DonationTotal.objects.rebuild()`). Then a gift in each newer state
+(`load_gifts_in_every_state`), made through the real services so every total
+moves as it would: two monthly donors with a few installments, a partly refunded
+gift, a disputed one and one held for review.
 """
 
+import calendar
 from datetime import date, timedelta
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
 
-from donations.models import Donation, DonationTotal
-from northstar.days import organisation_today
+from donations.disputes import dispute_changed
+from donations.models import Donation, DonationTotal, RecurringGift
+from donations.recurring import bill_installment, complete_local_checkout, start_monthly_gift
+from donations.refunds import refund
+from donations.services import (
+    fulfil_checkout_session,
+    local_payment_intent,
+    start_donation,
+    stripe_enabled,
+)
+from northstar.days import organisation_today, start_of_day
 from northstar.models import HomePage, User
 
 from .models import FundraiserPage, FundraisingCampaignPage, Invitation, TeamPage
@@ -241,6 +254,7 @@ def load_campaigns():
     DonationTotal.objects.rebuild()
     for page in pages:
         record_reached_milestones(page)
+    load_gifts_in_every_state(campaign)
     return campaign
 
 
@@ -466,3 +480,166 @@ def add_gifts(page, gifts, hours_apart, first_hours_ago=1):
         )
         for index, (first, last, dollars, public, message) in enumerate(gifts)
     )
+
+
+# --- Gifts in every state: monthly, partly refunded, disputed, held for review -----------
+# Made through the services real gifts go through (the local test checkout, the monthly
+# billing, the refund, Stripe's dispute event, the review hold), so every total moves as it
+# would and `manage.py recount` finds no drift. Each is found by its donor's address and
+# left alone on a later run. Their emails (receipts, the refund email, staff's dispute email)
+# go through the outbox as real ones do: `make run`'s worker prints them.
+
+# Monthly donors: (first, last, dollars a month, page title or None for the campaign,
+# months since the first installment: one installment that month and each month since).
+DEMO_MONTHLY_DONORS = [
+    ("Marcus", "Lee", 20, "Mr. Becker's class challenge", 2),
+    ("Helen", "Park", 50, None, 1),
+]
+# (first, last, dollars given, dollars refunded, page title, reason)
+DEMO_PARTLY_REFUNDED = (
+    "Nora",
+    "Quinn",
+    100,
+    40,
+    "Lena runs the Austin half marathon",
+    "Meant to give $60 and typed $100; asked us by email to refund the difference.",
+)
+# (first, last, dollars, page title, dispute reason as Stripe spells it)
+DEMO_DISPUTED = ("Victor", "Stone", 75, "Rosa's quilt raffle", "fraudulent")
+# (first, last, dollars of the gift, dollars Stripe collected, page title or None)
+DEMO_NEEDS_REVIEW = ("Tessa", "Wong", 50, 45, None)
+DISPUTE_EVIDENCE_DAYS = 7
+DISPUTE_FEE_CENTS = 1500  # Stripe's US dispute fee
+
+
+def load_gifts_in_every_state(campaign):
+    """Two monthly donors with a few installments, a partly refunded gift, a disputed one and
+    one held for review (see the block's comment); each only once. Not with Stripe set up:
+    these go through the local test checkout, and a refund would ask Stripe for real."""
+    if stripe_enabled():
+        return
+    pages = {page.title: page for page in FundraiserPage.objects.child_of(campaign)}
+    for first, last, dollars, title, months in DEMO_MONTHLY_DONORS:
+        load_monthly_donor(pages.get(title, campaign), first, last, dollars * 100, months)
+    first, last, dollars, refunded, title, reason = DEMO_PARTLY_REFUNDED
+    if (gift := load_paid_gift(pages[title], first, last, dollars * 100)) is not None:
+        refund(gift, refunded * 100, by=demo_staff(), reason=reason)
+    first, last, dollars, title, why = DEMO_DISPUTED
+    if (gift := load_paid_gift(pages[title], first, last, dollars * 100)) is not None:
+        dispute_changed(demo_dispute(gift, why))
+    first, last, dollars, collected, title = DEMO_NEEDS_REVIEW
+    load_paid_gift(pages.get(title, campaign), first, last, dollars * 100, collected * 100)
+
+
+def demo_email(first, last):
+    return f"{first.lower()}.{last.lower()}@example.org"
+
+
+def donor_known(email):
+    return (
+        Donation.objects.filter(email=email).exists()
+        or RecurringGift.objects.filter(email=email).exists()
+    )
+
+
+def demo_staff():
+    from northstar.demo import DEMO_STAFF_EMAIL
+
+    return User.objects.filter(email=DEMO_STAFF_EMAIL).first()
+
+
+def donor_form(page, first, last, amount_cents):
+    """What the donate form hands its service, cleaned."""
+    return {
+        "amount_cents": amount_cents,
+        "first_name": first,
+        "last_name": last,
+        "email": demo_email(first, last),
+        "name_shown": Donation.NameShown.PUBLIC,
+        "show_amount_publicly": False,
+        "message": "",
+    }
+
+
+def load_paid_gift(page, first, last, amount_cents, collected_cents=None):
+    """A one-time gift through the local test checkout, as `donations.views.test_checkout`
+    completes it; Stripe "collected" `collected_cents` (default: the gift's amount; another
+    amount holds it for review). The gift, or None if its donor gave in an earlier run."""
+    email = demo_email(first, last)
+    if donor_known(email):
+        return None
+    start_donation(page, donor_form(page, first, last, amount_cents))
+    gift = Donation.objects.get(email=email)
+    fulfil_checkout_session(
+        gift.checkout_session_id,
+        payment_intent_id=local_payment_intent(gift),
+        amount_total=amount_cents if collected_cents is None else collected_cents,
+        currency=gift.currency,
+    )
+    gift.refresh_from_db()
+    return gift
+
+
+def load_monthly_donor(page, first, last, amount_cents, months):
+    """A monthly gift started `months` months ago through the local monthly checkout, and each
+    month's installment since billed by `bill_monthly_gifts`' service on its own day."""
+    email = demo_email(first, last)
+    if donor_known(email):
+        return None
+    today = organisation_today()
+    first_day = months_before(today, months)
+    start_monthly_gift(page, donor_form(page, first, last, amount_cents))
+    plan = RecurringGift.objects.get(email=email)
+    RecurringGift.objects.filter(pk=plan.pk).update(created=start_of_day(first_day))
+    plan.refresh_from_db()
+    complete_local_checkout(plan, today=first_day, paid_at=midday(first_day))
+    plan.refresh_from_db()
+    while plan.next_installment_on <= today:
+        bill_installment(plan, plan.next_installment_on, paid_at=midday(plan.next_installment_on))
+        plan.refresh_from_db()
+    return plan
+
+
+def months_before(day, months):
+    """The same day `months` months before `day` (or that month's last day, if shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def midday(day):
+    """Noon of `day` in the organisation's time zone, or now if that is still to come."""
+    return min(start_of_day(day) + timedelta(hours=12), timezone.now())
+
+
+def demo_dispute(gift, reason):
+    """A Stripe dispute object (as `charge.dispute.created` carries it) on the whole of `gift`:
+    needing a response, its evidence due in a week, Stripe's fee withdrawn."""
+    now = timezone.now()
+    return {
+        "id": f"dp_demo{gift.uuid.hex[:20]}",
+        "object": "dispute",
+        "amount": gift.amount_cents,
+        "currency": gift.currency,
+        "charge": f"ch_demo{gift.uuid.hex[:20]}",
+        "payment_intent": gift.payment_intent_id,
+        "reason": reason,
+        "status": "needs_response",
+        "created": int(now.timestamp()),
+        "evidence_details": {
+            "due_by": int((now + timedelta(days=DISPUTE_EVIDENCE_DAYS)).timestamp()),
+            "has_evidence": False,
+            "past_due": False,
+            "submission_count": 0,
+        },
+        "balance_transactions": [
+            {
+                "object": "balance_transaction",
+                "amount": -gift.amount_cents - DISPUTE_FEE_CENTS,
+                "fee": DISPUTE_FEE_CENTS,
+                "type": "adjustment",
+            }
+        ],
+        "is_charge_refundable": False,
+        "livemode": False,
+        "metadata": {},
+    }

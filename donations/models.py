@@ -205,8 +205,10 @@ class Donation(models.Model):
     def is_paid(self):
         return self.status == self.Status.PAID
 
-    def mark_paid(self, payment_intent_id=""):
+    def mark_paid(self, payment_intent_id="", paid_at=None):
         """Mark a locked, unpaid gift paid and add it to its page's total; False if paid already.
+
+        `paid_at`: when the money arrived, if the payment says (a monthly invoice's); else now.
 
         The page given to is read once, as its own type, and kept on the gift
         (`self.page`, by `given_page`): `count_gift`, the `gift_paid` receivers and the
@@ -215,7 +217,7 @@ class Donation(models.Model):
         if self.is_paid:
             return False
         self.status = self.Status.PAID
-        self.paid_at = timezone.now()
+        self.paid_at = paid_at or timezone.now()
         self.payment_intent_id = payment_intent_id or self.payment_intent_id
         self.save(update_fields=["status", "paid_at", "payment_intent_id", "checkout_session_id"])
         count_gift(self, page=given_page(self))

@@ -23,7 +23,7 @@ from northstar.ratelimit import HOUR, allow, client_ip
 
 from .forms import MAXIMUM_CENTS, MINIMUM_CENTS
 from .models import LOCAL_SESSION_PREFIX, RecurringGift
-from .money import MoneyField
+from .money import MoneyField, currency_name
 from .recurring import (
     RecurringGiftError,
     cancel_recurring_gift,
@@ -51,6 +51,9 @@ class AmountForm(forms.Form):
     def __init__(self, *args, currency, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["amount"].currency = currency
+        self.fields["amount"].label = gettext("New monthly amount (%(currency)s)") % {
+            "currency": currency_name(currency)
+        }
 
 
 class ManageLinkForm(forms.Form):
@@ -95,13 +98,23 @@ def signed_plan(token):
     return plan
 
 
+def numbered_installments(plan, last=12):
+    """The plan's `last` paid installments, newest first, each with its `installment_number`
+    (the first month is 1), so two months billed on one day read as two months."""
+    paid = list(plan.installments.filter(status="paid").order_by("-paid_at", "-pk")[:last])
+    count = plan.installments.filter(status="paid").count()
+    for index, gift in enumerate(paid):
+        gift.installment_number = count - index
+    return paid
+
+
 def render_manage(request, plan, token, amount_form=None, status=200):
     context = {
         "plan": plan,
         "page": plan.page.specific,
         "token": token,
         "amount_form": amount_form or AmountForm(currency=plan.currency),
-        "installments": plan.installments.filter(status="paid").order_by("-paid_at")[:12],
+        "installments": numbered_installments(plan),
     }
     return TemplateResponse(request, "donations/monthly/manage.html", context, status=status)
 

@@ -221,8 +221,9 @@ def record_installment(
     """Count one paid installment of `plan` (locked by the caller or not) as its own gift.
 
     `invoice_id` (Stripe's, or `in_local_...` in test mode) is unique: a second call for the
-    same invoice returns None and counts nothing. `next_on`: the next installment's day
-    (default: a month after the day paid, on the plan's day of the month). The gift is
+    same invoice returns None and counts nothing. `paid_at`: when the invoice was paid (the
+    gift's `paid_at`; default now). `next_on`: the next installment's day (default: a month
+    after the day paid, on the plan's day of the month). The gift is
     marked paid (every level's total), receipted with the plan's manage link, and the plan
     moves on a month. A plan canceled after the invoice was paid still counts the money that
     arrived.
@@ -246,7 +247,7 @@ def record_installment(
             recurring_gift=plan,
             stripe_invoice_id=invoice_id,
         )
-        donation.mark_paid(payment_intent_id)
+        donation.mark_paid(payment_intent_id, paid_at=paid_at)
         plan.installments_paid += 1
         if plan.status in (RecurringGift.Status.PENDING, RecurringGift.Status.PAST_DUE):
             plan.status = RecurringGift.Status.ACTIVE
@@ -575,23 +576,29 @@ def email_manage_links(email: str) -> int:
 # Test mode: the local checkout and the billing Stripe does in production
 
 
-def complete_local_checkout(plan) -> Donation | None:
+def complete_local_checkout(plan, *, today: date | None = None, paid_at=None) -> Donation | None:
     """The local test checkout for a monthly gift: the plan starts and its first installment is
-    billed at once, through the same `record_installment` as Stripe's `invoice.paid`."""
+    billed at once, through the same `record_installment` as Stripe's `invoice.paid`.
+
+    `today` and `paid_at` (default: the organisation's today, now): the first installment's
+    day and time, for demo data that starts a plan months ago."""
     with transaction.atomic():
         plan = RecurringGift.objects.select_for_update().get(pk=plan.pk)
         if plan.status != RecurringGift.Status.PENDING:
             return None
         link_subscription(plan, LOCAL_SUBSCRIPTION_PREFIX + plan.uuid.hex, "")
-        return bill_installment(plan, organisation_today())
+        return bill_installment(plan, today or organisation_today(), paid_at=paid_at)
 
 
-def bill_installment(plan, due_on: date) -> Donation | None:
-    """Test mode: the installment of `plan` due on `due_on`, paid now (its invoice id is made
-    from the plan and the day, so billing the same day twice counts once)."""
+def bill_installment(plan, due_on: date, *, paid_at=None) -> Donation | None:
+    """Test mode: the installment of `plan` due on `due_on`, paid at `paid_at` (default now;
+    its invoice id is made from the plan and the day, so billing the same day twice counts
+    once)."""
     invoice_id = f"{LOCAL_INVOICE_PREFIX}{plan.uuid.hex}_{due_on:%Y%m%d}"
     next_on = add_month(due_on, organisation_date(plan.created).day)
-    return record_installment(plan, invoice_id, plan.amount_cents, plan.currency, next_on=next_on)
+    return record_installment(
+        plan, invoice_id, plan.amount_cents, plan.currency, paid_at=paid_at, next_on=next_on
+    )
 
 
 class StripeBills(Exception):

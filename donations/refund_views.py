@@ -20,13 +20,8 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from .models import Donation
 from .money import MoneyField, format_money
-from .refunds import (
-    RefundError,
-    check_refund,
-    refund,
-    refundable_cents,
-    totals_affected,
-)
+from .refunds import RefundError, check_refund, refund, refundable_cents, totals_affected
+from .services import stripe_enabled
 
 PERMISSION = "donations.refund_donation"
 
@@ -103,6 +98,7 @@ def refund_view(request, pk):
             "left_display": format_money(left, donation.currency, exact=True),
             "levels": totals_affected(donation),
             "gift_url": gift_url,
+            "test_mode": not stripe_enabled(),
         },
     )
 

@@ -47,6 +47,11 @@ def test_checkout_enabled():
     return not stripe_enabled() and (settings.DEBUG or settings.ALLOW_EMBEDDED_DEFAULTS)
 
 
+def local_payment_intent(donation):
+    """The payment intent id the local test checkout pays `donation` with."""
+    return f"pi_local_{donation.uuid.hex}"
+
+
 def thank_you_path(donation):
     return reverse("donations:thank-you", args=[donation.checkout_token])
 

@@ -23,6 +23,7 @@ from .recurring import start_monthly_gift
 from .services import (
     CheckoutUnavailable,
     fulfil_checkout_session,
+    local_payment_intent,
     start_donation,
     test_checkout_enabled,
     thank_you_path,
@@ -109,7 +110,7 @@ def test_checkout(request, token):
     if request.method == "POST" and donation.status == Donation.Status.PENDING:
         fulfil_checkout_session(
             donation.checkout_session_id,
-            payment_intent_id=f"pi_local_{donation.uuid.hex}",
+            payment_intent_id=local_payment_intent(donation),
             amount_total=donation.amount_cents,
             currency=donation.currency,
         )

@@ -3,20 +3,34 @@ demo supporter's login, loaded once however often `load_demo_data` runs."""
 
 import html
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import WorkflowState
 
-from campaigns.demo import DEMO_SUPPORTER_EMAIL, DEMO_SUPPORTER_PASSWORD, next_april_15
+from campaigns.demo import (
+    DEMO_SUPPORTER_EMAIL,
+    DEMO_SUPPORTER_PASSWORD,
+    months_before,
+    next_april_15,
+)
 from campaigns.invitations import Invitation
 from campaigns.models import FundraiserPage, FundraisingCampaignPage, TeamPage, live_campaign
-from donations.models import Donation, DonationTotal
+from donations.models import (
+    Dispute,
+    Donation,
+    DonationTotal,
+    RecurringGift,
+    Refund,
+    counted_share,
+)
+from northstar.days import organisation_date, organisation_today
+from northstar.models import OutboundEmail
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +54,10 @@ def everything_loaded():
         "pages": FundraiserPage.objects.count(),
         "teams": TeamPage.objects.count(),
         "gifts": Donation.objects.count(),
+        "monthly gifts": RecurringGift.objects.count(),
+        "refunds": Refund.objects.count(),
+        "disputes": Dispute.objects.count(),
+        "emails": OutboundEmail.objects.count(),
         "invitations": Invitation.objects.count(),
         "workflows started": WorkflowState.objects.count(),
         "totals": dict(DonationTotal.objects.totals()),
@@ -91,25 +109,79 @@ def test_one_page_waits_for_approval_in_the_campaigns_workflow(demo):
     assert demo.approval_workflow.name == "Moderators approval"
 
 
-def test_every_total_equals_the_paid_gifts_it_counts(demo):
-    paid = Donation.objects.filter(status=Donation.Status.PAID)
+def test_every_total_equals_the_paid_gifts_it_counts_net_of_refunds_and_disputes(demo):
     expected = defaultdict(lambda: (0, 0))
 
     def count(page_id, amount, gifts):
         was = expected[page_id]
         expected[page_id] = (was[0] + amount, was[1] + gifts)
 
-    per_page = paid.values_list("page").annotate(Sum("amount_cents"), Count("pk")).order_by()
-    for page_id, amount, gifts in per_page:
-        count(page_id, amount, gifts)
-        page = FundraiserPage.objects.filter(pk=page_id).first()
+    for gift in Donation.objects.filter(status=Donation.Status.PAID):
+        amount, gifts = counted_share(gift)
+        count(gift.page_id, amount, gifts)
+        page = FundraiserPage.objects.filter(pk=gift.page_id).first()
         if page is not None:
             count(demo.pk, amount, gifts)
             if page.team_id:
                 count(page.team_id, amount, gifts)
 
     assert {k: tuple(v) for k, v in DonationTotal.objects.totals().items()} == dict(expected)
-    assert demo.totals() == (621_000, 45)
+    # $6,210 in 45 made-up gifts; 3 x $20 and 2 x $50 monthly; $100 less $40 refunded;
+    # $75 disputed and $50 held for review count nothing.
+    assert demo.totals() == (643_000, 51)
+
+
+def test_recount_finds_no_drift_after_loading(demo):
+    out = StringIO()
+    call_command("recount", counter=["donations.DonationTotal"], stdout=out)
+    assert "every total matches its rows" in out.getvalue()
+
+
+def test_two_monthly_donors_have_an_installment_on_each_months_day_since_they_started(demo):
+    today = organisation_today()
+    marcus = RecurringGift.objects.get(email="marcus.lee@example.org")
+    helen = RecurringGift.objects.get(email="helen.park@example.org")
+
+    assert (marcus.status, marcus.installments_paid, marcus.amount_cents) == ("active", 3, 2000)
+    assert (helen.status, helen.installments_paid, helen.amount_cents) == ("active", 2, 5000)
+    assert marcus.page.title == "Mr. Becker's class challenge"
+    assert helen.page_id == demo.pk
+    days = [
+        organisation_date(gift.paid_at)
+        for gift in marcus.installments.filter(status="paid").order_by("paid_at")
+    ]
+    assert days == [months_before(today, 2), months_before(today, 1), today]
+    assert today < marcus.next_installment_on <= today + timedelta(days=31)
+
+
+def test_one_gift_is_partly_refunded_and_counts_what_is_left(demo):
+    gift = Donation.objects.get(email="nora.quinn@example.org")
+    [refund] = gift.refunds.all()
+
+    assert (refund.amount_cents, refund.status) == (4000, Refund.Status.SUCCEEDED)
+    assert refund.by.email == "staff@northstar.test"
+    assert counted_share(gift) == (6000, 1)
+
+
+def test_one_gift_is_disputed_and_counts_nothing_while_the_dispute_is_open(demo):
+    gift = Donation.objects.get(email="victor.stone@example.org")
+    [dispute] = gift.disputes.all()
+
+    assert (dispute.status, dispute.amount_cents, dispute.fee_cents) == (
+        "needs_response",
+        7500,
+        1500,
+    )
+    assert dispute.evidence_due_by > timezone.now()
+    assert counted_share(gift) == (0, 0)
+
+
+def test_one_payment_waits_for_review_with_what_stripe_collected(demo):
+    gift = Donation.objects.get(email="tessa.wong@example.org")
+
+    assert gift.status == Donation.Status.NEEDS_REVIEW
+    assert (gift.amount_cents, gift.collected_amount_cents) == (5000, 4500)
+    assert gift.review_detail == "Stripe collected $45 for a gift of $50."
 
 
 def test_the_demo_supporter_logs_in_with_the_documented_password(demo, client):
