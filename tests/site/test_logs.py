@@ -100,7 +100,7 @@ def test_gunicorn_started_with_the_config_file_logs_every_line_with_the_offset(t
     try:
         wait_until(lambda: b"Booting worker" in output.read_bytes(), timeout=30)
         with contextlib.suppress(urllib.error.HTTPError):
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10)  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=60)  # noqa: S310
         wait_until(lambda: b"GET /healthz" in output.read_bytes(), timeout=10)
     finally:
         server.terminate()
