@@ -33,7 +33,7 @@ from wagtail.search import index
 
 from campaigns.admin_forms import FundraisingCampaignPageForm, GoalPageForm
 from donations.forms import OTHER, DonationForm
-from donations.models import Donation, DonationTotal
+from donations.models import Donation, DonationTotal, standing_gifts
 from donations.money import (
     CURRENCY_CHOICES,
     DEFAULT_CURRENCY,
@@ -392,11 +392,13 @@ class FundraisingCampaignPage(GivingPageMixin, Page):
         ("Anonymous" unless they chose to show their name publicly); emails are never shown,
         amounts only when the donor agreed (`show_amount_publicly`)."""
         return (
-            Donation.objects.filter(
-                page__path__startswith=self.path,
-                page__depth__lte=self.depth + 1,
-                page__live=True,
-                status__in=Donation.COUNTED_STATES,
+            standing_gifts(
+                Donation.objects.filter(
+                    page__path__startswith=self.path,
+                    page__depth__lte=self.depth + 1,
+                    page__live=True,
+                    status__in=Donation.COUNTED_STATES,
+                )
             )
             .select_related("page")
             .order_by("-paid_at", "-pk")[:limit]
@@ -453,10 +455,12 @@ def recent_public_donations(page_id, limit=10):
     name and last initial, by `Donation.public_name`), newest first; never their email, and
     the amount only if they agreed (`show_amount_publicly`)."""
     return (
-        Donation.objects.filter(
-            page_id=page_id,
-            status__in=Donation.COUNTED_STATES,
-            name_shown=Donation.NameShown.PUBLIC,
+        standing_gifts(
+            Donation.objects.filter(
+                page_id=page_id,
+                status__in=Donation.COUNTED_STATES,
+                name_shown=Donation.NameShown.PUBLIC,
+            )
         )
         .only(
             "first_name",

@@ -770,6 +770,19 @@ def deductions(donations):
     return off
 
 
+def standing_gifts(donations):
+    """The queryset `donations` without the gifts refunded in any part or disputed (a dispute
+    open or lost): what public lists of donors show, so that a gift given back or taken back
+    is never shown as given. Two EXISTS subqueries in the same query, no query more."""
+    refunded = Refund.objects.filter(
+        donation=models.OuterRef("pk"), status__in=Refund.COUNTED_STATES
+    )
+    disputed = Dispute.objects.filter(
+        donation=models.OuterRef("pk"), status__in=Dispute.COUNTED_STATES
+    )
+    return donations.exclude(models.Exists(refunded)).exclude(models.Exists(disputed))
+
+
 def counted_share(donation):
     """(cents, gifts) that a gift counts on its totals now: nothing unless paid; else its
     amount less its refunds and disputes (never below 0), and 1 gift while any is left."""
