@@ -24,6 +24,7 @@ gift, a disputed one and one held for review.
 import calendar
 from datetime import date, timedelta
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
@@ -39,7 +40,9 @@ from donations.services import (
     stripe_enabled,
 )
 from northstar.days import organisation_today, start_of_day
+from northstar.demo import DEMO_STAFF_EMAIL
 from northstar.models import HomePage, User
+from northstar.text import readable_slug
 
 from .models import FundraiserPage, FundraisingCampaignPage, Invitation, TeamPage
 from .notifications import FundraiserMilestone, reached_milestones
@@ -349,8 +352,6 @@ def moderators_approval():
 def load_supporter(email, first_name, last_name):
     """A supporter's account. The demo supporter can log in (verified address, documented
     password); the others cannot (no usable password)."""
-    from allauth.account.models import EmailAddress
-
     user = User.objects.filter(email=email).first()
     if user is None:
         password = DEMO_SUPPORTER_PASSWORD if email == DEMO_SUPPORTER_EMAIL else None
@@ -455,8 +456,6 @@ def load_invitations(page):
 
 
 def title_slug(title):
-    from northstar.text import readable_slug
-
     return readable_slug(title)[:200]
 
 
@@ -543,8 +542,6 @@ def donor_known(email):
 
 
 def demo_staff():
-    from northstar.demo import DEMO_STAFF_EMAIL
-
     return User.objects.filter(email=DEMO_STAFF_EMAIL).first()
 
 

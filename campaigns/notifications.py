@@ -31,6 +31,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from donations.models import Donation, DonationTotal
+from donations.signals import gift_paid
 from northstar.emails import public_url, send_email
 
 from .models import FundraiserMilestone, FundraiserNotice, FundraiserPage, GiftNotice
@@ -215,8 +216,6 @@ def overdue_gift_notices(now=None):
 
 def connect_owner_notifications():
     """Connect `gift_paid_received` to `donations.signals.gift_paid` (`CampaignsConfig.ready`)."""
-    from donations.signals import gift_paid
-
     gift_paid.connect(
         gift_paid_received, sender=Donation, dispatch_uid="campaigns.owner_notifications"
     )

@@ -8,6 +8,7 @@ as everywhere on the site.
 from wagtail.models import Site
 
 from northstar.days import organisation_date
+from northstar.models import SiteSettings
 
 from ..jurisdictions import place_name
 
@@ -17,8 +18,6 @@ NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"}
 
 def organisation_name():
     """The organisation named in the site settings of the default site."""
-    from northstar.models import SiteSettings
-
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         return DEFAULT_ORGANISATION

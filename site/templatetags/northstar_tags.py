@@ -6,6 +6,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext
 
 from donations.money import DEFAULT_CURRENCY, format_money
+from northstar.emails import public_url as page_public_url
 
 register = template.Library()
 
@@ -41,8 +42,6 @@ def public_url(page):
     """`{% public_url page %}`: the page's absolute URL on the public site (SITE_URL), as
     share links and email carry it (`northstar.emails.public_url`), whatever host and port
     Wagtail's Site record holds."""
-    from northstar.emails import public_url as page_public_url
-
     return page_public_url(page)
 
 

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http.request import validate_host
 
 from northstar.demo import DEMO_STAFF_EMAIL
+from northstar.models import normalise_email
 from northstar.site_setup import set_up_site, site_setup_from_input
 
 PASSWORD_VARIABLE = "NORTHSTAR_STAFF_PASSWORD"  # noqa: S105 (the variable's name)
@@ -94,8 +95,6 @@ class Command(BaseCommand):
 
     def staff_password(self, email):
         """The new account's password: the environment's, or typed twice at a terminal."""
-        from northstar.models import normalise_email
-
         if get_user_model().objects.filter(email=normalise_email(email)).exists():
             return ""
         if password := os.environ.get(PASSWORD_VARIABLE, ""):
