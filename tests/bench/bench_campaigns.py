@@ -36,7 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from tests.bench.bench_petitions import (
+from tests.bench.harness import (
     REPORT_SCRIPT,
     STATIC_ROOT,
     THREADS,
