@@ -23,6 +23,7 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import redis
@@ -402,3 +403,42 @@ def verdict(ok):
 def per_request_ms(figures, group):
     """Milliseconds of `group`'s CPU per completed request during a wrk run."""
     return figures["cpu"]["cores"].get(group, 0) / figures["rps"] * 1000 if figures["rps"] else 0
+
+
+# A database of a benchmark's own, beside the suite's on the same PostgreSQL
+
+
+def database_url_for(server_url, database):
+    """`server_url` (DATABASE_URL) naming the database `database` instead."""
+    return urlunsplit(urlsplit(server_url)._replace(path=f"/{database}"))
+
+
+def recreate_database(server_url, database):
+    """An empty database `database` (dropped first if a run left it); its URL."""
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{database}"')
+    return database_url_for(server_url, database)
+
+
+def drop_database(server_url, database):
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def program(env, *args, tag=None, timeout=1800):
+    """Run `python *args` in the site's environment; the JSON printed after `tag`, if given."""
+    done = subprocess.run(
+        [sys.executable, *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode:
+        raise RuntimeError(f"{args} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    if tag is None:
+        return None
+    line = next(line for line in done.stdout.splitlines() if line.startswith(f"{tag} "))
+    return json.loads(line.split(" ", 1)[1])
