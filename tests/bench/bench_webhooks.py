@@ -386,7 +386,8 @@ def report(results):
         "### Where the cores went",
         "",
         f'CPU from /proc during each run, in cores (of {cores}); "other" is everything else '
-        "running on the machine at the time.",
+        'running on the machine at the time; "postgres" counts every PostgreSQL process on '
+        "the machine (another suite's too, on a shared machine).",
         "",
         *(
             f"- pgbench ceiling, run {number}: {cpu_line(run['cpu'])}"
