@@ -413,16 +413,16 @@ def report(results):
         "",
         f"**An event costs about {python_ms:.1f} ms of gunicorn CPU and {postgres_ms:.1f} ms "
         f"of PostgreSQL CPU** (the median round): verifying the signature and "
-        "building Stripe's event object from about 3.5 kB of JSON (about 1 ms in-process), "
-        "then one transaction of some sixteen statements (the event stored, the gift locked "
-        "and updated, the page read as its own type, the levels it counts at, the totals' "
-        "upsert, the owner's notice made if missing and locked, the gift noted for it, the "
-        "page's total read back for its milestones, the receipt's row) and the receipt's "
-        "task published to Redis on commit. Every gift here is to one page, so the events "
-        "queue on that page's notice row from its lock to their commit, as a viral page's "
-        "would; gifts to many pages would not. Stripe sends events at the rate gifts are "
-        "made and retries any that fail for three days, so this rate bounds how fast gifts "
-        "are confirmed, not how many are taken.",
+        "building Stripe's event object from about 3.5 kB of JSON (about 1 ms in-process), then"
+        " one transaction of twelve statements, eighteen with BEGIN, COMMIT and the savepoints "
+        "(the event stored, the gift locked and updated, the page read as its own type, the "
+        "levels it counts at, the totals' upsert, the owner's notice made if missing and "
+        "locked, the gift noted for it, the page's total read back for its milestones, the "
+        "receipt's row) and the receipt's task published to Redis on commit. Every gift here is"
+        " to one page, so the events queue on that page's notice row from its lock to their "
+        "commit, as a viral page's would; gifts to many pages would not. Stripe sends events at"
+        " the rate gifts are made and retries any that fail for three days, so this rate bounds"
+        " how fast gifts are confirmed, not how many are taken.",
     ]
     if busiest_other > 0.25:
         lines += [
