@@ -25,18 +25,14 @@ loop is bounded in time and all traffic goes to 127.0.0.1.
 """
 
 import contextlib
-import json
 import os
 import re
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
-
-from tests.bench.bench_petitions import (
+from tests.bench.harness import (
     REPORT_SCRIPT,
     STATIC_ROOT,
     THREADS,
@@ -44,8 +40,11 @@ from tests.bench.bench_petitions import (
     WORKERS,
     Gunicorn,
     cpu_line,
+    drop_database,
     fetch,
     per_request_ms,
+    program,
+    recreate_database,
     server_env,
     verdict,
     wrk,
@@ -79,13 +78,11 @@ def say(message):
 
 def run():
     server_url = os.environ["DATABASE_URL"]
-    database_url = urlunsplit(urlsplit(server_url)._replace(path=f"/{DATABASE}"))
     env = server_env()
-    env["DATABASE_URL"] = database_url
     started = time.monotonic()
     copies = {view: STATIC_ROOT / CEILING_DIR / f"{view}-page-copy.html" for view in VIEWS}
     results = {"seconds_per_run": SECONDS}
-    recreate_database(server_url)
+    env["DATABASE_URL"] = recreate_database(server_url, DATABASE)
     try:
         say("migrate, collectstatic")
         prepare_site(env)
@@ -109,45 +106,12 @@ def run():
             copy.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
             (STATIC_ROOT / CEILING_DIR).rmdir()
-        drop_database(server_url)
+        drop_database(server_url, DATABASE)
     results["seconds"] = time.monotonic() - started
     return report(results)
 
 
 # The database and the data
-
-
-def admin_connection(server_url):
-    return psycopg.connect(server_url, autocommit=True)
-
-
-def recreate_database(server_url):
-    with admin_connection(server_url) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{DATABASE}"')
-
-
-def drop_database(server_url):
-    with admin_connection(server_url) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-
-
-def program(env, *args, tag=None, timeout=1800):
-    """Run `python *args` in the site's environment; the JSON printed after `tag`, if given."""
-    done = subprocess.run(
-        [sys.executable, *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if done.returncode:
-        raise RuntimeError(f"{args} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
-    if tag is None:
-        return None
-    line = next(line for line in done.stdout.splitlines() if line.startswith(f"{tag} "))
-    return json.loads(line.split(" ", 1)[1])
 
 
 def prepare_site(env):
