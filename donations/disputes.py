@@ -30,7 +30,7 @@ from northstar.emails import send_email
 from .models import Dispute
 from .money import format_money
 from .refunds import donation_for, lock_donation, settle
-from .services import stripe_client, stripe_enabled
+from .services import as_stripe_holds_it, stripe_client, stripe_enabled
 from .stripe_objects import stripe_id
 
 logger = logging.getLogger(__name__)
@@ -41,14 +41,7 @@ DISPUTED = "donations.dispute"  # the log action (registered in `donations.wagta
 
 def fresh_dispute(obj):
     """The dispute of an event as Stripe holds it now (the event's copy if it cannot be read)."""
-    dispute_id = stripe_id(obj)
-    if not dispute_id or not stripe_enabled():
-        return obj
-    try:
-        return stripe_client().v1.disputes.retrieve(dispute_id).to_dict()
-    except stripe.StripeError as exc:
-        logger.warning("Could not re-read dispute %s (%s): using the event's copy", dispute_id, exc)
-        return obj
+    return as_stripe_holds_it(obj, lambda v1: v1.disputes)
 
 
 def _payment_intent_of(obj):

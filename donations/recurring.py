@@ -35,7 +35,7 @@ from northstar.models import SiteSettings, normalise_email
 
 from .models import LOCAL_SESSION_PREFIX, Donation, RecurringGift
 from .receipts import queue_receipt
-from .services import CheckoutUnavailable, stripe_client, stripe_enabled
+from .services import CheckoutUnavailable, donor_fields, stripe_client, stripe_enabled
 from .stripe_objects import metadata_ids, stripe_id
 
 logger = logging.getLogger(__name__)
@@ -68,17 +68,7 @@ def start_monthly_gift(page, data) -> str:
 
     Raises `CheckoutUnavailable` (the plan then ends canceled) when Stripe refuses.
     """
-    plan = RecurringGift(
-        page=page,
-        amount_cents=data["amount_cents"],
-        currency=page.currency,
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        email=data["email"],
-        name_shown=data.get("name_shown") or Donation.NameShown.ANONYMOUS,
-        show_amount_publicly=data.get("show_amount_publicly", False),
-        message=data.get("message", ""),
-    )
+    plan = RecurringGift(**donor_fields(page, data))
     if not stripe_enabled():
         plan.checkout_session_id = LOCAL_SESSION_PREFIX + secrets.token_hex(16)
         plan.save(force_insert=True)

@@ -34,7 +34,7 @@ from northstar.emails import public_url, send_email
 
 from .models import Donation, Refund, count_change, counted_share, gift_levels
 from .money import format_money
-from .services import stripe_client, stripe_enabled
+from .services import as_stripe_holds_it, stripe_client, stripe_enabled
 from .stripe_objects import stripe_id
 
 logger = logging.getLogger(__name__)
@@ -263,26 +263,12 @@ def _settle_held(donation):
 
 def fresh_refund(obj):
     """The refund of an event as Stripe holds it now (re-read: events are unordered)."""
-    refund_id = stripe_id(obj)
-    if not refund_id or not stripe_enabled():
-        return obj
-    try:
-        return stripe_client().v1.refunds.retrieve(refund_id).to_dict()
-    except stripe.StripeError as exc:
-        logger.warning("Could not re-read refund %s (%s): using the event's copy", refund_id, exc)
-        return obj
+    return as_stripe_holds_it(obj, lambda v1: v1.refunds)
 
 
 def fresh_charge(obj):
     """The charge of an event as Stripe holds it now, its refunds listed."""
-    charge_id = stripe_id(obj)
-    if not charge_id or not stripe_enabled():
-        return obj
-    try:
-        return stripe_client().v1.charges.retrieve(charge_id, {"expand": ["refunds"]}).to_dict()
-    except stripe.StripeError as exc:
-        logger.warning("Could not re-read charge %s (%s): using the event's copy", charge_id, exc)
-        return obj
+    return as_stripe_holds_it(obj, lambda v1: v1.charges, expand=["refunds"])
 
 
 def donation_for(payment_intent_id="", metadata=None):

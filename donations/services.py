@@ -21,7 +21,7 @@ from .models import LOCAL_SESSION_PREFIX, Donation
 from .money import normalise_currency
 from .receipts import queue_receipt
 from .review import hold_if_not_countable
-from .stripe_objects import metadata_ids
+from .stripe_objects import metadata_ids, stripe_id
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,21 @@ def stripe_client():
     return stripe.StripeClient(settings.STRIPE_SECRET_KEY)
 
 
+def as_stripe_holds_it(obj, retrieve, **params):
+    """The Stripe object an event carries (`obj`), as Stripe holds it now: `retrieve` (a
+    service of `stripe_client().v1`, e.g. `.refunds`) reads it again by its id, with
+    `params`, because events arrive late, twice and in any order. The event's own copy
+    when Stripe is not configured or cannot be read (logged)."""
+    object_id = stripe_id(obj)
+    if not object_id or not stripe_enabled():
+        return obj
+    try:
+        return retrieve(stripe_client().v1).retrieve(object_id, params or None).to_dict()
+    except stripe.StripeError as exc:
+        logger.warning("Could not re-read %s (%s): using the event's copy", object_id, exc)
+        return obj
+
+
 def test_checkout_enabled():
     """Whether the local test checkout may complete gifts: no Stripe key, and DEBUG on or the
     operator's ALLOW_EMBEDDED_DEFAULTS (settings refuse to start without either; this is the
@@ -56,20 +71,26 @@ def thank_you_path(donation):
     return reverse("donations:thank-you", args=[donation.checkout_token])
 
 
+def donor_fields(page, data) -> dict:
+    """The fields a gift and a monthly gift share, from the donate form's cleaned `data`: the
+    page given to, the amount (cents) in the page's currency, who gives and what they let
+    others see."""
+    return {
+        "page": page,
+        "amount_cents": data["amount_cents"],
+        "currency": page.currency,
+        "first_name": data["first_name"],
+        "last_name": data["last_name"],
+        "email": data["email"],
+        "name_shown": data.get("name_shown") or Donation.NameShown.ANONYMOUS,
+        "show_amount_publicly": data.get("show_amount_publicly", False),
+        "message": data.get("message", ""),
+    }
+
+
 def start_donation(page, data):
     """Record a pending gift to `page` from the cleaned donate form; the URL of its checkout."""
-    donation = Donation(
-        page=page,
-        amount_cents=data["amount_cents"],
-        currency=page.currency,
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        email=data["email"],
-        name_shown=data.get("name_shown") or Donation.NameShown.ANONYMOUS,
-        show_amount_publicly=data.get("show_amount_publicly", False),
-        message=data.get("message", ""),
-        referral=data.get("referral", ""),
-    )
+    donation = Donation(**donor_fields(page, data), referral=data.get("referral", ""))
     if not stripe_enabled():
         donation.checkout_session_id = LOCAL_SESSION_PREFIX + secrets.token_hex(16)
         donation.save(force_insert=True)
