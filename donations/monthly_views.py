@@ -212,7 +212,7 @@ def request_link(request):
             return TemplateResponse(
                 request, "donations/monthly/request_link.html", {"form": form}, status=429
             )
-        email_manage_links(form.cleaned_data["email"])
+        email_manage_links.delay_on_commit(form.cleaned_data["email"])
         sent = True
     context = {"form": form, "sent": sent}
     return TemplateResponse(request, "donations/monthly/request_link.html", context)

@@ -535,9 +535,11 @@ def card_update_url(plan, return_url: str) -> str | None:
     return session.url
 
 
+@shared_task(name="donations.tasks.email_manage_links")
 def email_manage_links(email: str) -> int:
     """Email each monthly gift of `email` that has not ended its manage link (one email); the
-    number of gifts. The caller answers the same whatever this returns (privacy rule)."""
+    number of gifts. A task: the form that asks for it queues it for every address typed, so
+    neither its answer nor its time says whether an address gives monthly (privacy rule)."""
     plans = list(
         RecurringGift.objects.filter(
             email=normalise_email(email), status__in=RecurringGift.BILLING_STATES

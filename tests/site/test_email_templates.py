@@ -244,8 +244,10 @@ def monthly_ended(client):
 
 
 def monthly_manage_link(client):
+    from donations.recurring import email_manage_links
+
     plan = monthly_event("failed")
-    client.post("/donations/monthly/manage/", {"email": plan.email})
+    email_manage_links(plan.email)
 
 
 def friend_invited(client, reminder=False):
