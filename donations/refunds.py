@@ -25,11 +25,11 @@ from contextlib import contextmanager
 import stripe
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.formats import date_format
 from wagtail.log_actions import log
 from wagtail.models import Page
 
+from northstar.days import organisation_date
 from northstar.emails import public_url, send_email
 
 from .models import Donation, Refund, count_change, counted_share, gift_levels
@@ -381,8 +381,8 @@ def queue_refund_email(donation, item):
             "currency": donation.charged_currency,
             "page_title": page.title,
             "page_url": public_url(page),
-            "paid_on": date_format(timezone.localdate(paid_at), "F j, Y"),
-            "refunded_on": date_format(timezone.localdate(item.created), "F j, Y"),
+            "paid_on": date_format(organisation_date(paid_at), "F j, Y"),
+            "refunded_on": date_format(organisation_date(item.created), "F j, Y"),
             "reference": str(donation.uuid).split("-")[0].upper(),
         },
     )

@@ -28,9 +28,9 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from wagtail.log_actions import log
 
+from northstar.days import organisation_today
 from northstar.emails import send_email
 from northstar.models import OutboundEmail, SiteSettings
 
@@ -177,7 +177,7 @@ def remind_staff_of_payments_to_review(today=None) -> int:
     count = waiting.count()
     if not count:
         return 0
-    today = today or timezone.localdate()
+    today = today or organisation_today()
     told_today = set(
         OutboundEmail.objects.filter(
             template=REMINDER_TEMPLATE, context__day=today.isoformat()
