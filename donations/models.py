@@ -51,6 +51,10 @@ class Donation(models.Model):
         NEEDS_REVIEW = "needs_review", "Needs review"
         # A payment held for review and refunded whole: never counted (donations/refunds.py).
         REFUNDED = "refunded", "Refunded"
+        # Offline gifts (donations/offline.py): one a page's owner reported, not counted until
+        # staff confirm it; and one staff voided (never deleted), no longer counted.
+        AWAITING_CONFIRMATION = "awaiting", "Awaiting confirmation"
+        VOIDED = "voided", "Voided"
 
     COUNTED_STATES = (Status.PAID,)
 
@@ -70,6 +74,23 @@ class Donation(models.Model):
 
     # The choices that let the page's owner see the name (`name_for_owner`).
     NAMED_TO_OWNER = (NameShown.PUBLIC, NameShown.OWNER)
+
+    class Method(models.TextChoices):
+        """How the money came: online through Stripe, or offline, recorded by staff."""
+
+        CARD = "card", "Online"
+        CHEQUE = "cheque", "Cheque"
+        CASH = "cash", "Cash"
+        BANK_TRANSFER = "bank_transfer", "Bank transfer"
+        OTHER = "other", "Other"
+
+    OFFLINE_METHODS = (Method.CHEQUE, Method.CASH, Method.BANK_TRANSFER, Method.OTHER)
+
+    class Tribute(models.TextChoices):
+        """A gift given in someone's name (donations/tributes.py)."""
+
+        HONOUR = "honour", gettext_lazy("In honour of")
+        MEMORY = "memory", gettext_lazy("In memory of")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     page = models.ForeignKey(
@@ -136,6 +157,60 @@ class Donation(models.Model):
         blank=True,
         help_text="The invoice an installment was paid by (a local id in test mode).",
     )
+    # Covering the fee (donations/fees.py): what the donor added so that all of the gift
+    # reaches the cause. Counted on the totals with the gift, shown apart everywhere.
+    fee_cents = models.PositiveIntegerField(
+        default=0,
+        help_text="Added by the donor to cover the processing fee, in minor units (not a tip).",
+    )
+    # Offline gifts (donations/offline.py): a cheque, cash, a bank transfer, recorded by staff
+    # or reported by the page's owner and confirmed by staff.
+    method = models.CharField(max_length=16, choices=Method, default=Method.CARD)
+    received_on = models.DateField(
+        null=True, blank=True, help_text="When an offline gift was received."
+    )
+    reference = models.CharField(
+        max_length=120, blank=True, help_text="A cheque number or bank reference."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The staff member who recorded or confirmed an offline gift.",
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The page owner who reported an offline gift, if an owner did.",
+    )
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.TextField(blank=True)
+    # In honour or in memory (donations/tributes.py). The address to tell is used for the
+    # one card and erased 30 days after it is sent.
+    tribute = models.CharField(max_length=10, choices=Tribute, blank=True)
+    tribute_name = models.CharField(max_length=200, blank=True)
+    tribute_notify_name = models.CharField(max_length=200, blank=True)
+    tribute_notify_email = models.EmailField(max_length=254, blank=True)
+    tribute_notify_message = models.TextField(max_length=500, blank=True)
+    tribute_notify_amount = models.BooleanField(
+        default=False, help_text="The donor agreed to tell the person the amount."
+    )
+    tribute_notified_at = models.DateTimeField(null=True, blank=True)
+    # Receipts (donations/receipts.py): numbered per year, without gaps, by the receipt task.
+    receipt_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    receipt_number = models.PositiveIntegerField(null=True, blank=True)
+    # Staff hid what the donor chose to show (a donor's request, an abusive message).
+    name_hidden = models.BooleanField(
+        default=False, help_text="Staff hid the donor's name from public pages."
+    )
+    message_hidden = models.BooleanField(
+        default=False, help_text="Staff hid the donor's message from public pages."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -146,6 +221,9 @@ class Donation(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount_cents__gt=0), name="donation_amount_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["receipt_year", "receipt_number"], name="one_gift_per_receipt_number"
             ),
         ]
         indexes = [
@@ -171,6 +249,16 @@ class Donation(models.Model):
     @property
     def amount_display(self):
         return format_money(self.amount_cents, self.currency)
+
+    @property
+    def given_cents(self):
+        """What the donor gave, in minor units: the gift and the fee they chose to cover.
+        The totals count it; receipts and reports show the two apart."""
+        return self.amount_cents + self.fee_cents
+
+    @property
+    def is_offline(self):
+        return self.method in self.OFFLINE_METHODS
 
     @property
     def donor_name(self):
@@ -587,6 +675,9 @@ class RecurringGift(models.Model):
         help_text="The page the donor chose; installments count there until its deadline.",
     )
     amount_cents = models.PositiveIntegerField(help_text="Each month, in minor units.")
+    fee_cents = models.PositiveIntegerField(
+        default=0, help_text="Added each month to cover the processing fee, in minor units."
+    )
     currency = models.CharField(max_length=3, default="usd")
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
@@ -635,6 +726,38 @@ class RecurringGift(models.Model):
     @property
     def is_canceled(self):
         return self.status == self.Status.CANCELED
+
+
+class ReceiptSequence(models.Model):
+    """The last receipt number given in a year: the receipt task locks the year's row, takes
+    the next number and writes it on the gift in one transaction (donations/receipts.py)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Receipts of {self.year}: {self.last_number}"
+
+
+class YearlyStatement(models.Model):
+    """One donor's statement of a year's giving, sent once (donations/statements.py): the
+    row is written with the email, so a rerun of the January task sends nothing twice."""
+
+    wagtail_reference_index_ignore = True  # a supporter's record, not content
+
+    email = models.EmailField(max_length=254)
+    year = models.PositiveSmallIntegerField()
+    total_cents = models.BigIntegerField(help_text="The year's deductible total, minor units.")
+    currency = models.CharField(max_length=3, default="usd")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["email", "year"], name="one_statement_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} statement for {self.email}"
 
 
 class StripeEvent(models.Model):
@@ -768,6 +891,12 @@ def deductions(donations):
         for donation_id, cents in rows:
             off[donation_id] = off.get(donation_id, 0) + cents
     return off
+
+
+def refunded_cents(donation):
+    """Cents of `donation` refunded or being refunded (refunds pending or succeeded)."""
+    refunds = donation.refunds.filter(status__in=Refund.COUNTED_STATES)
+    return refunds.aggregate(total=Sum("amount_cents"))["total"] or 0
 
 
 def standing_gifts(donations):

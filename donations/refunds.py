@@ -24,7 +24,6 @@ from contextlib import contextmanager
 
 import stripe
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.formats import date_format
 from wagtail.log_actions import log
 from wagtail.models import Page
@@ -32,7 +31,14 @@ from wagtail.models import Page
 from northstar.days import organisation_date
 from northstar.emails import public_url, send_email
 
-from .models import Donation, Refund, count_change, counted_share, gift_levels
+from .models import (
+    Donation,
+    Refund,
+    count_change,
+    counted_share,
+    gift_levels,
+    refunded_cents,
+)
 from .money import format_money
 from .services import as_stripe_holds_it, stripe_client, stripe_enabled
 from .stripe_objects import stripe_id
@@ -84,12 +90,6 @@ HELD_STATES = (Donation.Status.NEEDS_REVIEW, Donation.Status.REFUNDED)
 def is_held(donation):
     """Whether `donation` is a payment held for review (refunded whole or not)."""
     return donation.status in HELD_STATES
-
-
-def refunded_cents(donation):
-    """Cents of `donation` refunded or being refunded (refunds pending or succeeded)."""
-    refunds = donation.refunds.filter(status__in=Refund.COUNTED_STATES)
-    return refunds.aggregate(total=Sum("amount_cents"))["total"] or 0
 
 
 def refundable_cents(donation):
