@@ -217,6 +217,8 @@ class Donation(models.Model):
         permissions = [
             ("refund_donation", "Can refund a gift"),
             ("review_donation", "Can accept a payment held for review"),
+            # donations/offline.py: record, confirm, correct and void offline gifts
+            ("record_offline_donation", "Can record, confirm, correct and void offline gifts"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -14,7 +14,7 @@ from wagtail.permissions import register_permission_policy
 from northstar.log_actions import register_staff_action
 from northstar.protection import RECORDS_HOOK, KeptRecords, counted
 
-from . import gift_admin, review_admin
+from . import gift_admin, offline, offline_admin, review_admin
 from .disputes import DISPUTED, dispute_words
 from .models import HELD_FOR_REVIEW, REVIEW_ACCEPTED, Donation, RecurringGift
 from .refund_views import refund_header_button, refund_held_view, refund_view
@@ -75,6 +75,7 @@ class DonationInspectView(gift_admin.DonationInspectScreen):
         refund = refund_header_button(self.request.user, donation)
         if refund is not None:
             buttons.append(refund)
+        buttons += offline_admin.gift_buttons(self.request.user, donation)
         return buttons
 
 
@@ -183,3 +184,18 @@ def refund_urls():
         path("donations/refund/<int:pk>/", refund_view, name="donation_refund"),
         path("donations/refund/<int:pk>/held/", refund_held_view, name="donation_refund_held"),
     ]
+
+
+# Offline gifts (issue 29, donations/offline.py): their screens, menu item and History lines.
+@hooks.register("register_admin_urls")
+def offline_gift_urls():
+    return offline_admin.admin_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def offline_gifts_menu_item():
+    return offline_admin.OfflineGiftsMenuItem()
+
+
+for _action, _label in offline.ACTION_LABELS.items():
+    register_staff_action(_action, _label, offline.history_words(_action))
