@@ -150,7 +150,7 @@ def refund_held_view(request, pk):
 def refund_header_button(user, donation):
     """ "Refund" on a paid gift's screen, "Refund…" on a payment held for review, for staff
     who may refund while anything is left to refund; else None."""
-    if not may_refund(user) or refundable_cents(donation) <= 0:
+    if not may_refund(user) or donation.is_offline or refundable_cents(donation) <= 0:
         return None
     if donation.status == Donation.Status.NEEDS_REVIEW:
         url = reverse("donation_refund_held", args=[donation.pk])

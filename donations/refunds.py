@@ -126,6 +126,8 @@ def lock_donation(pk):
 def check_refund(donation, amount_cents):
     """Raise the `RefundError` that refunding `amount_cents` of `donation` meets, if any."""
     held = donation.status == Donation.Status.NEEDS_REVIEW
+    if donation.is_offline:  # no card to refund: staff correct or void it (donations/offline.py)
+        raise GiftNotPaid("This gift was given offline: correct it or void it instead.")
     if not donation.is_paid and not held:
         raise GiftNotPaid("This gift was not paid, so there is nothing to refund.")
     if held and not donation.collected_amount_cents:

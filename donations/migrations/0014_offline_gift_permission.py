@@ -4,14 +4,23 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0013_giving_for_donors_and_finance'),
+        ("donations", "0013_giving_for_donors_and_finance"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='donation',
-            options={'ordering': ['-created_at'], 'permissions': [('refund_donation', 'Can refund a gift'), ('review_donation', 'Can accept a payment held for review'), ('record_offline_donation', 'Can record, confirm, correct and void offline gifts')]},
+            name="donation",
+            options={
+                "ordering": ["-created_at"],
+                "permissions": [
+                    ("refund_donation", "Can refund a gift"),
+                    ("review_donation", "Can accept a payment held for review"),
+                    (
+                        "record_offline_donation",
+                        "Can record, confirm, correct and void offline gifts",
+                    ),
+                ],
+            },
         ),
     ]
