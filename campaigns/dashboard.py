@@ -12,6 +12,7 @@ from .models import FundraiserPage, FundraisingCampaignPage, TeamPage, progress_
 from .page_states import CHANGES_REQUESTED_STATES, PageState, with_page_state
 
 RECENT_GIFTS = 10
+REPORTED_GIFTS = 20  # the gifts given offline the owner reported, newest first
 
 
 @dataclass
@@ -87,10 +88,12 @@ def donors_by_page(page_ids) -> dict[int, int]:
 def supporter_dashboard(user, *, recent=RECENT_GIFTS) -> dict:
     """What `user`'s dashboard shows, in a constant number of queries however many pages
     they have: {"pages": [PageSummary, newest first], "recent_gifts": the last `recent`
-    paid gifts to any of them (Donation rows with their page; amounts in cents)}."""
+    paid gifts to any of them (Donation rows with their page; amounts in cents; a gift given
+    offline says so: `is_offline`), "reported_gifts": the gifts given offline the owner
+    reported (`reported_gifts`)}."""
     pages = list(with_page_state(FundraiserPage.objects.filter(supporter=user)).order_by("-pk"))
     if not pages:
-        return {"pages": [], "recent_gifts": []}
+        return {"pages": [], "recent_gifts": [], "reported_gifts": []}
     ids = [page.pk for page in pages]
     teams = {
         team.pk: team
@@ -138,9 +141,40 @@ def supporter_dashboard(user, *, recent=RECENT_GIFTS) -> dict:
             "name_shown",
             "message",
             "paid_at",
+            "method",
         )
         .order_by("-paid_at", "-pk")[:recent]
     )
     for gift in recent_gifts:
         gift.fundraiser = by_id[gift.page_id]
-    return {"pages": summaries, "recent_gifts": recent_gifts}
+    return {
+        "pages": summaries,
+        "recent_gifts": recent_gifts,
+        "reported_gifts": reported_gifts(by_id),
+    }
+
+
+def reported_gifts(pages_by_id, limit=REPORTED_GIFTS):
+    """The gifts given offline reported to the pages `pages_by_id` ({id: page}) by their
+    owner, newest first, each with `fundraiser` (its page) and its status: awaiting
+    confirmation (counted nowhere yet), paid (confirmed by staff, counted) or voided (not
+    counted). One query."""
+    gifts = list(
+        Donation.objects.filter(page_id__in=pages_by_id, reported_by__isnull=False)
+        .only(
+            "page_id",
+            "amount_cents",
+            "currency",
+            "first_name",
+            "last_name",
+            "name_shown",
+            "method",
+            "received_on",
+            "status",
+            "created_at",
+        )
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    for gift in gifts:
+        gift.fundraiser = pages_by_id[gift.page_id]
+    return gifts

@@ -5,10 +5,12 @@ from django import forms
 from django.db.models import Q
 from django.forms import formset_factory
 
+from donations.models import Donation
 from donations.money import (
     MoneyField,
     currency_name,
 )
+from donations.offline import MAX_OFFLINE_GIFT_CENTS, OWNER_METHODS
 from northstar.forms import NameFields, OpenedVersionMixin, TypedTextMixin
 from northstar.images import ImageFileField, media_types
 from northstar.text import fold_for_search
@@ -339,3 +341,51 @@ class FindFundraiserForm(TypedTextMixin, forms.Form):
         if not words:
             raise forms.ValidationError("Type a name or a page title to search for.")
         return self.cleaned_data["q"]
+
+
+# --- Report a gift given offline (`donations.offline.report_offline_gift`) ---
+
+
+class ReportOfflineGiftForm(TypedTextMixin, forms.Form):
+    """A gift given to the owner's page offline ("Aunt May gave $40 in cash"): the amount in
+    dollars, how it came, the day, who gave (optional) and a note for staff. It counts once
+    staff confirm it."""
+
+    amount = MoneyField(
+        label="Amount",
+        min_cents=1,
+        max_cents=MAX_OFFLINE_GIFT_CENTS,
+        error_messages={
+            "required": "Please enter the amount, like 40 or 40.50.",
+            "min_cents": "Please enter an amount more than zero.",
+            "max_cents": "A gift given offline can be at most %(limit)s.",
+        },
+        help_text="In dollars, like 40 or 40.50.",
+    )
+    method = forms.ChoiceField(
+        label="How it was given",
+        choices=[(m.value, m.label) for m in Donation.Method if m in OWNER_METHODS],
+        widget=forms.RadioSelect,
+        initial=Donation.Method.CASH,
+        error_messages={"required": "Please say how it was given: cash, cheque or other."},
+    )
+    received_on = forms.DateField(
+        label="Date you received it",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Please enter the date you received it.",
+            "invalid": "Please enter a date, like 2026-03-14.",
+        },
+    )
+    donor_name = forms.CharField(
+        label="Who gave it (optional)",
+        max_length=100,
+        required=False,
+        help_text="Only you and our staff see the name.",
+    )
+    note = forms.CharField(
+        label="A note for our staff (optional)",
+        max_length=120,
+        required=False,
+        help_text="A cheque number, or where the money is now.",
+    )

@@ -16,14 +16,19 @@ urlpatterns = [
 ]
 
 # The supporter's dashboard, mounted at /dashboard/ by the site's URLs (namespace
-# "dashboard"): "dashboard:home", "dashboard:edit-page", "dashboard:preview-page" and
-# "dashboard:invite-friends" (fundraiser_id), "dashboard:remind-friend" (fundraiser_id,
-# invitation_id).
+# "dashboard"): "dashboard:home", "dashboard:edit-page", "dashboard:preview-page",
+# "dashboard:invite-friends" and "dashboard:report-offline-gift" (fundraiser_id),
+# "dashboard:remind-friend" (fundraiser_id, invitation_id).
 dashboard_urlpatterns = [
     path("", views.dashboard, name="home"),
     path("pages/<int:fundraiser_id>/edit/", views.edit_page, name="edit-page"),
     path("pages/<int:fundraiser_id>/preview/", views.preview_page, name="preview-page"),
     path("pages/<int:fundraiser_id>/friends/", views.invite_friends, name="invite-friends"),
+    path(
+        "pages/<int:fundraiser_id>/offline-gift/",
+        views.report_offline_gift_view,
+        name="report-offline-gift",
+    ),
     path(
         "pages/<int:fundraiser_id>/friends/<int:invitation_id>/remind/",
         views.remind_friend,

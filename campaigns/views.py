@@ -18,6 +18,9 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from donations.money import format_money
+from donations.offline import OfflineGiftError, report_offline_gift
+from northstar.days import organisation_today
 from northstar.forms import EditConflict
 from northstar.pagecache import render_for_cache
 from northstar.unsubscribe import one_click_view
@@ -30,6 +33,7 @@ from .forms import (
     FindFundraiserForm,
     FriendFormSet,
     NoteForm,
+    ReportOfflineGiftForm,
     StartFundraiserForm,
 )
 from .invitations import (
@@ -355,3 +359,49 @@ def remind_friend(request, fundraiser_id, invitation_id):
     else:
         messages.success(request, f"Your reminder is on its way to {invitation.name}.")
     return redirect("dashboard:invite-friends", fundraiser_id=fundraiser_id)
+
+
+# --- Report a gift given offline (`donations.offline`) ---
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_offline_gift_view(request, fundraiser_id):
+    """The owner's form to report a gift given offline to their page; a valid post reports
+    it (awaiting staff's confirmation, counted nowhere until then) and goes back to the
+    dashboard saying so. 404 for anyone but the page's owner."""
+    page = owned_fundraiser_or_404(request.user, fundraiser_id)
+    if request.method == "POST":
+        form = ReportOfflineGiftForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                gift = report_offline_gift(
+                    page=page,
+                    owner=request.user,
+                    amount_cents=data["amount"],
+                    method=data["method"],
+                    received_on=data["received_on"],
+                    donor_name=data["donor_name"],
+                    note=data["note"],
+                )
+            except OfflineGiftError as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(request, reported_message(gift))
+                return redirect("dashboard:home")
+    else:
+        form = ReportOfflineGiftForm(initial={"received_on": organisation_today()})
+    context = {"fundraiser": page, "campaign": page.campaign, "form": form}
+    return TemplateResponse(request, "campaigns/dashboard/report_offline_gift.html", context)
+
+
+def reported_message(gift) -> str:
+    """What the owner is told once a gift given offline is reported."""
+    amount = format_money(gift.amount_cents, gift.currency)
+    who = f" from {gift.first_name}" if gift.first_name else ""
+    return (
+        f"Thank you: the {amount} gift{who} is awaiting confirmation. "
+        "It counts on your page once our staff confirm it."
+    )
