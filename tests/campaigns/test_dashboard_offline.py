@@ -7,7 +7,12 @@ import datetime
 import pytest
 
 from donations.models import Donation, DonationTotal
-from donations.offline import confirm_offline_gifts, record_offline_gift, void_offline_gift
+from donations.offline import (
+    confirm_offline_gifts,
+    record_offline_gift,
+    report_offline_gift,
+    void_offline_gift,
+)
 from northstar.days import organisation_today
 from tests.campaigns.factories import FundraiserPageFactory
 from tests.donations.offline_kit import recount_agrees
@@ -149,12 +154,8 @@ def test_the_eleventh_report_of_the_day_is_refused_with_a_message(signed_in, fun
     assert Donation.objects.count() == 10
 
 
-def test_another_owners_reported_gifts_do_not_show_on_my_dashboard(
-    signed_in, fundraiser, campaign
-):
+def test_another_owners_reported_gifts_do_not_show_on_my_dashboard(signed_in, fundraiser, campaign):
     other = FundraiserPageFactory(parent=campaign, supporter=UserFactory())
-    from donations.offline import report_offline_gift
-
     report_offline_gift(
         page=other,
         owner=other.supporter,
