@@ -25,6 +25,7 @@ from .reports import (
     export_filename,
     export_rows,
     invitation_share,
+    offline_share,
     page_counts,
     pages_per_day,
     pages_without_gifts,
@@ -60,6 +61,7 @@ def report(request, campaign):
             "top_teams": top_teams(campaign),
             "quiet_pages": pages_without_gifts(campaign),
             "invitations": invitation_share(campaign),
+            "offline": offline_share(campaign),
         },
     )
     # Times shown (a page's opening day) read in the organisation's zone, as the figures

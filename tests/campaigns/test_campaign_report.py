@@ -317,6 +317,7 @@ def test_the_export_has_one_row_per_page_with_every_column_and_money_in_dollars(
             "owner_email": "maria.lopez@example.org",
             "goal_dollars": "$750.00",
             "raised_dollars": "$175.50",
+            "offline_dollars": "$0.00",
             "gifts": "2",
             "state": "live",
             "created": local(days_ago(2), 23, 30).isoformat(),
