@@ -247,3 +247,11 @@ def test_the_gifts_history_lists_each_change(page, owner, staff):
     assert "not counted until staff confirm it" in lines[0]
     assert "amount $40.00 → $45.00" in lines[2] and "(Counted again)" in lines[2]
     assert lines[3].startswith("Offline gift voided: $45.00 cash") and "(Given back)" in lines[3]
+
+
+def test_a_recorded_gift_shows_in_the_campaigns_public_list_as_anonymous(page, campaign, staff):
+    record(page, staff, 4000)
+
+    (shown,) = campaign.recent_gifts()
+
+    assert shown.public_name == "Anonymous"
