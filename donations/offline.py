@@ -315,11 +315,9 @@ def report_offline_gift(
     Raises NotYourPage (not a fundraiser page of `owner`'s), TooManyReports, BadAmount,
     BadDate or OfflineGiftError (a method owners cannot report); each changes nothing.
     """
-    from campaigns.models import FundraiserPage  # campaigns depends on donations
-
     page_id = page.pk if isinstance(page, Page) else page
-    fundraiser = FundraiserPage.objects.filter(pk=page_id, supporter=owner).first()
-    if owner is None or fundraiser is None:
+    fundraiser = Page.objects.filter(pk=page_id).specific().first()
+    if owner is None or fundraiser is None or page_owner_id(fundraiser) != owner.pk:
         raise NotYourPage("You can report gifts only to your own fundraiser pages.")
     currency = _currency(fundraiser)
     check_amount(amount_cents, currency)
@@ -351,6 +349,16 @@ def report_offline_gift(
         owner_name = owner.get_full_name() or owner.email
         log(donation, REPORTED, user=owner, data={**gift_facts(donation), "owner": owner_name})
     return donation
+
+
+def page_owner_id(page):
+    """The id of the user who owns `page` (a page as its own type), or None. A page type with
+    an owner says so as `donations.views` reads it (`owner_public_name`: a supporter's
+    fundraiser page), its owner being its `supporter`; the donations app names no other
+    app's models."""
+    if not hasattr(page, "owner_public_name"):
+        return None
+    return getattr(page, "supporter_id", None)
 
 
 def reported_today(owner, *, since):
