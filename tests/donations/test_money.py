@@ -137,6 +137,6 @@ def test_the_donate_forms_preset_amounts_are_written_by_the_money_format():
 
 
 def test_the_donate_forms_limits_read_in_the_campaigns_currency():
-    form = DonationForm({"amount": "other", "other_amount": "0.50"}, currency="USD")
+    form = DonationForm({"amount": "other", "other_amount": "0.49"}, currency="USD")
     form.is_valid()
-    assert form.errors["other_amount"] == ["The smallest gift we can take is $1."]
+    assert form.errors["other_amount"] == ["The smallest gift is $0.50."]
