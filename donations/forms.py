@@ -91,7 +91,8 @@ class DonationForm(SupporterForm):
             "invalid_choice": _("Please choose one of the options for who sees your name."),
         },
     )
-    # Never ticked for the donor; the label says the amount (`fee_offer`, the template).
+    # Never ticked for the donor; the label says the amount (`fee_offer`, the template). No
+    # box is shown when the organisation's rule is 0% + 0 (and a posted tick then adds 0).
     cover_fee = forms.BooleanField(required=False, initial=False)
     show_amount_publicly = forms.BooleanField(
         label="Show the amount of my gift on this page", required=False
@@ -157,9 +158,15 @@ class DonationForm(SupporterForm):
         other_amount.min_cents = self.minimum_cents
         other_amount.label = f"Your amount ({currency_name(self.currency)})"
         other_amount.help_text = f"{other_amount.help_text} {self.minimum_text}"
-        self.fee_rule = fee_rule if fee_rule is not None else fees_rule_for(self.currency)
-        if self.fee_rule.is_off:
-            del self.fields["cover_fee"]
+        self._fee_rule = fee_rule
+
+    @property
+    def fee_rule(self):
+        """The `fees.FeeRule` in the form's currency: the one given, else the organisation's
+        (site settings), read when first needed (rendering the box, or a ticked box)."""
+        if self._fee_rule is None:
+            self._fee_rule = fees_rule_for(self.currency)
+        return self._fee_rule
         self.fields["email"].help_text = "For your receipt. Never shown publicly."
 
     def fee_offer(self):
@@ -224,5 +231,5 @@ class DonationForm(SupporterForm):
             self.add_error("amount", "Please choose an amount.")
         amount = cleaned.get("amount_cents")
         covered = cleaned.get("cover_fee") and amount
-        cleaned["fee_cents"] = fee_to_cover(amount, self.fee_rule) if covered else 0
+        cleaned["fee_cents"] = fee_to_cover(amount, self.fee_rule) if covered else 0  # 0 if off
         return cleaned

@@ -155,7 +155,7 @@ def format_money(cents, currency=DEFAULT_CURRENCY, *, exact=False):
     `currency` a code in any case. Whole amounts read without their minor unit
     unless `exact`: 345000 -> "$3,450", 345050 -> "$3,450.50", exact 100000 ->
     "$1,000.00", -2550 -> "-$25.50". A currency the project does not take reads
-    by its code: 5, "eur" -> "0.05 EUR". None reads as 0.
+    by its code: 5, "chf" -> "0.05 CHF". None reads as 0.
     """
     cents = int(cents or 0)
     info = currency_info(currency)
