@@ -39,7 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from wagtail.models import Page, Revision
 
-from donations.models import Donation, DonationTotal, Refund
+from donations.models import GIVEN_CENTS, Donation, DonationTotal, Refund
 from donations.money import format_money
 from northstar.charts import per_day
 from northstar.days import day_of, last_days, organisation_today, within_days
@@ -128,7 +128,8 @@ def report_window(campaign: FundraisingCampaignPage, days=REPORT_DAYS, today=Non
 
 def raised_per_day(campaign: FundraisingCampaignPage, first: date, last: date):
     """Cents paid on each day from `first` to `last` (inclusive, organisation's days), oldest
-    first, to the campaign and every page under it, less the refunds made that day, as
+    first, to the campaign and every page under it (what donors gave: the gift and the fee
+    they covered, as the totals count it), less the refunds made that day, as
     `northstar.charts.DayFigure`s; days without gifts or refunds are 0."""
     sums = dict(
         Donation.objects.filter(
@@ -137,7 +138,7 @@ def raised_per_day(campaign: FundraisingCampaignPage, first: date, last: date):
         .filter(within_days("paid_at", first, last))
         .annotate(day=day_of("paid_at"))
         .values_list("day")
-        .annotate(total=Sum("amount_cents"))
+        .annotate(total=Sum(GIVEN_CENTS))
         .order_by()
     )
     # A refund comes off on its own day, not the gift's (issue 28).
@@ -155,6 +156,15 @@ def raised_per_day(campaign: FundraisingCampaignPage, first: date, last: date):
     for day, cents in refunds:
         sums[day] = sums.get(day, 0) - cents
     return per_day(first, last, sums)
+
+
+def fees_covered(campaign: FundraisingCampaignPage) -> int:
+    """Cents of the fees donors chose to cover on the paid gifts to the campaign and every
+    page under it (before refunds): part of what the totals count, shown apart. One query."""
+    paid = Donation.objects.filter(
+        page__path__startswith=campaign.path, status__in=Donation.COUNTED_STATES
+    )
+    return paid.aggregate(total=Coalesce(Sum("fee_cents"), 0))["total"]
 
 
 def pages_per_day(campaign: FundraisingCampaignPage, first: date, last: date):

@@ -149,7 +149,7 @@ def tell_staff(donation, dispute, *, livemode):
     due = dispute.evidence_due_by
     context = {
         "amount_cents": dispute.amount_cents,
-        "gift_cents": donation.amount_cents,
+        "gift_cents": donation.given_cents,
         "currency": donation.currency,
         "donor_name": donation.donor_name,
         "page_title": donation.page.title,

@@ -2,6 +2,8 @@
 
 The rule for the amount, written on the form and followed by its script: an
 amount typed in "Your amount" is the amount given, whichever preset is chosen.
+The donor may add the processing fee (`cover_fee`, never ticked for them): the
+form computes it from the organisation's fee rule (donations/fees.py).
 """
 
 import re
@@ -11,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from northstar.forms import SupporterForm, text_errors
 
+from .fees import fee_offer, fee_to_cover
+from .fees import fee_rule as fees_rule_for
 from .models import Donation
 from .money import (
     DEFAULT_CURRENCY,
@@ -19,14 +23,17 @@ from .money import (
     currency_name,
     currency_symbol,
     format_money,
+    minimum_charge,
     minor_units,
     normalise_currency,
 )
 
 PRESET_AMOUNTS = (25, 50, 100, 250)  # whole units of the campaign's currency (dollars)
 OTHER = "other"
-MINIMUM_CENTS = 100
+# The smallest gift is Stripe's smallest charge in the gift's currency (`minimum_charge`:
+# $0.50); the largest, in minor units of any currency, a guard against typos and card testing.
 MAXIMUM_CENTS = 2_500_000
+SMALLEST_GIFT = "The smallest gift is %(limit)s."
 REFERRAL_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 ONE_TIME = "once"
 MONTHLY = "monthly"
@@ -61,13 +68,12 @@ class DonationForm(SupporterForm):
     other_amount = MoneyField(
         label="Your amount",
         required=False,
-        min_cents=MINIMUM_CENTS,
         max_cents=MAXIMUM_CENTS,
         help_text=(
             "If you type an amount here, it is the one you give, whichever amount is chosen above."
         ),
         error_messages={
-            "min_cents": "The smallest gift we can take is %(limit)s.",
+            "min_cents": SMALLEST_GIFT,
             "max_cents": (
                 "We can take up to %(limit)s online. For a larger gift, please contact us."
             ),
@@ -85,6 +91,9 @@ class DonationForm(SupporterForm):
             "invalid_choice": _("Please choose one of the options for who sees your name."),
         },
     )
+    # Never ticked for the donor; the label says the amount (`fee_offer`, the template). No
+    # box is shown when the organisation's rule is 0% + 0 (and a posted tick then adds 0).
+    cover_fee = forms.BooleanField(required=False, initial=False)
     show_amount_publicly = forms.BooleanField(
         label="Show the amount of my gift on this page", required=False
     )
@@ -115,9 +124,12 @@ class DonationForm(SupporterForm):
     }
     NAME_SHOWN_HELP = _("Our staff see your name whatever you choose: it is on your receipt.")
 
-    def __init__(self, *args, currency=DEFAULT_CURRENCY, page_has_owner=False, **kwargs):
+    def __init__(
+        self, *args, currency=DEFAULT_CURRENCY, page_has_owner=False, fee_rule=None, **kwargs
+    ):
         """`page_has_owner`: True for a supporter's page. A page no one owns (a campaign's
-        own) offers no "only the page's owner" choice, and posting it there is refused."""
+        own) offers no "only the page's owner" choice, and posting it there is refused.
+        `fee_rule`: a `fees.FeeRule` in `currency` (default: the organisation's)."""
         super().__init__(*args, **kwargs)
         self.name_shown_hints = dict(self.NAME_SHOWN_HINTS)
         if not page_has_owner:
@@ -138,10 +150,35 @@ class DonationForm(SupporterForm):
             (str(units), format_money(units * minor_units(self.currency), self.currency))
             for units in PRESET_AMOUNTS
         ] + [(OTHER, "Other amount")]
+        self.minimum_cents = minimum_charge(self.currency)
+        minimum = format_money(self.minimum_cents, self.currency)
+        self.minimum_text = SMALLEST_GIFT % {"limit": minimum}
         other_amount = self.fields["other_amount"]
         other_amount.currency = self.currency
+        other_amount.min_cents = self.minimum_cents
         other_amount.label = f"Your amount ({currency_name(self.currency)})"
+        other_amount.help_text = f"{other_amount.help_text} {self.minimum_text}"
+        self._fee_rule = fee_rule
+
+    @property
+    def fee_rule(self):
+        """The `fees.FeeRule` in the form's currency: the one given, else the organisation's
+        (site settings), read when first needed (rendering the box, or a ticked box)."""
+        if self._fee_rule is None:
+            self._fee_rule = fees_rule_for(self.currency)
+        return self._fee_rule
         self.fields["email"].help_text = "For your receipt. Never shown publicly."
+
+    def fee_offer(self):
+        """What the "cover the fee" box says (`fees.fee_offer`) for the amount the form shows:
+        the one posted (once cleaned), else the preset chosen to start with; None when the
+        organisation's fee rule is off."""
+        amount = getattr(self, "cleaned_data", {}).get("amount_cents")
+        if amount is None and not self.is_bound:
+            initial = self.fields["amount"].initial
+            if initial and initial != OTHER:
+                amount = int(initial) * minor_units(self.currency)
+        return fee_offer(amount, self.fee_rule, self.currency)
 
     def name_shown_choices(self):
         """The `name_shown` radio buttons, each with `hint` (what the choice means)."""
@@ -167,11 +204,13 @@ class DonationForm(SupporterForm):
         return referral if REFERRAL_PATTERN.fullmatch(referral) else ""
 
     def clean(self):
-        """The amount given, as `amount_cents`: a typed amount wins over the chosen preset.
+        """The amount given, as `amount_cents`: a typed amount wins over the chosen preset;
+        and `fee_cents`, the fee the donor chose to cover on it (0 unless `cover_fee`).
 
         What the donor typed is what they did last (the script chooses "Other
         amount" when they type, and empties the box when they choose a preset),
-        so without JavaScript, 50 chosen and 1000 typed gives 1,000.
+        so without JavaScript, 50 chosen and 1000 typed gives 1,000. A preset below
+        Stripe's smallest charge in the currency is refused with `SMALLEST_GIFT`.
         """
         cleaned = super().clean()
         if "amount" not in cleaned or "other_amount" in self.errors:
@@ -183,7 +222,14 @@ class DonationForm(SupporterForm):
         elif choice == OTHER:
             self.add_error("other_amount", ENTER_AN_AMOUNT)
         elif choice:
-            cleaned["amount_cents"] = int(choice) * minor_units(self.currency)
+            cents = int(choice) * minor_units(self.currency)
+            if cents < self.minimum_cents:
+                self.add_error("amount", self.minimum_text)
+            else:
+                cleaned["amount_cents"] = cents
         else:
             self.add_error("amount", "Please choose an amount.")
+        amount = cleaned.get("amount_cents")
+        covered = cleaned.get("cover_fee") and amount
+        cleaned["fee_cents"] = fee_to_cover(amount, self.fee_rule) if covered else 0  # 0 if off
         return cleaned

@@ -23,6 +23,9 @@ from northstar.models import normalise_email
 from .money import format_money
 from .signals import gift_paid
 
+# What a donor gave, as a query expression: the gift and the fee they covered (`given_cents`).
+GIVEN_CENTS = models.F("amount_cents") + models.F("fee_cents")
+
 # Log actions of a gift's review (their wording: donations/wagtail_hooks.py).
 HELD_FOR_REVIEW = "donations.held_for_review"
 REVIEW_ACCEPTED = "donations.review_accepted"
@@ -403,8 +406,9 @@ class DonationTotal(ShardedCounter):
 
     @classmethod
     def true_values(cls, **key):
-        """{(page_id,): {"amount_cents", "donation_count"}} from the paid gifts, per level,
-        net of their refunds and disputes (`counted_share`).
+        """{(page_id,): {"amount_cents", "donation_count"}} from the paid gifts, per level:
+        what each donor gave (the gift and the fee covered, `given_cents`), net of their
+        refunds and disputes (`counted_share`).
 
         `key` filters the pages as `total` does (`page=5`, `page__in=[...]`).
         """
@@ -422,7 +426,7 @@ class DonationTotal(ShardedCounter):
             paid = paid.filter(under)
         rows = (
             paid.values_list("page_id", "page__path")
-            .annotate(amount=Sum("amount_cents"), count=Count("pk"))
+            .annotate(amount=Sum(GIVEN_CENTS), count=Count("pk"))
             .order_by()
         )
         levels_by_path = dict(
@@ -458,13 +462,14 @@ class DonationTotal(ShardedCounter):
 
 
 def _net_of_deductions(rows, paid):
-    """`rows` of (page_id, path, amount, count) summed from the gifts `paid`, less what
-    refunds and disputes took off those gifts (`deductions`), as `counted_share` counts it."""
+    """`rows` of (page_id, path, amount, count) summed from the gifts `paid` (`given_cents`),
+    less what refunds and disputes took off those gifts (`deductions`), as `counted_share`
+    counts it."""
     off = deductions(paid)
     if not off:
         return rows
     less = {}
-    gifts = Donation.objects.filter(pk__in=off).values_list("pk", "page_id", "amount_cents")
+    gifts = Donation.objects.filter(pk__in=off).values_list("pk", "page_id", GIVEN_CENTS)
     for pk, page_id, amount in gifts:
         cents, count = less.get(page_id, (0, 0))
         less[page_id] = (cents + min(off[pk], amount), count + int(off[pk] >= amount))
@@ -618,7 +623,8 @@ def gift_levels(page):
 
 
 def count_gift(donation, sign=1, *, page=None):
-    """Count a gift on its page and every counted level above it, in one statement.
+    """Count a gift on its page and every counted level above it, in one statement: what
+    the donor gave (`given_cents`, the gift and the fee they covered).
 
     `sign=1` when the gift is marked paid, `sign=-1` when a paid gift is
     refunded: every level changes together. Call it inside the transaction
@@ -628,7 +634,7 @@ def count_gift(donation, sign=1, *, page=None):
     """
     if sign not in (1, -1):
         raise ValueError(f"sign must be 1 or -1, not {sign!r}")
-    count_change(donation, sign * donation.amount_cents, sign, page=page)
+    count_change(donation, sign * donation.given_cents, sign, page=page)
 
 
 def count_change(donation, amount_cents, donation_count, *, page=None):
@@ -915,13 +921,14 @@ def standing_gifts(donations):
 
 
 def counted_share(donation):
-    """(cents, gifts) that a gift counts on its totals now: nothing unless paid; else its
-    amount less its refunds and disputes (never below 0), and 1 gift while any is left."""
+    """(cents, gifts) that a gift counts on its totals now: nothing unless paid; else what
+    the donor gave (`given_cents`: the gift and the fee covered) less its refunds and
+    disputes (never below 0), and 1 gift while any is left."""
     if donation.status not in Donation.COUNTED_STATES:
         return 0, 0
     left = max(
         0,
-        donation.amount_cents
+        donation.given_cents
         - deductions(Donation.objects.filter(pk=donation.pk)).get(donation.pk, 0),
     )
     return left, int(left > 0)

@@ -7,7 +7,9 @@ read as a thousand. The donate form and the admin's money fields use the same
 parser (`amount_cents`) and the same form field (`MoneyField`).
 
 The currencies the project takes are `SUPPORTED_CURRENCIES`, the one list:
-model choices, form choices, symbols and formatting all read it. Amounts are
+model choices, form choices, symbols, formatting, the typed-amount parser and
+Stripe's smallest charge all read it. Amounts are always in the currency's minor
+unit: cents for "usd", yen for "jpy" (a zero-decimal currency: 500 is ¥500). Amounts are
 shown by `format_money` alone; templates reach it through the `money` filter
 (`{{ cents|money:currency }}` in `northstar_tags`).
 """
@@ -22,19 +24,31 @@ from django import forms
 @dataclass(frozen=True)
 class Currency:
     """A currency the project takes: its ISO 4217 code as Stripe writes it (lower-case),
-    its symbol, the exponent of its minor unit (2: 100 cents to the dollar) and its name."""
+    its symbol, the exponent of its minor unit (2: 100 cents to the dollar; 0 for a
+    zero-decimal currency such as the yen), its name, and `minimum_cents`, the smallest
+    amount Stripe charges in it, in minor units."""
 
     code: str
     symbol: str
     exponent: int
     name: str
+    minimum_cents: int
 
 
-# The currencies staff may choose for a campaign, and so every gift's. The typed-amount
-# parser (`amount_cents`) reads two decimal places: a currency with another exponent
-# needs it taught first.
+# The currencies staff may choose for a campaign, and so every gift's. `minimum_cents` is
+# Stripe's minimum charge amount per currency (https://docs.stripe.com/currencies, "Minimum
+# and maximum charge amounts"): the donate form refuses a smaller gift with that amount.
 SUPPORTED_CURRENCIES = {
-    "usd": Currency(code="usd", symbol="$", exponent=2, name="US dollars"),
+    "usd": Currency(code="usd", symbol="$", exponent=2, name="US dollars", minimum_cents=50),
+    "eur": Currency(code="eur", symbol="€", exponent=2, name="Euros", minimum_cents=50),
+    "gbp": Currency(code="gbp", symbol="£", exponent=2, name="Pounds sterling", minimum_cents=30),
+    "cad": Currency(
+        code="cad", symbol="CA$", exponent=2, name="Canadian dollars", minimum_cents=50
+    ),
+    "aud": Currency(
+        code="aud", symbol="A$", exponent=2, name="Australian dollars", minimum_cents=50
+    ),
+    "jpy": Currency(code="jpy", symbol="¥", exponent=0, name="Japanese yen", minimum_cents=50),
 }
 DEFAULT_CURRENCY = "usd"
 CURRENCY_CHOICES = [
@@ -53,10 +67,23 @@ def currency_info(code):
     return SUPPORTED_CURRENCIES.get(normalise_currency(code))
 
 
-def minor_units(code):
-    """How many minor units make one of `code`'s ordinary unit: 100 for "usd"."""
+def exponent(code):
+    """The exponent of `code`'s minor unit: 2 for "usd" (cents), 0 for "jpy"; 2 for a
+    currency the project does not take."""
     info = currency_info(code)
-    return 10 ** (info.exponent if info else 2)
+    return info.exponent if info else 2
+
+
+def minor_units(code):
+    """How many minor units make one of `code`'s ordinary unit: 100 for "usd", 1 for "jpy"."""
+    return 10 ** exponent(code)
+
+
+def minimum_charge(code):
+    """Stripe's smallest charge in `code`, in its minor units: 50 for "usd" ($0.50), 30 for
+    "gbp", 50 for "jpy" (¥50); 50 for a currency the project does not take."""
+    info = currency_info(code)
+    return info.minimum_cents if info else 50
 
 
 def currency_symbol(code):
@@ -80,6 +107,7 @@ ENTER_AN_AMOUNT = "Please enter an amount, like 40 or 40.50."
 NOT_AN_AMOUNT = "Please enter an amount in dollars and cents, like 40 or 40.50."
 NOT_ASCII_DIGITS = "Please type the amount with the digits 0 to 9, like 40 or 40.50."
 TOO_PRECISE = "Please round the amount to the cent: at most two digits after the point."
+WHOLE_UNITS_ONLY = "Please type a whole amount, like 500: %(name)s have no smaller unit."
 
 
 class InvalidAmount(ValueError):
@@ -87,13 +115,15 @@ class InvalidAmount(ValueError):
 
 
 def amount_cents(text, currency=DEFAULT_CURRENCY):
-    """The cents in an amount a person typed: "$1,250.50" -> 125050, "25,000" -> 2500000.
+    """The minor units in an amount a person typed in `currency`: "$1,250.50" -> 125050,
+    "25,000" -> 2500000; for a zero-decimal currency ("jpy") "¥1,500" -> 1500.
 
     Accepts digits 0-9 with optional thousands commas (in groups of three), at
-    most two decimal places, and one leading symbol of `currency` ("$" for
-    "usd"); surrounding spaces are ignored. Raises `InvalidAmount` (a
+    most as many decimal places as the currency has (two for "usd", none for
+    "jpy": "5.00" is refused there), and one leading symbol of `currency` ("$"
+    for "usd"); surrounding spaces are ignored. Raises `InvalidAmount` (a
     ValueError) with a message for the person for anything else: empty text,
-    other scripts' digits, a minus sign, an exponent, or fractions of a cent.
+    other scripts' digits, a minus sign, an exponent, or fractions of the minor unit.
     """
     text = unicodedata.normalize("NFC", str(text or "")).strip()
     text = text.removeprefix(currency_symbol(currency)).strip()
@@ -102,13 +132,20 @@ def amount_cents(text, currency=DEFAULT_CURRENCY):
     if any(char.isdigit() and char not in ASCII_DIGITS for char in text):
         raise InvalidAmount(NOT_ASCII_DIGITS)
     match = AMOUNT_PATTERN.fullmatch(text)
+    places = exponent(currency)
     if match is None:
         if TOO_PRECISE_PATTERN.fullmatch(text):
-            raise InvalidAmount(TOO_PRECISE)
+            raise InvalidAmount(TOO_PRECISE if places else _whole_units_only(currency))
         raise InvalidAmount(NOT_AN_AMOUNT)
-    dollars = int(match["dollars"].replace(",", ""))  # ASCII digits only, checked above
-    cents = int((match["cents"] or "0").ljust(2, "0"))
-    return dollars * 100 + cents
+    units = int(match["dollars"].replace(",", ""))  # ASCII digits only, checked above
+    fraction = match["cents"] or ""
+    if len(fraction) > places:
+        raise InvalidAmount(TOO_PRECISE if places else _whole_units_only(currency))
+    return units * 10**places + int(fraction.ljust(places, "0") or "0")
+
+
+def _whole_units_only(currency):
+    return WHOLE_UNITS_ONLY % {"name": currency_name(currency)}
 
 
 def format_money(cents, currency=DEFAULT_CURRENCY, *, exact=False):
@@ -118,25 +155,27 @@ def format_money(cents, currency=DEFAULT_CURRENCY, *, exact=False):
     `currency` a code in any case. Whole amounts read without their minor unit
     unless `exact`: 345000 -> "$3,450", 345050 -> "$3,450.50", exact 100000 ->
     "$1,000.00", -2550 -> "-$25.50". A currency the project does not take reads
-    by its code: 5, "eur" -> "0.05 EUR". None reads as 0.
+    by its code: 5, "chf" -> "0.05 CHF". None reads as 0.
     """
     cents = int(cents or 0)
     info = currency_info(currency)
-    exponent = info.exponent if info else 2
-    units, rest = divmod(abs(cents), 10**exponent)
+    places = exponent(currency)
+    units, rest = divmod(abs(cents), 10**places)
     text = f"{units:,}"
-    if exponent and (rest or exact):
-        text += f".{rest:0{exponent}d}"
+    if places and (rest or exact):
+        text += f".{rest:0{places}d}"
     sign = "-" if cents < 0 else ""
     if info:
         return f"{sign}{info.symbol}{text}"
     return f"{sign}{text} {normalise_currency(currency).upper()}"
 
 
-def format_amount_for_input(cents):
-    """Cents as a person types them in a money field: 1000000 -> "10,000.00" (no symbol)."""
-    dollars, rest = divmod(int(cents), 100)
-    return f"{dollars:,}.{rest:02d}"
+def format_amount_for_input(cents, currency=DEFAULT_CURRENCY):
+    """Minor units as a person types them in a money field: 1000000 -> "10,000.00" (no
+    symbol); for "jpy", 1500 -> "1,500"."""
+    places = exponent(currency)
+    units, rest = divmod(int(cents), 10**places)
+    return f"{units:,}.{rest:0{places}d}" if places else f"{units:,}"
 
 
 def currency_name(currency):
@@ -206,7 +245,7 @@ class MoneyField(forms.Field):
 
     def prepare_value(self, value):
         if isinstance(value, int) and not isinstance(value, bool):
-            return format_amount_for_input(value)
+            return format_amount_for_input(value, self.currency)
         return value
 
     def to_python(self, value):

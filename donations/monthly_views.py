@@ -21,9 +21,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from northstar.emails import absolute_url
 from northstar.ratelimit import HOUR, allow, client_ip
 
-from .forms import MAXIMUM_CENTS, MINIMUM_CENTS
+from .forms import MAXIMUM_CENTS
 from .models import LOCAL_SESSION_PREFIX, RecurringGift
-from .money import MoneyField, currency_name
+from .money import MoneyField, currency_name, minimum_charge
 from .recurring import (
     RecurringGiftError,
     cancel_recurring_gift,
@@ -40,7 +40,6 @@ from .services import test_checkout_enabled
 class AmountForm(forms.Form):
     amount = MoneyField(
         label=_("New monthly amount"),
-        min_cents=MINIMUM_CENTS,
         max_cents=MAXIMUM_CENTS,
         error_messages={
             "min_cents": _("The smallest monthly gift we can take is %(limit)s."),
@@ -51,6 +50,7 @@ class AmountForm(forms.Form):
     def __init__(self, *args, currency, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["amount"].currency = currency
+        self.fields["amount"].min_cents = minimum_charge(currency)
         self.fields["amount"].label = gettext("New monthly amount (%(currency)s)") % {
             "currency": currency_name(currency)
         }

@@ -33,6 +33,7 @@ from northstar.days import organisation_date, organisation_today
 from northstar.emails import absolute_url, public_url, send_email
 from northstar.models import SiteSettings, normalise_email
 
+from .fees import fee_rule, fee_to_cover
 from .models import LOCAL_SESSION_PREFIX, Donation, RecurringGift
 from .receipts import queue_receipt
 from .services import CheckoutUnavailable, donor_fields, stripe_client, stripe_enabled
@@ -96,9 +97,9 @@ def create_subscription_checkout(page, plan):
                 "quantity": 1,
                 "price_data": {
                     "currency": plan.currency,
-                    "unit_amount": plan.amount_cents,
+                    "unit_amount": monthly_charge(plan),
                     "recurring": {"interval": "month"},
-                    "product_data": {"name": f"Monthly gift to {page.title}"},
+                    "product_data": {"name": monthly_product_name(page, plan)},
                 },
             }
         ],
@@ -119,6 +120,28 @@ def create_subscription_checkout(page, plan):
             status=RecurringGift.Status.CANCELED, canceled_at=timezone.now()
         )
         raise CheckoutUnavailable from exc
+
+
+def monthly_charge(plan) -> int:
+    """What each month charges, in minor units: the gift and the fee the donor covers. One
+    price (a subscription has one item, `subscription_amount`); `split_charge` reads it back."""
+    return plan.amount_cents + plan.fee_cents
+
+
+def monthly_product_name(page, plan) -> str:
+    if plan.fee_cents:
+        return f"Monthly gift to {page.title}, with the processing fee covered"
+    return f"Monthly gift to {page.title}"
+
+
+def split_charge(plan, charged_cents: int) -> tuple[int, int]:
+    """(gift, fee) in minor units of a monthly charge of `charged_cents`: the plan's fee and
+    the rest as the gift when the donor covers the fee and the charge is larger than it;
+    else all of it is the gift. So a price changed in Stripe's dashboard keeps the fee the
+    donor chose and counts the rest as their gift."""
+    if plan.fee_cents and charged_cents > plan.fee_cents:
+        return charged_cents - plan.fee_cents, plan.fee_cents
+    return charged_cents, 0
 
 
 def monthly_thank_you_path(plan):
@@ -210,6 +233,9 @@ def record_installment(
 ) -> Donation | None:
     """Count one paid installment of `plan` (locked by the caller or not) as its own gift.
 
+    `amount_cents`: what the invoice charged (minor units), the gift and the fee the donor
+    covers, split by `split_charge` onto the installment's `amount_cents` and `fee_cents`.
+
     `invoice_id` (Stripe's, or `in_local_...` in test mode) is unique: a second call for the
     same invoice returns None and counts nothing. `paid_at`: when the invoice was paid (the
     gift's `paid_at`; default now). `next_on`: the next installment's day (default: a month
@@ -224,9 +250,11 @@ def record_installment(
             return None
         page = installment_page(plan)
         paid_at = paid_at or timezone.now()
+        gift_cents, fee_cents = split_charge(plan, amount_cents)
         donation = Donation.objects.create(
             page=page,
-            amount_cents=amount_cents,
+            amount_cents=gift_cents,
+            fee_cents=fee_cents,
             currency=currency,
             first_name=plan.first_name,
             last_name=plan.last_name,
@@ -390,7 +418,7 @@ def subscription_changed(subscription) -> bool:
             return False
         amount = subscription_amount(subscription)
         if amount:
-            plan.amount_cents = amount
+            plan.amount_cents, plan.fee_cents = split_charge(plan, amount)
         if status == RecurringGift.Status.CANCELED:
             end_plan(plan)
             return True
@@ -402,7 +430,8 @@ def subscription_changed(subscription) -> bool:
 
 
 def subscription_amount(subscription) -> int | None:
-    """The monthly amount of a subscription's one item, in minor units, if it says."""
+    """The monthly charge of a subscription's one item (the gift and the fee covered), in
+    minor units, if it says."""
     items = (subscription.get("items") or {}).get("data") or []
     if len(items) != 1 or not isinstance(items[0], dict):
         return None
@@ -477,9 +506,13 @@ def cancel_recurring_gift(plan) -> bool:
 
 def change_amount(plan, amount_cents: int) -> RecurringGift:
     """Give `amount_cents` a month from the next installment on (Stripe: the subscription's
-    price, without proration). Raises `RecurringGiftError` for an ended plan or Stripe's no."""
+    price, without proration). A donor who covers the fee keeps covering it: the fee is
+    computed again for the new amount (the organisation's rule now); a donor who did not
+    is not charged one. Raises `RecurringGiftError` for an ended plan or Stripe's no."""
     if plan.is_canceled:
         raise RecurringGiftError("This monthly gift has ended.")
+    fee_cents = fee_to_cover(amount_cents, fee_rule(plan.currency)) if plan.fee_cents else 0
+    charge_cents = amount_cents + fee_cents
     if plan.stripe_subscription_id and stripe_enabled():
         client = stripe_client()
         try:
@@ -493,7 +526,7 @@ def change_amount(plan, amount_cents: int) -> RecurringGift:
                             "id": item["id"],
                             "price_data": {
                                 "currency": plan.currency,
-                                "unit_amount": amount_cents,
+                                "unit_amount": charge_cents,
                                 "recurring": {"interval": "month"},
                                 "product": stripe_id(item["price"]["product"]),
                             },
@@ -501,12 +534,12 @@ def change_amount(plan, amount_cents: int) -> RecurringGift:
                     ],
                     "proration_behavior": "none",
                 },
-                {"idempotency_key": f"recurring-amount-{plan.uuid}-{amount_cents}"},
+                {"idempotency_key": f"recurring-amount-{plan.uuid}-{charge_cents}"},
             )
         except (stripe.StripeError, KeyError, IndexError, TypeError) as exc:
             raise RecurringGiftError(str(exc)) from exc
-    RecurringGift.objects.filter(pk=plan.pk).update(amount_cents=amount_cents)
-    plan.amount_cents = amount_cents
+    RecurringGift.objects.filter(pk=plan.pk).update(amount_cents=amount_cents, fee_cents=fee_cents)
+    plan.amount_cents, plan.fee_cents = amount_cents, fee_cents
     return plan
 
 
@@ -589,7 +622,7 @@ def bill_installment(plan, due_on: date, *, paid_at=None) -> Donation | None:
     invoice_id = f"{LOCAL_INVOICE_PREFIX}{plan.uuid.hex}_{due_on:%Y%m%d}"
     next_on = add_month(due_on, organisation_date(plan.created).day)
     return record_installment(
-        plan, invoice_id, plan.amount_cents, plan.currency, paid_at=paid_at, next_on=next_on
+        plan, invoice_id, monthly_charge(plan), plan.currency, paid_at=paid_at, next_on=next_on
     )
 
 

@@ -93,10 +93,11 @@ def is_held(donation):
 
 
 def refundable_cents(donation):
-    """Cents of `donation` that may still be refunded: of its amount if it is paid, of what
-    Stripe collected if it is held for review (in `donation.charged_currency`); else 0."""
+    """Cents of `donation` that may still be refunded: of what the donor gave if it is paid
+    (`given_cents`: the gift and the fee they covered, all of it charged), of what Stripe
+    collected if it is held for review (in `donation.charged_currency`); else 0."""
     if donation.is_paid:
-        charged = donation.amount_cents
+        charged = donation.given_cents
     elif donation.status == Donation.Status.NEEDS_REVIEW:
         charged = donation.collected_amount_cents or 0
     else:
@@ -369,7 +370,7 @@ def queue_refund_email(donation, item):
     and that their receipt now stands for what is left."""
     page = donation.page.specific
     held = is_held(donation)  # never counted: the gift is what Stripe collected, no receipt
-    gift_cents = donation.collected_amount_cents if held else donation.amount_cents
+    gift_cents = donation.collected_amount_cents if held else donation.given_cents
     paid_at = donation.held_for_review_at if held else donation.paid_at
     send_email(
         "donations/refund",

@@ -57,20 +57,32 @@ def describe_collected(amount_cents, currency):
 
 def not_countable(donation, amount_cents, currency):
     """(reason, sentence) if Stripe's `amount_cents` (minor units, or None when unreadable)
-    in `currency` ("usd", or "" when unreadable) cannot be counted for `donation`; else None."""
+    in `currency` ("usd", or "" when unreadable) cannot be counted for `donation`; else None.
+    Stripe charges the gift and the fee the donor covered: it must collect `given_cents`."""
     collected = describe_collected(amount_cents, currency)
     if currency != donation.currency:
         return (
             Donation.ReviewReason.CURRENCY_DIFFERS,
             f"Stripe collected {collected} ({(currency or '?').upper()}) for a gift of "
-            f"{donation.amount_display} ({donation.currency.upper()}).",
+            f"{given_display(donation)} ({donation.currency.upper()}).",
         )
-    if amount_cents != donation.amount_cents:
+    if amount_cents != donation.given_cents:
         return (
             Donation.ReviewReason.AMOUNT_DIFFERS,
-            f"Stripe collected {collected} for a gift of {donation.amount_display}.",
+            f"Stripe collected {collected} for a gift of {given_display(donation)}.",
         )
     return None
+
+
+def given_display(donation):
+    """The gift as staff compare it with what Stripe collected: "$50", or
+    "$51.43 ($50 and a fee of $1.43)" when the donor covered the fee."""
+    given = format_money(donation.given_cents, donation.currency)
+    if not donation.fee_cents:
+        return given
+    gift = donation.amount_display
+    fee = format_money(donation.fee_cents, donation.currency)
+    return f"{given} ({gift} and a fee of {fee})"
 
 
 def hold_if_not_countable(donation, amount_cents, currency, payment_intent_id):
@@ -114,8 +126,10 @@ def acceptance_problem(donation):
 
 
 def accept_held_payment(donation_id: int, *, by) -> Donation:
-    """Count a held payment as Stripe collected it: the gift's amount becomes the collected
-    amount (minor units), it is marked paid, counted on its page and every level above it,
+    """Count a held payment as Stripe collected it: what the gift gives (`given_cents`)
+    becomes the collected amount (minor units): the fee the donor covered stays when the
+    collected amount is larger, the gift is the rest (else all of it is the gift, no fee).
+    It is marked paid, counted on its page and every level above it,
     and receipted, in one transaction; logged as `REVIEW_ACCEPTED` by staff member `by`.
 
     Raises `Donation.DoesNotExist`, and `CannotAccept` for a gift not waiting for review,
@@ -126,16 +140,19 @@ def accept_held_payment(donation_id: int, *, by) -> Donation:
         problem = acceptance_problem(donation)
         if problem:
             raise CannotAccept(problem)
-        was = donation.amount_display
-        donation.amount_cents = donation.collected_amount_cents
-        donation.save(update_fields=["amount_cents"])
+        was = given_display(donation)
+        collected = donation.collected_amount_cents
+        if donation.fee_cents >= collected:
+            donation.fee_cents = 0
+        donation.amount_cents = collected - donation.fee_cents
+        donation.save(update_fields=["amount_cents", "fee_cents"])
         donation.mark_paid(donation.payment_intent_id)
         queue_receipt(donation)
         log(
             instance=donation,
             action=REVIEW_ACCEPTED,
             user=by,
-            data={"was": was, "counted": donation.amount_display},
+            data={"was": was, "counted": given_display(donation)},
         )
     return donation
 
@@ -189,7 +206,7 @@ def remind_staff_of_payments_to_review(today=None) -> int:
         "payments": [
             {
                 "donor": donation.donor_name,
-                "gift": donation.amount_display,
+                "gift": given_display(donation),
                 "detail": donation.review_detail,
             }
             for donation in waiting[:10]

@@ -73,11 +73,12 @@ def thank_you_path(donation):
 
 def donor_fields(page, data) -> dict:
     """The fields a gift and a monthly gift share, from the donate form's cleaned `data`: the
-    page given to, the amount (cents) in the page's currency, who gives and what they let
-    others see."""
+    page given to, the amount and the fee the donor chose to cover (minor units of the page's
+    currency; no fee when `data` has none), who gives and what they let others see."""
     return {
         "page": page,
         "amount_cents": data["amount_cents"],
+        "fee_cents": data.get("fee_cents") or 0,
         "currency": page.currency,
         "first_name": data["first_name"],
         "last_name": data["last_name"],
@@ -101,22 +102,42 @@ def start_donation(page, data):
     return session.url
 
 
+def line_item(currency, cents, name) -> dict:
+    """One line of a Stripe Checkout Session: `cents` (minor units) of `currency`, named."""
+    return {
+        "quantity": 1,
+        "price_data": {
+            "currency": currency,
+            "unit_amount": cents,
+            "product_data": {"name": name},
+        },
+    }
+
+
+def checkout_line_items(page, donation) -> list[dict]:
+    """What Stripe's checkout lists: the gift, and the fee the donor chose to cover as a line
+    of its own ("Covering the processing fee"), so the donor sees both before paying; Stripe
+    charges their sum (`donation.given_cents`)."""
+    items = [line_item(donation.currency, donation.amount_cents, f"Gift to {page.title}")]
+    if donation.fee_cents:
+        items.append(
+            line_item(
+                donation.currency,
+                donation.fee_cents,
+                "Covering the processing fee, so that all of the gift reaches the cause",
+            )
+        )
+    return items
+
+
 def create_checkout_session(page, donation):
-    """A Stripe Checkout Session for `donation`; marks it failed and raises if Stripe says no."""
+    """A Stripe Checkout Session for `donation` (the gift and the fee covered, as
+    `checkout_line_items`); marks it failed and raises if Stripe says no."""
     client = stripe_client()
     params = {
         "mode": "payment",
         "submit_type": "donate",
-        "line_items": [
-            {
-                "quantity": 1,
-                "price_data": {
-                    "currency": donation.currency,
-                    "unit_amount": donation.amount_cents,
-                    "product_data": {"name": f"Gift to {page.title}"},
-                },
-            }
-        ],
+        "line_items": checkout_line_items(page, donation),
         "customer_email": donation.email,
         "client_reference_id": str(donation.pk),
         "metadata": {"donation_id": str(donation.pk), "page_id": str(page.pk)},
@@ -141,8 +162,9 @@ def fulfil_checkout_session(session_id, payment_intent_id, amount_total, currenc
     `currency` its code ("usd"; "" if unreadable), `metadata` the session's own metadata
     (a dict). Only a checkout we opened fulfils a gift (`find_donation_for_update`); any
     other is logged and changes nothing. The gift is locked, so concurrent deliveries of
-    the same payment queue up and the second finds it paid. A payment whose amount or
-    currency differs from the gift's is not counted: the gift is held for a person to
+    the same payment queue up and the second finds it paid. A payment whose amount differs
+    from what the donor gives (`given_cents`: the gift and the fee covered), or whose
+    currency differs from the gift's, is not counted: the gift is held for a person to
     review (`review.hold_if_not_countable`).
     """
     with transaction.atomic():

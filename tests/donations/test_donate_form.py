@@ -90,7 +90,7 @@ def test_a_donor_who_changes_nothing_is_anonymous_to_everyone(client, campaign, 
     ("overrides", "message"),
     [
         ({"amount": "other", "other_amount": ""}, "Please enter an amount"),
-        ({"amount": "other", "other_amount": "0.99"}, "The smallest gift we can take is $1."),
+        ({"amount": "other", "other_amount": "0.49"}, "The smallest gift is $0.50."),
         ({"amount": "other", "other_amount": "-5"}, "Please enter an amount in dollars"),
         ({"amount": "other", "other_amount": "1e9"}, "Please enter an amount in dollars"),
         ({"amount": "other", "other_amount": "25000.01"}, "We can take up to $25,000 online"),

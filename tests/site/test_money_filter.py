@@ -51,7 +51,7 @@ def test_the_money_filter_and_python_code_format_money_the_same_way():
 
 
 def test_a_currency_the_project_does_not_take_is_shown_by_its_code():
-    assert render("{{ cents|money:'eur' }}", cents=5) == "0.05 EUR"
+    assert render("{{ cents|money:'chf' }}", cents=5) == "0.05 CHF"
 
 
 def template_files():
