@@ -120,3 +120,21 @@ def test_every_page_links_to_asking_for_the_giving_link(client, campaign):
     response = client.get(campaign.url)
 
     assert '<a href="/donations/giving/">All my giving and receipts</a>' in response.text
+
+
+def test_every_receipt_carries_the_link_to_all_my_giving(campaign):
+    from donations.services import fulfil_checkout_session
+    from northstar.emails import build_message
+    from tests.donations.factories import DonationFactory
+
+    donation = DonationFactory(page=campaign, email=ZOE)
+    fulfil_checkout_session(donation.checkout_session_id, "pi_1", 5000, "usd")
+
+    receipt = OutboundEmail.objects.get(template="donation_receipt")
+    url = receipt.context["giving_url"]
+    assert giving_token(ZOE).split(":")[0] in url
+    message = build_message(receipt)
+    text = message.body
+    html = message.alternatives[0][0]
+    assert f"All your giving (every gift, its receipt as a PDF, your monthly gifts): {url}" in text
+    assert f'href="{url}"' in html
