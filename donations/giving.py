@@ -59,7 +59,10 @@ def giving_path(token: str) -> str:
 
 def giving_url(email: str) -> str:
     """The absolute, signed link (no login) to the page of every gift from `email`; it opens
-    the page for `GIVING_LINK_MAX_AGE` (90 days)."""
+    the page for `GIVING_LINK_MAX_AGE` (90 days). "" for no address (an offline gift recorded
+    without one): the receipt then carries no link."""
+    if not normalise_email(email):
+        return ""
     return absolute_url(giving_path(giving_token(email)))
 
 

@@ -181,6 +181,10 @@ def test_the_giving_url_is_absolute(settings):
     assert giving_url(ZOE).startswith("https://give.example.org/donations/giving/")
 
 
+def test_no_address_has_no_giving_link():
+    assert giving_url("  ") == ""
+
+
 def test_the_page_reads_the_same_few_queries_for_1_gift_or_30(
     client, campaign, django_assert_max_num_queries
 ):
