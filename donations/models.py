@@ -902,7 +902,10 @@ def deductions(donations):
 
 
 def refunded_cents(donation):
-    """Cents of `donation` refunded or being refunded (refunds pending or succeeded)."""
+    """Cents of `donation` refunded or being refunded (refunds pending or succeeded). Read from
+    its refunds when a list of gifts fetched them (`prefetch_related("refunds")`): no query."""
+    if "refunds" in getattr(donation, "_prefetched_objects_cache", {}):
+        return sum(r.amount_cents for r in donation.refunds.all() if r.is_counted)
     refunds = donation.refunds.filter(status__in=Refund.COUNTED_STATES)
     return refunds.aggregate(total=Sum("amount_cents"))["total"] or 0
 

@@ -85,6 +85,8 @@ def queue_receipt(donation, **extra):
     `extra`: more of the email's context (a monthly installment's `monthly`,
     `installment_number`, `manage_url`, `test_payment`: donations/recurring.py).
     """
+    from .giving import giving_url  # giving.py reads this module's receipt_details
+
     page = donation.page.specific
     send_email(
         "donation_receipt",
@@ -98,6 +100,7 @@ def queue_receipt(donation, **extra):
             "paid_on": date_format(organisation_date(donation.paid_at), "F j, Y"),
             "reference": receipt_reference(donation),
             "test_payment": (donation.checkout_session_id or "").startswith(LOCAL_SESSION_PREFIX),
+            "giving_url": giving_url(donation.email),
             **extra,
         },
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import monthly_views, views
+from . import giving_views, monthly_views, views
 
 app_name = "donations"
 
@@ -22,4 +22,12 @@ urlpatterns = [
     path("monthly/manage/<str:token>/cancel/", monthly_views.cancel, name="monthly-cancel"),
     path("monthly/manage/<str:token>/amount/", monthly_views.amount, name="monthly-amount"),
     path("monthly/manage/<str:token>/card/", monthly_views.card, name="monthly-card"),
+    # All my giving (donations/giving_views.py)
+    path("giving/", giving_views.request_link, name="giving-request-link"),
+    path("giving/<str:token>/", giving_views.giving, name="giving"),
+    path(
+        "giving/<str:token>/receipts/<uuid:gift>.pdf",
+        giving_views.receipt_download,
+        name="giving-receipt-pdf",
+    ),
 ]

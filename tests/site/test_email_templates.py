@@ -250,6 +250,13 @@ def monthly_manage_link(client):
     email_manage_links(plan.email)
 
 
+def giving_link(client):
+    from donations.giving import email_giving_link
+
+    paid_gift("cs_test_giving")
+    email_giving_link(Donation.objects.get(checkout_session_id="cs_test_giving").email)
+
+
 def friend_invited(client, reminder=False):
     from campaigns.invitations import invite, remind
     from tests.campaigns.factories import FundraiserPageFactory
@@ -448,6 +455,7 @@ OUTBOX_SCENARIOS = {
     "donations/monthly_payment_failed": [monthly_payment_failed],
     "donations/monthly_ended": [monthly_ended],
     "donations/monthly_manage_link": [monthly_manage_link],
+    "donations/giving_link": [giving_link],
     "campaigns/invitation": [friend_invited, friend_reminded],
     "campaigns/gifts_received": [gifts_told_to_owner],
     "campaigns/milestone": [half_of_goal, goal_reached],
