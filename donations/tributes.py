@@ -135,7 +135,7 @@ class TributeFields(forms.Form):
 
     def check_tribute(self, cleaned):
         """Check the fields together (see the class); blank them all for a monthly gift."""
-        if self.data.get("frequency") == "monthly":
+        if self.data.get("frequency") == "monthly":  # donations.forms.MONTHLY (imports this)
             for name in FIELD_NAMES:
                 self.errors.pop(name, None)
                 cleaned[name] = False if name == "tribute_notify_amount" else ""
