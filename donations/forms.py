@@ -27,6 +27,7 @@ from .money import (
     minor_units,
     normalise_currency,
 )
+from .tributes import TributeFields
 
 PRESET_AMOUNTS = (25, 50, 100, 250)  # whole units of the campaign's currency (dollars)
 OTHER = "other"
@@ -39,7 +40,7 @@ ONE_TIME = "once"
 MONTHLY = "monthly"
 
 
-class DonationForm(SupporterForm):
+class DonationForm(TributeFields, SupporterForm):
     """An amount (a preset or one typed), the donor's name and email, and what they show.
 
     `currency` (a code, "usd") is the campaign's: the preset amounts, the typed

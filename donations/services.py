@@ -22,6 +22,7 @@ from .money import normalise_currency
 from .receipts import queue_receipt
 from .review import hold_if_not_countable
 from .stripe_objects import metadata_ids, stripe_id
+from .tributes import tribute_fields
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +91,11 @@ def donor_fields(page, data) -> dict:
 
 
 def start_donation(page, data):
-    """Record a pending gift to `page` from the cleaned donate form; the URL of its checkout."""
-    donation = Donation(**donor_fields(page, data), referral=data.get("referral", ""))
+    """Record a pending gift to `page` from the cleaned donate form; the URL of its checkout.
+    A one-time gift keeps the form's tribute (in honour or memory, donations/tributes.py)."""
+    donation = Donation(
+        **donor_fields(page, data), **tribute_fields(data), referral=data.get("referral", "")
+    )
     if not stripe_enabled():
         donation.checkout_session_id = LOCAL_SESSION_PREFIX + secrets.token_hex(16)
         donation.save(force_insert=True)

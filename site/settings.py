@@ -345,6 +345,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Test mode only (no Stripe key: Stripe bills): each monthly gift's due installment.
     "bill-monthly-gifts": {"task": "donations.tasks.bill_monthly_gifts", "schedule": 86400.0},
+    # The person told of a gift in honour or memory: erased 30 days after the card.
+    "erase-tribute-contacts": {
+        "task": "donations.tasks.erase_tribute_contacts",
+        "schedule": 86400.0,
+    },
 }
 
 WAGTAIL_SITE_NAME = "North Star"

@@ -275,6 +275,36 @@ def friend_reminded(client):
     friend_invited(client, reminder=True)
 
 
+def tribute_card(**fields):
+    campaign = FundraisingCampaignPageFactory(title="Spring into Action")
+    values = {
+        "tribute": Donation.Tribute.MEMORY,
+        "tribute_name": "Rosa Diaz",
+        "tribute_notify_name": "Carlos Diaz",
+        "tribute_notify_email": "carlos@example.org",
+        "tribute_notify_message": "Rosa loved this work.",
+        "name_shown": Donation.NameShown.PUBLIC,
+        "tribute_notify_amount": True,
+        **fields,
+    }
+    donation = DonationFactory(page=campaign, **values)
+    fulfil_checkout_session(donation.checkout_session_id, "pi_1", donation.amount_cents, "usd")
+
+
+def tribute_card_in_memory(client):
+    tribute_card()
+
+
+def tribute_card_in_honour_from_someone(client):
+    tribute_card(
+        tribute=Donation.Tribute.HONOUR,
+        tribute_notify_name="",
+        tribute_notify_message="",
+        name_shown=Donation.NameShown.ANONYMOUS,
+        tribute_notify_amount=False,
+    )
+
+
 def maria_page(goal_cents=50_000):
     """Maria's live fundraiser page ($500 goal) in Spring into Action."""
     from tests.campaigns.factories import FundraiserPageFactory
@@ -456,6 +486,7 @@ OUTBOX_SCENARIOS = {
     "donations/monthly_ended": [monthly_ended],
     "donations/monthly_manage_link": [monthly_manage_link],
     "donations/giving_link": [giving_link],
+    "donations/tribute_card": [tribute_card_in_memory, tribute_card_in_honour_from_someone],
     "campaigns/invitation": [friend_invited, friend_reminded],
     "campaigns/gifts_received": [gifts_told_to_owner],
     "campaigns/milestone": [half_of_goal, goal_reached],

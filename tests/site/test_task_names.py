@@ -14,6 +14,7 @@ TASK_NAMES = {
     "donations.tasks.bill_monthly_gifts",
     "donations.tasks.email_giving_link",
     "donations.tasks.email_manage_links",
+    "donations.tasks.erase_tribute_contacts",
     "donations.tasks.remind_staff_of_payments_to_review",
     "northstar.tasks.record_worker_heartbeat",
     "northstar.tasks.requeue_stalled_email",
