@@ -205,3 +205,21 @@ def test_a_thousand_gifts_receipted_at_once_are_numbered_1_to_1000_without_gap_o
     assert ReceiptSequence.objects.get(year=2026).last_number == GIFTS
     assert receipts().count() == GIFTS
     assert len(set(receipts().values_list("to", flat=True))) == GIFTS
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_real_worker_numbers_the_receipt_after_the_gifts_transaction_commits(
+    campaign, site_settings, worker_outbox, receipt_task_after_commit
+):
+    from tests.support.outbox import text_body
+
+    donation = DonationFactory(page=campaign, email="numbered.reader@example.org")
+
+    fulfil_checkout_session(donation.checkout_session_id, "pi_1", 5000, "usd")
+
+    [receipt] = worker_outbox.wait_for("numbered.reader@example.org")
+    donation.refresh_from_db()
+    number = f"{donation.receipt_year}-{donation.receipt_number:06d}"
+    assert donation.receipt_number == 1
+    assert f"Receipt number: {number}" in text_body(receipt)
