@@ -14,7 +14,7 @@ from wagtail.permissions import register_permission_policy
 from northstar.log_actions import register_staff_action
 from northstar.protection import RECORDS_HOOK, KeptRecords, counted
 
-from . import gift_admin, offline, offline_admin, review_admin
+from . import gift_admin, offline, offline_admin, receipt_admin, review_admin
 from .disputes import DISPUTED, dispute_words
 from .models import HELD_FOR_REVIEW, REVIEW_ACCEPTED, Donation, RecurringGift
 from .refund_views import refund_header_button, refund_held_view, refund_view
@@ -76,6 +76,7 @@ class DonationInspectView(gift_admin.DonationInspectScreen):
         if refund is not None:
             buttons.append(refund)
         buttons += offline_admin.gift_buttons(self.request.user, donation)
+        buttons += filter(None, [receipt_admin.header_button(self.request.user, donation)])
         return buttons
 
 
@@ -199,3 +200,8 @@ def offline_gifts_menu_item():
 
 for _action, _label in offline.ACTION_LABELS.items():
     register_staff_action(_action, _label, offline.history_words(_action))
+
+
+# Receipts (issue 29): staff send or re-send a counted gift's receipt (donations/receipt_admin.py).
+hooks.register("register_admin_urls", receipt_admin.admin_urls)
+register_staff_action(receipt_admin.RECEIPT_SENT, "Receipt sent", receipt_admin.receipt_sent_words)

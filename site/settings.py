@@ -10,6 +10,7 @@ SENDGRID_API_KEY, STRIPE_*, AWS_*, SECRET_KEY, ALLOWED_HOSTS, DEBUG).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -350,7 +351,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "donations.tasks.erase_tribute_contacts",
         "schedule": 86400.0,
     },
+    # Each donor's statement of the year before (donations/statements.py), on January 2nd at
+    # 09:00 in the organisation's zone (CELERY_TIMEZONE): the last night's gifts and
+    # installments, whose webhooks may land after midnight, are in; not on New Year's Day;
+    # in the morning, when a donor reads mail. A rerun sends nothing twice.
+    "send-yearly-statements": {
+        "task": "donations.tasks.send_yearly_statements",
+        "schedule": crontab(minute=0, hour=9, day_of_month=2, month_of_year=1),
+    },
 }
+# Crontab entries above read the organisation's clock (the intervals do not care).
+CELERY_TIMEZONE = TIME_ZONE
 
 WAGTAIL_SITE_NAME = "North Star"
 WAGTAILADMIN_BASE_URL = SITE_URL

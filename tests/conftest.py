@@ -46,6 +46,31 @@ def mail_kept_queued():
         yield
 
 
+@pytest.fixture(autouse=True)
+def receipts_sent_in_the_gifts_transaction(request):
+    """A counted gift's receipt is numbered and queued in the transaction that counts it, in
+    this process, not by `donations.tasks.send_receipt` after commit: a test that rolls back
+    never commits, and the tests of every path that pays a gift read its receipt in the
+    outbox at once. A test that asks for `receipt_task_after_commit` keeps the real task."""
+    if "receipt_task_after_commit" in request.fixturenames:
+        yield
+        return
+    from unittest import mock
+
+    from donations.receipts import send_receipt
+
+    def send_now(donation_id, extra=None):
+        send_receipt(donation_id, extra)
+
+    with mock.patch("donations.receipts.send_receipt_task.delay_on_commit", send_now):
+        yield
+
+
+@pytest.fixture
+def receipt_task_after_commit():
+    """The real receipt task, enqueued after commit (see the fixture above)."""
+
+
 # What a test may share with no other test running at the same time: the suite's Celery
 # worker (and the broker queue it reads), Chromium and the live server, or services it stops
 # and starts and timings it measures. tests/run_suite.sh runs the tests marked `serial` in one

@@ -14,17 +14,18 @@ threads), with an endpoint secret of its own. Then, in rounds:
   request a different event, none twice), where each is verified with Stripe's
   own `construct_event`, stored, and fulfilled: the gift marked paid, the
   page's, the team's and the campaign's totals added to, the owner's notice
-  recorded, the receipt queued in the outbox. Events handled per second is the
+  recorded, the receipt's task published on commit. Events handled per second is the
   figure; the events wrk did not reach are delivered after the timed run, so
   that every gift ends paid;
 - pgbench's bare one-row INSERT-and-COMMIT on the same PostgreSQL before the
   first round and after each: each round is set against the mean of the runs
   just before and after it, and the median round is reported.
 
-No Celery worker runs: receipts are queued (an OutboundEmail row and a task
-in the broker each), never sent. After the rounds every gift must be paid,
-every total equal its true value (`DonationTotal.true_values`: no drift) and
-each gift have one receipt queued. The target is half the signing ratio
+No Celery worker runs: each receipt's task waits in the broker, and the check
+after the rounds numbers and queues the receipts as a worker would (never
+sent). After the rounds every gift must be paid, every total equal its true
+value (`DonationTotal.true_values`: no drift), each gift have one receipt
+queued and the receipt numbers be 1..n without a gap. The target is half the signing ratio
 (signing rate over the same pgbench) of this run if bench_petitions ran
 before, else of the committed report.
 
@@ -266,6 +267,8 @@ def check_failures(check, gifts):
         wrong.append(f"{check['events']:,} events stored for {gifts:,} gifts")
     if check["receipts"] != {"queued": paid} or check["receipts_sent"]:
         wrong.append(f"receipts by status {check['receipts']}, {check['receipts_sent']} sent")
+    if not check.get("receipt_numbers"):
+        wrong.append("receipt numbers not 1..n without a gap")
     if check["addresses_not_one_receipt"]:
         wrong.append(f"{check['addresses_not_one_receipt']} gifts without exactly one receipt")
     if check["drift"]:
@@ -374,8 +377,9 @@ def report(results):
         "Stripe's `construct_event`, stored once (`StripeEvent`), and fulfilled in the same "
         "transaction: the gift locked and marked paid, the page's, team's and campaign's "
         "totals added to in one upsert, the owner's notice recorded (its row locked: every "
-        "gift here is to the one page), the receipt queued in the outbox with its task "
-        "published on commit. No Celery worker runs: no receipt is sent.",
+        "gift here is to the one page), the receipt's task (numbering and queueing it) "
+        "published on commit. No Celery worker runs: the check numbers and queues the "
+        "receipts afterwards, and none is sent.",
         "",
         *table,
         "",
@@ -417,8 +421,8 @@ def report(results):
         " one transaction of twelve statements, eighteen with BEGIN, COMMIT and the savepoints "
         "(the event stored, the gift locked and updated, the page read as its own type, the "
         "levels it counts at, the totals' upsert, the owner's notice made if missing and "
-        "locked, the gift noted for it, the page's total read back for its milestones, the "
-        "receipt's row) and the receipt's task published to Redis on commit. Every gift here is"
+        "locked, the gift noted for it, the page's total read back for its milestones) and "
+        "the receipt's task published to Redis on commit. Every gift here is"
         " to one page, so the events queue on that page's notice row from its lock to their "
         "commit, as a viral page's would; gifts to many pages would not. Stripe sends events at"
         " the rate gifts are made and retries any that fail for three days, so this rate bounds"

@@ -222,6 +222,27 @@ def monthly_receipt(client):
     complete_local_checkout(RecurringGiftFactory(page=campaign, checkout_session_id="cs_local_1"))
 
 
+def yearly_statement(client):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from donations.models import Donation
+    from donations.statements import send_yearly_statements
+
+    campaign = FundraisingCampaignPageFactory(title="Spring into Action")
+    for month, fee in ((3, 0), (9, 175)):
+        DonationFactory(
+            page=campaign,
+            email="statement.reader@example.org",
+            status=Donation.Status.PAID,
+            paid_at=datetime(2025, month, 1, 12, tzinfo=ZoneInfo("America/New_York")),
+            fee_cents=fee,
+            tribute="honour",
+            tribute_name="Rosa Diaz",
+        )
+    send_yearly_statements(2025)
+
+
 def monthly_event(kind):
     from donations.recurring import installment_failed, subscription_changed
     from tests.donations.monthly_support import RecurringGiftFactory, invoice, subscription
@@ -487,6 +508,7 @@ OUTBOX_SCENARIOS = {
     "donations/monthly_manage_link": [monthly_manage_link],
     "donations/giving_link": [giving_link],
     "donations/tribute_card": [tribute_card_in_memory, tribute_card_in_honour_from_someone],
+    "donations/yearly_statement": [yearly_statement],
     "campaigns/invitation": [friend_invited, friend_reminded],
     "campaigns/gifts_received": [gifts_told_to_owner],
     "campaigns/milestone": [half_of_goal, goal_reached],

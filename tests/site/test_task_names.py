@@ -16,6 +16,8 @@ TASK_NAMES = {
     "donations.tasks.email_manage_links",
     "donations.tasks.erase_tribute_contacts",
     "donations.tasks.remind_staff_of_payments_to_review",
+    "donations.tasks.send_receipt",
+    "donations.tasks.send_yearly_statements",
     "northstar.tasks.record_worker_heartbeat",
     "northstar.tasks.requeue_stalled_email",
     "northstar.tasks.send_outbound_email",

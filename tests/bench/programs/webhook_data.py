@@ -32,7 +32,7 @@ from tests.bench.programs.campaign_data import (
 )
 from tests.support.stripe_events import event, signature_header, stripe_object
 
-RECEIPT_TEMPLATE = "donation_receipt"  # donations.services.queue_receipt
+RECEIPT_TEMPLATE = "donation_receipt"  # donations.receipts.send_receipt
 
 
 def setup_django():
@@ -128,10 +128,15 @@ def gifts(tag, count, events_file):
 def check(*tags):
     """The gifts of `tags`: by status, their events stored, their receipts by status (and how
     many addresses got other than one), and every `DonationTotal` key whose counted total
-    differs from its true value (`true_values`), with the three levels' totals."""
+    differs from its true value (`true_values`), with the three levels' totals.
+
+    No worker ran: each paid gift's receipt task (`donations.tasks.send_receipt`, published on
+    commit) is done here first, as a worker would, oldest gift first; `receipt_numbers` says
+    whether the year's numbers are 1..n without a gap or a repeat."""
     from django.db.models import Q
 
-    from donations.models import Donation, DonationTotal, StripeEvent
+    from donations.models import Donation, DonationTotal, ReceiptSequence, StripeEvent
+    from donations.receipts import send_receipt
     from northstar.models import OutboundEmail
 
     gifts_of = Q()
@@ -143,6 +148,14 @@ def check(*tags):
         events_of |= Q(event_id__startswith=f"evt_bench_{tag}_")
     ours = Donation.objects.filter(gifts_of)
     ours_paid = ours.filter(status="paid")
+    for pk in (
+        ours_paid.filter(receipt_number=None).order_by("paid_at", "pk").values_list("pk", flat=True)
+    ):
+        send_receipt(pk)
+    numbers = sorted(
+        Donation.objects.exclude(receipt_number=None).values_list("receipt_number", flat=True)
+    )
+    last = ReceiptSequence.objects.values_list("last_number", flat=True).first()
     receipts = OutboundEmail.objects.filter(emails_of, template=RECEIPT_TEMPLATE)
     per_address = Counter(receipts.values_list("to", flat=True))
     counted = DonationTotal.objects.totals()
@@ -167,6 +180,9 @@ def check(*tags):
                 "receipts_sent": receipts.exclude(sent_at=None).count(),
                 "addresses_not_one_receipt": sum(1 for email_, n in per_address.items() if n != 1)
                 + ours_paid.exclude(email__in=per_address).count(),
+                "receipt_numbers": numbers
+                == list(range(1, len(numbers) + 1))
+                == list(range(1, (last or 0) + 1)),
                 "drift": {str(key): value for key, value in drift.items()},
                 "levels": {
                     name: counted.get(pk, DonationTotal.ZERO)._asdict()
