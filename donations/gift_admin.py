@@ -412,6 +412,13 @@ class DonationInspectScreen(MoneyInspectView):
     """A gift's screen: its fields, then its refunds, its disputes and its monthly plan."""
 
     template_name = "donations/admin/donation_inspect.html"
+    review_fields = ("collected_display", "review_reason", "review_detail", "held_for_review_at")
+
+    def get_fields_context(self):
+        """The fields, without the review's for a gift never held for review."""
+        if self.object.held_for_review_at is None:
+            self.fields = [name for name in self.fields if name not in self.review_fields]
+        return super().get_fields_context()
 
     def get_field_display_value(self, field_name, field):
         donation = self.object
