@@ -66,8 +66,8 @@ def report(results):
         "campaign), read to the end in a fresh Python process; the ceiling is PostgreSQL's "
         "`COPY (the same query) TO STDOUT (FORMAT csv)` in the same process just after.",
         "",
-        "| gifts | export rows/s | ceiling (COPY) rows/s | ratio | peak memory of the process "
-        "| memory before the export | queries | |",
+        "| gifts | export rows/s | ceiling (COPY) rows/s | ratio | peak memory during the export "
+        "| memory just before it | queries | |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     sizes = sorted(results)
