@@ -139,7 +139,9 @@ def supporter_dashboard(user, *, recent=RECENT_GIFTS) -> dict:
             "first_name",
             "last_name",
             "name_shown",
+            "name_hidden",
             "message",
+            "message_hidden",
             "paid_at",
             "method",
         )

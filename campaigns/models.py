@@ -460,12 +460,15 @@ def recent_public_donations(page_id, limit=10):
                 page_id=page_id,
                 status__in=Donation.COUNTED_STATES,
                 name_shown=Donation.NameShown.PUBLIC,
+                name_hidden=False,  # staff hid the name since
             )
         )
         .only(
             "first_name",
             "last_name",
             "name_shown",
+            "name_hidden",
+            "message_hidden",
             "show_amount_publicly",
             "amount_cents",
             "currency",

@@ -147,12 +147,13 @@ def page_context(page):
 def gift_line(donation):
     """One gift as the owner's email lists it: the donor's name as the owner may see it
     (`Donation.name_for_owner`: "Ana R." or "Anonymous"), the amount in minor units with its
-    currency, and the donor's message (the owner reads every gift's message)."""
+    currency, and the donor's message (the owner reads every gift's message, unless staff
+    hid it: `Donation.shown_message`)."""
     return {
         "name": donation.name_for_owner,
         "amount_cents": donation.amount_cents,
         "currency": donation.currency,
-        "message": donation.message,
+        "message": donation.shown_message,
     }
 
 

@@ -222,6 +222,7 @@ class Donation(models.Model):
             ("review_donation", "Can accept a payment held for review"),
             # donations/offline.py: record, confirm, correct and void offline gifts
             ("record_offline_donation", "Can record, confirm, correct and void offline gifts"),
+            ("hide_donor_text", "Can hide a donor's public name or message"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -278,8 +279,15 @@ class Donation(models.Model):
 
     @property
     def shows_name_publicly(self):
-        """Whether public pages may name the donor (and show their message)."""
-        return self.name_shown == self.NameShown.PUBLIC
+        """Whether public pages may name the donor (and show their message): they chose to,
+        and staff have not hidden their name since (`name_hidden`)."""
+        return self.name_shown == self.NameShown.PUBLIC and not self.name_hidden
+
+    @property
+    def shown_message(self):
+        """The donor's message as the page's owner and public pages may show it: "" once
+        staff hid it (`message_hidden`). Public lists show it only beside a public name."""
+        return "" if self.message_hidden else self.message
 
     @property
     def public_name(self):
@@ -292,7 +300,8 @@ class Donation(models.Model):
         """The donor as the page's owner sees them (their emails and dashboard): "Ana R." if
         the donor chose to show their name publicly or only to the owner, else
         "Anonymous"."""
-        return self.short_name if self.name_shown in self.NAMED_TO_OWNER else gettext("Anonymous")
+        named = self.name_shown in self.NAMED_TO_OWNER and not self.name_hidden
+        return self.short_name if named else gettext("Anonymous")
 
     @property
     def is_paid(self):

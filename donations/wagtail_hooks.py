@@ -16,6 +16,7 @@ from northstar.protection import RECORDS_HOOK, KeptRecords, counted
 
 from . import gift_admin, offline, offline_admin, receipt_admin, review_admin
 from .disputes import DISPUTED, dispute_words
+from .hiding import PUBLIC_TEXT_CHANGED, public_text_words
 from .models import HELD_FOR_REVIEW, REVIEW_ACCEPTED, Donation, RecurringGift
 from .refund_views import refund_header_button, refund_held_view, refund_view
 from .refunds import REFUNDED, refund_words
@@ -36,12 +37,10 @@ register_permission_policy(Donation, ViewOnlyPermissionPolicy(Donation))
 register_permission_policy(RecurringGift, ViewOnlyPermissionPolicy(RecurringGift))
 
 
-class DonationIndexView(generic.IndexView):
+class DonationIndexView(gift_admin.GiftListMixin, generic.IndexView):
     """The Donations list, with how many payments wait for review above it (a link to them),
-    and what happened to each gift beside its status (`gift_admin.with_outcomes`)."""
-
-    def get_base_queryset(self):
-        return gift_admin.with_outcomes(super().get_base_queryset().select_related("page"))
+    what happened to each gift beside its status (`gift_admin.with_outcomes`), and the
+    filters, search, totals, chart and CSV of `gift_admin.GiftListMixin`."""
 
     @property
     def header_buttons(self):
@@ -77,6 +76,9 @@ class DonationInspectView(gift_admin.DonationInspectScreen):
             buttons.append(refund)
         buttons += offline_admin.gift_buttons(self.request.user, donation)
         buttons += filter(None, [receipt_admin.header_button(self.request.user, donation)])
+        hide = gift_admin.hide_header_button(self.request.user, donation)
+        if hide is not None:
+            buttons.append(hide)
         return buttons
 
 
@@ -92,26 +94,35 @@ class DonationViewSet(ModelViewSet):
         gift_admin.amount_column(),
         Column("donor_name", label="Donor"),
         gift_admin.StatusColumn("status", label="Status"),
+        Column("kind", label="Kind", accessor=gift_admin.kind_words),
         "page",
-        Column("created_at", label="Date", sort_key="created_at"),
+        Column("dedication", label="Dedication", accessor=gift_admin.dedication),
+        gift_admin.gift_time_column(),
     ]
     filterset_class = gift_admin.DonationFilterSet
     list_per_page = 50
     inspect_view_enabled = True
     inspect_view_fields = [
         "amount_display",
+        "fee_display",
         "currency",
         "status",
+        "kind",
         "page",
-        "first_name",
-        "last_name",
+        "donor_name",
         "email",
         "name_shown",
+        "show_amount_publicly",
         "message",
-        "checkout_session_id",
-        "payment_intent_id",
+        "public_text",
+        "dedication",
+        "invitation",
+        "receipt_number",
         "created_at",
         "paid_at",
+        "checkout_session_id",
+        "payment_intent_id",
+        "stripe_invoice_id",
         # held for review (donations/review.py): what Stripe collected, and why
         "collected_display",
         "review_reason",
@@ -179,9 +190,18 @@ register_staff_action(REFUNDED, "Refund", refund_words)
 register_staff_action(DISPUTED, "Dispute", dispute_words)
 
 
+# Staff hide a donor's public name or message (issue 29): its History line and its screen.
+register_staff_action(PUBLIC_TEXT_CHANGED, "Public name or message hidden", public_text_words)
+
+
 @hooks.register("register_admin_urls")
 def refund_urls():
     return [
+        path(
+            "donations/public-text/<int:pk>/",
+            gift_admin.public_text_view,
+            name="donation_public_text",
+        ),
         path("donations/refund/<int:pk>/", refund_view, name="donation_refund"),
         path("donations/refund/<int:pk>/held/", refund_held_view, name="donation_refund_held"),
     ]

@@ -78,7 +78,7 @@ def test_the_list_says_what_happened_beside_each_gifts_status(staff_client, gift
     ],
 )
 def test_the_list_filters_by_what_happened(staff_client, gifts, outcome, donors):
-    html = staff_client.get(LIST, {"outcome": outcome}).content.decode()
+    html = staff_client.get(LIST, {"state": outcome}).content.decode()
 
     shown = {f"{name} Donor" for name in gifts if f"{name} Donor" in html}
     assert shown == donors
@@ -125,8 +125,8 @@ def test_a_gifts_screen_lists_its_refunds_with_who_when_and_why(staff_client, gi
     section = html[html.index('id="gift-refunds"') : html.index('id="gift-disputes"')]
     rows = section.split("<tr>")[2:]
     assert [cells(row) for row in rows] == [
-        ["$5.00", "Pending", "April 16, 2026, 11 a.m.", "In Stripe", "Refunded in Stripe"],
-        ["$10.00", "Succeeded", "April 14, 2026, 11:30 p.m.", "Robin Okafor", "Asked by phone"],
+        ["$5.00", "Pending", "April 16, 2026, 11 a.m. EDT", "In Stripe", "Refunded in Stripe"],
+        ["$10.00", "Succeeded", "April 14, 2026, 11:30 p.m. EDT", "Robin Okafor", "Asked by phone"],
     ]
     assert '<span class="w-status w-status--label">Partly refunded</span>' in html
 
@@ -147,7 +147,7 @@ def test_a_gifts_screen_lists_its_disputes_with_the_deadline_the_fee_and_stripes
         "$25.00",
         "Lost",
         "",
-        "April 30, 2026, 11:59 p.m.",
+        "April 30, 2026, 11:59 p.m. EDT",
         "$15.00",
         "Open in Stripe's dashboard",
     ]
