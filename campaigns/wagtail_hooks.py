@@ -7,12 +7,13 @@ from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.models import Page
 
+from donations.gift_admin import DESCRIBE_REFERRAL_HOOK
 from northstar.log_actions import register_staff_action
 from northstar.moderation import MODERATION_HOOK
 from northstar.protection import RECORDS_HOOK, KeptRecords, counted
 
 from . import admin_views, takedown
-from .models import FundraiserPage, FundraisingCampaignPage, TeamPage
+from .models import FundraiserPage, FundraisingCampaignPage, Invitation, TeamPage
 from .moderation import page_moderation
 
 # --- campaign report ---
@@ -133,3 +134,13 @@ def team_member_records(obj):
 # --- who hears of a supporter's page's moderation (`northstar.moderation`) ---
 
 hooks.register(MODERATION_HOOK, page_moderation)
+
+
+@hooks.register(DESCRIBE_REFERRAL_HOOK)
+def describe_invitation(referral):
+    """What a gift's admin screen says of the invitation whose link it came by, or None."""
+    invitation = Invitation.objects.filter(token=referral).select_related("page").first()
+    if invitation is None:
+        return None
+    who = invitation.name or "a friend (name erased)"
+    return f"Yes: {invitation.page.title}'s owner invited {who}"

@@ -26,6 +26,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
+from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
@@ -39,7 +40,7 @@ from northstar.exports import csv_response
 from . import gift_reports
 from .disputes import dashboard_url
 from .hiding import set_public_text
-from .models import Dispute, Donation, RecurringGift, Refund
+from .models import Dispute, Donation, RecurringGift, Refund, counted_level_types
 from .money import format_money
 from .receipts import receipt_number_display
 from .refunds import HELD_STATES
@@ -103,9 +104,8 @@ def outcome_filter(queryset, value):
 
 
 def campaign_choices(request):
-    from campaigns.models import FundraisingCampaignPage
-
-    return FundraisingCampaignPage.objects.order_by("title")
+    """The pages that count the gifts below them (`counts_gifts_below`: the campaigns)."""
+    return Page.objects.filter(content_type__in=counted_level_types()).order_by("title")
 
 
 def page_choices(request):
@@ -399,13 +399,20 @@ NAME_SHOWN_WORDS = {
 }
 
 
-def invitation_of(donation):
-    """The campaigns `Invitation` whose link the gift came by, or None."""
-    if not donation.referral:
-        return None
-    from campaigns.models import Invitation
+# The app that hands out referral links registers a function under this Wagtail hook:
+# `describe(referral token) -> str | None`, what the gift's screen says of the link the gift
+# came by ("Yes: Maria's page's owner invited Ana"); None for a token it does not know.
+DESCRIBE_REFERRAL_HOOK = "describe_gift_referral"
 
-    return Invitation.objects.filter(token=donation.referral).select_related("page").first()
+
+def referral_words(donation):
+    """What the gift's screen says of the invitation the gift came by: "No", or the words of
+    the app whose link it was (`DESCRIBE_REFERRAL_HOOK`)."""
+    if donation.referral:
+        for describe in hooks.get_hooks(DESCRIBE_REFERRAL_HOOK):
+            if words := describe(donation.referral):
+                return words
+    return "No"
 
 
 class DonationInspectScreen(MoneyInspectView):
@@ -433,11 +440,7 @@ class DonationInspectScreen(MoneyInspectView):
         if field_name == "receipt_number":
             return receipt_number_display(donation) or "Not numbered yet"
         if field_name == "invitation":
-            invitation = invitation_of(donation)
-            if invitation is None:
-                return "No"
-            who = invitation.name or "a friend (name erased)"
-            return f"Yes: {invitation.page.title}'s owner invited {who}"
+            return referral_words(donation)
         if field_name == "public_text":
             hidden = [
                 what

@@ -20,7 +20,7 @@ from datetime import date
 
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Concat
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 
 from northstar.charts import BarChart, money_chart, per_day
 from northstar.days import (
@@ -33,7 +33,7 @@ from northstar.days import (
 )
 
 from .models import Donation, Refund
-from .money import format_money, minor_units
+from .money import DEFAULT_CURRENCY, format_money, minor_units
 from .receipts import receipt_number_display
 
 # --- Filters -------------------------------------------------------------------------
@@ -193,15 +193,19 @@ class CampaignChart:
 
 
 def campaign_paths() -> dict[str, tuple[int, str, str]]:
-    """{path: (id, title, currency)} of every fundraising campaign: one query."""
-    from campaigns.models import FundraisingCampaignPage
-
-    return {
-        path: (pk, title, currency)
-        for pk, path, title, currency in FundraisingCampaignPage.objects.values_list(
-            "pk", "path", "title", "currency"
-        )
-    }
+    """{path: (id, title, currency)} of every page that counts the gifts below it (a campaign:
+    `counts_gifts_below`), its currency its own `currency` field (else the default): one
+    query per such page type."""
+    found = {}
+    for model in get_page_models():
+        if not getattr(model, "counts_gifts_below", False):
+            continue
+        has_currency = any(field.name == "currency" for field in model._meta.get_fields())
+        currency = F("currency") if has_currency else Value(DEFAULT_CURRENCY)
+        rows = model.objects.annotate(gift_currency=currency)
+        for pk, path, title, code in rows.values_list("pk", "path", "title", "gift_currency"):
+            found[path] = (pk, title, code)
+    return found
 
 
 def campaign_of(path: str, campaigns: dict) -> tuple[int, str, str] | None:

@@ -6,15 +6,14 @@ the donor, the page given to, the gift, the fee the donor covered, what was refu
 (deductible) amount, the dedication, an offline gift's method, and that no goods or services
 were given in exchange.
 
-Printed with the fonts and text shaping of the petition delivery packets
-(`petitions.delivery.packets.PacketPDF`: DejaVu Sans with its fallbacks, HarfBuzz), so a name
-in any script ("Zoë Nguyễn", Arabic, Chinese) prints as typed.
+Printed by the site's one printer (`northstar.pdf.PrintedPDF`: DejaVu Sans with its
+fallbacks, HarfBuzz), so a name in any script ("Zoë Nguyễn", Arabic, Chinese) prints as typed.
 """
 
 from django.utils.translation import gettext
 from fpdf.enums import XPos, YPos
 
-from petitions.delivery.packets import FONT, PacketPDF
+from northstar.pdf import FONT, PrintedPDF
 
 from .money import format_money
 from .receipts import receipt_details
@@ -23,7 +22,7 @@ LABEL_WIDTH = 52  # mm: the left column of the receipt's table
 ROW_HEIGHT = 6
 
 
-class ReceiptPDF(PacketPDF):
+class ReceiptPDF(PrintedPDF):
     """One US Letter page (more only for a very long address or dedication), the running
     header saying which receipt it is."""
 

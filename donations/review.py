@@ -213,7 +213,7 @@ def remind_staff_of_payments_to_review(today=None) -> int:
         ],
         "review_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
         + reverse("donation:index")
-        + f"?status={Donation.Status.NEEDS_REVIEW}",
+        + f"?state={Donation.Status.NEEDS_REVIEW}",
     }
     sent = 0
     with transaction.atomic():

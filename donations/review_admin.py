@@ -29,7 +29,7 @@ def waiting_words(count):
 
 
 def waiting_list_url():
-    return reverse("donation:index") + f"?status={Donation.Status.NEEDS_REVIEW}"
+    return reverse("donation:index") + f"?state={Donation.Status.NEEDS_REVIEW}"
 
 
 class PaymentsToReviewPanel(Component):

@@ -89,7 +89,7 @@ def test_the_status_endpoint_says_needs_review(client, held):
 def test_staff_filter_the_list_to_payments_needing_review(staff_client, held, campaign):
     DonationFactory(page=campaign, first_name="Pending", last_name="Person")
 
-    html = staff_client.get("/admin/donation/?status=needs_review").content.decode()
+    html = staff_client.get("/admin/donation/?state=needs_review").content.decode()
 
     assert "Grace Taylor" in html
     assert "Pending Person" not in html
@@ -208,7 +208,7 @@ def test_staff_who_may_accept_are_emailed_once_a_day_while_any_wait(staff, held)
     assert reminder.to == staff.email
     assert reminder.context["count"] == 1
     assert reminder.context["payments"][0]["detail"] == "Stripe collected $45 for a gift of $50."
-    assert reminder.context["review_url"].endswith("/admin/donation/?status=needs_review")
+    assert reminder.context["review_url"].endswith("/admin/donation/?state=needs_review")
 
 
 def test_no_reminder_while_nothing_waits(staff, donation):

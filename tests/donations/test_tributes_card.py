@@ -34,7 +34,7 @@ def tribute_gift(page, **fields):
 
 def pay(donation, amount_cents=None):
     return fulfil_checkout_session(
-        donation.checkout_session_id, "pi_1", amount_cents or donation.amount_cents, "usd"
+        donation.checkout_session_id, "pi_1", amount_cents or donation.given_cents, "usd"
     )
 
 
