@@ -209,7 +209,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_root"
 STATICFILES_DIRS = [BASE_DIR / "site" / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = BASE_DIR / "media"
+# Uploads (images, delivery packets): the web processes and the workers must share it.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
 if env.bool("STATIC_MANIFEST", default=not DEBUG):
     STATICFILES_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"

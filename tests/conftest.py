@@ -71,12 +71,12 @@ def receipt_task_after_commit():
     """The real receipt task, enqueued after commit (see the fixture above)."""
 
 
-# What a test may share with no other test running at the same time: the suite's Celery
-# worker (and the broker queue it reads), Chromium and the live server, or services it stops
-# and starts and timings it measures. tests/run_suite.sh runs the tests marked `serial` in one
-# process after the others, which it runs in parallel workers (pytest-xdist).
-SERIAL_MARKERS = {"worker", "browser"}
-SERIAL_FIXTURES = {"celery_worker_process", "session_worker_paused", "live_server", "browser"}
+# What a test may share with no other test running at the same time, on this machine: the
+# PostgreSQL and Redis the suite started (a test that stops and starts them) and the timings
+# it measures. tests/run_suite.sh runs the tests marked `serial` in one process after the
+# others, which it runs in parallel workers (pytest-xdist). A browser, a live server and the
+# real Celery worker are not among them: each xdist worker has its own (its own test
+# database, broker and cache databases, and media folder: tests/support/parallel.py).
 SERIAL_MODULES = {
     "tests.site.test_embedded_defaults",  # `make run` under supervisord, and its timings
     "tests.site.test_service_restarts",  # restarts its own PostgreSQL and Redis mid-test
@@ -85,14 +85,8 @@ SERIAL_MODULES = {
 
 
 def pytest_itemcollected(item):
-    """Marks `serial` the tests that share what SERIAL_* name (before `-m` selects)."""
-    module = item.module.__name__ if item.module else ""
-    if (
-        any(item.get_closest_marker(name) for name in SERIAL_MARKERS)
-        or SERIAL_FIXTURES.intersection(item.fixturenames)
-        or module in SERIAL_MODULES
-        or module.startswith("tests.browser.")
-    ):
+    """Marks `serial` the tests of SERIAL_MODULES (before `-m` selects)."""
+    if item.module and item.module.__name__ in SERIAL_MODULES:
         item.add_marker(pytest.mark.serial)
 
 

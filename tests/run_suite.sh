@@ -136,9 +136,10 @@ fi
 # The whole suite in two passes, each failing the run if one of its tests fails (or if it
 # ran none). First every test that shares nothing with another, in parallel workers
 # (pytest-xdist; one per core, NORTHSTAR_TEST_WORKERS to choose): each has its own test
-# database, Redis databases and media folder (tests/support/parallel.py). Then, in this one
-# process, the tests tests/conftest.py marks `serial`: they share the real Celery worker,
-# Chromium and the live server, or stop and start services and time them.
+# database, Redis databases, media folder (tests/support/parallel.py), and, when its tests
+# ask, its own live server, Chromium and real Celery worker. Then, in this one process, the
+# few tests tests/conftest.py marks `serial`: they stop and start the suite's PostgreSQL
+# and Redis, or time what they run.
 WORKERS=${NORTHSTAR_TEST_WORKERS:-$(nproc)}
 WORKERS=$(( WORKERS > 6 ? 6 : WORKERS ))  # tests/support/parallel.py: MAX_WORKERS
 status=0

@@ -5,8 +5,10 @@ Loaded before Django reads its settings, in the controller and in each worker. I
 (`PYTEST_XDIST_WORKER` is `gw0`, `gw1`, ...) it moves the broker and the cache onto Redis
 databases of that worker's own (gwN: 2 + 2N and 3 + 2N; the serial pass keeps 0 and 1), so
 that one worker's `cache.clear()` before each test never empties the rate-limit counters
-or cached pages of a test running in another; and it gives the worker a media folder of its
-own. pytest-django already gives each worker its own test database (test_northstar_gwN).
+or cached pages of a test running in another, and the real Celery worker a test starts
+(tests/support/worker.py) reads only its own tests' tasks; and it gives the worker a media
+folder of its own, which that Celery worker is given too. pytest-django already gives each
+worker its own test database (test_northstar_gwN).
 """
 
 import os

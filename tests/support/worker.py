@@ -131,7 +131,8 @@ def worker_on_test_database(folder, **extra_env):
         broker_url=settings.CELERY_BROKER_URL,
         mail_dir=Path(folder) / "mail",
         log_path=Path(folder) / "worker.log",
-        extra_env=extra_env,
+        # the test process's uploads folder (an xdist worker has its own): packets it renders
+        extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT), **extra_env},
     )
 
 
