@@ -18,7 +18,10 @@ directly (no checkout, no email sent); the totals are then rebuilt from the
 paid gifts (`DonationTotal.objects.rebuild()`). Then a gift in each newer state
 (`load_gifts_in_every_state`), made through the real services so every total
 moves as it would: two monthly donors with a few installments, a partly refunded
-gift, a disputed one and one held for review.
+gift, a disputed one and one held for review; a gift in memory of someone with
+the fee covered and a person told; an offline cheque a page's owner reported and
+staff confirmed, and a cash gift an owner reported that waits for staff. Every
+counted gift's receipt is numbered by the worker that sends it.
 """
 
 import calendar
@@ -30,7 +33,9 @@ from django.utils import timezone
 from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
 
 from donations.disputes import dispute_changed
+from donations.fees import fee_rule, fee_to_cover
 from donations.models import Donation, DonationTotal, RecurringGift
+from donations.offline import confirm_offline_gifts, report_offline_gift
 from donations.recurring import bill_installment, complete_local_checkout, start_monthly_gift
 from donations.refunds import refund
 from donations.services import (
@@ -507,6 +512,29 @@ DEMO_PARTLY_REFUNDED = (
 DEMO_DISPUTED = ("Victor", "Stone", 75, "Rosa's quilt raffle", "fraudulent")
 # (first, last, dollars of the gift, dollars Stripe collected, page title or None)
 DEMO_NEEDS_REVIEW = ("Tessa", "Wong", 50, 45, None)
+# In memory of someone, the fee covered, a person told: (first, last, dollars, page title,
+# the person remembered, the person told and their address).
+DEMO_TRIBUTE = (
+    "Jordan",
+    "Taylor",
+    50,
+    "Ana's birthday fundraiser",
+    "Rosa Diaz",
+    ("Carlos Diaz", "carlos.diaz@example.org"),
+)
+# Offline gifts a page's owner reported: (page title, dollars, method, who gave, reference or
+# note, confirmed by staff or left waiting).
+DEMO_OFFLINE_GIFTS = [
+    (
+        "Jordan's spring 10K for survivors",
+        100,
+        "cheque",
+        "Grace Church youth group",
+        "No. 1042",
+        True,
+    ),
+    ("Jordan's spring 10K for survivors", 40, "cash", "Aunt May", "At the bake sale", False),
+]
 DISPUTE_EVIDENCE_DAYS = 7
 DISPUTE_FEE_CENTS = 1500  # Stripe's US dispute fee
 
@@ -528,6 +556,46 @@ def load_gifts_in_every_state(campaign):
         dispute_changed(demo_dispute(gift, why))
     first, last, dollars, collected, title = DEMO_NEEDS_REVIEW
     load_paid_gift(pages.get(title, campaign), first, last, dollars * 100, collected * 100)
+    load_tribute_gift(pages)
+    load_offline_gifts(pages)
+
+
+def load_tribute_gift(pages):
+    """`DEMO_TRIBUTE`: given through the donate form's path with the fee covered (the
+    organisation's fee rule), paid through the local test checkout: its card to the person
+    told and its receipt go through the outbox."""
+    first, last, dollars, title, remembered, (told, told_email) = DEMO_TRIBUTE
+    page = pages[title]
+    data = {
+        **donor_form(page, first, last, dollars * 100),
+        "fee_cents": fee_to_cover(dollars * 100, fee_rule(page.currency)),
+        "tribute": Donation.Tribute.MEMORY,
+        "tribute_name": remembered,
+        "tribute_notify_name": told,
+        "tribute_notify_email": told_email,
+        "tribute_notify_message": "Rosa would have loved this run.",
+    }
+    load_paid_gift(page, first, last, dollars * 100, data=data)
+
+
+def load_offline_gifts(pages):
+    """`DEMO_OFFLINE_GIFTS`, reported by each page's owner from their dashboard's service;
+    those marked confirmed are then confirmed by the demo staff member."""
+    for title, dollars, method, donor, note, confirmed in DEMO_OFFLINE_GIFTS:
+        page = pages[title]
+        if Donation.objects.filter(page=page, reported_by__isnull=False, first_name=donor).exists():
+            continue
+        gift = report_offline_gift(
+            page=page,
+            owner=page.supporter,
+            amount_cents=dollars * 100,
+            method=method,
+            received_on=organisation_today() - timedelta(days=3),
+            donor_name=donor,
+            note=note,
+        )
+        if confirmed:
+            confirm_offline_gifts([gift], by=demo_staff())
 
 
 def demo_email(first, last):
@@ -558,19 +626,21 @@ def donor_form(page, first, last, amount_cents):
     }
 
 
-def load_paid_gift(page, first, last, amount_cents, collected_cents=None):
+def load_paid_gift(page, first, last, amount_cents, collected_cents=None, *, data=None):
     """A one-time gift through the local test checkout, as `donations.views.test_checkout`
-    completes it; Stripe "collected" `collected_cents` (default: the gift's amount; another
-    amount holds it for review). The gift, or None if its donor gave in an earlier run."""
+    completes it; Stripe "collected" `collected_cents` (default: what the donor gave, the
+    fee included; another amount holds it for review). `data`: the donate form's cleaned data
+    when more than `donor_form`'s (a fee covered, a tribute). The gift, or None if its donor
+    gave in an earlier run."""
     email = demo_email(first, last)
     if donor_known(email):
         return None
-    start_donation(page, donor_form(page, first, last, amount_cents))
+    start_donation(page, data or donor_form(page, first, last, amount_cents))
     gift = Donation.objects.get(email=email)
     fulfil_checkout_session(
         gift.checkout_session_id,
         payment_intent_id=local_payment_intent(gift),
-        amount_total=amount_cents if collected_cents is None else collected_cents,
+        amount_total=gift.given_cents if collected_cents is None else collected_cents,
         currency=gift.currency,
     )
     gift.refresh_from_db()
