@@ -512,13 +512,13 @@ DEMO_PARTLY_REFUNDED = (
 DEMO_DISPUTED = ("Victor", "Stone", 75, "Rosa's quilt raffle", "fraudulent")
 # (first, last, dollars of the gift, dollars Stripe collected, page title or None)
 DEMO_NEEDS_REVIEW = ("Tessa", "Wong", 50, 45, None)
-# In memory of someone, the fee covered, a person told: (first, last, dollars, page title,
-# the person remembered, the person told and their address).
+# In memory of someone, the fee covered, a person told: (first, last, dollars, page title or
+# None for the campaign, the person remembered, the person told and their address).
 DEMO_TRIBUTE = (
     "Jordan",
     "Taylor",
     50,
-    "Ana's birthday fundraiser",
+    None,
     "Rosa Diaz",
     ("Carlos Diaz", "carlos.diaz@example.org"),
 )
@@ -556,16 +556,16 @@ def load_gifts_in_every_state(campaign):
         dispute_changed(demo_dispute(gift, why))
     first, last, dollars, collected, title = DEMO_NEEDS_REVIEW
     load_paid_gift(pages.get(title, campaign), first, last, dollars * 100, collected * 100)
-    load_tribute_gift(pages)
+    load_tribute_gift(campaign, pages)
     load_offline_gifts(pages)
 
 
-def load_tribute_gift(pages):
+def load_tribute_gift(campaign, pages):
     """`DEMO_TRIBUTE`: given through the donate form's path with the fee covered (the
     organisation's fee rule), paid through the local test checkout: its card to the person
     told and its receipt go through the outbox."""
     first, last, dollars, title, remembered, (told, told_email) = DEMO_TRIBUTE
-    page = pages[title]
+    page = pages.get(title, campaign)
     data = {
         **donor_form(page, first, last, dollars * 100),
         "fee_cents": fee_to_cover(dollars * 100, fee_rule(page.currency)),
