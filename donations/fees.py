@@ -1,11 +1,12 @@
 """Covering the fee: what a donor may add so that all of their gift reaches the cause.
 
-The fee rule is the organisation's (site settings: a percentage and a fixed part, what the
-payment provider takes from each charge). A donor who ticks "Add $1.75 so that all of my $50
-reaches the cause" is charged the gift and `fee_to_cover(gift, rule)`; the two are stored
-apart (`Donation.amount_cents`, `Donation.fee_cents`) and the totals count both
-(`Donation.given_cents`). Nothing here is a tip to the platform: the fee is the processor's,
-the box is never ticked for the donor, and a rule of 0% + 0 offers no box at all.
+The fee rule is the organisation's (Settings > Giving in the admin, `models.GivingSettings`:
+a percentage and a fixed part, what the payment provider takes from each charge). A donor
+who ticks "Add $1.44 so that all of my $50 reaches the cause" is charged the gift and
+`fee_to_cover(gift, rule)`; the two are stored apart (`Donation.amount_cents`,
+`Donation.fee_cents`) and the totals count both (`Donation.given_cents`). Nothing here is a
+tip to the platform: the fee is the processor's, the box is never ticked for the donor, and
+a rule of 0% + 0 offers no box at all.
 
 Everything is exact: integer minor units and `Fraction`s, never floats.
 """
@@ -106,9 +107,9 @@ def fee_rule(currency: str = DEFAULT_CURRENCY, settings=None) -> FeeRule:
     """The organisation's fee rule for charges in `currency`, from `settings` (a
     `SiteSettings`; the default site's when None)."""
     if settings is None:
-        from northstar.models import SiteSettings  # site settings import this module
+        from .models import GivingSettings  # the setting's admin form is this module's
 
-        settings = SiteSettings.for_default_site()
+        settings = GivingSettings.for_default_site()
     return FeeRule(
         percent=Decimal(settings.fee_percent),
         fixed_cents=fixed_part_in(settings.fee_fixed_cents, currency),
@@ -134,7 +135,7 @@ def fee_offer(amount_cents: int | None, rule: FeeRule, currency: str) -> dict | 
     }
 
 
-# --- The fee rule in site settings: staff type a percentage and dollars -------------------
+# --- The fee rule in the giving settings: staff type a percentage and dollars -------------------
 
 PERCENT_PATTERN = re.compile(r"(?P<whole>[0-9]{1,3})(?:\.(?P<fraction>[0-9]{1,2}))?")
 
@@ -196,8 +197,9 @@ class FeeFixedField(MoneyField):
         return super().to_python(value)
 
 
-class SiteSettingsForm(WagtailAdminModelForm):
-    """Site settings' admin form: the fee rule typed as a percentage and dollars."""
+class GivingSettingsForm(WagtailAdminModelForm):
+    """Giving settings' admin form (`models.GivingSettings`): the fee rule typed as a
+    percentage and dollars."""
 
     fee_percent = PercentField(
         label="Fee: percentage",

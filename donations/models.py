@@ -10,16 +10,26 @@ import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import register_setting
 from wagtail.log_actions import log
 from wagtail.models import Page, get_page_models
 
 from northstar.counters import ShardedCounter
-from northstar.models import normalise_email
+from northstar.models import DefaultSiteSetting, normalise_email
 
+from .fees import (
+    DEFAULT_FEE_FIXED_CENTS,
+    DEFAULT_FEE_PERCENT,
+    MAXIMUM_FEE_FIXED_CENTS,
+    MAXIMUM_FEE_PERCENT,
+    GivingSettingsForm,
+)
 from .money import format_money
 from .signals import gift_paid
 
@@ -743,6 +753,43 @@ class RecurringGift(models.Model):
     @property
     def is_canceled(self):
         return self.status == self.Status.CANCELED
+
+
+@register_setting(icon="pick")
+class GivingSettings(DefaultSiteSetting):
+    """How the organisation takes gifts (Settings > Giving in the admin): the fee rule donors
+    may choose to cover (donations/fees.py). Staff type a percentage and dollars
+    (`fees.GivingSettingsForm`), both checked there."""
+
+    fee_percent = models.DecimalField(
+        "fee: percentage",
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULT_FEE_PERCENT,
+        validators=[MinValueValidator(0), MaxValueValidator(MAXIMUM_FEE_PERCENT)],
+        help_text="What the payment provider takes from each gift, e.g. 2.2 for 2.2%.",
+    )
+    fee_fixed_cents = models.PositiveIntegerField(
+        "fee: fixed part",
+        default=DEFAULT_FEE_FIXED_CENTS,
+        validators=[MaxValueValidator(MAXIMUM_FEE_FIXED_CENTS)],
+        help_text="Taken from each gift on top of the percentage, in cents: 30 is $0.30.",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("fee_percent"), FieldPanel("fee_fixed_cents")],
+            heading="Covering the fee",
+            help_text=(
+                "The donate form offers donors to add this so that all of their gift reaches "
+                "the cause (never ticked for them)."
+            ),
+        ),
+    ]
+    base_form_class = GivingSettingsForm
+
+    class Meta:
+        verbose_name = "giving"
 
 
 class ReceiptSequence(models.Model):

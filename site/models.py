@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -14,14 +13,6 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Page, Site
 from wagtail.search import index
-
-from donations.fees import (
-    DEFAULT_FEE_FIXED_CENTS,
-    DEFAULT_FEE_PERCENT,
-    MAXIMUM_FEE_FIXED_CENTS,
-    MAXIMUM_FEE_PERCENT,
-    SiteSettingsForm,
-)
 
 from .blocks import BaseStreamBlock
 
@@ -203,8 +194,24 @@ class HomePage(Page):
         return context
 
 
+class DefaultSiteSetting(BaseSiteSetting):
+    """A Wagtail site setting that code without a request can read (`for_default_site`)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def for_default_site(cls):
+        """The default site's settings, or the unsaved defaults if no site exists yet.
+
+        For what has no request to ask (email, a 400 for a host that is not allowed).
+        """
+        site = Site.objects.filter(is_default_site=True).first()
+        return cls.for_site(site) if site else cls()
+
+
 @register_setting(icon="site")
-class SiteSettings(BaseSiteSetting):
+class SiteSettings(DefaultSiteSetting):
     """The organisation's details, shown in every footer and on every receipt."""
 
     organisation_name = models.CharField(max_length=120, default="North Star")
@@ -268,23 +275,6 @@ class SiteSettings(BaseSiteSetting):
         blank=True,
         help_text="Where replies to any email go. Empty: the contact email above, if any.",
     )
-    # The fee rule donors may choose to cover (donations/fees.py); staff type a percentage
-    # and dollars (`SiteSettingsForm`), both checked there.
-    fee_percent = models.DecimalField(
-        "fee: percentage",
-        max_digits=5,
-        decimal_places=2,
-        default=DEFAULT_FEE_PERCENT,
-        validators=[MinValueValidator(0), MaxValueValidator(MAXIMUM_FEE_PERCENT)],
-        help_text="What the payment provider takes from each gift, e.g. 2.2 for 2.2%.",
-    )
-    fee_fixed_cents = models.PositiveIntegerField(
-        "fee: fixed part",
-        default=DEFAULT_FEE_FIXED_CENTS,
-        validators=[MaxValueValidator(MAXIMUM_FEE_FIXED_CENTS)],
-        help_text="Taken from each gift on top of the percentage, in cents: 30 is $0.30.",
-    )
-
     panels = [
         MultiFieldPanel(
             [FieldPanel("organisation_name"), FieldPanel("logo"), FieldPanel("contact_email")],
@@ -317,29 +307,11 @@ class SiteSettings(BaseSiteSetting):
             ],
             heading="Email sender",
         ),
-        MultiFieldPanel(
-            [FieldPanel("fee_percent"), FieldPanel("fee_fixed_cents")],
-            heading="Covering the fee",
-            help_text=(
-                "The donate form offers donors to add this so that all of their gift reaches "
-                "the cause (never ticked for them)."
-            ),
-        ),
         FieldPanel("default_share_text"),
     ]
-    base_form_class = SiteSettingsForm
 
     class Meta:
         verbose_name = "site settings"
-
-    @classmethod
-    def for_default_site(cls):
-        """The default site's settings, or the unsaved defaults if no site exists yet.
-
-        For what has no request to ask (email, a 400 for a host that is not allowed).
-        """
-        site = Site.objects.filter(is_default_site=True).first()
-        return cls.for_site(site) if site else cls()
 
 
 class OutboundEmailQuerySet(models.QuerySet):

@@ -10,12 +10,11 @@ import pytest
 import responses
 
 from donations.fees import FeeRule, fee_to_cover
-from donations.models import Donation, RecurringGift
+from donations.models import Donation, GivingSettings, RecurringGift
 from donations.recurring import bill_installment, change_amount
 from donations.refunds import RefundTooLarge, refund, refundable_cents
 from donations.review import accept_held_payment
 from donations.services import fulfil_checkout_session
-from northstar.models import SiteSettings
 from tests.donations.factories import DonationFactory, donate_form
 from tests.donations.refund_kit import drift, totals
 
@@ -61,7 +60,7 @@ def test_a_form_shown_again_says_the_fee_on_the_amount_posted(client, campaign):
 
 
 def test_no_box_is_offered_when_the_rule_is_zero(client, campaign):
-    settings = SiteSettings.for_default_site()
+    settings = GivingSettings.for_default_site()
     settings.fee_percent, settings.fee_fixed_cents = Decimal("0"), 0
     settings.save()
 

@@ -1,17 +1,17 @@
-"""The fee rule in site settings: staff type a percentage and dollars, read exactly."""
+"""The fee rule in the giving settings: staff type a percentage and dollars, read exactly."""
 
 from decimal import Decimal
 
 import pytest
 
 from donations.fees import FeeFixedField, PercentField, fee_rule
-from northstar.models import SiteSettings
+from donations.models import GivingSettings
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_default_rule_is_2_2_percent_and_30_cents(home_page):
-    settings = SiteSettings.for_default_site()
+    settings = GivingSettings.for_default_site()
 
     assert (settings.fee_percent, settings.fee_fixed_cents) == (Decimal("2.20"), 30)
     assert fee_rule("usd").describe("usd") == "2.2% + $0.30"
@@ -69,7 +69,7 @@ def test_staff_save_the_rule_in_the_admin_and_the_form_follows_it(admin_client, 
     from wagtail.models import Site
 
     site = Site.objects.get(is_default_site=True)
-    url = f"/admin/settings/northstar/sitesettings/{site.pk}/"
+    url = f"/admin/settings/donations/givingsettings/{site.pk}/"
     form = admin_client.get(url).context["form"]
     data = {
         name: form[name].value() if form[name].value() is not None else ""
@@ -81,7 +81,7 @@ def test_staff_save_the_rule_in_the_admin_and_the_form_follows_it(admin_client, 
     response = admin_client.post(url, data)
 
     assert response.status_code == 302, response.context["form"].errors
-    settings = SiteSettings.for_default_site()
+    settings = GivingSettings.for_default_site()
     assert (settings.fee_percent, settings.fee_fixed_cents) == (Decimal("2.90"), 30)
 
 
@@ -89,7 +89,7 @@ def test_staff_typing_a_negative_fee_see_a_message_and_nothing_changes(admin_cli
     from wagtail.models import Site
 
     site = Site.objects.get(is_default_site=True)
-    url = f"/admin/settings/northstar/sitesettings/{site.pk}/"
+    url = f"/admin/settings/donations/givingsettings/{site.pk}/"
     form = admin_client.get(url).context["form"]
     data = {
         name: form[name].value() if form[name].value() is not None else ""
@@ -102,4 +102,4 @@ def test_staff_typing_a_negative_fee_see_a_message_and_nothing_changes(admin_cli
 
     assert response.status_code == 200
     assert response.context["form"].errors["fee_percent"] == ["The percentage cannot be negative."]
-    assert SiteSettings.for_default_site().fee_percent == Decimal("2.20")
+    assert GivingSettings.for_default_site().fee_percent == Decimal("2.20")
