@@ -378,13 +378,13 @@ class ReportOfflineGiftForm(TypedTextMixin, forms.Form):
         },
     )
     donor_name = forms.CharField(
-        label="Who gave it (optional)",
+        label="Who gave it",
         max_length=100,
         required=False,
         help_text="Only you and our staff see the name.",
     )
     note = forms.CharField(
-        label="A note for our staff (optional)",
+        label="A note for our staff",
         max_length=120,
         required=False,
         help_text="A cheque number, or where the money is now.",

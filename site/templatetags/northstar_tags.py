@@ -28,6 +28,14 @@ def money(cents, currency=DEFAULT_CURRENCY):
     return format_money(cents, currency)
 
 
+@register.filter
+def money_exact(cents, currency=DEFAULT_CURRENCY):
+    """`{{ cents|money_exact:currency }}`: as `money`, with the minor unit even when it is
+    zero ("$50.00"), for a receipt's column of figures, where "$50" beside "$1.44" reads
+    as a different kind of number."""
+    return format_money(cents, currency, exact=True)
+
+
 @register.inclusion_tag("northstar/admin/bar_chart.html")
 def bar_chart(chart, chart_id, title, what):
     """`{% bar_chart chart "raised-chart" "Raised per day" "Raised" %}`: the staff reports'

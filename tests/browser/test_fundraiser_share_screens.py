@@ -114,7 +114,7 @@ def test_a_gift_on_a_fundraiser_page_ends_on_a_thank_you_that_shares_in_the_dono
     if size == "mobile":
         page.locator(".hero").get_by_role("link", name="Give", exact=True).click()
     panel = page.get_by_role("complementary", name=f"Give to {JORDANS_PAGE}")
-    panel.get_by_text("$50", exact=True).click()
+    panel.locator("label", has_text=re.compile(r"^\$50$")).click()
     panel.get_by_label("First name", exact=True).fill("Lee")
     panel.get_by_label("Last name", exact=True).fill("Park")
     panel.get_by_label("Email", exact=True).fill(email)

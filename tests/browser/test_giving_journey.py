@@ -56,12 +56,12 @@ def test_a_supporter_signs_gives_fifty_dollars_and_the_total_rises(
     expect(panel).to_contain_text("51 gifts")
     save_screenshots(page, "campaign")
 
-    panel.get_by_text("$50", exact=True).click()
+    panel.locator("label", has_text=re.compile(r"^\$50$")).click()
     panel.get_by_label("First name", exact=True).fill("Sam")
     panel.get_by_label("Last name", exact=True).fill("Rivera")
     panel.get_by_label("Email", exact=True).fill(DONOR_EMAIL)
     panel.get_by_label("Show my name publicly").check()
-    panel.get_by_label("Message").fill("For a safe month this spring.")
+    panel.get_by_label("Message (optional)", exact=True).fill("For a safe month this spring.")
     panel.get_by_role("button", name="Continue to payment").click()
 
     expect(page.get_by_role("note")).to_contain_text("Test checkout — no card is charged")

@@ -60,7 +60,7 @@ def test_a_donor_shown_only_to_the_owner_is_anonymous_in_public_and_named_in_the
     panel.get_by_label("Last name", exact=True).fill("Okoro")
     panel.get_by_label("Email", exact=True).fill(f"{first_name.lower()}@example.net")
     choice.get_by_role("radio", name="Show my name only to the page's owner").check()
-    panel.get_by_label("Message").fill(f"{first_name} cheering you on!")
+    panel.get_by_label("Message (optional)", exact=True).fill(f"{first_name} cheering you on!")
     if viewport is DESKTOP:
         screenshot_the_choice(donor, panel)
     donor.set_viewport_size(viewport)
