@@ -59,9 +59,10 @@ OUTCOME_WORDS = dict(OUTCOME_CHOICES)
 
 def with_outcomes(donations):
     """`donations` (a queryset) annotated with `refunded_total` (cents of its refunds
-    pending or succeeded), `charged_total` (what was charged: the gift's amount, or what
-    Stripe collected for a payment held for review) and `is_disputed` (a dispute open or
-    lost): subqueries in the one query that reads the gifts."""
+    pending or succeeded), `charged_total` (what was charged: the gift and the fee covered,
+    or what Stripe collected for a payment held for review), `is_disputed` (a dispute open
+    or lost) and `disputed_total` (cents of those disputes): subqueries in the one query
+    that reads the gifts."""
     refunds = (
         Refund.objects.filter(donation=OuterRef("pk"), status__in=Refund.COUNTED_STATES)
         .values("donation")
@@ -69,13 +70,15 @@ def with_outcomes(donations):
         .values("total")
     )
     disputes = Dispute.objects.filter(donation=OuterRef("pk"), status__in=Dispute.COUNTED_STATES)
+    disputed = disputes.values("donation").annotate(total=Sum("amount_cents")).values("total")
     return donations.annotate(
         refunded_total=Coalesce(Subquery(refunds), 0),
         charged_total=Case(
             When(status__in=HELD_STATES, then=Coalesce("collected_amount_cents", 0)),
-            default=F("amount_cents"),
+            default=F("amount_cents") + F("fee_cents"),
         ),
         is_disputed=Exists(disputes),
+        disputed_total=Coalesce(Subquery(disputed), 0),
     )
 
 

@@ -131,10 +131,11 @@ class CurrencyTotal:
     gift_cents: int
     fee_cents: int
     refunded_cents: int
+    disputed_cents: int  # disputes open or lost: off the totals, as the thermometer counts
 
     @property
     def net_cents(self):
-        return self.gift_cents + self.fee_cents - self.refunded_cents
+        return self.gift_cents + self.fee_cents - self.refunded_cents - self.disputed_cents
 
     @property
     def net_display(self):
@@ -149,7 +150,8 @@ class GiftTotals:
 
 def gift_totals(gifts) -> GiftTotals:
     """How many gifts `gifts` (annotated by `with_outcomes`) holds, and what its paid gifts
-    raised net of refunds, per currency: ONE query (the refunds are the annotation's
+    raised net of refunds and of disputes open or lost (as every total counts them), per
+    currency: ONE query (the refunds are the annotation's
     subquery). A gift not paid (pending, failed, awaiting, voided...) counts in `count`
     and raises nothing."""
     paid = Q(status__in=Donation.COUNTED_STATES)
@@ -162,6 +164,7 @@ def gift_totals(gifts) -> GiftTotals:
             gift=Coalesce(Sum("amount_cents", filter=paid), 0),
             fee=Coalesce(Sum("fee_cents", filter=paid), 0),
             refunded=Coalesce(Sum("refunded_total", filter=paid), 0),
+            disputed=Coalesce(Sum("disputed_total", filter=paid), 0),
         )
         .order_by("currency")
     )
@@ -172,7 +175,12 @@ def gift_totals(gifts) -> GiftTotals:
         if row["paid_n"]:
             currencies.append(
                 CurrencyTotal(
-                    row["currency"], row["paid_n"], row["gift"], row["fee"], row["refunded"]
+                    row["currency"],
+                    row["paid_n"],
+                    row["gift"],
+                    row["fee"],
+                    row["refunded"],
+                    row["disputed"],
                 )
             )
     return GiftTotals(count, currencies)

@@ -75,10 +75,11 @@ def load_site_settings():
     org.ein = "12-3456789"
     org.postal_address = "PO Box 1200\nAustin, TX 78767"
     org.contact_email = "hello@harborlight.test"
+    # Every receipt prints the legal name, EIN and the no-goods sentence itself.
     org.receipt_wording = (
-        "Harbor Light Coalition, Inc. is a 501(c)(3) nonprofit organisation (EIN 12-3456789). "
-        "No goods or services were provided in exchange for this gift. Please keep this "
-        "receipt for your tax records."
+        "Harbor Light Coalition, Inc. is a 501(c)(3) nonprofit organisation: your gift is "
+        "tax-deductible to the extent the law allows. Please keep this receipt for your "
+        "tax records."
     )
     org.default_share_text = "I just took action to stop human trafficking. Will you join me?"
     org.save()

@@ -214,3 +214,41 @@ def test_a_page_of_the_list_takes_the_same_queries_for_5_or_50_gifts(
     with django_assert_max_num_queries(len(few)):
         response = staff_client.get(LIST, {"campaign": campaign.pk, "q": "jordan"})
     assert response.status_code == 200
+
+
+def test_the_total_at_the_top_leaves_out_a_disputed_gift_as_the_thermometer_does(
+    staff_client, campaign, no_stripe
+):
+    from donations.disputes import dispute_changed
+    from donations.models import DonationTotal
+    from tests.support.stripe_events import stripe_object
+
+    paid_gift(campaign, 5000, fee_cents=144)
+    disputed = paid_gift(campaign, 7500, payment_intent_id="pi_3Disputed")
+    dispute_changed(
+        stripe_object(
+            "dispute",
+            id="dp_1Disputed",
+            amount=7500,
+            currency="usd",
+            charge="ch_1Disputed",
+            payment_intent=disputed.payment_intent_id,
+            status="needs_response",
+        )
+    )
+
+    [usd] = gift_reports.gift_totals(donation_list_queryset()).currencies
+    html = staff_client.get(LIST).content.decode()
+
+    assert usd.net_cents == 5144 == DonationTotal.objects.total(page=campaign.pk).amount_cents
+    assert "Raised, net: <strong>$51.44</strong>" in html
+    assert "$75 in disputes open or lost" in html
+
+
+def test_a_gift_refunded_all_but_its_fee_is_partly_refunded(campaign, staff, no_stripe):
+    gift = paid_gift(campaign, 5000, fee_cents=144)
+    refund(gift, 5000, by=staff, reason="Kept the fee by mistake")
+
+    partly = gift_reports.filter_state(donation_list_queryset(), gift_reports.PARTLY_REFUNDED)
+
+    assert list(partly) == [gift]
