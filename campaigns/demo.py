@@ -533,7 +533,7 @@ DEMO_OFFLINE_GIFTS = [
         "No. 1042",
         True,
     ),
-    ("Jordan's spring 10K for survivors", 40, "cash", "Aunt May", "At the bake sale", False),
+    ("Jordan's spring 10K for survivors", 25, "cash", "Uncle Ray", "At the bake sale", False),
 ]
 DISPUTE_EVIDENCE_DAYS = 7
 DISPUTE_FEE_CENTS = 1500  # Stripe's US dispute fee

@@ -4,8 +4,8 @@ Every figure is read from the filtered gifts (a `Donation` queryset annotated by
 `gift_admin.with_outcomes`) in a fixed number of queries, whatever the number of gifts:
 
 - `filter_state`, `filter_kind`, `filter_campaign`, `search_gifts`: the list's filters;
-- `gift_totals`: how many gifts, and what they raised net (gift + fee − refunds), per
-  currency, in ONE query;
+- `gift_totals`: how many gifts, and what they raised net (gift + fee − refunds − disputes
+  open or lost), per currency, in ONE query;
 - `raised_per_day_by_campaign`: a per-day chart per campaign, each refund on the day it
   was made (three queries);
 - `export_rows` / `EXPORT_COLUMNS`: the CSV, one row per gift read from a server-side
@@ -285,6 +285,7 @@ def export_columns() -> list[str]:
         "Gift",
         "Fee covered",
         "Refunded",
+        "Disputed",
         "Net",
         "Currency",
         "Status",
@@ -311,7 +312,7 @@ EXPORT_FIELDS = (
     "fee_cents",
     "refunded_total",
     "charged_total",
-    "is_disputed",
+    "disputed_total",
     "currency",
     "status",
     "method",
@@ -406,7 +407,8 @@ def export_rows(gifts) -> Iterator[list]:
             minor_to_decimal(amount, currency),
             minor_to_decimal(fee, currency),
             minor_to_decimal(refunded, currency),
-            minor_to_decimal(amount + fee - refunded, currency),
+            minor_to_decimal(disputed, currency),
+            minor_to_decimal(amount + fee - refunded - disputed, currency),
             currency.upper(),
             statuses.get(status, status),
             ", ".join(outcome),

@@ -128,7 +128,7 @@ def test_every_total_equals_the_paid_gifts_it_counts_net_of_refunds_and_disputes
     assert {k: tuple(v) for k, v in DonationTotal.objects.totals().items()} == dict(expected)
     # $6,210 in 45 made-up gifts; 3 x $20 and 2 x $50 monthly; $100 less $40 refunded;
     # $75 disputed and $50 held for review count nothing; $50 in memory of Rosa Diaz with
-    # its $1.44 fee covered (2.2% + $0.30); a $100 cheque confirmed by staff, and $40 in
+    # its $1.44 fee covered (2.2% + $0.30); a $100 cheque confirmed by staff, and $25 in
     # cash that waits for them counts nothing.
     assert demo.totals() == (658_144, 53)
 

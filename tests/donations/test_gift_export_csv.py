@@ -69,6 +69,7 @@ def test_the_export_has_every_column_with_the_right_values(staff_client, gift):
         "Gift": "50.00",
         "Fee covered": "1.75",
         "Refunded": "10.00",
+        "Disputed": "0.00",
         "Net": "41.75",
         "Currency": "USD",
         "Status": "Paid",
