@@ -479,5 +479,6 @@ class OfflineGiftsMenuItem(MenuItem):
 
     def render_component(self, request):
         waiting = awaiting_count()
-        label = f"Offline gifts ({waiting} awaiting)" if waiting else self.label
+        # "(2)": how many wait for staff; a longer label is cut off in the sidebar.
+        label = f"Offline gifts ({waiting})" if waiting else self.label
         return LinkMenuItemComponent(self.name, label, self.url, icon_name=self.icon_name)
