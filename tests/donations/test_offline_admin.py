@@ -210,3 +210,12 @@ def test_no_one_can_delete_an_offline_gift_in_the_admin(staff_client, staff, pag
 
     assert response.status_code in (302, 403, 404)
     assert Donation.objects.filter(pk=gift.pk).exists()
+
+
+def test_the_menu_says_how_many_reported_gifts_wait_for_staff(staff_client, page, owner):
+    assert "Offline gifts (" not in staff_client.get("/admin/").content.decode()
+
+    report(page, owner)
+    report(page, owner, cents=2500)
+
+    assert "Offline gifts (2)" in staff_client.get("/admin/").content.decode()
