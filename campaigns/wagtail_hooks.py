@@ -8,12 +8,20 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.models import Page
 
 from donations.gift_admin import DESCRIBE_REFERRAL_HOOK
+from donations.models import DonationTotal
 from northstar.log_actions import register_staff_action
+from northstar.models import HOME_PAGE_TILES_HOOK
 from northstar.moderation import MODERATION_HOOK
 from northstar.protection import RECORDS_HOOK, KeptRecords, counted
 
 from . import admin_views, takedown
-from .models import FundraiserPage, FundraisingCampaignPage, Invitation, TeamPage
+from .models import (
+    FundraiserPage,
+    FundraisingCampaignPage,
+    Invitation,
+    TeamPage,
+    progress_toward,
+)
 from .moderation import page_moderation
 
 # --- campaign report ---
@@ -144,3 +152,30 @@ def describe_invitation(referral):
         return None
     who = invitation.name or "a friend (name erased)"
     return f"Yes: {invitation.page.title}'s owner invited {who}"
+
+
+@hooks.register(HOME_PAGE_TILES_HOOK)
+def campaign_tiles(home_page):
+    """{"campaign_tiles": [(campaign, its `progress_toward`)]} of the live campaigns under
+    the home page still taking gifts, the nearest deadline first, in two queries whatever
+    their number (`DonationTotal.objects.totals`)."""
+    campaigns = list(
+        FundraisingCampaignPage.objects.live()
+        .accepting_gifts()
+        .descendant_of(home_page)
+        .order_by("deadline", "pk")
+    )
+    totals = DonationTotal.objects.totals(page__in=[campaign.pk for campaign in campaigns])
+    return {
+        "campaign_tiles": [
+            (
+                campaign,
+                progress_toward(
+                    totals.get(campaign.pk, DonationTotal.ZERO),
+                    campaign.goal_cents,
+                    campaign.currency,
+                ),
+            )
+            for campaign in campaigns
+        ]
+    }

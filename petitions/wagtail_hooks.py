@@ -10,12 +10,21 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from northstar.log_actions import register_staff_action
+from northstar.models import HOME_PAGE_TILES_HOOK
 from northstar.protection import RECORDS_HOOK, KeptRecords, counted
 
 from . import admin_views
 from .admin_forms import places
 from .delivery import views as delivery_views
-from .models import Delivery, PetitionPage, PetitionUpdate, Signature, Target, UpdateRecipient
+from .models import (
+    Delivery,
+    PetitionPage,
+    PetitionUpdate,
+    Signature,
+    SignatureCount,
+    Target,
+    UpdateRecipient,
+)
 from .updates import EMAILED_ACTION, email_update
 
 
@@ -207,3 +216,21 @@ def update_emailed_words(data):
 
 
 register_staff_action(EMAILED_ACTION, "Email to signers", update_emailed_words)
+
+
+@hooks.register(HOME_PAGE_TILES_HOOK)
+def petition_tiles(home_page):
+    """{"petition_tiles": [(petition, its signature count)]} of the open petitions under the
+    home page, newest first, in two queries whatever their number
+    (`SignatureCount.objects.totals`)."""
+    petitions = list(
+        PetitionPage.objects.live().open().descendant_of(home_page).order_by("-first_published_at")
+    )
+    counts = SignatureCount.objects.totals(
+        by=["petition"], petition__in=[petition.pk for petition in petitions]
+    )
+    return {
+        "petition_tiles": [
+            (petition, counts.get(petition.pk, SignatureCount.ZERO).count) for petition in petitions
+        ]
+    }

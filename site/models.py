@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models, transaction
 from django.utils import timezone
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
@@ -106,6 +107,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.email.split("@")[0]
 
 
+# The home page shows what the feature apps have open (petitions, campaigns) without naming
+# them: each registers, under this Wagtail hook, `tiles(home_page) -> dict` of context names
+# for templates/northstar/home_page.html (`petition_tiles`, `campaign_tiles`).
+HOME_PAGE_TILES_HOOK = "home_page_tiles"
+
+
 class HomePage(Page):
     """The front door: what the organisation does, and where to act now."""
 
@@ -136,61 +143,11 @@ class HomePage(Page):
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
 
-    def open_petitions(self):
-        from petitions.models import PetitionPage
-
-        return (
-            PetitionPage.objects.live().open().descendant_of(self).order_by("-first_published_at")
-        )
-
-    def open_campaigns(self):
-        """Live fundraising campaigns still taking gifts, the nearest deadline first."""
-        from campaigns.models import FundraisingCampaignPage
-
-        return (
-            FundraisingCampaignPage.objects.live()
-            .accepting_gifts()
-            .descendant_of(self)
-            .order_by("deadline", "pk")
-        )
-
-    def petition_tiles(self):
-        """[(petition, its signature count)] of the open petitions, newest first, in two
-        queries whatever their number (`SignatureCount.objects.totals`)."""
-        from petitions.models import SignatureCount
-
-        petitions = list(self.open_petitions())
-        counts = SignatureCount.objects.totals(
-            by=["petition"], petition__in=[petition.pk for petition in petitions]
-        )
-        return [
-            (petition, counts.get(petition.pk, SignatureCount.ZERO).count) for petition in petitions
-        ]
-
-    def campaign_tiles(self):
-        """[(campaign, its `progress`)] of the campaigns taking gifts, nearest deadline first,
-        in two queries whatever their number (`DonationTotal.objects.totals`)."""
-        from campaigns.models import progress_toward
-        from donations.models import DonationTotal
-
-        campaigns = list(self.open_campaigns())
-        totals = DonationTotal.objects.totals(page__in=[campaign.pk for campaign in campaigns])
-        return [
-            (
-                campaign,
-                progress_toward(
-                    totals.get(campaign.pk, DonationTotal.ZERO),
-                    campaign.goal_cents,
-                    campaign.currency,
-                ),
-            )
-            for campaign in campaigns
-        ]
-
     def get_context(self, request, *args, **kwargs):
+        """The page's context and each app's tiles (`HOME_PAGE_TILES_HOOK`)."""
         context = super().get_context(request, *args, **kwargs)
-        context["petition_tiles"] = self.petition_tiles()
-        context["campaign_tiles"] = self.campaign_tiles()
+        for tiles in hooks.get_hooks(HOME_PAGE_TILES_HOOK):
+            context.update(tiles(self))
         return context
 
 
