@@ -56,7 +56,7 @@ def test_the_first_screen_of_a_fundraiser_page_shows_the_owners_progress_name_an
     campaign_total = hero.get_by_text("Part of Spring into Action:")
     if size == "mobile":  # the owner's progress and Give in the hero, before the story
         progress = hero.locator("[data-owner-progress]")
-        expect(progress).to_have_text("$320 raised of $500")
+        expect(progress).to_have_text("$420 raised of $500")
         assert_on_first_screen(page, progress, viewport)
         give = hero.get_by_role("link", name="Give", exact=True)
         give_box = assert_on_first_screen(page, give, viewport)
@@ -68,7 +68,7 @@ def test_the_first_screen_of_a_fundraiser_page_shows_the_owners_progress_name_an
         )
     else:  # the give panel beside the story: its progress and the form, said once
         expect(hero.locator("[data-owner-progress]")).to_be_hidden()
-        progress = panel.get_by_text("$320 raised of $500")
+        progress = panel.get_by_text("$420 raised of $500")
         assert_on_first_screen(page, progress, viewport)
         assert_on_first_screen(
             page, panel.get_by_role("heading", name=f"Give to {JORDANS_PAGE}"), viewport
@@ -91,8 +91,8 @@ def test_the_first_screen_of_a_team_page_shows_its_progress_captain_and_give(
     )
     assert_on_first_screen(page, hero.get_by_text("Team captain:"), viewport)
     card = page.locator("[data-team-progress]")
-    expect(card).to_contain_text("$1,095 raised of $2,500")
-    assert_on_first_screen(page, card.get_by_text("$1,095 raised of $2,500"), viewport)
+    expect(card).to_contain_text("$1,195 raised of $2,500")
+    assert_on_first_screen(page, card.get_by_text("$1,195 raised of $2,500"), viewport)
     assert_on_first_screen(page, card.get_by_role("link", name="Give", exact=True), viewport)
     if size == "mobile":
         page.screenshot(path=SCREENSHOT_DIR / "team-first-screen-mobile.png")

@@ -45,15 +45,15 @@ def test_a_supporter_signs_gives_fifty_dollars_and_the_total_rises(
     expect(page.get_by_role("heading", level=1)).to_have_text("Your signature has been added")
 
     ask = page.get_by_role("region", name="Help survivors find safety: give to Spring into Action")
-    expect(ask).to_contain_text("$6,430 raised of $10,000")
+    expect(ask).to_contain_text("$6,581.44 raised of $10,000")
     expect(ask).to_contain_text("Ends April 15")
     save_screenshots(page, "petition-thank-you-ask")
     ask.get_by_role("link", name="Give to Spring into Action").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Spring into Action")
     panel = page.get_by_role("complementary", name="Give to Spring into Action")
-    expect(panel).to_contain_text("$6,430 raised of $10,000")  # its own gifts and its pages'
-    expect(panel).to_contain_text("51 gifts")
+    expect(panel).to_contain_text("$6,581.44 raised of $10,000")  # its own gifts and its pages'
+    expect(panel).to_contain_text("53 gifts")
     save_screenshots(page, "campaign")
 
     panel.locator("label", has_text=re.compile(r"^\$50$")).click()
@@ -76,8 +76,8 @@ def test_a_supporter_signs_gives_fifty_dollars_and_the_total_rises(
     assert Donation.objects.get(email=DONOR_EMAIL).status == Donation.Status.PAID
 
     page.get_by_role("link", name=re.compile("Back to Spring into Action")).click()
-    expect(panel).to_contain_text("$6,480 raised of $10,000")
-    expect(panel).to_contain_text("52 gifts")
+    expect(panel).to_contain_text("$6,631.44 raised of $10,000")
+    expect(panel).to_contain_text("54 gifts")
     recent = page.get_by_role("region", name="Recent donors")
     expect(recent).to_contain_text("Sam R.")
     expect(recent).to_contain_text("For a safe month this spring.")
@@ -189,5 +189,5 @@ def test_staff_type_a_goal_in_dollars_and_the_campaign_page_shows_it(
 
     page.goto(f"{live_server.url}{campaign.url}")
     panel = page.get_by_role("complementary", name="Give to Spring into Action")
-    expect(panel).to_contain_text("$6,430 raised of $25,000")
+    expect(panel).to_contain_text("$6,581.44 raised of $25,000")
     assert FundraisingCampaignPage.objects.get(pk=campaign.pk).goal_cents == 2_500_000
