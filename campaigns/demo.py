@@ -515,8 +515,8 @@ DEMO_NEEDS_REVIEW = ("Tessa", "Wong", 50, 45, None)
 # In memory of someone, the fee covered, a person told: (first, last, dollars, page title or
 # None for the campaign, the person remembered, the person told and their address).
 DEMO_TRIBUTE = (
-    "Jordan",
-    "Taylor",
+    "Priya",
+    "Shah",
     50,
     None,
     "Rosa Diaz",
